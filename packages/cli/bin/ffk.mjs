@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The installed `ffk` bin: load the TypeScript sources through tsx (Node >= 22.12 required).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(`ffk needs Node >= 22.12 (this is ${process.version}). From the repository, run \`npm run ffk -- <args>\`: it fetches Node 24 for you.\n`);
+  process.exit(1);
+}
+const { register } = await import('tsx/esm/api');
+register();
+await import('../src/bin.ts');

@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+
+const { version } = packageJson;
+
+/**
+ * The `ffk` command tree. Each capability registers its commands here; later issues add
+ * intercept, leave, list, status, uninstall, gc and sim.
+ */
+export function buildProgram(out: (text: string) => void, err: (text: string) => void): Command {
+  const program = new Command('ffk')
+    .description('Fast local feedback with Kubernetes: run one service locally, the rest in the cluster.')
+    .showHelpAfterError('(run `ffk --help` for the list of commands)')
+    .configureOutput({ writeOut: out, writeErr: err })
+    .exitOverride();
+  program
+    .command('version')
+    .description('print the versions of ffk and of the Node.js running it')
+    .action(() => out(`ffk ${version} (node ${process.version})\n`));
+  program.addHelpText(
+    'after',
+    '\nExamples:\n  ffk intercept catalog --port 3000 -- npm run dev\n  ffk sim start --detach\n',
+  );
+  return program;
+}
+
+export { CommanderError };

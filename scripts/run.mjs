@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Entry point behind every root npm script. It must run on whatever Node the machine has
+// (ours have 20), so it is plain JavaScript with no dependencies. It makes sure a Node
+// >= 22.12 and node_modules exist, then runs the given command with that Node first on PATH.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { constants, homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const NODE_MAJOR = 24;
+const MIN = [22, 12];
+
+function say(line) {
+  process.stderr.write(`\x1b[2m[ffk]\x1b[0m ${line}\n`);
+}
+
+function fail(line) {
+  process.stderr.write(`\x1b[31m[ffk]\x1b[0m ${line}\n`);
+  process.exit(1);
+}
+
+function recentEnough(version) {
+  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
+  return major > MIN[0] || (major === MIN[0] && minor >= MIN[1]);
+}
+
+function timed(label, fn) {
+  const started = Date.now();
+  say(`${label}…`);
+  fn();
+  say(`${label}: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+/** Node from the npm registry's node-<os>-<arch> package: a binary inside a registry tarball. */
+function registryNode() {
+  const platform = { linux: 'linux', darwin: 'darwin' }[process.platform];
+  const arch = { x64: 'x64', arm64: 'arm64' }[process.arch];
+  if (!platform || !arch) fail(`Node ${process.version} is too old (need >= ${MIN.join('.')}) and no Node ${NODE_MAJOR} package exists for ${process.platform}-${process.arch}: install Node ${NODE_MAJOR} yourself.`);
+  const cacheRoot = process.env.FFK_NODE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ffk');
+  const home = join(cacheRoot, `node-${NODE_MAJOR}-${platform}-${arch}`);
+  const bin = join(home, 'bin', 'node');
+  if (existsSync(bin)) return bin;
+  timed(`Node ${process.version} is older than ${MIN.join('.')}; fetching Node ${NODE_MAJOR} from the npm registry into ${home}`, () => {
+    mkdirSync(cacheRoot, { recursive: true });
+    const work = mkdtempSync(join(tmpdir(), 'ffk-node-'));
+    const pack = spawnSync('npm', ['pack', `node-${platform}-${arch}@${NODE_MAJOR}`, '--silent', '--pack-destination', work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (pack.status !== 0) fail(`could not download node-${platform}-${arch}@${NODE_MAJOR} from the npm registry (npm pack exited ${pack.status}); check your network or install Node ${NODE_MAJOR}.`);
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    const untar = spawnSync('tar', ['xzf', join(work, tarball), '-C', work], { stdio: 'inherit' });
+    if (untar.status !== 0) fail(`could not unpack ${tarball}`);
+    rmSync(home, { recursive: true, force: true });
+    renameSync(join(work, 'package'), home);
+    rmSync(work, { recursive: true, force: true });
+  });
+  return bin;
+}
+
+function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  timed('Installing dependencies (npm ci)', () => {
+    const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+    if (ci.status !== 0) fail(`npm ci failed (exit ${ci.status}); fix the error above and run the command again.`);
+  });
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (!command) fail('usage: node scripts/run.mjs <command> [args…]');
+
+const node = recentEnough(process.version) ? process.execPath : registryNode();
+ensureDependencies();
+
+const path = [dirname(node), join(root, 'node_modules', '.bin'), process.env.PATH].join(':');
+const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, PATH: path, FFK_NODE: node } });
+// Ctrl-C reaches the child from the terminal itself; only forward what is sent to us alone.
+for (const signal of ['SIGINT', 'SIGHUP']) process.on(signal, () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('error', (error) => fail(`could not start ${command}: ${error.message}`));
+child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));
