@@ -1,0 +1,29 @@
+import { filesOf } from '../model/define';
+import { findLab, loadLab } from '../model/discover';
+import { restoreFromGit } from '../files/edits';
+import { style } from '../render/style';
+import { ProgressStore, progressFile } from '../state/progress';
+import { runTasks, type Output } from '../run/actions';
+import { openSession } from '../run/session';
+
+/** `npm run lab:reset -- N`: the lab's files from git, its cluster state via its hook, its progress. */
+export async function resetCommand(repoRoot: string, number: number, out: Output, offline: boolean): Promise<boolean> {
+  const loaded = await loadLab(findLab(repoRoot, number));
+  const store = new ProgressStore(progressFile(repoRoot));
+  const session = openSession(loaded, { repoRoot, store, mode: 'interactive', offline, out });
+  const files = [...new Set(loaded.lab.steps.flatMap(filesOf))];
+  const tasks = [
+    {
+      title: files.length ? `Restore ${files.join(', ')} from git` : 'No files to restore',
+      run: () => restoreFromGit(session.ctx.$, files),
+    },
+    ...(loaded.lab.resetCluster ? [{ title: 'Restore the cluster state', run: () => loaded.lab.resetCluster!(session.ctx) }] : []),
+  ];
+  const outcomes = await runTasks(tasks, session.ctx, session.sink, session.toolbox, out);
+  const ok = outcomes.every((o) => o.status === 'done');
+  if (ok) {
+    store.resetLab(number);
+    out.write(style.green(`Lab ${number} is reset: \`npm run lab:${number}\` starts it from step 1.\n`));
+  }
+  return ok;
+}

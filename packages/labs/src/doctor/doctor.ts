@@ -1,0 +1,154 @@
+// `npm run doctor`: is this machine ready for the labs, and if not, the exact fix for each piece.
+import type { Shell } from '../shell/shell';
+import { MIN_KIND, MIN_NODE, atLeast, probeDockerEngine, probeKind, probeKubectl, probeSkaffold } from './probes';
+import { availableMemoryBytes, portFree } from './system';
+
+export type Status = 'ok' | 'warn' | 'fail';
+
+export interface DoctorCheck {
+  id: string;
+  title: string;
+  status: Status;
+  detail: string;
+  fix?: string;
+  /** What breaks without it: every lab, the kind cluster only, or one lab. */
+  neededFor: 'everything' | 'kind' | 'lab 5 (Skaffold)';
+}
+
+export type Mode = 'kind' | 'offline' | 'blocked';
+
+export interface DoctorReport {
+  ok: boolean;
+  mode: Mode;
+  checks: DoctorCheck[];
+  offline?: { command: string; notShown: string[] };
+}
+
+export interface DoctorOptions {
+  $: Shell;
+  ports?: number[];
+  nodeVersion?: string;
+  memoryBytes?: number;
+}
+
+const GiB = 1024 ** 3;
+
+function platform(): string {
+  const os = process.platform === 'darwin' ? 'darwin' : 'linux';
+  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
+  return `${os}-${arch}`;
+}
+
+export const OFFLINE_NOT_SHOWN = [
+  'no container images are built or loaded: pods run the services from source as local processes',
+  'no container runtime, node or cluster network: Services and port-forwards are simulated',
+  'the Skaffold lab (5) is skipped, and rebuild+redeploy timings are not those of a real cluster',
+];
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const { $ } = options;
+  const [docker, kind, kubectl, skaffold] = await Promise.all([probeDockerEngine($), probeKind($), probeKubectl($), probeSkaffold($)]);
+  const target = platform();
+  const checks: DoctorCheck[] = [];
+
+  checks.push(
+    docker.found
+      ? { id: 'docker', title: 'Docker engine', status: 'ok', detail: `engine ${docker.version}`, neededFor: 'kind' }
+      : {
+          id: 'docker',
+          title: 'Docker engine',
+          status: 'fail',
+          detail: docker.problem!,
+          fix: docker.client
+            ? 'start the engine: `sudo service docker start` (Linux, devcontainer) or start Docker Desktop; `docker info` must then show a Server section'
+            : 'open this repository in its devcontainer or a GitHub Codespace (Docker-in-Docker is set up there), or install Docker Engine: https://docs.docker.com/engine/install/',
+          neededFor: 'kind',
+        },
+  );
+  checks.push(
+    kind.found
+      ? { id: 'kind', title: `kind >= ${MIN_KIND}`, status: 'ok', detail: kind.version!, neededFor: 'kind' }
+      : {
+          id: 'kind',
+          title: `kind >= ${MIN_KIND}`,
+          status: 'fail',
+          detail: kind.problem!,
+          fix: `curl -Lo ./kind https://kind.sigs.k8s.io/dl/v${MIN_KIND}/kind-${target} && chmod +x ./kind && sudo mv ./kind /usr/local/bin/kind`,
+          neededFor: 'kind',
+        },
+  );
+  checks.push(
+    kubectl.found
+      ? { id: 'kubectl', title: 'kubectl', status: 'ok', detail: kubectl.version!, neededFor: 'everything' }
+      : {
+          id: 'kubectl',
+          title: 'kubectl',
+          status: 'fail',
+          detail: kubectl.problem!,
+          fix: `curl -LO https://dl.k8s.io/release/v1.32.4/bin/${target.replace('-', '/')}/kubectl && sudo install -m 0755 kubectl /usr/local/bin/kubectl`,
+          neededFor: 'everything',
+        },
+  );
+  checks.push(
+    skaffold.found
+      ? { id: 'skaffold', title: 'Skaffold', status: 'ok', detail: skaffold.version!, neededFor: 'lab 5 (Skaffold)' }
+      : {
+          id: 'skaffold',
+          title: 'Skaffold',
+          status: 'warn',
+          detail: `${skaffold.problem!}: lab 5 will be skipped`,
+          fix: `curl -Lo skaffold https://storage.googleapis.com/skaffold/releases/latest/skaffold-${target} && sudo install skaffold /usr/local/bin/`,
+          neededFor: 'lab 5 (Skaffold)',
+        },
+  );
+
+  const node = options.nodeVersion ?? process.versions.node;
+  checks.push(
+    atLeast(node, MIN_NODE)
+      ? { id: 'node', title: `Node >= ${MIN_NODE}`, status: 'ok', detail: `v${node.replace(/^v/, '')}`, neededFor: 'everything' }
+      : {
+          id: 'node',
+          title: `Node >= ${MIN_NODE}`,
+          status: 'fail',
+          detail: `v${node.replace(/^v/, '')} is too old`,
+          fix: 'run the labs through the root scripts (`npm run lab:1`), which fetch Node 24 into ~/.cache/ffk, or install Node 24 (`nvm install 24`)',
+          neededFor: 'everything',
+        },
+  );
+
+  const memory = options.memoryBytes ?? availableMemoryBytes();
+  const gib = `${(memory / GiB).toFixed(1)} GiB available`;
+  const memoryFix = 'close other programs, or pick a Codespace machine type with 8 GB or more';
+  checks.push(
+    memory >= 4 * GiB
+      ? { id: 'memory', title: 'Free memory (4 GiB for kind)', status: 'ok', detail: gib, neededFor: 'everything' }
+      : memory >= 2 * GiB
+        ? { id: 'memory', title: 'Free memory (4 GiB for kind)', status: 'warn', detail: `${gib}: the cluster may be slow or evict pods`, fix: memoryFix, neededFor: 'everything' }
+        : { id: 'memory', title: 'Free memory (4 GiB for kind)', status: 'fail', detail: `${gib}: too little for a cluster and three services`, fix: memoryFix, neededFor: 'everything' },
+  );
+
+  for (const port of options.ports ?? [8080]) {
+    checks.push(
+      (await portFree(port))
+        ? { id: `port-${port}`, title: `Port ${port} free`, status: 'ok', detail: 'free', neededFor: 'everything' }
+        : {
+            id: `port-${port}`,
+            title: `Port ${port} free`,
+            status: 'fail',
+            detail: 'in use: the storefront is forwarded there',
+            fix: `find the process with \`ss -ltnp 'sport = :${port}'\` (or \`lsof -i :${port}\`) and stop it`,
+            neededFor: 'everything',
+          },
+    );
+  }
+
+  const blocked = checks.some((c) => c.status === 'fail' && c.neededFor === 'everything');
+  const kindReady = docker.found && kind.found;
+  const mode: Mode = blocked ? 'blocked' : kindReady ? 'kind' : 'offline';
+  return {
+    ok: !blocked,
+    mode,
+    checks,
+    ...(mode === 'offline' ? { offline: { command: 'npm run lab:1 -- --offline', notShown: OFFLINE_NOT_SHOWN } } : {}),
+  };
+}

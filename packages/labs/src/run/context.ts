@@ -1,0 +1,37 @@
+import type { LabContext, LoadedLab } from '../model/types';
+import { createShell } from '../shell/shell';
+import type { ProgressStore } from '../state/progress';
+import type { Toolbox } from './toolbox';
+
+export interface RunEnv {
+  repoRoot: string;
+  store: ProgressStore;
+  toolbox: Toolbox;
+  mode: LabContext['mode'];
+  signal: AbortSignal;
+}
+
+/** A context whose log lines go wherever the runner currently points `sink`. */
+export function createContext(loaded: LoadedLab, env: RunEnv, sink: { log(line: string): void }): LabContext {
+  const ctx: LabContext = {
+    repoRoot: env.repoRoot,
+    labDir: loaded.dir,
+    labNumber: loaded.number,
+    mode: env.mode,
+    $: createShell(env.repoRoot, process.env, env.signal),
+    log: (line) => sink.log(line),
+    recordLoop: (name, ms) => {
+      env.store.recordLoop(name, ms, loaded.number);
+    },
+    async timeLoop(name, fn) {
+      const started = performance.now();
+      const result = await fn();
+      ctx.recordLoop(name, performance.now() - started);
+      return result;
+    },
+    loops: () => env.store.data.loops,
+    has: (tool) => env.toolbox.has(tool),
+    signal: env.signal,
+  };
+  return ctx;
+}

@@ -1,0 +1,34 @@
+// Which tools this machine has, probed once per run and shared by every step that asks.
+import { probeDockerEngine, probeKind, probeKubectl, probeSkaffold, type Probe } from '../doctor/probes';
+import type { Tool } from '../model/types';
+import type { Shell } from '../shell/shell';
+
+export interface Toolbox {
+  probe(tool: Tool): Promise<Probe>;
+  has(tool: Tool): Promise<boolean>;
+  /** The first missing tool among `tools`, with why, or null when all are there. */
+  missing(tools: Tool[] | undefined): Promise<string | null>;
+}
+
+const PROBES = { docker: probeDockerEngine, kind: probeKind, kubectl: probeKubectl, skaffold: probeSkaffold };
+
+export function createToolbox($: Shell, offline = false): Toolbox {
+  const cache = new Map<Tool, Promise<Probe>>();
+  const probe = (tool: Tool): Promise<Probe> => {
+    // Offline mode runs on kube-sim: nothing that needs a container engine or a real cluster.
+    if (offline && tool !== 'kubectl') return Promise.resolve({ found: false, problem: 'offline mode (kube-sim) has no container engine' });
+    if (!cache.has(tool)) cache.set(tool, PROBES[tool]($));
+    return cache.get(tool)!;
+  };
+  return {
+    probe,
+    has: async (tool) => (await probe(tool)).found,
+    async missing(tools) {
+      for (const tool of tools ?? []) {
+        const result = await probe(tool);
+        if (!result.found) return `needs ${tool}: ${result.problem}`;
+      }
+      return null;
+    },
+  };
+}
