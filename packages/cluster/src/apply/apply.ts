@@ -1,0 +1,101 @@
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { ClusterError, isClusterError } from '../errors/cluster-error';
+import { friendly } from '../errors/friendly';
+import type { ResourceRef } from '../errors/resource-ref';
+import type { ClusterAccess } from '../kubeconfig/access';
+import { objectName, type Manifest } from './manifests';
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged';
+
+export interface ApplyResult {
+  /** kubectl's spelling: deployment.apps/catalog */
+  name: string;
+  namespace?: string;
+  action: ApplyAction;
+  object: Manifest;
+  ms: number;
+}
+
+export interface ApplyOptions {
+  /** Server-side apply field manager; one per tool so ownership shows who set a field. */
+  fieldManager?: string;
+  /** Take over fields another manager owns instead of failing with a 409 conflict. */
+  force?: boolean;
+  onResult?: (result: ApplyResult) => void;
+}
+
+// Objects others depend on go first, as `kubectl apply` and Helm order them.
+const KIND_ORDER = [
+  'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding',
+  'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Service', 'StatefulSet', 'Deployment', 'Job',
+];
+
+function rank(kind: string): number {
+  const index = KIND_ORDER.indexOf(kind);
+  return index === -1 ? KIND_ORDER.length : index;
+}
+
+/**
+ * Server-side applies each object (in dependency order) and says what happened to it: created
+ * (it did not exist), unchanged (the server skipped the write: same resourceVersion) or configured.
+ */
+export async function applyManifests(cluster: ClusterAccess, manifests: Manifest[], options: ApplyOptions = {}): Promise<ApplyResult[]> {
+  const client = KubernetesObjectApi.makeApiClient(cluster.kc);
+  const ordered = [...manifests].sort((a, b) => rank(a.kind) - rank(b.kind));
+  const results: ApplyResult[] = [];
+  for (const manifest of ordered) {
+    const result = await applyOne(cluster, client, manifest, options);
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return results;
+}
+
+async function applyOne(cluster: ClusterAccess, client: KubernetesObjectApi, manifest: Manifest, options: ApplyOptions): Promise<ApplyResult> {
+  const started = performance.now();
+  const header = { apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: { name: manifest.metadata.name, namespace: manifest.metadata.namespace } };
+  const before = await call(cluster, manifest, 'get', () => client.read(structuredClone(header))).catch((error: unknown) => {
+    if (isClusterError(error, 'not-found')) return undefined;
+    throw error;
+  });
+  const applied = await call(cluster, manifest, 'patch', () =>
+    client.patch(structuredClone(manifest), undefined, undefined, options.fieldManager ?? 'ffk', options.force, PatchStrategy.ServerSideApply),
+  );
+  const action: ApplyAction = !before
+    ? 'created'
+    : before.metadata?.resourceVersion === applied.metadata?.resourceVersion ? 'unchanged' : 'configured';
+  return {
+    name: objectName(manifest),
+    namespace: applied.metadata?.namespace,
+    action,
+    object: applied as Manifest,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+async function call<T>(cluster: ClusterAccess, manifest: Manifest, verb: string, fn: () => Promise<T>): Promise<T> {
+  const request: ResourceRef = {
+    verb,
+    group: manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0]! : '',
+    resource: plural(manifest.kind),
+    namespace: manifest.metadata.namespace ?? cluster.target.namespace,
+    name: manifest.metadata.name,
+  };
+  try {
+    return await friendly({ target: cluster.target, request }, fn);
+  } catch (error) {
+    // client-node's discovery lookup fails with a plain Error for kinds the server does not serve.
+    if (error instanceof ClusterError && /Unrecognized API version and kind/.test(error.message)) {
+      throw new ClusterError('manifest', `the API server does not serve ${manifest.apiVersion} ${manifest.kind} (${objectName(manifest)}): is its CRD installed, or is the apiVersion misspelled?`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Lower-case plural as RBAC names resources (good for built-in kinds; 403 messages carry the exact one). */
+function plural(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (/(s|x|ch|sh)$/.test(lower)) return `${lower}es`;
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}
