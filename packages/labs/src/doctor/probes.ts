@@ -27,11 +27,11 @@ export function atLeast(version: string, minimum: string): boolean {
   return true;
 }
 
-async function run($: Shell, command: string[]): Promise<{ ok: boolean; out: string; missing: boolean }> {
+/** stdout carries versions; stderr only explains failures (and may hold shell start-up noise). */
+async function run($: Shell, command: string[]): Promise<{ ok: boolean; out: string; err: string; missing: boolean }> {
   const result = await $({ nothrow: true })`${command}`;
-  const out = `${result.stdout}${result.stderr}`.trim();
   // bash reports 127 for a command it cannot find.
-  return { ok: result.exitCode === 0, out, missing: result.exitCode === 127 };
+  return { ok: result.exitCode === 0, out: result.stdout.trim(), err: result.stderr.trim(), missing: result.exitCode === 127 };
 }
 
 /** The engine, not just the client: `docker info` talks to the daemon. */
@@ -39,7 +39,8 @@ export async function probeDockerEngine($: Shell): Promise<Probe & { client: boo
   const info = await run($, ['docker', 'info', '--format', '{{.ServerVersion}}']);
   if (info.missing) return { found: false, client: false, problem: 'the docker command is not installed' };
   if (!info.ok || !info.out) {
-    const reason = info.out.split('\n').find((line) => /cannot connect|error|permission/i.test(line)) ?? info.out.split('\n')[0];
+    const said = `${info.err}\n${info.out}`.split('\n');
+    const reason = said.find((line) => /cannot connect|error|permission/i.test(line)) ?? said.find(Boolean);
     return { found: false, client: true, problem: `the docker client is installed but no engine answers (${reason?.trim() || 'docker info failed'})` };
   }
   return { found: true, client: true, version: info.out.split('\n')[0]!.trim() };

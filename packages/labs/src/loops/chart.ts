@@ -45,7 +45,7 @@ export function drawLoopChart(loops: LoopMeasurement[], options: ChartOptions = 
   const labelWidth = Math.max(...summaries.map((s) => s.name.length));
   const lines = summaries.map((s) => {
     // Linear scale on purpose: a one-character bar next to a full one is the lesson. Never zero.
-    const length = Math.max(1, Math.round((s.medianMs / slowest) * barWidth));
+    const length = Math.max(1, Math.round((s.medianMs / Math.max(slowest, 1)) * barWidth));
     const bar = s.medianMs === slowest ? style.red('█'.repeat(length)) : style.green('█'.repeat(length));
     const runs = s.runs > 1 ? style.dim(`  (${s.runs} runs, best ${formatDuration(s.bestMs)})`) : '';
     return `${s.name.padStart(labelWidth)} ${padEnd(bar, barWidth)} ${formatDuration(s.medianMs)}${runs}`;

@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFixtureRepo, type FixtureRepo } from '../testing/fixture-repo';
+import { runCli } from '../testing/run-cli';
+
+const repos: FixtureRepo[] = [];
+const fixture = async (options?: Parameters<typeof createFixtureRepo>[0]) => {
+  const repo = await createFixtureRepo(options);
+  repos.push(repo);
+  return repo;
+};
+afterAll(() => repos.forEach((repo) => repo.cleanup()));
+
+/** The table row for a step: the line that names it after the header rule. */
+const rowOf = (stdout: string, step: string) => stdout.split('\n').find((line) => line.startsWith('1 ') && line.includes(step)) ?? '';
+
+const dockerEngine = (() => {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('verify', () => {
+  it('passes a lab whose check fails as shipped and passes with its solution, and reverts the solution', async () => {
+    const repo = await fixture();
+    const result = await runCli(['verify', '--repo', repo.root]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(rowOf(result.stdout, '3. Say hello')).toMatch(/pass .* fails as shipped, passes with the solution: greeting.txt says hello/);
+    expect(rowOf(result.stdout, 'README.md')).toMatch(/pass .* matches lab.ts/);
+    // A step that needs a tool this machine lacks is skipped with the reason, never passed.
+    const docker = rowOf(result.stdout, 'Ask the Docker engine');
+    if (dockerEngine) expect(docker).toMatch(/ pass /);
+    else expect(docker).toMatch(/skipped .* needs docker: .*no engine answers/);
+    expect(result.stdout).toContain(dockerEngine ? '4 passed, 0 failed, 0 skipped' : '3 passed, 0 failed, 1 skipped');
+    expect(readFileSync(join(repo.root, 'greeting.txt'), 'utf8')).toBe('bye world\n');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo.root, encoding: 'utf8' })).toBe('');
+  });
+
+  it('exits 1 on a broken solution, naming the step in the table, and still reverts', async () => {
+    const repo = await fixture({ solutionWord: 'ciao' });
+    const result = await runCli(['verify', '--repo', repo.root]);
+    expect(result.code).toBe(1);
+    expect(rowOf(result.stdout, '3. Say hello')).toMatch(/FAIL .* fails with the solution applied: greeting.txt says ciao world/);
+    expect(result.stdout).toContain('1 failed');
+    expect(readFileSync(join(repo.root, 'greeting.txt'), 'utf8')).toBe('bye world\n');
+  });
+
+  it('exits 1 on a check that passes as shipped (a check that cannot fail)', async () => {
+    const repo = await fixture({ checkAlwaysPasses: true });
+    const result = await runCli(['verify', '--repo', repo.root]);
+    expect(result.code).toBe(1);
+    expect(rowOf(result.stdout, '3. Say hello')).toMatch(/FAIL .* passes as shipped/);
+  });
+});
+
+describe('lab N --ci', () => {
+  it('runs the lab without prompts: solution applied, check once, table, reverted, no progress written', async () => {
+    const repo = await fixture();
+    const result = await runCli(['lab', '1', '--ci', '--repo', repo.root]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('This lab changes one word in greeting.txt.');
+    expect(rowOf(result.stdout, '3. Say hello')).toMatch(/pass .* passes with the solution/);
+    // The solution counts as the learner's save, so the step's loop is measured and charted.
+    expect(result.stdout).toMatch(/edit\+check █+ +\d+ ms/);
+    expect(readFileSync(join(repo.root, 'greeting.txt'), 'utf8')).toBe('bye world\n');
+    expect(execFileSync('git', ['status', '--porcelain', '--ignored'], { cwd: repo.root, encoding: 'utf8' })).toBe('');
+  });
+
+  it('answers a lab that does not exist with one line', async () => {
+    const repo = await fixture();
+    const result = await runCli(['lab', '7', '--repo', repo.root]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('There is no lab 7 (available: 1); `npm run labs` lists them.\n');
+  });
+});

@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stripAnsi } from '../render/style';
+import { createShell } from '../shell/shell';
+import { runCli } from '../testing/run-cli';
+import { runDoctor, type DoctorReport } from './doctor';
+import { renderDoctor } from './render';
+
+// Stand-ins for third-party binaries on a PATH of their own, printing what the real ones print,
+// so every version and failure case can be shown on one machine.
+const dirs: string[] = [];
+const servers: Server[] = [];
+afterAll(() => {
+  dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  servers.forEach((server) => server.close());
+});
+
+function fakeBin(tools: Record<string, string>): ReturnType<typeof createShell> {
+  const dir = mkdtempSync(join(tmpdir(), 'ffk-doctor-bin-'));
+  dirs.push(dir);
+  for (const [name, script] of Object.entries(tools)) {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${script}\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return createShell(dir, { PATH: dir });
+}
+
+async function busyPort(): Promise<number> {
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const byId = (report: DoctorReport, id: string) => report.checks.find((check) => check.id === id)!;
+const GiB = 1024 ** 3;
+
+const NO_ENGINE = 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1';
+
+describe('doctor', () => {
+  it('names each missing piece with its exact fix, and is blocked when a piece every lab needs is missing', async () => {
+    const port = await busyPort();
+    const report = await runDoctor({
+      $: fakeBin({ docker: NO_ENGINE, kind: 'echo "kind v0.30.0 go1.24.2 linux/amd64"' }),
+      ports: [port],
+      nodeVersion: '20.11.1',
+      memoryBytes: 1 * GiB,
+    });
+    expect(byId(report, 'docker')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/client is installed but no engine answers \(Cannot connect/), fix: expect.stringContaining('sudo service docker start') });
+    expect(byId(report, 'kind')).toMatchObject({ status: 'fail', detail: expect.stringContaining('kind v0.30.0 is older than v0.31.0'), fix: expect.stringContaining('https://kind.sigs.k8s.io/dl/v0.31.0/kind-') });
+    expect(byId(report, 'kubectl')).toMatchObject({ status: 'fail', fix: expect.stringContaining('https://dl.k8s.io/release/') });
+    expect(byId(report, 'skaffold')).toMatchObject({ status: 'warn', detail: expect.stringContaining('lab 5 will be skipped') });
+    expect(byId(report, 'node')).toMatchObject({ status: 'fail', detail: 'v20.11.1 is too old' });
+    expect(byId(report, 'memory')).toMatchObject({ status: 'fail', detail: expect.stringContaining('1.0 GiB available') });
+    expect(byId(report, `port-${port}`)).toMatchObject({ status: 'fail', fix: expect.stringContaining(`ss -ltnp 'sport = :${port}'`) });
+    expect(report).toMatchObject({ ok: false, mode: 'blocked' });
+    expect(stripAnsi(renderDoctor(report))).toContain('Not ready: fix the ✖ lines');
+  });
+
+  it('is ready for kind when the engine answers and every tool is recent enough', async () => {
+    const report = await runDoctor({
+      $: fakeBin({
+        docker: 'echo 28.2.2',
+        kind: 'echo "kind v0.31.0 go1.24.2 linux/amd64"',
+        kubectl: `echo '{"clientVersion":{"gitVersion":"v1.32.4"}}'`,
+        skaffold: 'echo v2.16.1',
+      }),
+      ports: [await freePort()],
+      nodeVersion: '24.11.0',
+      memoryBytes: 8 * GiB,
+    });
+    expect(report.checks.map((check) => [check.id, check.status, check.detail])).toEqual([
+      ['docker', 'ok', 'engine 28.2.2'],
+      ['kind', 'ok', 'v0.31.0'],
+      ['kubectl', 'ok', 'v1.32.4'],
+      ['skaffold', 'ok', 'v2.16.1'],
+      ['node', 'ok', 'v24.11.0'],
+      ['memory', 'ok', '8.0 GiB available'],
+      [expect.stringMatching(/^port-/), 'ok', 'free'],
+    ]);
+    expect(report).toMatchObject({ ok: true, mode: 'kind' });
+    expect(report.offline).toBeUndefined();
+  });
+
+  it('without a Docker engine offers the offline mode on kube-sim and says what it does not show', async () => {
+    const report = await runDoctor({
+      $: fakeBin({ kubectl: `echo '{"clientVersion":{"gitVersion":"v1.32.4"}}'` }),
+      ports: [await freePort()],
+      nodeVersion: '24.11.0',
+      memoryBytes: 3 * GiB,
+    });
+    expect(byId(report, 'docker')).toMatchObject({ status: 'fail', detail: 'the docker command is not installed', fix: expect.stringContaining('devcontainer') });
+    expect(byId(report, 'memory').status).toBe('warn');
+    expect(report).toMatchObject({ ok: true, mode: 'offline', offline: { command: 'npm run lab:1 -- --offline' } });
+    const text = stripAnsi(renderDoctor(report));
+    expect(text).toContain('the labs can run offline on kube-sim');
+    expect(text).toContain('What offline mode does not show:');
+    expect(text).toContain('no container images are built or loaded');
+  });
+
+  it('--json prints the same report for scripts, with an exit code that matches', async () => {
+    const result = await runCli(['doctor', '--json']);
+    const report = JSON.parse(result.stdout) as DoctorReport;
+    expect(report.checks.map((check) => check.id)).toEqual(['docker', 'kind', 'kubectl', 'skaffold', 'node', 'memory', 'port-8080']);
+    let engine = true;
+    try {
+      execFileSync('docker', ['info'], { stdio: 'ignore' });
+    } catch {
+      engine = false;
+    }
+    expect(byId(report, 'docker').status).toBe(engine ? 'ok' : 'fail');
+    expect(byId(report, 'node').status).toBe('ok'); // the CLI runs on the bootstrap's Node 24
+    expect(result.code).toBe(report.ok ? 0 : 1);
+  });
+});
