@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandSucceeds } from '../testing/command';
 import { createFixtureRepo, type FixtureRepo } from '../testing/fixture-repo';
 import { runCli } from '../testing/run-cli';
 
@@ -16,14 +17,7 @@ afterAll(() => repos.forEach((repo) => repo.cleanup()));
 /** The table row for a step: the line that names it after the header rule. */
 const rowOf = (stdout: string, step: string) => stdout.split('\n').find((line) => line.startsWith('1 ') && line.includes(step)) ?? '';
 
-const dockerEngine = (() => {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const dockerEngine = commandSucceeds('docker', ['info']);
 
 describe('verify', () => {
   it('passes a lab whose check fails as shipped and passes with its solution, and reverts the solution', async () => {

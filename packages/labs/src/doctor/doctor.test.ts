@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stripAnsi } from '../render/style';
 import { createShell } from '../shell/shell';
+import { commandSucceeds } from '../testing/command';
 import { runCli } from '../testing/run-cli';
 import { runDoctor, type DoctorReport } from './doctor';
 import { renderDoctor } from './render';
@@ -114,12 +114,7 @@ describe('doctor', () => {
     const result = await runCli(['doctor', '--json']);
     const report = JSON.parse(result.stdout) as DoctorReport;
     expect(report.checks.map((check) => check.id)).toEqual(['docker', 'kind', 'kubectl', 'skaffold', 'node', 'memory', 'port-8080']);
-    let engine = true;
-    try {
-      execFileSync('docker', ['info'], { stdio: 'ignore' });
-    } catch {
-      engine = false;
-    }
+    const engine = commandSucceeds('docker', ['info']);
     expect(byId(report, 'docker').status).toBe(engine ? 'ok' : 'fail');
     expect(byId(report, 'node').status).toBe('ok'); // the CLI runs on the bootstrap's Node 24
     expect(result.code).toBe(report.ok ? 0 : 1);

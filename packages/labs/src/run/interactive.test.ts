@@ -4,17 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandSucceeds } from '../testing/command';
 import { createFixtureRepo, CLI, type FixtureRepo } from '../testing/fixture-repo';
 import { TSX_CLI } from '../testing/run-cli';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTmux = commandSucceeds('tmux', ['-V']);
 if (!hasTmux) console.warn('interactive runner test skipped: tmux is not installed (apt-get install -y tmux)');
 
 const socket = `ffk-labs-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

@@ -19,7 +19,7 @@ export interface FixtureOptions {
 
 function labSource(options: FixtureOptions): string {
   const condition = options.checkAlwaysPasses ? 'true' : "text.includes('hello')";
-  return `import { readFileSync } from 'node:fs';
+  return `import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineLab, fail, pass } from ${JSON.stringify(INDEX)};
 
@@ -51,6 +51,11 @@ export default defineLab({
     },
     { kind: 'chart', title: 'Your loops', body: 'Your feedback loops so far.' },
   ],
+  // Stands in for re-applying the overlay: leaves a mark the tests can see.
+  async resetCluster(ctx) {
+    mkdirSync(join(ctx.repoRoot, '.ffk'), { recursive: true });
+    writeFileSync(join(ctx.repoRoot, '.ffk', 'cluster-reset'), 'reset');
+  },
 });
 `;
 }
