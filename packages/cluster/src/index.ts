@@ -10,13 +10,14 @@ export { accessFor, targetOf, type ClusterAccess } from './kubeconfig/access';
 export { classifyContext, type ContextClass } from './kubeconfig/classify';
 export { guardContext, describeTarget, type GuardOptions } from './kubeconfig/guard';
 export { pinContext, describeDrift, type ContextPin, type KubeconfigDrift } from './kubeconfig/pin';
+export { openSession, type ClusterSession, type SessionOptions } from './kubeconfig/session';
 
 export { readDeployment } from './workloads/deployments';
 export { selectorString } from './workloads/selectors';
 
 export { parseManifests, objectName, type Manifest } from './apply/manifests';
 export { renderKustomize } from './apply/kustomize';
-export { applyManifests, type ApplyAction, type ApplyOptions, type ApplyResult } from './apply/apply';
+export { applyManifests, applyKustomize, type ApplyAction, type ApplyOptions, type ApplyResult } from './apply/apply';
 
 export { assessRollout, type RolloutCounts, type RolloutState } from './rollout/assess';
 export { podCondition, isPodReady, type PodCondition } from './rollout/pod-problems';

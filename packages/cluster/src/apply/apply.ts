@@ -3,6 +3,7 @@ import { ClusterError, isClusterError } from '../errors/cluster-error';
 import { friendly } from '../errors/friendly';
 import type { ResourceRef } from '../errors/resource-ref';
 import type { ClusterAccess } from '../kubeconfig/access';
+import { renderKustomize } from './kustomize';
 import { objectName, type Manifest } from './manifests';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
@@ -49,6 +50,11 @@ export async function applyManifests(cluster: ClusterAccess, manifests: Manifest
     options.onResult?.(result);
   }
   return results;
+}
+
+/** Renders a kustomization directory (see renderKustomize for why kubectl renders it) and applies the result. */
+export async function applyKustomize(cluster: ClusterAccess, directory: string, options: ApplyOptions = {}): Promise<ApplyResult[]> {
+  return applyManifests(cluster, await renderKustomize(directory), options);
 }
 
 async function applyOne(cluster: ClusterAccess, client: KubernetesObjectApi, manifest: Manifest, options: ApplyOptions): Promise<ApplyResult> {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classifyContext, describeDrift, guardContext, loadKubeconfig, pinContext, type KubeconfigDrift } from '../index';
+import { classifyContext, describeDrift, guardContext, loadKubeconfig, openSession, pinContext, type KubeconfigDrift } from '../index';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffk-cluster-kubeconfig-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +60,9 @@ describe('loading and guarding', () => {
       'refusing to change context "prod" (https://34.76.10.20): it is not a local cluster; switch to a local context with --context, or pass --allow-remote-context if you mean it',
     );
     expect(guardContext(target, { allowRemote: true }).local).toBe(false);
+    // A session for changes is refused the same way; a read-only one (ffk list) may look.
+    expect(() => openSession({ kubeconfig: file })).toThrow(/^refusing to change context "prod"/);
+    expect(openSession({ kubeconfig: file, readOnly: true }).classification.local).toBe(false);
   });
 
   it('merges KUBECONFIG like kubectl: the first file sets current-context; --context and --namespace override', () => {
