@@ -1,0 +1,25 @@
+import { startProcess } from '@ffk/test-kit';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs main.ts as a real process with exactly `env` (plus PATH), as Kubernetes would. */
+async function runMain(env: Record<string, string>) {
+  const child = startProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: appDir, env: { PATH: process.env.PATH, ...env } });
+  return child.exited;
+}
+
+describe('main.ts configuration', () => {
+  it('exits 1 with one line naming DATABASE_URL when it is missing', async () => {
+    const { code, stderr } = await runMain({ PORT: '0' });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^inventory: bad configuration: DATABASE_URL is not set: expected a PostgreSQL URL/)]);
+  });
+
+  it('exits 1 with one line naming PORT when it is not a port', async () => {
+    const { code, stderr } = await runMain({ PORT: 'eighty', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop' });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual(['inventory: bad configuration: PORT="eighty" is not valid: expected a TCP port from 0 to 65535 (default 3001)']);
+  });
+});

@@ -1,0 +1,86 @@
+import { propagatedHeaders } from './context';
+
+export type UpstreamFailure = 'timeout' | 'unreachable' | 'status' | 'invalid-response';
+
+/** A call to another service that did not give a usable answer; the message says which and why. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    readonly upstream: string,
+    readonly failure: UpstreamFailure,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface UpstreamOptions {
+  /** Used in messages, e.g. "inventory". */
+  name: string;
+  /** e.g. http://inventory (a trailing slash is ignored). */
+  baseUrl: string;
+  /** Whole-call budget, headers and body included. */
+  timeoutMs: number;
+}
+
+export interface Upstream {
+  readonly name: string;
+  readonly baseUrl: string;
+  /** fetch with the current request's x-ffk-* and baggage headers and the timeout; any HTTP status resolves. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** GET (or `init`) expecting a 2xx JSON answer; anything else throws an UpstreamError. */
+  json<T>(path: string, init?: RequestInit): Promise<{ body: T; response: Response }>;
+}
+
+function explain(error: unknown, name: string, what: string, timeoutMs: number): UpstreamError {
+  const cause = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (cause.name === 'TimeoutError') return new UpstreamError(name, 'timeout', `${name} did not answer within ${timeoutMs} ms (${what})`);
+  const code = cause.cause?.code;
+  if (code === 'ECONNREFUSED') return new UpstreamError(name, 'unreachable', `${name} refused the connection (${what}): is it running?`);
+  const detail = cause.cause?.message ?? cause.message ?? String(error);
+  return new UpstreamError(name, 'unreachable', `${name} could not be reached (${what}): ${detail}`);
+}
+
+/** A client for one upstream service. Calls never hang: each is cut off after `timeoutMs`. */
+export function createUpstream({ name, baseUrl, timeoutMs }: UpstreamOptions): Upstream {
+  const base = baseUrl.replace(/\/+$/, '');
+
+  async function call(path: string, init: RequestInit, read: (response: Response, what: string) => Promise<void>) {
+    const url = `${base}${path}`;
+    const what = `${init.method ?? 'GET'} ${url}`;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const headers = new Headers(propagatedHeaders());
+    new Headers(init.headers).forEach((value, key) => headers.set(key, value));
+    try {
+      const response = await fetch(url, { ...init, headers, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+      // The timeout also covers reading the body, which is where a slow server usually stalls.
+      await read(response, what);
+      return response;
+    } catch (error) {
+      throw error instanceof UpstreamError ? error : explain(error, name, what, timeoutMs);
+    }
+  }
+
+  return {
+    name,
+    baseUrl: base,
+    fetch: (path, init = {}) => call(path, init, async () => {}),
+    async json<T>(path: string, init: RequestInit = {}) {
+      let body: T | undefined;
+      const response = await call(path, init, async (answer, what) => {
+        if (!answer.ok) {
+          await answer.body?.cancel();
+          throw new UpstreamError(name, 'status', `${name} answered ${answer.status} (${what})`, answer.status);
+        }
+        const text = await answer.text();
+        try {
+          body = JSON.parse(text) as T;
+        } catch {
+          throw new UpstreamError(name, 'invalid-response', `${name} answered with something that is not JSON (${what})`);
+        }
+      });
+      return { body: body as T, response };
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export { responseJson } from './http/response-json';
+export { freePort } from './ports';
+export { startPostgres } from './postgres/start-postgres';
+export type { TestPostgres } from './postgres/types';
+export { startProcess, type ProcessExit, type StartedProcess } from './process/start-process';
