@@ -2,6 +2,7 @@
 export { defineLab, LabDefinitionError } from './model/define';
 export type {
   ActionTask,
+  Backend,
   CheckResult,
   Edit,
   Lab,

@@ -31,7 +31,7 @@ describe('verify', () => {
     const docker = rowOf(result.stdout, 'Ask the Docker engine');
     if (dockerEngine) expect(docker).toMatch(/ pass /);
     else expect(docker).toMatch(/skipped .* needs docker: .*no engine answers/);
-    expect(result.stdout).toContain(dockerEngine ? '4 passed, 0 failed, 0 skipped' : '3 passed, 0 failed, 1 skipped');
+    expect(result.stdout).toContain(dockerEngine ? '5 passed, 0 failed, 0 skipped' : '4 passed, 0 failed, 1 skipped');
     expect(readFileSync(join(repo.root, 'greeting.txt'), 'utf8')).toBe('bye world\n');
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo.root, encoding: 'utf8' })).toBe('');
   });
@@ -54,10 +54,13 @@ describe('verify', () => {
 });
 
 describe('lab N --ci', () => {
-  it('runs the lab without prompts: solution applied, check once, table, reverted, no progress written', async () => {
+  it('runs the lab offline without prompts: solution applied, check once, table, reverted, no progress written', async () => {
     const repo = await fixture();
-    const result = await runCli(['lab', '1', '--ci', '--repo', repo.root]);
+    const result = await runCli(['lab', '1', '--ci', '--offline', '--repo', repo.root]);
     expect(result.code).toBe(0);
+    // Offline: the lab is told it runs on kube-sim, and says so once; engine steps are skipped.
+    expect(result.stdout).toMatch(/cluster: offline mode \(--offline\)\n✔ Pick the cluster .*· backend sim/);
+    expect(rowOf(result.stdout, 'Ask the Docker engine')).toMatch(/skipped .* needs docker: offline mode \(kube-sim\) has no container engine/);
     expect(result.stdout).toContain('This lab changes one word in greeting.txt.');
     expect(rowOf(result.stdout, '3. Say hello')).toMatch(/pass .* passes with the solution/);
     // The solution counts as the learner's save, so the step's loop is measured and charted.

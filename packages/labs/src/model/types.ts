@@ -4,6 +4,8 @@ import type { LoopMeasurement } from '../state/progress';
 /** External tools a step may need; a step whose tools are missing is skipped with the reason. */
 export type Tool = 'docker' | 'kind' | 'kubectl' | 'skaffold';
 
+export type Backend = 'kind' | 'sim';
+
 export interface CheckResult {
   ok: boolean;
   message: string;
@@ -34,6 +36,11 @@ export interface LabContext {
   loops(): LoopMeasurement[];
   /** Whether a tool is usable here (the Docker engine, not just its client). */
   has(tool: Tool): Promise<boolean>;
+  /**
+   * Where the lab's cluster lives: a kind cluster, or kube-sim (offline mode) when asked with
+   * --offline or when this machine has no Docker engine and kind. The first call says which.
+   */
+  backend(): Promise<Backend>;
   /** When the watched file was saved for the change being checked (epoch ms), if known. */
   savedAt?: number;
   signal: AbortSignal;

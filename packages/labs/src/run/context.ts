@@ -13,6 +13,7 @@ export interface RunEnv {
 
 /** A context whose log lines go wherever the runner currently points `sink`. */
 export function createContext(loaded: LoadedLab, env: RunEnv, sink: { log(line: string): void }): LabContext {
+  let announced = false;
   const ctx: LabContext = {
     repoRoot: env.repoRoot,
     labDir: loaded.dir,
@@ -31,6 +32,13 @@ export function createContext(loaded: LoadedLab, env: RunEnv, sink: { log(line: 
     },
     loops: () => env.store.data.loops,
     has: (tool) => env.toolbox.has(tool),
+    backend: async () => {
+      const first = !announced;
+      announced = true;
+      const { backend, reason } = await env.toolbox.backend();
+      if (first) sink.log(`cluster: ${reason}`);
+      return backend;
+    },
     signal: env.signal,
   };
   return ctx;

@@ -1,6 +1,6 @@
 // Which tools this machine has, probed once per run and shared by every step that asks.
 import { probeDockerEngine, probeKind, probeKubectl, probeSkaffold, type Probe } from '../doctor/probes';
-import type { Tool } from '../model/types';
+import type { Backend, Tool } from '../model/types';
 import type { Shell } from '../shell/shell';
 
 export interface Toolbox {
@@ -8,6 +8,8 @@ export interface Toolbox {
   has(tool: Tool): Promise<boolean>;
   /** The first missing tool among `tools`, with why, or null when all are there. */
   missing(tools: Tool[] | undefined): Promise<string | null>;
+  /** kind when asked for and possible; otherwise kube-sim, with the reason. */
+  backend(): Promise<{ backend: Backend; reason: string }>;
 }
 
 const PROBES = { docker: probeDockerEngine, kind: probeKind, kubectl: probeKubectl, skaffold: probeSkaffold };
@@ -20,7 +22,8 @@ export function createToolbox($: Shell, offline = false): Toolbox {
     if (!cache.has(tool)) cache.set(tool, PROBES[tool]($));
     return cache.get(tool)!;
   };
-  return {
+  let backend: Promise<{ backend: Backend; reason: string }> | undefined;
+  const toolbox: Toolbox = {
     probe,
     has: async (tool) => (await probe(tool)).found,
     async missing(tools) {
@@ -30,5 +33,12 @@ export function createToolbox($: Shell, offline = false): Toolbox {
       }
       return null;
     },
+    backend: () =>
+      (backend ??= (async () => {
+        if (offline) return { backend: 'sim' as const, reason: 'offline mode (--offline)' };
+        const missing = await toolbox.missing(['docker', 'kind']);
+        return missing ? { backend: 'sim' as const, reason: `offline mode on kube-sim, because this machine ${missing.replace(/^needs /, 'lacks ')}` } : { backend: 'kind' as const, reason: 'kind cluster "ffk"' };
+      })()),
   };
+  return toolbox;
 }

@@ -33,6 +33,7 @@ export default defineLab({
       title: 'Warm up',
       tasks: [
         { title: 'Count the files', run: async (ctx) => \`\${(await ctx.$\`git ls-files\`).stdout.split('\\n').filter(Boolean).length} files\` },
+        { title: 'Pick the cluster', run: async (ctx) => \`backend \${await ctx.backend()}\` },
         { title: 'Ask the Docker engine', needs: ['docker'], run: async (ctx) => { await ctx.$\`docker info\`; } },
       ],
     },
