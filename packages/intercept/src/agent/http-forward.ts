@@ -1,0 +1,99 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { endToEndHeaders, hasBody } from '../tunnel/headers';
+import { KIND_HEADER, NGHTTP2_CANCEL } from '../tunnel/protocol';
+import type { Tunnel } from './tunnel';
+
+/** Per-hop headers of HTTP/1.1 that a proxy must not pass on (RFC 9110 7.6.1). */
+const HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
+
+export interface AppTarget {
+  host: string;
+  port: number;
+  /** keep-alive pool towards the app */
+  agent: http.Agent;
+}
+
+/** Sends one request to the app container and streams its answer back. */
+export function forwardToApp(req: IncomingMessage, res: ServerResponse, app: AppTarget, logger: Logger): void {
+  const upstream = http.request({
+    host: app.host,
+    port: app.port,
+    agent: app.agent,
+    method: req.method,
+    path: req.url,
+    headers: withoutHop(req.rawHeaders),
+    setHost: false,
+  });
+  upstream.on('response', (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHop(answer.rawHeaders));
+    answer.pipe(res);
+    answer.on('error', () => res.destroy());
+  });
+  upstream.on('error', (error) => {
+    logger.debug({ err: error.message, url: req.url }, 'app request failed');
+    failRequest(res, `ffk-agent: the app does not answer on ${app.host}:${app.port} (${(error as NodeJS.ErrnoException).code ?? error.message})\n`);
+  });
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.pipe(upstream);
+}
+
+/**
+ * Sends one request through a tunnel as an HTTP/2 stream. When the tunnel goes away before the
+ * connector answered and the request had no body, the request is replayed to the app instead:
+ * that is what keeps requests from failing while the agent fails open.
+ */
+export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunnel: Tunnel, app: AppTarget, logger: Logger): void {
+  const bodiless = !hasBody(req.headers);
+  const fallBack = () => forwardToApp(req, res, app, logger);
+  let stream;
+  try {
+    stream = tunnel.request(
+      {
+        ':method': req.method!,
+        ':path': req.url!,
+        ':authority': req.headers.host ?? 'localhost',
+        [KIND_HEADER]: 'http',
+        ...endToEndHeaders(req.headers),
+      },
+      bodiless,
+    );
+  } catch {
+    return bodiless ? fallBack() : failRequest(res, 'ffk-agent: the intercept tunnel closed\n');
+  }
+  let answered = false;
+  stream.on('response', (headers) => {
+    answered = true;
+    res.writeHead(Number(headers[':status']), endToEndHeaders(headers));
+    stream.pipe(res);
+  });
+  stream.on('close', () => {
+    if (answered) {
+      if (!stream.readableEnded) res.destroy();
+      return;
+    }
+    if (bodiless && !res.headersSent && !res.destroyed) fallBack();
+    else failRequest(res, 'ffk-agent: the intercept tunnel closed before the developer\'s process answered\n');
+  });
+  stream.on('error', () => {});
+  res.on('close', () => {
+    if (!res.writableFinished && !stream.closed) stream.close(NGHTTP2_CANCEL);
+  });
+  if (!bodiless) req.pipe(stream);
+}
+
+function failRequest(res: ServerResponse, message: string) {
+  if (res.headersSent || res.destroyed) return void res.destroy();
+  res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(message) });
+  res.end(message);
+}
+
+function withoutHop(raw: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!HOP.has(raw[i]!.toLowerCase())) kept.push(raw[i]!, raw[i + 1]!);
+  }
+  return kept;
+}

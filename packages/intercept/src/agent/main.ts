@@ -1,0 +1,30 @@
+// The agent container's entry point: config from env, one line and exit 1 when it is wrong.
+import pino from 'pino';
+import { startAgent } from './agent';
+import { AgentConfigError, parseAgentEnv, type AgentConfig } from './config';
+
+let config: AgentConfig;
+try {
+  config = parseAgentEnv(process.env);
+} catch (error) {
+  if (!(error instanceof AgentConfigError)) throw error;
+  process.stderr.write(`ffk-agent: bad configuration: ${error.message}\n`);
+  process.exit(1);
+}
+
+const logger = pino({ level: config.logLevel, base: { pod: config.podName, component: 'ffk-agent' } });
+try {
+  const agent = await startAgent(config, logger);
+  logger.info({ ports: agent.ports, tunnel: `${config.tunnelHost}:${agent.tunnelPort}`, health: agent.healthPort }, 'agent ready');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'agent stopping');
+    const force = setTimeout(() => process.exit(0), 5000);
+    force.unref();
+    void agent.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  process.stderr.write(`ffk-agent: cannot start: ${(error as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,101 @@
+import http, { type IncomingMessage } from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { AgentPort } from './config';
+import { forwardToApp, forwardToTunnel, type AppTarget } from './http-forward';
+import type { InterceptRegistry } from './intercepts';
+import { rawToApp, rawToTunnel, requestHead } from './raw-forward';
+import type { Tunnel } from './tunnel';
+import { closable, listen } from '../util/servers';
+
+export interface ServicePortOptions {
+  port: AgentPort;
+  bindHost: string;
+  appHost: string;
+  probePaths: string[];
+  registry: InterceptRegistry<Tunnel>;
+  logger: Logger;
+}
+
+/**
+ * One port of the workload, as the Service reaches it. HTTP/1.x is parsed so that every
+ * request on a keep-alive connection is routed on its own (an intercept that starts while a
+ * browser holds a connection open applies to its next request). Anything else (h2c, TLS,
+ * a database protocol) and every connection of a 'tcp' port is spliced through unchanged.
+ */
+export async function listenServicePort(options: ServicePortOptions): Promise<{ port: number; close(): Promise<void> }> {
+  const { port, appHost, registry, logger } = options;
+  const app: AppTarget = { host: appHost, port: port.app, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }) };
+  const probePaths = new Set(options.probePaths);
+  const debug = logger.isLevelEnabled('debug');
+
+  /** The tunnel an HTTP request goes to, or undefined for the app; probes always go to the app. */
+  const route = (req: IncomingMessage): Tunnel | undefined => {
+    if (!registry.hasAny(port.name)) return undefined;
+    if (req.headers['user-agent']?.startsWith('kube-probe/') || probePaths.has(pathOf(req.url))) return undefined;
+    const tunnel = registry.matchRequest(port.name, req.headers)?.holder;
+    return tunnel?.isOpen ? tunnel : undefined;
+  };
+  const logRoute = (req: IncomingMessage, tunnel: Tunnel | undefined) => {
+    if (debug) logger.debug({ port: port.name, method: req.method, url: req.url, to: tunnel ? 'tunnel' : 'app', owner: tunnel?.owner }, 'route');
+  };
+
+  const httpServer = http.createServer({ noDelay: true, requestTimeout: 0, keepAliveTimeout: 65_000 }, (req, res) => {
+    const tunnel = route(req);
+    logRoute(req, tunnel);
+    if (tunnel) forwardToTunnel(req, res, tunnel, app, logger);
+    else forwardToApp(req, res, app, logger);
+  });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const tunnel = req.method === 'CONNECT' ? undefined : route(req);
+    logRoute(req, tunnel);
+    const prefix = Buffer.concat([requestHead(req), head]);
+    if (tunnel) rawToTunnel(socket, tunnel, port.name, prefix);
+    else rawToApp(socket, appHost, port.app, prefix);
+  };
+  httpServer.on('upgrade', upgrade);
+  httpServer.on('connect', upgrade);
+  httpServer.on('clientError', (error, socket) => {
+    logger.debug({ port: port.name, err: error.message }, 'malformed HTTP request refused');
+    if (socket.writable && !(error as NodeJS.ErrnoException).code?.startsWith('ECONN')) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    } else socket.destroy();
+  });
+
+  const rawConnection = (socket: net.Socket) => {
+    const tunnel = port.protocol === 'tcp' ? registry.matchConnection(port.name)?.holder : undefined;
+    if (tunnel?.isOpen) rawToTunnel(socket, tunnel, port.name);
+    else rawToApp(socket, appHost, port.app);
+  };
+
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    socket.on('error', () => socket.destroy());
+    if (port.protocol === 'tcp') return rawConnection(socket);
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      if (looksLikeHttp1(first)) httpServer.emit('connection', socket);
+      else rawConnection(socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  const closeServer = closable(server);
+  const close = async () => {
+    await closeServer();
+    app.agent.destroy();
+  };
+  return { port: await listen(server, port.listen, options.bindHost), close };
+}
+
+/** An HTTP/1.x request starts with a method token; the HTTP/2 preface starts with "PRI *". */
+function looksLikeHttp1(first: Buffer): boolean {
+  const byte = first[0]!;
+  return byte >= 0x41 && byte <= 0x5a && !first.subarray(0, 5).equals(H2_PREFACE_START);
+}
+const H2_PREFACE_START = Buffer.from('PRI *');
+
+function pathOf(url = '/'): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}

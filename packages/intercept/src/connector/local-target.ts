@@ -1,0 +1,48 @@
+import http from 'node:http';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The developer's process, as the connector reaches it. */
+export interface LocalTarget {
+  host: string;
+  port: number;
+  /** how long requests wait for the port to open (a restarting `tsx watch`) */
+  holdMs: number;
+  /** value of the x-ffk-served-by header added to every answer */
+  servedBy: string;
+  agent: http.Agent;
+}
+
+export function localTarget(options: Omit<LocalTarget, 'agent'>): LocalTarget {
+  return { ...options, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }) };
+}
+
+/** Delay before the next attempt while the local port is closed: short, so restarts feel instant. */
+export function retryDelay(attempt: number): number {
+  return Math.min(25 * 2 ** attempt, 200);
+}
+
+/** Errors that mean "nothing was listening", so nothing was sent and a retry is safe. */
+export function isNotListening(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'ECONNREFUSED';
+}
+
+export function notListeningMessage(target: LocalTarget): string {
+  return `ffk: the local process is not listening on ${target.host}:${target.port} (waited ${(target.holdMs / 1000).toFixed(1)} s). Start it, or check the port given to ffk intercept.\n`;
+}
+
+/** Connects to the local port, retrying while it is closed; undefined once holdMs is over. */
+export async function connectLocal(target: LocalTarget): Promise<net.Socket | undefined> {
+  const deadline = Date.now() + target.holdMs;
+  for (let attempt = 0; ; attempt++) {
+    const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
+    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      socket.once('connect', () => resolve(undefined));
+      socket.once('error', resolve);
+    });
+    if (!error) return socket;
+    socket.destroy();
+    if (!isNotListening(error) || Date.now() + retryDelay(attempt) > deadline) return undefined;
+    await sleep(retryDelay(attempt));
+  }
+}

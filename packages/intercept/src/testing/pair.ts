@@ -1,0 +1,73 @@
+import net from 'node:net';
+import os from 'node:os';
+import pino from 'pino';
+import { startAgent, type RunningAgent } from '../agent/agent';
+import { AGENT_DEFAULTS } from '../agent/config';
+import { Connector, type ConnectorOptions } from '../connector/connector';
+import { generateToken } from '../tunnel/token';
+import { startTestServer, type TestServer } from './servers';
+
+export const LOCAL = `local (${os.hostname()})`;
+
+export interface AgentFixture {
+  app: TestServer;
+  agent: RunningAgent;
+  token: string;
+  /** the agent's JSON log lines */
+  logs: Record<string, unknown>[];
+  /** a fresh TCP stream to the tunnel port: what a port-forward gives the CLI */
+  openStream: () => net.Socket;
+  servicePort: number;
+  /** a connector to this agent delivering to `local`; stopped by close() */
+  connect(local: TestServer | number, options?: Partial<ConnectorOptions>): Connector;
+  close(): Promise<void>;
+}
+
+/** An app server behind a running agent (its tunnel on loopback), plus connectors on demand. */
+export async function startAgentFixture(overrides: { heartbeatMs?: number; missedHeartbeats?: number } = {}): Promise<AgentFixture> {
+  const app = await startTestServer('app');
+  const token = generateToken();
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const agent = await startAgent(
+    {
+      ...AGENT_DEFAULTS,
+      probePaths: [...AGENT_DEFAULTS.probePaths],
+      token,
+      ports: [{ name: 'http', listen: 0, app: app.port, protocol: 'http' }],
+      bindHost: '127.0.0.1',
+      tunnelPort: 0,
+      healthPort: 0,
+      podName: 'catalog-abc',
+      ...overrides,
+    },
+    logger,
+  );
+  const connectors: Connector[] = [];
+  const openStream = () => net.connect({ host: '127.0.0.1', port: agent.tunnelPort });
+  return {
+    app,
+    agent,
+    token,
+    logs,
+    openStream,
+    servicePort: agent.ports[0]!.listen,
+    connect(local, options = {}) {
+      const connector = new Connector({
+        openStream,
+        token,
+        intercept: { mode: 'global' },
+        localPort: typeof local === 'number' ? local : local.port,
+        backoff: { initialMs: 50, maxMs: 500 },
+        ...options,
+      });
+      connectors.push(connector);
+      return connector;
+    },
+    async close() {
+      await Promise.all(connectors.map((c) => c.stop()));
+      await agent.close();
+      await app.close();
+    },
+  };
+}
