@@ -1,0 +1,50 @@
+// Turns a container of a pod into the command line of a local process.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NAMES_FILE_ENV, POD_IP_ENV, POD_NAMESPACE_ENV } from '../network/preload';
+import type { ImageRuntime } from './images';
+import type { Container } from './kube-types';
+import type { LaunchSpec } from './process';
+
+export interface PodNetwork {
+  ip: string;
+  namespace: string;
+  hostname: string;
+  namesFile: string;
+}
+
+const tsx = fileURLToPath(import.meta.resolve('tsx'));
+const networkPreload = fileURLToPath(new URL('../network/preload.ts', import.meta.url));
+const lifelinePreload = fileURLToPath(new URL('./lifeline-preload.ts', import.meta.url));
+const postgresMain = fileURLToPath(new URL('./postgres-main.ts', import.meta.url));
+
+// Only what an image would bring along; the host's own settings (KUBECONFIG, DATABASE_URL…) stay out.
+const HOST_VARIABLES = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR', 'FFK_NODE', 'KUBE_SIM_POSTGRES_BIN'];
+
+/** The directory of the nearest package.json: the "WORKDIR" of a Node image. */
+function packageDirectory(entry: string): string {
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return dirname(entry);
+}
+
+export function launchSpec(runtime: ImageRuntime, container: Container, env: Record<string, string>, network: PodNetwork): LaunchSpec {
+  const hostEnv = Object.fromEntries(HOST_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+  const fullEnv = {
+    ...hostEnv,
+    HOSTNAME: network.hostname,
+    ...env,
+    [POD_IP_ENV]: network.ip,
+    [POD_NAMESPACE_ENV]: network.namespace,
+    [NAMES_FILE_ENV]: network.namesFile,
+  };
+  const node = (script: string, preloads: string[]) => ({
+    command: process.execPath,
+    args: ['--import', tsx, ...preloads.flatMap((p) => ['--import', p]), script, ...(container.args ?? [])],
+    env: fullEnv,
+  });
+  if (runtime.kind === 'postgres') return { ...node(postgresMain, []), cwd: dirname(postgresMain) };
+  return { ...node(runtime.entry, [networkPreload, lifelinePreload]), cwd: packageDirectory(runtime.entry) };
+}

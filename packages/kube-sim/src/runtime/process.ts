@@ -1,0 +1,87 @@
+// A container as a local process: its own process group (so stop() reaches whatever it forks),
+// stdout/stderr into its ContainerLog, and a lifeline pipe on fd 3 (see lifeline.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { ContainerLog } from './logs';
+import { LIFELINE_FD_ENV } from './lifeline';
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env: Record<string, string>;
+}
+
+export interface ExitInfo {
+  exitCode: number;
+  signal?: NodeJS.Signals;
+  /** Set when the process could not start at all (the kubelet's StartError). */
+  startError?: string;
+  startedAt: number;
+  finishedAt: number;
+}
+
+const LIFELINE_FD = 3;
+
+export class ContainerProcess {
+  readonly log = new ContainerLog();
+  readonly startedAt = Date.now();
+  readonly exited: Promise<ExitInfo>;
+  private readonly child: ChildProcess;
+  private exit: ExitInfo | undefined;
+
+  constructor(spec: LaunchSpec) {
+    this.child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: { ...spec.env, [LIFELINE_FD_ENV]: String(LIFELINE_FD) },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      detached: true, // own process group: signals reach the whole container
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => this.log.write('stdout', chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.log.write('stderr', chunk));
+    // The lifeline: we never write; it must only not be read-blocked or closed by us.
+    (this.child.stdio[LIFELINE_FD] as NodeJS.ReadableStream | null)?.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      const finish = (info: Omit<ExitInfo, 'startedAt' | 'finishedAt'>) => {
+        if (this.exit) return;
+        this.exit = { ...info, startedAt: this.startedAt, finishedAt: Date.now() };
+        this.signalGroup('SIGKILL'); // leftovers of the container die with it, as with a cgroup
+        this.log.end();
+        resolve(this.exit);
+      };
+      this.child.on('error', (error) => finish({ exitCode: 128, startError: error.message }));
+      this.child.on('close', (code, signal) =>
+        finish({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined }),
+      );
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return !this.exit;
+  }
+
+  signalGroup(signal: NodeJS.Signals): void {
+    if (!this.child.pid) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** SIGTERM, then SIGKILL once the grace period is over, as the kubelet stops a container. */
+  async stop(graceSeconds: number): Promise<ExitInfo> {
+    if (this.exit) return this.exit;
+    this.signalGroup('SIGTERM');
+    const timer = setTimeout(() => this.signalGroup('SIGKILL'), Math.max(0, graceSeconds) * 1000);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
