@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { effective, isRootUser, parseStages, unpinnedReason } from './dockerfile';
 import { SERVICES, execFileAsync, readRepoFile, readRepoYaml, repoFileExists, repoPath } from './repo-files';
 import type { Service } from './repo-files';
-import { readmeVersion } from './tool-versions';
 
 const PORTS: Record<Service, number> = { web: 8080, catalog: 3000, inventory: 3001 };
 
@@ -20,15 +19,11 @@ describe.each(SERVICES)('apps/%s/Dockerfile', (service) => {
   const finalStage = stages.at(-1)!;
   const devStage = stages.find((stage) => stage.name === 'dev');
 
-  it('builds FROM pinned images only, Node at the README version', () => {
+  it('builds FROM pinned images only, on a Node base', () => {
     const images = stages.map((stage) => stage.from).filter((from) => !stageNames.has(from));
-    const problems = images.map(unpinnedReason).filter(Boolean);
-    expect(problems, `${dockerfile(service)}: unpinned base images`).toEqual([]);
-    const nodeImages = images.filter((image) => image.startsWith('node:'));
-    expect(nodeImages.length, `${dockerfile(service)} has no node: base image`).toBeGreaterThan(0);
-    for (const image of nodeImages) {
-      expect(image, `${dockerfile(service)}: Node base image vs README's Node.js version`).toMatch(new RegExp(`^node:${readmeVersion('Node.js').replaceAll('.', '\\.')}-`));
-    }
+    expect(images.map(unpinnedReason).filter(Boolean), `${dockerfile(service)}: unpinned base images`).toEqual([]);
+    // Which Node version exactly is held to README.md by devcontainer.test.ts.
+    expect(images.some((image) => image.startsWith('node:')), `${dockerfile(service)} has no node: base image`).toBe(true);
   });
 
   it('prunes the build context to this service with turbo prune --docker first', () => {
