@@ -1,0 +1,74 @@
+// Watch responses: one JSON event per line ({"type","object"}), ordered by resourceVersion,
+// with BOOKMARKs when asked for, an end after timeoutSeconds, and 410 Expired sent as an ERROR
+// event (as the API server's watch cache does) when the resourceVersion is too old.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ObjectStore, WatchOptions } from '../registry/object-store';
+import type { KubeObject } from '../store/types';
+import { apiVersionOf, type ResourceType } from './resources';
+import { ApiError } from './status';
+import { toTable, wantsTable } from './table';
+
+export interface WatchSettings {
+  /** How often a watch that allows bookmarks gets one. */
+  bookmarkIntervalMs: number;
+  /** Open watches, so stop() can end them. */
+  open: Set<ServerResponse>;
+}
+
+export function serveWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: ObjectStore,
+  type: ResourceType,
+  options: WatchOptions,
+  query: URLSearchParams,
+  settings: WatchSettings,
+): void {
+  const asTable = wantsTable(req.headers.accept);
+  const includeObject = query.get('includeObject');
+  const render = (object: KubeObject) => (asTable ? toTable(type.kind, [object], object.metadata.resourceVersion ?? '', includeObject) : object);
+  const bookmark = (resourceVersion: string, annotations?: Record<string, string>) => ({
+    type: 'BOOKMARK',
+    object: { kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion, ...(annotations ? { annotations } : {}) } },
+  });
+
+  res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
+  res.flushHeaders();
+  settings.open.add(res);
+  const send = (event: unknown) => res.write(`${JSON.stringify(event)}\n`);
+
+  const timers: NodeJS.Timeout[] = [];
+  let unsubscribe = () => {};
+  const finish = () => {
+    unsubscribe();
+    timers.forEach(clearTimeout);
+    settings.open.delete(res);
+    if (!res.writableEnded) res.end();
+  };
+  req.on('close', finish);
+  res.on('close', finish);
+
+  const initialEvents = query.get('sendInitialEvents') === 'true';
+  const watchFrom = initialEvents ? { ...options, resourceVersion: undefined } : options;
+  try {
+    unsubscribe = store.watch(type.plural, watchFrom, (event) => send({ type: event.type, object: render(event.object) }));
+  } catch (error) {
+    if (error instanceof ApiError) {
+      send({ type: 'ERROR', object: error.toStatus() });
+      return finish();
+    }
+    throw error;
+  }
+  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  if (initialEvents && bookmarks) send(bookmark(store.resourceVersion, { 'k8s.io/initial-events-end': 'true' }));
+  if (bookmarks) {
+    const tick = () => {
+      // Every change up to the current resourceVersion has been sent: the client may resume here.
+      send(bookmark(store.resourceVersion));
+      timers[0] = setTimeout(tick, settings.bookmarkIntervalMs);
+    };
+    timers[0] = setTimeout(tick, settings.bookmarkIntervalMs);
+  }
+  const timeout = Number(query.get('timeoutSeconds'));
+  if (timeout > 0) timers[1] = setTimeout(finish, timeout * 1000);
+}

@@ -1,0 +1,375 @@
+// The API server's storage layer as one object: create/get/list/update/patch/delete/watch with
+// the semantics of the real registry (defaults, validation, optimistic concurrency, generation,
+// finalizers, graceful pod deletion, ClusterIPs). The HTTP handlers and every in-process
+// controller (ours and the pod runtime's) go through it, so they see the same rules.
+import { randomUUID } from 'node:crypto';
+import { apiVersionOf, builtinResources, type ResourceType } from '../api/resources';
+import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, type ResourceName, type StatusCause } from '../api/status';
+import { definition, definitionName, type Schema } from '../openapi/schema';
+import { applyJsonPatch } from '../patch/json-patch';
+import { applyMergePatch } from '../patch/merge-patch';
+import { serverSideApply } from '../patch/server-side-apply';
+import { applyStrategicMergePatch } from '../patch/strategic-merge';
+import { fieldMatcher, labelMatcher } from '../store/selectors';
+import { Storage } from '../store/storage';
+import type { KubeObject, StoredEvent, WatchEventType } from '../store/types';
+import { ClusterIPAllocator, NodePortAllocator } from './allocators';
+import { applyDefaults } from './defaults';
+import { decodeAgainstSchema } from './schema-check';
+import { SUBRESOURCE_VIEWS } from './subresources';
+import { updateCauses, validateObject } from './validation';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+export interface WriteOptions {
+  /** `status` or `scale`: write through that subresource. */
+  subresource?: string;
+  dryRun?: boolean;
+  fieldManager?: string;
+  /** Unknown fields: Strict rejects (400), Warn (default) reports in `warnings`, Ignore drops. */
+  fieldValidation?: FieldValidation;
+  /** Server-side apply: take fields over from other managers. */
+  force?: boolean;
+  /** Receives warnings (unknown fields) for the `Warning` response header. */
+  warnings?: string[];
+}
+
+export interface DeleteOptions {
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface WatchOptions extends ListOptions {
+  /** Start after this resourceVersion; unset or "0" first sends every current object as ADDED. */
+  resourceVersion?: string;
+}
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+
+export interface ObjectStoreOptions {
+  /** How many changes the watch history keeps; older resourceVersions answer 410 Expired. */
+  historySize?: number;
+}
+
+const nowTimestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+const randomSuffix = (length: number) => Array.from({ length }, () => NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)]).join('');
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Kinds whose metadata.generation counts spec changes. */
+const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet']);
+
+export class ObjectStore {
+  readonly resources: ResourceType[] = builtinResources();
+  private readonly storage: Storage;
+  private readonly clusterIPs = new ClusterIPAllocator();
+  private readonly nodePorts = new NodePortAllocator();
+
+  constructor(options: ObjectStoreOptions = {}) {
+    this.storage = new Storage(options.historySize ?? 10_000);
+  }
+
+  /** The current cluster-wide resourceVersion. */
+  get resourceVersion(): string {
+    return String(this.storage.resourceVersion);
+  }
+
+  /** The resource type for a plural name (`pods`, `deployments`); throws 404 when not served. */
+  resource(plural: string): ResourceType {
+    const found = this.resources.find((r) => r.plural === plural);
+    if (!found) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${plural})`);
+    return found;
+  }
+
+  resourceForKind(apiVersion: string, kind: string): ResourceType {
+    const found = this.resources.find((r) => r.kind === kind && apiVersionOf(r) === apiVersion);
+    if (!found) throw new ApiError(404, 'NotFound', `no matches for kind "${kind}" in version "${apiVersion}"`);
+    return found;
+  }
+
+  schemaOf(type: ResourceType): Schema {
+    return definition(definitionName(type.group, type.version, type.kind))!;
+  }
+
+  find(plural: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const type = this.resource(plural);
+    return this.storage.get(plural, type.namespaced ? namespace : undefined, name);
+  }
+
+  get(plural: string, namespace: string | undefined, name: string, subresource?: string): KubeObject {
+    const type = this.resource(plural);
+    const object = this.find(plural, namespace, name);
+    if (!object) throw notFound(type, name);
+    return subresource ? this.view(type, subresource).read(object) : object;
+  }
+
+  list(plural: string, options: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+    const type = this.resource(plural);
+    const matchLabels = labelMatcher(options.labelSelector);
+    const matchFields = fieldMatcher(options.fieldSelector);
+    const items = this.storage.list(plural, type.namespaced ? options.namespace : undefined).filter((o) => matchLabels(o) && matchFields(o));
+    return { items, resourceVersion: this.resourceVersion };
+  }
+
+  create(plural: string, body: KubeObject, options: WriteOptions = {}): KubeObject {
+    const type = this.resource(plural);
+    const { object, schemaCauses } = this.decode(type, body, options);
+    const meta = object.metadata;
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix(5)}`;
+    if (type.namespaced) {
+      meta.namespace ||= 'default';
+      this.checkNamespaceOpen(meta.namespace);
+    } else delete meta.namespace;
+    this.validate(type, object, schemaCauses);
+    if (this.storage.get(plural, meta.namespace, meta.name)) throw alreadyExists(type, meta.name);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowTimestamp();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (GENERATION_KINDS.has(type.kind)) meta.generation = 1;
+    else delete meta.generation;
+    if (type.kind === 'Deployment' || type.kind === 'ReplicaSet') object.status = {};
+    if (options.dryRun) return object;
+    if (type.kind === 'Service') this.allocateService(object);
+    return this.storage.put(plural, object);
+  }
+
+  /** PUT: replaces the object (or, with `subresource`, its status or scale). */
+  update(plural: string, body: KubeObject, options: WriteOptions = {}): KubeObject {
+    const type = this.resource(plural);
+    const namespace = type.namespaced ? body.metadata?.namespace || 'default' : undefined;
+    const current = this.find(plural, namespace, body.metadata?.name);
+    if (!current) throw notFound(type, body.metadata?.name);
+    const requested = body.metadata?.resourceVersion;
+    if (requested && requested !== current.metadata.resourceVersion) throw conflict(type, current.metadata.name);
+    const view = options.subresource ? this.view(type, options.subresource) : undefined;
+    const next = view ? view.write(current, body) : body;
+    return this.replace(type, current, next, options);
+  }
+
+  patch(plural: string, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): KubeObject {
+    const type = this.resource(plural);
+    const current = this.find(plural, namespace, name);
+    if (patchType === 'apply') return this.apply(type, current, namespace, name, patch as KubeObject, options);
+    if (!current) throw notFound(type, name);
+    const view = options.subresource ? this.view(type, options.subresource) : undefined;
+    const before = view ? view.read(current) : current;
+    const schema = options.subresource === 'scale' ? definition('io.k8s.api.autoscaling.v1.Scale')! : this.schemaOf(type);
+    const patched =
+      patchType === 'json' ? applyJsonPatch(before, patch)
+      : patchType === 'merge' ? applyMergePatch(before, patch)
+      : applyStrategicMergePatch(before, patch, schema);
+    const requested = patched.metadata?.resourceVersion;
+    if (requested && requested !== current.metadata.resourceVersion) throw conflict(type, name);
+    const next = view ? view.write(current, patched) : patched;
+    const written = this.replace(type, current, next, options);
+    return view ? view.read(written) : written;
+  }
+
+  /**
+   * DELETE. Returns the object and whether it is gone: objects with finalizers, pods on a node
+   * (graceful deletion) and namespaces (emptied first) stay, marked with a deletionTimestamp.
+   */
+  delete(plural: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): { object: KubeObject; gone: boolean } {
+    const type = this.resource(plural);
+    const current = this.find(plural, namespace, name);
+    if (!current) throw notFound(type, name);
+    const { uid, resourceVersion } = options.preconditions ?? {};
+    if (uid && uid !== current.metadata.uid) {
+      throw conflict(type, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`);
+    }
+    if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+    }
+    if (options.dryRun) return { object: current, gone: false };
+    const meta = current.metadata;
+    const finalizers = new Set(meta.finalizers ?? []);
+    if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
+    if (options.propagationPolicy === 'Orphan') finalizers.add('orphan');
+    const grace = options.gracePeriodSeconds ?? current.spec?.terminationGracePeriodSeconds ?? 30;
+    const graceful = type.kind === 'Pod' && Boolean(current.spec?.nodeName) && grace > 0;
+    const terminating = type.kind === 'Namespace';
+    if (finalizers.size > 0 || graceful || terminating) {
+      if (meta.deletionTimestamp && !graceful) return { object: current, gone: false };
+      meta.deletionTimestamp ??= graceful ? new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z') : nowTimestamp();
+      if (graceful) meta.deletionGracePeriodSeconds = grace;
+      else if (meta.deletionGracePeriodSeconds === undefined) meta.deletionGracePeriodSeconds = 0;
+      if (finalizers.size > 0) meta.finalizers = [...finalizers];
+      if (terminating) current.status = { ...current.status, phase: 'Terminating' };
+      return { object: this.storage.put(plural, current), gone: false };
+    }
+    return { object: this.remove(type, current), gone: true };
+  }
+
+  /**
+   * Watches one resource. Events arrive in resourceVersion order; the listener must not change
+   * the objects it is given. Throws 410 Expired when `resourceVersion` is older than the history.
+   */
+  watch(plural: string, options: WatchOptions, listener: (event: WatchEvent) => void): () => void {
+    const type = this.resource(plural);
+    const namespace = type.namespaced ? options.namespace : undefined;
+    const matchLabels = labelMatcher(options.labelSelector);
+    const matchFields = fieldMatcher(options.fieldSelector);
+    const visible = (object: KubeObject | undefined) =>
+      object !== undefined && (namespace === undefined || object.metadata.namespace === namespace) && matchLabels(object) && matchFields(object);
+    let from = Number(options.resourceVersion ?? 0);
+    if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: ${options.resourceVersion}`);
+    if (from === 0) {
+      const { items, resourceVersion } = this.list(plural, options);
+      for (const object of items) listener({ type: 'ADDED', object });
+      from = Number(resourceVersion);
+    }
+    return this.storage.subscribe(from, (event) => {
+      if (event.resource !== plural) return;
+      const now = event.type !== 'DELETED' && visible(event.object);
+      const before = visible(event.previous);
+      // An object that stops (or starts) matching the selector leaves (or enters) the watch.
+      if (event.type === 'ADDED' && now) listener({ type: 'ADDED', object: event.object });
+      else if (event.type === 'MODIFIED' && now) listener({ type: before ? 'MODIFIED' : 'ADDED', object: event.object });
+      else if (event.type === 'MODIFIED' && before) listener({ type: 'DELETED', object: event.object });
+      else if (event.type === 'DELETED' && before) listener({ type: 'DELETED', object: event.object });
+    });
+  }
+
+  /** Every change to every resource from now on, in order (for controllers). */
+  subscribe(listener: (event: StoredEvent) => void): () => void {
+    return this.storage.subscribe(this.storage.resourceVersion, listener);
+  }
+
+  private view(type: ResourceType, subresource: string) {
+    const known = type.subresources.some((s) => s.name === subresource) ? SUBRESOURCE_VIEWS[subresource] : undefined;
+    if (!known) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${type.plural}/${subresource})`);
+    return known;
+  }
+
+  private apply(type: ResourceType, current: KubeObject | undefined, namespace: string | undefined, name: string, config: KubeObject, options: WriteOptions): KubeObject {
+    if (!options.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+    if (!config || typeof config !== 'object' || !config.metadata) throw badRequest('apply patch must be an object with metadata');
+    if (config.metadata.name && config.metadata.name !== name) throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
+    const schema = this.schemaOf(type);
+    const merged = serverSideApply(current, { ...config, metadata: { ...config.metadata, name, namespace } }, options.fieldManager, schema);
+    if (!current) return this.create(type.plural, merged, { ...options, fieldManager: undefined });
+    return this.replace(type, current, merged, options);
+  }
+
+  /** The common path of update and patch. */
+  private replace(type: ResourceType, current: KubeObject, body: KubeObject, options: WriteOptions): KubeObject {
+    const { object: next, schemaCauses } = this.decode(type, body, options);
+    const meta = next.metadata;
+    if (meta.name !== current.metadata.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${current.metadata.name})`);
+    // Fields only the server sets.
+    for (const key of ['uid', 'creationTimestamp', 'namespace', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+      const value: unknown = current.metadata[key];
+      if (value === undefined) delete meta[key];
+      else (meta as Record<string, unknown>)[key] = value;
+    }
+    if (meta.managedFields === undefined && current.metadata.managedFields) meta.managedFields = current.metadata.managedFields;
+    if (options.subresource !== 'status') {
+      if (type.kind !== 'Namespace' || next.status === undefined) next.status = current.status;
+      if (current.status === undefined) delete next.status;
+    } else next.spec = current.spec;
+    if (type.kind === 'Service') this.keepAllocations(current, next);
+    if (GENERATION_KINDS.has(type.kind) && !same(current.spec, next.spec)) meta.generation = (current.metadata.generation ?? 1) + 1;
+    this.validate(type, next, schemaCauses, current);
+    if (options.dryRun) return next;
+    if (same({ ...next, metadata: { ...meta, resourceVersion: undefined } }, { ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) {
+      return current; // no-op writes keep the resourceVersion, as on a real server
+    }
+    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && !(type.kind === 'Pod' && current.spec?.nodeName)) {
+      return this.remove(type, next);
+    }
+    return this.storage.put(type.plural, next);
+  }
+
+  private remove(type: ResourceType, object: KubeObject): KubeObject {
+    if (type.kind === 'Service') {
+      this.clusterIPs.release(object.spec?.clusterIP);
+      for (const port of object.spec?.ports ?? []) this.nodePorts.release(port.nodePort);
+    }
+    return this.storage.remove(type.plural, object);
+  }
+
+  /** Decodes a request body: type checks, unknown fields, defaults, Secret stringData. */
+  private decode(type: ResourceType, body: KubeObject, options: WriteOptions): { object: KubeObject; schemaCauses: StatusCause[] } {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`Object '${type.kind}' is missing in 'null'`);
+    if (body.kind !== undefined && body.kind !== type.kind && !(options.subresource === 'scale' && body.kind === 'Scale')) {
+      throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: the kind in the body (${body.kind}) does not match ${type.kind}`);
+    }
+    const { value, report } = decodeAgainstSchema(body, this.schemaOf(type));
+    if (report.typeErrors.length > 0) {
+      throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: json: ${report.typeErrors[0]}`);
+    }
+    const mode = options.fieldValidation ?? 'Warn';
+    const unknown = report.unknownFields.map((field) => `unknown field "${field}"`);
+    if (unknown.length > 0 && mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.join(', ')}`);
+    if (mode === 'Warn') options.warnings?.push(...unknown);
+    const object = value as KubeObject;
+    object.apiVersion = apiVersionOf(type);
+    object.kind = type.kind;
+    object.metadata ??= { name: '' };
+    if (type.kind === 'Secret' && object.stringData) {
+      object.data = { ...object.data };
+      for (const [key, text] of Object.entries(object.stringData as Record<string, string>)) object.data[key] = Buffer.from(text).toString('base64');
+      delete object.stringData;
+    }
+    if (type.kind === 'Secret') {
+      for (const [key, encoded] of Object.entries((object.data ?? {}) as Record<string, string>)) {
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
+          throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, encoded.search(/[^A-Za-z0-9+/=]/))} (data[${key}])`);
+        }
+      }
+    }
+    applyDefaults(object);
+    return { object, schemaCauses: report.causes };
+  }
+
+  private validate(type: ResourceType, object: KubeObject, schemaCauses: StatusCause[], previous?: KubeObject): void {
+    const causes = [...schemaCauses, ...validateObject(object), ...(previous ? updateCauses(object, previous) : [])];
+    if (causes.length > 0) throw invalid(type.kind, type.group, object.metadata.name || object.metadata.generateName || '', causes);
+  }
+
+  private checkNamespaceOpen(namespace: string): void {
+    const found = this.storage.get('namespaces', undefined, namespace);
+    if (!found) throw notFound({ group: '', plural: 'namespaces' } satisfies ResourceName, namespace);
+    if (found.metadata.deletionTimestamp) {
+      throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name: namespace,
+        kind: 'namespaces',
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      });
+    }
+  }
+
+  private allocateService(service: KubeObject): void {
+    const spec = service.spec;
+    if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
+      spec.clusterIP = this.clusterIPs.allocate(spec.clusterIP || undefined);
+      spec.clusterIPs = [spec.clusterIP];
+    } else if (spec.clusterIP === 'None') spec.clusterIPs = ['None'];
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+      for (const port of spec.ports ?? []) port.nodePort = this.nodePorts.allocate(port.nodePort);
+    }
+  }
+
+  /** An update that leaves the ClusterIP (or NodePorts) out keeps the allocated ones. */
+  private keepAllocations(current: KubeObject, next: KubeObject): void {
+    const spec = (next.spec ??= {});
+    if (!spec.clusterIP && current.spec?.clusterIP) spec.clusterIP = current.spec.clusterIP;
+    if (!spec.clusterIPs && current.spec?.clusterIPs) spec.clusterIPs = current.spec.clusterIPs;
+    for (const port of spec.ports ?? []) {
+      const before = (current.spec?.ports ?? []).find((p: { port: number }) => p.port === port.port);
+      if (!port.nodePort && before?.nodePort && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')) port.nodePort = before.nodePort;
+    }
+  }
+}

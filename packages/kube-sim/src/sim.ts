@@ -1,0 +1,92 @@
+// startSim(): one simulated API server on its own free loopback port and state directory.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { builtinControllers } from './controllers/builtin';
+import type { Controller } from './controllers/controller';
+import { createApiServer } from './http/api-server';
+import type { Router } from './http/router';
+import { writeKubeconfig } from './kubeconfig';
+import { ObjectStore } from './registry/object-store';
+import { loadOrCreateCertificate } from './tls/certificate';
+
+export interface SimOptions {
+  /** Where the kubeconfig and certificate go. Default: a new temporary directory, removed by stop(). */
+  stateDir?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default `ffk-sim`: the kubeconfig's context, cluster and user name. */
+  context?: string;
+  /** Default: random. */
+  token?: string;
+  /** Changes kept for watches; older resourceVersions answer 410 Expired. Default 10,000. */
+  historySize?: number;
+  /** Interval of BOOKMARK events on watches that allow them. Default 10 s. */
+  bookmarkIntervalMs?: number;
+}
+
+export interface Sim {
+  url: string;
+  kubeconfigPath: string;
+  context: string;
+  token: string;
+  stateDir: string;
+  /** The object store every request and controller goes through. */
+  store: ObjectStore;
+  /** Add subresources (pods/log, pods/portforward) and routes. */
+  router: Router;
+  /** Starts a controller now; stop() stops it. */
+  addController(controller: Controller): void;
+  stop(): Promise<void>;
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function bootstrap(store: ObjectStore): void {
+  for (const name of SYSTEM_NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  store.create('services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+  });
+}
+
+export async function startSim(options: SimOptions = {}): Promise<Sim> {
+  const ownsStateDir = !options.stateDir;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'kube-sim-'));
+  mkdirSync(stateDir, { recursive: true });
+  const context = options.context ?? 'ffk-sim';
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const certificate = await loadOrCreateCertificate(stateDir);
+
+  const store = new ObjectStore({ historySize: options.historySize });
+  const stops: (() => void)[] = [];
+  const addController = (controller: Controller) => stops.push(controller.start(store));
+  builtinControllers().forEach(addController);
+  bootstrap(store);
+
+  const { server, router, watches } = createApiServer(store, { token, certificate, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `https://127.0.0.1:${port}`;
+  const kubeconfigPath = join(stateDir, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, { context, server: url, token, caPem: certificate.certPem });
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stops.forEach((s) => s());
+      for (const res of watches.open) res.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+    })());
+
+  return { url, kubeconfigPath, context, token, stateDir, store, router, addController, stop };
+}

@@ -1,0 +1,114 @@
+// Versioned object storage: one cluster-wide resourceVersion that increases with every write,
+// a bounded history of changes (older resourceVersions answer 410 Expired, as after an etcd
+// compaction) and ordered delivery of every change to subscribers.
+import { expired } from '../api/status';
+import type { KubeObject, StoredEvent, WatchEventType } from './types';
+
+export type Subscriber = (event: StoredEvent) => void;
+
+const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+
+export class Storage {
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly history: StoredEvent[] = [];
+  private readonly subscribers = new Set<{ from: number; deliver: Subscriber }>();
+  private readonly pending: StoredEvent[] = [];
+  private flushing = false;
+  private revision = 1;
+  /** Changes at or below this revision are no longer in the history. */
+  private compacted = 1;
+
+  constructor(private readonly historySize: number) {}
+
+  get resourceVersion(): number {
+    return this.revision;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const found = this.objects.get(resource)?.get(keyOf(namespace, name));
+    return found && structuredClone(found);
+  }
+
+  /** Objects of a resource, in one namespace or all, sorted by namespace/name like etcd keys. */
+  list(resource: string, namespace?: string): KubeObject[] {
+    const all = [...(this.objects.get(resource)?.entries() ?? [])];
+    return all
+      .filter(([, object]) => namespace === undefined || object.metadata.namespace === namespace)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, object]) => structuredClone(object));
+  }
+
+  /** Stores a new or changed object under the next resourceVersion and returns the stored copy. */
+  put(resource: string, object: KubeObject): KubeObject {
+    const key = keyOf(object.metadata.namespace, object.metadata.name);
+    const byKey = this.objects.get(resource) ?? new Map<string, KubeObject>();
+    this.objects.set(resource, byKey);
+    const previous = byKey.get(key);
+    const stored = this.stamp(object);
+    byKey.set(key, stored);
+    this.record(previous ? 'MODIFIED' : 'ADDED', resource, stored, previous);
+    return structuredClone(stored);
+  }
+
+  /** Removes an object; the DELETED event carries the resourceVersion of the deletion. */
+  remove(resource: string, object: KubeObject): KubeObject {
+    const key = keyOf(object.metadata.namespace, object.metadata.name);
+    const previous = this.objects.get(resource)?.get(key);
+    if (!previous) return object;
+    this.objects.get(resource)!.delete(key);
+    const stored = this.stamp(previous);
+    this.record('DELETED', resource, stored, previous);
+    return structuredClone(stored);
+  }
+
+  /**
+   * Calls `deliver` with every change after `from` (replayed from the history, then live), in
+   * order. Throws 410 Expired when the history no longer reaches back to `from`.
+   */
+  subscribe(from: number, deliver: Subscriber): () => void {
+    if (from < this.compacted) throw expired(from, this.compacted);
+    for (const event of this.history) if (event.resourceVersion > from) deliver(event);
+    const subscriber = { from: Math.max(from, this.revision), deliver };
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  private stamp(object: KubeObject): KubeObject {
+    this.revision += 1;
+    const stored = structuredClone(object);
+    stored.metadata.resourceVersion = String(this.revision);
+    return stored;
+  }
+
+  private record(type: WatchEventType, resource: string, object: KubeObject, previous?: KubeObject): void {
+    const event: StoredEvent = { type, resource, object, previous, resourceVersion: this.revision };
+    this.history.push(event);
+    if (this.history.length > this.historySize) this.compacted = this.history.shift()!.resourceVersion;
+    this.pending.push(event);
+    this.flush();
+  }
+
+  /**
+   * Delivers queued changes one at a time to every subscriber. A subscriber that writes while
+   * handling a change queues a new one, which everyone sees only after the current one.
+   */
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const event = this.pending.shift()!;
+        for (const subscriber of [...this.subscribers]) {
+          if (event.resourceVersion <= subscriber.from || !this.subscribers.has(subscriber)) continue;
+          try {
+            subscriber.deliver(event);
+          } catch (error) {
+            console.error(`kube-sim: a watcher failed on ${event.type} ${event.resource}: ${(error as Error).message}`);
+          }
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
