@@ -1,63 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { claimAddressBlock, type AddressBlock } from '../network/addresses';
-import type { EnvSources } from './env';
-import { loadImageMap } from './images';
-import type { Container, Pod } from './kube-types';
-import { PodWorker } from './pod-worker';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { appContainer as app, podCondition as condition, testPods } from './fixtures/test-pods';
 import { findPostgresBin } from './postgres';
 
-const images = loadImageMap(fileURLToPath(new URL('./fixtures/images.yaml', import.meta.url)));
-const sources: EnvSources = {
-  configMap: () => undefined,
-  secret: (_ns, name) => (name === 'db' ? { metadata: { name }, data: { password: Buffer.from('s3cret').toString('base64') } } : undefined),
-  services: () => [],
-};
-
 describe('pod worker', { timeout: 30_000 }, () => {
-  let block: AddressBlock;
-  let dir: string;
-  const workers: PodWorker[] = [];
-
-  beforeAll(() => {
-    block = claimAddressBlock();
-    dir = mkdtempSync(join(tmpdir(), 'kube-sim-pods-'));
+  const pods = testPods({
+    secret: (_ns, name) => (name === 'db' ? { metadata: { name }, data: { password: Buffer.from('s3cret').toString('base64') } } : undefined),
   });
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.terminate(1)));
-  });
-  afterAll(() => {
-    block.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  function run(name: string, containers: Container[], spec: Partial<Pod['spec']> = {}): PodWorker {
-    const pod: Pod = { metadata: { name, namespace: 'default', uid: `uid-${name}` }, spec: { nodeName: 'kube-sim', containers, ...spec } };
-    const worker = new PodWorker(pod, {
-      images,
-      envSources: sources,
-      network: { ip: block.allocatePod(), namespace: 'default', hostname: name, namesFile: join(dir, 'names.json') },
-      backoff: { initialMs: 300, maxMs: 1200 },
-      onChange: () => {},
-    });
-    workers.push(worker);
-    void worker.start();
-    return worker;
-  }
-
-  const app = (extra: Partial<Container> = {}): Container => ({
-    name: 'app',
-    image: 'test/app:1.0',
-    ports: [{ name: 'http', containerPort: 8080 }],
-    env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-    readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 0.1 },
-    ...extra,
-  });
-  const condition = (worker: PodWorker, type: string) => worker.status().conditions?.find((c) => c.type === type)?.status;
+  const run = pods.run;
+  afterEach(() => pods.stopAll());
+  afterAll(() => pods.close());
 
   it('runs a pod on its own address, Ready once the readiness probe passes', async () => {
     const worker = run('web-1', [app({ env: [...(app().env ?? []), { name: 'READY_AFTER_MS', value: '400' }] })]);
