@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { registerSimCommands } from './sim/commands';
 
 const { version } = packageJson;
 
 /**
  * The `ffk` command tree. Each capability registers its commands here; later issues add
- * intercept, leave, list, status, uninstall, gc and sim.
+ * intercept, leave, list, status, uninstall and gc.
  */
 export function buildProgram(out: (text: string) => void, err: (text: string) => void): Command {
   const program = new Command('ffk')
@@ -17,6 +18,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .command('version')
     .description('print the versions of ffk and of the Node.js running it')
     .action(() => out(`ffk ${version} (node ${process.version})\n`));
+  registerSimCommands(program, out, err);
   program.addHelpText(
     'after',
     '\nExamples:\n  ffk intercept catalog --port 3000 -- npm run dev\n  ffk sim start --detach\n',

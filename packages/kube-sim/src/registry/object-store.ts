@@ -286,10 +286,15 @@ export class ObjectStore {
     if (same({ ...next, metadata: { ...meta, resourceVersion: undefined } }, { ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) {
       return current; // no-op writes keep the resourceVersion, as on a real server
     }
-    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && !(type.kind === 'Pod' && current.spec?.nodeName)) {
-      return this.remove(type, next);
-    }
+    if (meta.deletionTimestamp && this.finalized(type, next)) return this.remove(type, next);
     return this.storage.put(type.plural, next);
+  }
+
+  /** A terminating object goes once no finalizer holds it (namespaces: spec.finalizers too). */
+  private finalized(type: ResourceType, object: KubeObject): boolean {
+    if ((object.metadata.finalizers ?? []).length > 0) return false;
+    if (type.kind === 'Namespace') return (object.spec?.finalizers ?? []).length === 0;
+    return !(type.kind === 'Pod' && object.spec?.nodeName);
   }
 
   private remove(type: ResourceType, object: KubeObject): KubeObject {

@@ -1,0 +1,103 @@
+// `ffk sim start [--detach] | status | stop`: the Kubernetes API simulator as a local process.
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { startSim } from '@ffk/kube-sim';
+import { clearServer, recordServer, runningServer, simState, type SimState } from './state';
+
+type Print = (text: string) => void;
+
+const exportLine = (state: SimState) => `export KUBECONFIG=${state.kubeconfig}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runForeground(state: SimState, out: Print): Promise<void> {
+  const started = performance.now();
+  const sim = await startSim({ stateDir: state.dir });
+  recordServer(state, { pid: process.pid, url: sim.url, kubeconfig: sim.kubeconfigPath });
+  out(`kube-sim serving ${sim.url} (context ${sim.context}) in ${Math.round(performance.now() - started)} ms\n${exportLine(state)}\n`);
+  await new Promise<void>((resolve) => {
+    const shutdown = () => resolve();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  await sim.stop();
+  clearServer(state);
+  out('kube-sim stopped\n');
+}
+
+/** Starts `ffk sim start` in the background and returns once it answers. */
+async function runDetached(state: SimState, out: Print, err: Print): Promise<number> {
+  const started = performance.now();
+  const log = openSync(state.logFile, 'a');
+  const bin = fileURLToPath(new URL('../../bin/ffk.mjs', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'sim', 'start'], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, FFK_SIM_DIR: state.dir },
+  });
+  child.unref();
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (performance.now() - started < 15_000 && !exited) {
+    const server = runningServer(state);
+    if (server && server.pid === child.pid) {
+      out(`kube-sim serving ${server.url} (pid ${server.pid}, ready in ${Math.round(performance.now() - started)} ms)\n${exportLine(state)}\n`);
+      return 0;
+    }
+    await sleep(20);
+  }
+  err(`kube-sim did not start${exited ? '' : ' within 15 s'}; see ${state.logFile}\n`);
+  if (!exited) child.kill('SIGTERM');
+  return 1;
+}
+
+export function registerSimCommands(program: Command, out: Print, err: Print): void {
+  const sim = program.command('sim').description('a local Kubernetes API simulator (for tests, CI and offline work)');
+  sim
+    .command('start')
+    .description('start the simulator; writes .ffk/sim/kubeconfig (context ffk-sim)')
+    .option('--detach', 'run in the background and return once it answers')
+    .action(async (options: { detach?: boolean }) => {
+      const state = simState();
+      mkdirSync(state.dir, { recursive: true });
+      const running = runningServer(state);
+      if (running) {
+        out(`kube-sim is already running at ${running.url} (pid ${running.pid}); ${exportLine(state)}\n`);
+        return;
+      }
+      if (options.detach) process.exitCode = await runDetached(state, out, err);
+      else await runForeground(state, out);
+    });
+  sim
+    .command('status')
+    .description('say whether the simulator runs, and where')
+    .action(() => {
+      const state = simState();
+      const running = runningServer(state);
+      if (running) out(`kube-sim is running at ${running.url} (pid ${running.pid}); ${exportLine(state)}\n`);
+      else {
+        out('kube-sim is not running (start it with `ffk sim start --detach`)\n');
+        process.exitCode = 3;
+      }
+    });
+  sim
+    .command('stop')
+    .description('stop the simulator started with `ffk sim start --detach`')
+    .action(async () => {
+      const state = simState();
+      const running = runningServer(state);
+      if (!running) {
+        clearServer(state);
+        out('kube-sim is not running\n');
+        return;
+      }
+      process.kill(running.pid, 'SIGTERM');
+      for (let waited = 0; waited < 10_000 && runningServer(state); waited += 50) await sleep(50);
+      if (runningServer(state)) {
+        process.kill(running.pid, 'SIGKILL');
+        clearServer(state);
+      }
+      out(`kube-sim stopped (pid ${running.pid})\n`);
+    });
+}
