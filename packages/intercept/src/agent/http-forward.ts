@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { endToEndHeaders, hasBody } from '../tunnel/headers';
 import { KIND_HEADER, NGHTTP2_CANCEL } from '../tunnel/protocol';
@@ -27,6 +28,7 @@ export function forwardToApp(req: IncomingMessage, res: ServerResponse, app: App
   });
   upstream.on('response', (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHop(answer.rawHeaders));
+    sendHeadSoon(res, answer);
     answer.pipe(res);
     answer.on('error', () => res.destroy());
   });
@@ -37,6 +39,8 @@ export function forwardToApp(req: IncomingMessage, res: ServerResponse, app: App
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
   });
+  // Send the head now: a streaming client may wait for the answer before it sends a body byte.
+  upstream.flushHeaders();
   req.pipe(upstream);
 }
 
@@ -67,6 +71,7 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
   stream.on('response', (headers) => {
     answered = true;
     res.writeHead(Number(headers[':status']), endToEndHeaders(headers));
+    sendHeadSoon(res, stream);
     stream.pipe(res);
   });
   stream.on('close', () => {
@@ -82,6 +87,19 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
     if (!res.writableFinished && !stream.closed) stream.close(NGHTTP2_CANCEL);
   });
   if (!bodiless) req.pipe(stream);
+}
+
+/**
+ * Node sends a response head with the first body bytes. Usually they come together; when the
+ * body is not there yet (a stream, SSE, long poll), send the head on its own so the client
+ * sees the answer start.
+ */
+function sendHeadSoon(res: ServerResponse, body: Readable) {
+  let started = false;
+  body.once('data', () => (started = true));
+  setImmediate(() => {
+    if (!started && !res.destroyed) res.flushHeaders();
+  });
 }
 
 function failRequest(res: ServerResponse, message: string) {

@@ -73,11 +73,15 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
     socket.on('error', () => socket.destroy());
     if (port.protocol === 'tcp') return rawConnection(socket);
     socket.once('data', (first: Buffer) => {
-      socket.pause();
-      socket.unshift(first);
-      if (looksLikeHttp1(first)) httpServer.emit('connection', socket);
-      else rawConnection(socket);
-      process.nextTick(() => socket.resume());
+      if (looksLikeHttp1(first)) {
+        // Hand the socket to the HTTP server, then replay the first bytes to its parser.
+        httpServer.emit('connection', socket);
+        socket.emit('data', first);
+      } else {
+        socket.pause();
+        socket.unshift(first);
+        rawConnection(socket);
+      }
     });
   });
   const closeServer = closable(server);

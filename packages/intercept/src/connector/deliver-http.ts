@@ -45,8 +45,9 @@ export function deliverHttp(stream: ServerHttp2Stream, headers: IncomingHttpHead
       // The body is only read from the tunnel once a local socket is really there.
       const send = () => {
         bodySent = !bodiless;
-        if (bodiless) req.end();
-        else stream.pipe(req);
+        if (bodiless) return void req.end();
+        req.flushHeaders();
+        stream.pipe(req);
       };
       if (socket.connecting) socket.once('connect', send);
       else send();

@@ -25,34 +25,42 @@ export async function deliverRaw(stream: ServerHttp2Stream, headers: IncomingHtt
   if (!upgrade) return splice(stream, local);
   // The local answer to an upgrade is an HTTP head too: mark it like every other answer.
   stream.pipe(local);
-  local.pipe(new HeadMarker(`x-ffk-served-by: ${target.servedBy}`)).pipe(stream);
+  local.pipe(new HeadMarker('x-ffk-served-by', target.servedBy)).pipe(stream);
   local.on('error', () => stream.destroy());
   local.on('close', () => !local.readableEnded && stream.destroy());
   stream.on('close', () => !stream.readableEnded && local.destroy());
 }
 
-/** Adds a header line to the HTTP/1.1 head at the start of a byte stream, then passes through. */
+/**
+ * Sets one header in the HTTP/1.1 head at the start of a byte stream (replacing the local
+ * process's own value), then passes everything after the head through untouched.
+ */
 class HeadMarker extends Transform {
   private head: Buffer | undefined = Buffer.alloc(0);
 
-  constructor(private readonly line: string) {
+  constructor(private readonly name: string, private readonly value: string) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     if (!this.head) return done(null, chunk);
     const seen = Buffer.concat([this.head, chunk]);
-    const firstLineEnd = seen.indexOf('\r\n');
-    if (firstLineEnd < 0 && seen.length < 16 * 1024) {
+    const end = seen.indexOf('\r\n\r\n');
+    if (end < 0 && seen.length < MAX_HEAD) {
       this.head = seen;
       return done();
     }
     this.head = undefined;
-    if (firstLineEnd < 0) return done(null, seen);
-    done(null, Buffer.concat([seen.subarray(0, firstLineEnd + 2), Buffer.from(`${this.line}\r\n`), seen.subarray(firstLineEnd + 2)]));
+    if (end < 0) return done(null, seen);
+    const [status, ...fields] = seen.subarray(0, end).toString('latin1').split('\r\n');
+    const kept = fields.filter((field) => !field.toLowerCase().startsWith(`${this.name}:`));
+    const head = [status, ...kept, `${this.name}: ${this.value}`].join('\r\n');
+    done(null, Buffer.concat([Buffer.from(head, 'latin1'), seen.subarray(end)]));
   }
 
   override _flush(done: TransformCallback): void {
     done(null, this.head);
   }
 }
+
+const MAX_HEAD = 64 * 1024;

@@ -44,6 +44,12 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
       };
       return pump();
     }
+    if (url.pathname === '/echo') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.flushHeaders();
+      req.pipe(res);
+      return;
+    }
     if (url.pathname === '/sse') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       let n = 0;
@@ -57,11 +63,12 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
       res.on('close', () => clearInterval(timer));
       return;
     }
-    const body = JSON.stringify({ who: name, path: url.pathname, headers: req.headers });
+    const body = JSON.stringify({ who: name, path: url.pathname, id: url.searchParams.get('id'), headers: req.headers });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   });
   server.keepAliveTimeout = 5000;
   const sockets = new WebSocketServer({ server });
+  sockets.on('headers', (headers) => headers.push(`x-ffk-served-by: ${name}`));
   sockets.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${String(data)}`, { binary })));
   let closeAll = closable(server as net.Server);
   const state: TestServer = {
