@@ -1,8 +1,7 @@
 import { createApp as createInventoryApp, migrations as inventoryMigrations } from '@ffk/inventory';
 import { createLogger, createPool, createUpstream, listen, migrate, type Pool, type RunningServer } from '@ffk/service-kit';
-import { responseJson, startPostgres, type TestPostgres } from '@ffk/test-kit';
+import { responseJson, startPostgres, startSilentServer, type TestPostgres } from '@ffk/test-kit';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { banner } from './banner';
@@ -91,23 +90,19 @@ describe('when inventory is down or slow', () => {
   });
 
   it('gives up on an inventory that accepts connections but never answers, within its timeout', async () => {
-    const held: Socket[] = [];
-    const silent: Server = createServer((socket) => void held.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await startSilentServer();
     try {
-      const { port } = silent.address() as { port: number };
-      const degraded = await startCatalog(`http://127.0.0.1:${port}`);
+      const degraded = await startCatalog(silent.url);
       const started = Date.now();
       const body = await responseJson(await fetch(`${degraded.url}/products`));
       const elapsed = Date.now() - started;
-      expect(held.length).toBeGreaterThan(0);
+      expect(silent.connections()).toBeGreaterThan(0);
       expect(body.inventory).toEqual({ ok: false, servedBy: null });
       expect(body.products[0].stock).toBeNull();
       expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
       expect(elapsed).toBeLessThan(TIMEOUT_MS + 1_500);
     } finally {
-      held.forEach((socket) => socket.destroy());
-      silent.close();
+      await silent.stop();
     }
   });
 });

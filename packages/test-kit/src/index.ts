@@ -1,4 +1,5 @@
 export { responseJson } from './http/response-json';
+export { startSilentServer, type SilentServer } from './http/silent-server';
 export { freePort } from './ports';
 export { startPostgres } from './postgres/start-postgres';
 export type { TestPostgres } from './postgres/types';

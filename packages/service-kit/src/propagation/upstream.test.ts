@@ -1,0 +1,73 @@
+import { freePort, startSilentServer } from '@ffk/test-kit';
+import type { IncomingHttpHeaders } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen, type RunningServer } from '../http/lifecycle';
+import { withPropagatedHeaders } from './context';
+import { createUpstream, UpstreamError } from './upstream';
+
+let echo: RunningServer;
+let lastHeaders: IncomingHttpHeaders = {};
+
+beforeAll(async () => {
+  echo = await listen(
+    (req, res) => {
+      lastHeaders = req.headers;
+      if (req.url === '/missing') return void res.writeHead(404).end();
+      if (req.url === '/text') return void res.end('hello');
+      res.setHeader('content-type', 'application/json').end('{"ok":true}');
+    },
+    { port: 0, host: '127.0.0.1' },
+  );
+});
+afterAll(() => echo?.close(100));
+
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable('the call should have failed'),
+    (error: UpstreamError) => {
+      expect(error).toBeInstanceOf(UpstreamError);
+      return { failure: error.failure, message: error.message };
+    },
+  );
+
+describe('createUpstream', () => {
+  it('adds the current request’s propagated headers; the caller’s own headers win', async () => {
+    const upstream = createUpstream({ name: 'echo', baseUrl: `${echo.url}/`, timeoutMs: 1_000 });
+    const { body } = await withPropagatedHeaders({ 'x-ffk-user': 'alice', baggage: 'a=1' }, () =>
+      upstream.json('/ok', { headers: { baggage: 'b=2' } }),
+    );
+    expect(body).toEqual({ ok: true });
+    expect([lastHeaders['x-ffk-user'], lastHeaders.baggage]).toEqual(['alice', 'b=2']);
+
+    await upstream.json('/ok');
+    expect(lastHeaders['x-ffk-user']).toBeUndefined();
+  });
+
+  it('says which upstream refused the connection', async () => {
+    const upstream = createUpstream({ name: 'inventory', baseUrl: `http://127.0.0.1:${await freePort()}`, timeoutMs: 1_000 });
+    expect(await failureOf(upstream.fetch('/stock'))).toEqual({
+      failure: 'unreachable',
+      message: expect.stringMatching(/^inventory refused the connection \(GET http:\/\/127\.0\.0\.1:\d+\/stock\): is it running\?$/),
+    });
+  });
+
+  it('gives up after the timeout on a server that never answers', async () => {
+    const silent = await startSilentServer();
+    try {
+      const upstream = createUpstream({ name: 'inventory', baseUrl: silent.url, timeoutMs: 200 });
+      const started = Date.now();
+      expect(await failureOf(upstream.json('/stock'))).toEqual({ failure: 'timeout', message: expect.stringMatching(/^inventory did not answer within 200 ms/) });
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(silent.connections()).toBe(1);
+    } finally {
+      await silent.stop();
+    }
+  });
+
+  it('turns a non-2xx or non-JSON answer into a clear error', async () => {
+    const upstream = createUpstream({ name: 'echo', baseUrl: echo.url, timeoutMs: 1_000 });
+    expect(await failureOf(upstream.json('/missing'))).toEqual({ failure: 'status', message: `echo answered 404 (GET ${echo.url}/missing)` });
+    expect(await failureOf(upstream.json('/text'))).toEqual({ failure: 'invalid-response', message: `echo answered with something that is not JSON (GET ${echo.url}/text)` });
+    expect((await upstream.fetch('/missing')).status).toBe(404);
+  });
+});
