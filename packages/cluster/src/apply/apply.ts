@@ -1,6 +1,8 @@
-import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
+import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { ClusterError, isClusterError } from '../errors/cluster-error';
-import { friendly } from '../errors/friendly';
+import { toClusterError } from '../errors/friendly';
+import { apiStatusOf } from '../errors/status';
 import type { ResourceRef } from '../errors/resource-ref';
 import type { ClusterAccess } from '../kubeconfig/access';
 import { renderKustomize } from './kustomize';
@@ -38,7 +40,7 @@ function rank(kind: string): number {
 
 /**
  * Server-side applies each object (in dependency order) and says what happened to it: created
- * (it did not exist), unchanged (the server skipped the write: same resourceVersion) or configured.
+ * (it did not exist), unchanged (same content as before) or configured.
  */
 export async function applyManifests(cluster: ClusterAccess, manifests: Manifest[], options: ApplyOptions = {}): Promise<ApplyResult[]> {
   const client = KubernetesObjectApi.makeApiClient(cluster.kc);
@@ -67,9 +69,7 @@ async function applyOne(cluster: ClusterAccess, client: KubernetesObjectApi, man
   const applied = await call(cluster, manifest, 'patch', () =>
     client.patch(structuredClone(manifest), undefined, undefined, options.fieldManager ?? 'ffk', options.force, PatchStrategy.ServerSideApply),
   );
-  const action: ApplyAction = !before
-    ? 'created'
-    : before.metadata?.resourceVersion === applied.metadata?.resourceVersion ? 'unchanged' : 'configured';
+  const action: ApplyAction = !before ? 'created' : sameContent(before, applied) ? 'unchanged' : 'configured';
   return {
     name: objectName(manifest),
     namespace: applied.metadata?.namespace,
@@ -77,6 +77,19 @@ async function applyOne(cluster: ClusterAccess, client: KubernetesObjectApi, man
     object: applied as Manifest,
     ms: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * Whether an apply left the object as it was. Compared by content, as `kubectl apply` does, not by
+ * resourceVersion: a controller may write status in between, and a server may bump only managedFields.
+ */
+function sameContent(before: KubernetesObject, after: KubernetesObject): boolean {
+  const content = ({ metadata, ...rest }: KubernetesObject & { status?: unknown }) => ({
+    ...rest,
+    status: undefined,
+    metadata: { ...metadata, resourceVersion: undefined, managedFields: undefined },
+  });
+  return isDeepStrictEqual(content(before), content(after));
 }
 
 async function call<T>(cluster: ClusterAccess, manifest: Manifest, verb: string, fn: () => Promise<T>): Promise<T> {
@@ -88,14 +101,19 @@ async function call<T>(cluster: ClusterAccess, manifest: Manifest, verb: string,
     name: manifest.metadata.name,
   };
   try {
-    return await friendly({ target: cluster.target, request }, fn);
+    return await fn();
   } catch (error) {
-    // client-node's discovery lookup fails with a plain Error for kinds the server does not serve.
-    if (error instanceof ClusterError && /Unrecognized API version and kind/.test(error.message)) {
+    if (unservedKind(error)) {
       throw new ClusterError('manifest', `the API server does not serve ${manifest.apiVersion} ${manifest.kind} (${objectName(manifest)}): is its CRD installed, or is the apiVersion misspelled?`, { cause: error });
     }
-    throw error;
+    throw toClusterError(error, { target: cluster.target, request });
   }
+}
+
+/** client-node looks the kind up in discovery first: a group it lacks is a 404, a kind it lacks a plain Error. */
+function unservedKind(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return message.includes('Unrecognized API version and kind') || (message.startsWith('Failed to fetch resource metadata') && apiStatusOf(error)?.code === 404);
 }
 
 /** Lower-case plural as RBAC names resources (good for built-in kinds; 403 messages carry the exact one). */

@@ -37,7 +37,10 @@ export function podCondition(pod: V1Pod): PodCondition | undefined {
   }
   const statuses = [...(pod.status?.initContainerStatuses ?? []).filter((s) => !s.ready && !s.state?.terminated), ...(pod.status?.containerStatuses ?? [])];
   const blocking = statuses.find((s) => s.state?.waiting && STUCK_REASONS.has(s.state.waiting.reason ?? '')) ?? statuses.find((s) => !s.ready);
-  if (!blocking) return { pod: name, reason: pod.status?.phase ?? 'Pending', text: `${(pod.status?.phase ?? 'pending').toLowerCase()}, no container status yet`, stuck: false };
+  if (!blocking) {
+    const phase = pod.status?.phase ?? 'Pending';
+    return { pod: name, reason: phase, text: `containers not started yet (${phase})`, stuck: false };
+  }
   return containerCondition(name, blocking);
 }
 

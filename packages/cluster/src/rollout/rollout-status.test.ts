@@ -1,0 +1,85 @@
+import { CoreV1Api, type V1ContainerState, type V1Pod } from '@kubernetes/client-node';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitForRollout, type ClusterError, type LoadedKubeconfig } from '../index';
+import { createDeployments, deployment, startSimCluster, type SimCluster } from '../testing/sim-cluster';
+
+// The simulator's Deployment and ReplicaSet controllers run; the kubelet's part (pod status) is
+// played here through the pods' status subresource, so every pod state the wait must explain
+// can be produced exactly and at once.
+let sim: SimCluster;
+beforeAll(async () => {
+  sim = await startSimCluster();
+});
+afterAll(() => sim?.stop());
+
+async function podsOf(cluster: LoadedKubeconfig, app: string): Promise<V1Pod[]> {
+  const list = await cluster.kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: cluster.target.namespace, labelSelector: `app=${app}` });
+  return list.items.sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
+}
+
+/** Writes the status a kubelet would for a pod whose one container is in `state`. */
+async function kubelet(cluster: LoadedKubeconfig, stale: V1Pod, state: V1ContainerState): Promise<void> {
+  const ready = Boolean(state.running);
+  const api = cluster.kc.makeApiClient(CoreV1Api);
+  const { namespace } = cluster.target;
+  const pod = await api.readNamespacedPod({ name: stale.metadata!.name!, namespace });
+  const container = pod.spec!.containers[0]!;
+  await api.replaceNamespacedPodStatus({
+    name: pod.metadata!.name!,
+    namespace,
+    body: {
+      ...pod,
+      status: {
+        phase: ready ? 'Running' : 'Pending',
+        conditions: [
+          { type: 'PodScheduled', status: 'True' },
+          { type: 'Ready', status: ready ? 'True' : 'False' },
+        ],
+        containerStatuses: [{ name: container.name, image: container.image!, imageID: '', ready, restartCount: 0, state }],
+      },
+    },
+  });
+}
+
+const running: V1ContainerState = { running: { startedAt: new Date() } };
+
+it('says which pod it waits for and why, and resolves once every pod is updated and available', async () => {
+  const cluster = await sim.in('rollout-steps');
+  await createDeployments(cluster, deployment('catalog', { replicas: 3 }));
+  const messages: string[] = [];
+  const done = waitForRollout(cluster, 'catalog', { onProgress: (p) => messages.push(p.message) });
+  await expect.poll(async () => (await podsOf(cluster, 'catalog')).length).toBe(3);
+  const [first, second, third] = await podsOf(cluster, 'catalog');
+  await expect.poll(() => messages.at(-1)).toMatch(/^0 of 3 updated pods available; waiting for pod catalog-\S+ to become Ready: containers not started yet \(Pending\)$/);
+  await kubelet(cluster, first!, running);
+  await kubelet(cluster, second!, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } });
+  await expect.poll(() => messages.at(-1)).toBe(`1 of 3 updated pods available; waiting for pod ${second!.metadata!.name} to become Ready: container catalog not ready (CrashLoopBackOff)`);
+  await kubelet(cluster, second!, running);
+  await kubelet(cluster, third!, running);
+  const result = await done;
+  expect(result.counts).toEqual({ desired: 3, updated: 3, ready: 3, available: 3, old: 0 });
+  expect(messages.length).toBeGreaterThanOrEqual(3);
+});
+
+it('fails a stuck rollout with the pod\'s reason: an image that cannot be pulled names the image', async () => {
+  const cluster = await sim.in('rollout-image');
+  await createDeployments(cluster, deployment('catalog', { image: 'ghcr.io/acme/catalog:does-not-exist' }));
+  const failed = waitForRollout(cluster, 'catalog', { stuckAfterMs: 500 }).catch((e: ClusterError) => e);
+  await expect.poll(async () => (await podsOf(cluster, 'catalog')).length).toBe(1);
+  const [pod] = await podsOf(cluster, 'catalog');
+  await kubelet(cluster, pod!, { waiting: { reason: 'ErrImagePull', message: 'pull access denied' } });
+  const error = (await failed) as ClusterError;
+  expect(error).toMatchObject({ kind: 'rollout-stuck', details: { reason: 'ErrImagePull', image: 'ghcr.io/acme/catalog:does-not-exist' } });
+  expect(error.message).toBe(
+    `rollout of deployment "catalog" is stuck: pod ${pod!.metadata!.name} container catalog not ready (ErrImagePull): cannot pull image "ghcr.io/acme/catalog:does-not-exist"; ` +
+      'check the image name and tag; on kind, build it and run `kind load docker-image ghcr.io/acme/catalog:does-not-exist`',
+  );
+});
+
+it('gives up after the timeout, saying what it was still waiting for', async () => {
+  const cluster = await sim.in('rollout-timeout');
+  await createDeployments(cluster, deployment('web'));
+  await expect(waitForRollout(cluster, 'web', { timeoutMs: 1000 })).rejects.toThrow(
+    /^rollout of deployment "web" did not finish in 1s; still waiting: 0 of 1 updated pods available; waiting for pod web-\S+ to become Ready: containers not started yet \(Pending\)$/,
+  );
+});
