@@ -117,7 +117,8 @@ function visit(file: string): string {
     properties[key] = property;
     if (!member.questionToken && !typeMeta) required.push(key);
   }
-  const definition: Schema = { type: 'object', properties };
+  // An empty interface (FieldsV1, RawExtension) is free-form JSON, not an object without fields.
+  const definition: Schema = Object.keys(properties).length > 0 ? { type: 'object', properties } : { type: 'object' };
   const text = description(shape, source);
   if (text) definition.description = text;
   if (required.length > 0) definition.required = required;

@@ -25,6 +25,8 @@ export interface SimOptions {
   historySize?: number;
   /** Interval of BOOKMARK events on watches that allow them. Default 10 s. */
   bookmarkIntervalMs?: number;
+  /** Lifetime of watches that set no timeoutSeconds. Default: 30-60 min, as kube-apiserver. */
+  watchTimeoutSeconds?: number;
 }
 
 export interface Sim {
@@ -68,7 +70,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   builtinControllers().forEach(addController);
   bootstrap(store);
 
-  const { server, router, watches } = createApiServer(store, { token, certificate, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000 });
+  const { server, router, watches } = createApiServer(store, {
+    token,
+    certificate,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
+    watchTimeoutSeconds: options.watchTimeoutSeconds,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -11,6 +11,8 @@ import { toTable, wantsTable } from './table';
 export interface WatchSettings {
   /** How often a watch that allows bookmarks gets one. */
   bookmarkIntervalMs: number;
+  /** Watches without timeoutSeconds end after this long (a real server: 30-60 min). */
+  defaultWatchSeconds: () => number;
   /** Open watches, so stop() can end them. */
   open: Set<ServerResponse>;
 }
@@ -69,6 +71,6 @@ export function serveWatch(
     };
     timers[0] = setTimeout(tick, settings.bookmarkIntervalMs);
   }
-  const timeout = Number(query.get('timeoutSeconds'));
-  if (timeout > 0) timers[1] = setTimeout(finish, timeout * 1000);
+  const timeout = Number(query.get('timeoutSeconds')) || settings.defaultWatchSeconds();
+  timers[1] = setTimeout(finish, timeout * 1000);
 }

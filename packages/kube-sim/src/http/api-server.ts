@@ -90,8 +90,17 @@ function discoveryRoutes(router: Router, store: ObjectStore, serverAddress: () =
   }
 }
 
-export function createApiServer(store: ObjectStore, options: { token: string; certificate: Certificate; bookmarkIntervalMs: number }): ApiServer {
-  const watches: WatchSettings = { bookmarkIntervalMs: options.bookmarkIntervalMs, open: new Set() };
+export interface ApiServerOptions {
+  token: string;
+  certificate: Certificate;
+  bookmarkIntervalMs: number;
+  /** Fixed watch lifetime in seconds; default: random between 30 and 60 minutes, as kube-apiserver. */
+  watchTimeoutSeconds?: number;
+}
+
+export function createApiServer(store: ObjectStore, options: ApiServerOptions): ApiServer {
+  const defaultWatchSeconds = () => options.watchTimeoutSeconds ?? 1800 * (1 + Math.random());
+  const watches: WatchSettings = { bookmarkIntervalMs: options.bookmarkIntervalMs, defaultWatchSeconds, open: new Set() };
   const router = new Router(store, resourceHandler(store, watches));
   const server = createServer({ key: options.certificate.keyPem, cert: options.certificate.certPem });
   const address = () => {

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { startSim, type Sim, type SimOptions } from '../../src/index';
+
+export interface TestCluster {
+  sim: Sim;
+  kc: KubeConfig;
+  /** Runs kubectl against the simulator; resolves even when kubectl fails. */
+  kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(options: SimOptions = {}): Promise<TestCluster> {
+  const sim = await startSim(options);
+  const kc = new KubeConfig();
+  kc.loadFromFile(sim.kubeconfigPath);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'kube-sim-kubectl-cache-'));
+  const kubectl = (args: string[], input?: string) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile('kubectl', ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      if (input !== undefined) child.stdin?.end(input);
+    });
+  const stop = async () => {
+    await sim.stop();
+    rmSync(cacheDir, { recursive: true, force: true });
+  };
+  return { sim, kc, kubectl, stop };
+}
+
+/** The Status a client-node call failed with. */
+export async function statusOf(call: Promise<unknown>): Promise<{ code: number; reason: string; message: string; details?: any }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof ApiException) {
+      const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      return { code: error.code, ...(body as object) } as never;
+    }
+    throw error;
+  }
+  throw new Error('the call succeeded; expected a failure');
+}
+
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
