@@ -3,7 +3,8 @@
 // (ours have 20), so it is plain JavaScript with no dependencies. It makes sure a Node
 // >= 22.12 and node_modules exist, then runs the given command with that Node first on PATH.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { constants, homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,13 +58,51 @@ function registryNode() {
   return bin;
 }
 
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Runs fn while holding a directory lock, so two commands started together never both run npm ci. */
+function withInstallLock(fn) {
+  const lock = join(root, '.ffk', 'install.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let waited = 0; ; waited += 250) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than ten minutes belongs to an install that died.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      if (waited === 0) say('waiting for another install to finish…');
+      sleep(250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** node_modules is current when it was installed from this exact package-lock.json. */
 function ensureDependencies() {
-  const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  timed('Installing dependencies (npm ci)', () => {
-    const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
-    if (ci.status !== 0) fail(`npm ci failed (exit ${ci.status}); fix the error above and run the command again.`);
+  const stamp = join(root, 'node_modules', '.ffk-lock-hash');
+  const hidden = join(root, 'node_modules', '.package-lock.json');
+  const hash = () => createHash('sha256').update(readFileSync(lock)).digest('hex');
+  const current = () => existsSync(hidden) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash();
+  if (current()) return;
+  // npm install writes node_modules/.package-lock.json just before package-lock.json: a hidden
+  // lockfile from the same moment means node_modules already matches and only the stamp is missing.
+  if (existsSync(hidden) && statSync(hidden).mtimeMs >= statSync(lock).mtimeMs - 10_000) {
+    writeFileSync(stamp, hash());
+    return;
+  }
+  withInstallLock(() => {
+    if (current()) return;
+    timed('Installing dependencies (npm ci)', () => {
+      const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+      if (ci.status !== 0) fail(`npm ci failed (exit ${ci.status}); fix the error above and run the command again.`);
+    });
+    writeFileSync(stamp, hash());
   });
 }
 
