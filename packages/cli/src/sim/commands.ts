@@ -2,12 +2,16 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { startSim } from '@ffk/kube-sim';
 import { clearServer, recordServer, runningServer, simState, type SimState } from './state';
 
 type Print = (text: string) => void;
 
+/** Ends the command with an exit code (main() turns a CommanderError into the process exit code). */
+const exitWith = (code: number) => {
+  throw new CommanderError(code, 'ffk.sim', '');
+};
 const exportLine = (state: SimState) => `export KUBECONFIG=${state.kubeconfig}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -66,7 +70,10 @@ export function registerSimCommands(program: Command, out: Print, err: Print): v
         out(`kube-sim is already running at ${running.url} (pid ${running.pid}); ${exportLine(state)}\n`);
         return;
       }
-      if (options.detach) process.exitCode = await runDetached(state, out, err);
+      if (options.detach) {
+        const code = await runDetached(state, out, err);
+        if (code !== 0) exitWith(code);
+      }
       else await runForeground(state, out);
     });
   sim
@@ -78,7 +85,7 @@ export function registerSimCommands(program: Command, out: Print, err: Print): v
       if (running) out(`kube-sim is running at ${running.url} (pid ${running.pid}); ${exportLine(state)}\n`);
       else {
         out('kube-sim is not running (start it with `ffk sim start --detach`)\n');
-        process.exitCode = 3;
+        exitWith(3);
       }
     });
   sim

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../bin/ffk.mjs', import.meta.url));
+const stateDir = mkdtempSync(join(tmpdir(), 'ffk-sim-cli-'));
+
+async function ffk(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, 'sim', ...args], { env: { ...process.env, FFK_SIM_DIR: stateDir }, timeout: 20_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('ffk sim', () => {
+  afterAll(async () => {
+    await ffk('stop');
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('starts in the background, says so when started twice, serves kubectl, and stops', async () => {
+    const started = await ffk('start', '--detach');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain(`export KUBECONFIG=${join(stateDir, 'kubeconfig')}`);
+    const pid = Number(readFileSync(join(stateDir, 'sim.pid'), 'utf8'));
+    expect(pid).toBeGreaterThan(0);
+
+    const again = await ffk('start', '--detach');
+    expect(again.stdout.trim().split('\n')).toHaveLength(1);
+    expect(again.stdout).toContain(`kube-sim is already running`);
+    expect(again.stdout).toContain(`(pid ${pid})`);
+
+    expect((await ffk('status')).stdout).toMatch(/^kube-sim is running at https:\/\/127\.0\.0\.1:\d+ \(pid \d+\)/);
+    const { stdout } = await run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), 'config', 'current-context']);
+    expect(stdout.trim()).toBe('ffk-sim');
+    const namespaces = await run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), '--cache-dir', join(stateDir, 'cache'), 'get', 'namespace', 'default', '-o', 'name']);
+    expect(namespaces.stdout.trim()).toBe('namespace/default');
+
+    expect((await ffk('stop')).stdout).toContain(`kube-sim stopped (pid ${pid})`);
+    const status = await ffk('status');
+    expect(status.code).toBe(3);
+    expect(status.stdout).toContain('kube-sim is not running');
+    expect(existsSync(join(stateDir, 'sim.pid'))).toBe(false);
+    await expect(run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), '--request-timeout', '2s', 'get', 'namespaces'])).rejects.toThrow(/connection refused/);
+  });
+});
