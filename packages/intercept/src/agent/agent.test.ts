@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorRefusedError } from '../connector/connector';
 import { get, whoAnswers } from '../testing/http-client';
 import { LOCAL, startAgentFixture, type AgentFixture } from '../testing/pair';
@@ -15,6 +15,7 @@ describe('agent routing', () => {
     f = await startAgentFixture();
     [alice, bob] = await Promise.all([startTestServer('alice'), startTestServer('bob')]);
   });
+  afterEach(() => f.stopConnectors());
   afterAll(async () => {
     keepAlive.destroy();
     await f.close();

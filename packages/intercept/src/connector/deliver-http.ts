@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { constants, type ServerHttp2Stream } from 'node:http2';
 import { endToEndHeaders } from '../tunnel/headers';
-import { isNotListening, notListeningMessage, retryDelay, type LocalTarget } from './local-target';
+import { isNotListening, nextWait, notListeningMessage, type LocalTarget } from './local-target';
 
 export interface RoutedRequest {
   method: string;
@@ -64,12 +64,11 @@ export function deliverHttp(stream: ServerHttp2Stream, headers: IncomingHttpHead
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (cancelled || answered) return void stream.close(constants.NGHTTP2_INTERNAL_ERROR);
-      // A kept-alive socket the local server closed as we reused it: nothing was processed.
-      const staleSocket = req.reusedSocket && IDEMPOTENT.has(method) && !bodySent;
-      if ((isNotListening(error) || staleSocket) && Date.now() + retryDelay(n) <= deadline) {
-        setTimeout(() => attempt(n + 1), staleSocket ? 0 : retryDelay(n));
-        return;
-      }
+      // A kept-alive socket the local server closed as we reused it, or a server killed mid-request
+      // by a restart: a request without a body and with an idempotent method is safe to resend.
+      const staleSocket = (req.reusedSocket || error.code === 'ECONNRESET') && IDEMPOTENT.has(method) && !bodySent;
+      const wait = staleSocket && Date.now() < deadline ? 0 : isNotListening(error) ? nextWait(n, deadline) : undefined;
+      if (wait !== undefined) return void setTimeout(() => attempt(n + 1), wait);
       const message = isNotListening(error) ? notListeningMessage(target) : `ffk: the local process failed the request: ${error.code ?? error.message}\n`;
       stream.respond({ ':status': 502, 'content-type': 'text/plain; charset=utf-8', 'x-ffk-served-by': target.servedBy });
       stream.end(message);

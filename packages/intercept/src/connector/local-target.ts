@@ -17,9 +17,13 @@ export function localTarget(options: Omit<LocalTarget, 'agent'>): LocalTarget {
   return { ...options, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }) };
 }
 
-/** Delay before the next attempt while the local port is closed: short, so restarts feel instant. */
-export function retryDelay(attempt: number): number {
-  return Math.min(25 * 2 ** attempt, 200);
+/**
+ * Delay before the next attempt while the local port is closed: short, so restarts feel
+ * instant; the last attempt lands on the deadline. Undefined once the deadline has passed.
+ */
+export function nextWait(attempt: number, deadline: number): number | undefined {
+  const left = deadline - Date.now();
+  return left <= 0 ? undefined : Math.min(25 * 2 ** attempt, 200, left);
 }
 
 /** Errors that mean "nothing was listening", so nothing was sent and a retry is safe. */
@@ -42,7 +46,8 @@ export async function connectLocal(target: LocalTarget): Promise<net.Socket | un
     });
     if (!error) return socket;
     socket.destroy();
-    if (!isNotListening(error) || Date.now() + retryDelay(attempt) > deadline) return undefined;
-    await sleep(retryDelay(attempt));
+    const wait = nextWait(attempt, deadline);
+    if (!isNotListening(error) || wait === undefined) return undefined;
+    await sleep(wait);
   }
 }

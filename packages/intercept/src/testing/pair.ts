@@ -20,6 +20,8 @@ export interface AgentFixture {
   servicePort: number;
   /** a connector to this agent delivering to `local`; stopped by close() */
   connect(local: TestServer | number, options?: Partial<ConnectorOptions>): Connector;
+  /** stops every connector made by connect(), so one test's intercept never leaks into the next */
+  stopConnectors(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startAgentFixture(overrides: { heartbeatMs?: number; misse
     logger,
   );
   const connectors: Connector[] = [];
+  const stopConnectors = async () => void (await Promise.all(connectors.splice(0).map((c) => c.stop())));
   const openStream = () => net.connect({ host: '127.0.0.1', port: agent.tunnelPort });
   return {
     app,
@@ -64,8 +67,9 @@ export async function startAgentFixture(overrides: { heartbeatMs?: number; misse
       connectors.push(connector);
       return connector;
     },
+    stopConnectors,
     async close() {
-      await Promise.all(connectors.map((c) => c.stop()));
+      await stopConnectors();
       await agent.close();
       await app.close();
     },

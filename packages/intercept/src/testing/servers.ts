@@ -70,7 +70,7 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
   const sockets = new WebSocketServer({ server });
   sockets.on('headers', (headers) => headers.push(`x-ffk-served-by: ${name}`));
   sockets.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${String(data)}`, { binary })));
-  let closeAll = closable(server as net.Server);
+  const closeAll = closable(server as net.Server);
   const state: TestServer = {
     name,
     served: 0,
@@ -80,7 +80,6 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
       await closeAll();
     },
     async reopen() {
-      closeAll = closable(server as net.Server);
       await listen(server, state.port, '127.0.0.1');
     },
   };

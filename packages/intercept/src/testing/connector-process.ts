@@ -1,0 +1,16 @@
+// A connector in its own process, as `ffk intercept` runs it: tests SIGKILL and SIGSTOP it.
+// Prints each state change as one JSON line on stdout.
+import net from 'node:net';
+import { Connector } from '../connector/connector';
+
+const { TUNNEL_PORT, TOKEN, LOCAL_PORT } = process.env;
+const connector = new Connector({
+  openStream: () => net.connect({ host: '127.0.0.1', port: Number(TUNNEL_PORT) }),
+  token: TOKEN!,
+  intercept: { mode: 'global' },
+  localPort: Number(LOCAL_PORT),
+  owner: 'child@laptop',
+  backoff: { initialMs: 50, maxMs: 200 },
+});
+connector.on('state', (state) => process.stdout.write(`${JSON.stringify(state)}\n`));
+void connector.start().catch(() => process.exit(2));
