@@ -8,7 +8,6 @@ import {
   setHeaderOptions,
   Watch,
   type V1ConfigMap,
-  type V1Pod,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startCluster, statusOf, type TestCluster } from './helpers';
@@ -151,7 +150,7 @@ describe('client-node against kube-sim', () => {
 
     // Server-side apply: create, update, and drop a field the manager no longer applies.
     const applied = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'default', labels: { a: '1', b: '2' } }, data: { x: '1', y: '2' } };
-    const first = await objects.patch(applied, undefined, undefined, 'ffk-test', true, PatchStrategy.ServerSideApply);
+    const first: V1ConfigMap = await objects.patch<V1ConfigMap>(applied, undefined, undefined, 'ffk-test', true, PatchStrategy.ServerSideApply);
     expect(first.metadata?.managedFields?.[0]).toMatchObject({ manager: 'ffk-test', operation: 'Apply' });
     const second = (await objects.patch(
       { ...applied, metadata: { ...applied.metadata, labels: { a: '1' } }, data: { x: '10' } },
@@ -170,11 +169,16 @@ describe('client-node against kube-sim', () => {
     expect(scale).toMatchObject({ kind: 'Scale', spec: { replicas: 3 }, status: { selector: 'app=patched' } });
     await apps.replaceNamespacedDeploymentScale({ name: 'patched', namespace: 'default', body: { ...scale, spec: { replicas: 1 } } });
     expect((await apps.readNamespacedDeployment({ name: 'patched', namespace: 'default' })).spec?.replicas).toBe(1);
-    const pod = await core.readNamespacedPod({ name: 'latest', namespace: 'default' });
-    await core.replaceNamespacedPodStatus({ name: 'latest', namespace: 'default', body: { ...pod, spec: { ...pod.spec!, nodeName: 'ignored' }, status: { phase: 'Running', podIP: '127.1.2.3' } } });
-    const running = await core.readNamespacedPod({ name: 'latest', namespace: 'default' });
-    expect(running.status).toMatchObject({ phase: 'Running', podIP: '127.1.2.3' });
-    expect(running.spec?.nodeName).toBeUndefined();
+    // Status writes change status only (a Service: no controller or kubelet writes its status).
+    const service = await core.readNamespacedService({ name: 'api', namespace: 'default' });
+    await core.replaceNamespacedServiceStatus({
+      name: 'api',
+      namespace: 'default',
+      body: { ...service, spec: { ...service.spec, type: 'NodePort' }, status: { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } } },
+    });
+    const after = await core.readNamespacedService({ name: 'api', namespace: 'default' });
+    expect(after.status?.loadBalancer?.ingress).toEqual([{ ip: '127.0.0.1' }]);
+    expect(after.spec?.type).toBe('ClusterIP');
   });
 
   it('lists with label and field selectors, across namespaces', async () => {
@@ -191,8 +195,8 @@ describe('client-node against kube-sim', () => {
     expect(await names(undefined, 'metadata.name=b')).toEqual(['b']);
     const all = await core.listConfigMapForAllNamespaces({ labelSelector: 'tier' });
     expect(all.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`)).toEqual(['sel/a', 'sel/b', 'sel/c']);
-    const pending = await core.listPodForAllNamespaces({ fieldSelector: 'status.phase=Running' });
-    expect(pending.items.map((p) => p.metadata?.name)).toEqual(['latest']);
+    expect((await core.listNamespace({ fieldSelector: 'status.phase=Active,metadata.name=sel' })).items).toHaveLength(1);
+    expect((await core.listNamespace({ fieldSelector: 'status.phase=Terminating' })).items).toHaveLength(0);
   });
 
   it('streams watch events in order from a resourceVersion, with bookmarks on request', async () => {
@@ -209,23 +213,24 @@ describe('client-node against kube-sim', () => {
 
   it('answers a compacted resourceVersion with 410 Expired, and an informer re-lists after it', async () => {
     let lists = 0;
-    const informer = makeInformer<V1Pod>(cluster.kc, '/api/v1/namespaces/informed/pods', () => {
+    const informer = makeInformer<V1ConfigMap>(cluster.kc, '/api/v1/namespaces/informed/configmaps', () => {
       lists += 1;
-      return core.listNamespacedPod({ namespace: 'informed' });
+      return core.listNamespacedConfigMap({ namespace: 'informed' });
     });
     await core.createNamespace({ body: { metadata: { name: 'informed' } } });
-    await core.createNamespacedPod({ namespace: 'informed', body: { metadata: { name: 'before' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } } });
+    await core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name: 'before' } } });
     await informer.start();
-    expect(informer.list().map((p) => p.metadata?.name)).toEqual(['before']);
-    // Push the informer's resourceVersion out of the 50-change history; its watch ends after 1 s.
-    for (let i = 0; i < 60; i += 1) await core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name: `filler-${i}` } } });
+    expect(informer.list().map((c) => c.metadata?.name)).toEqual(['before']);
+    // Push the informer's resourceVersion out of the 50-change history (with changes it does not
+    // watch); its watch ends after 1 s and resumes from that resourceVersion.
+    for (let i = 0; i < 60; i += 1) await core.createNamespacedSecret({ namespace: 'informed', body: { metadata: { name: `filler-${i}` } } });
     const expiredEvents: string[] = [];
     const watch = new Watch(cluster.kc);
-    await watch.watch('/api/v1/namespaces/informed/pods', { resourceVersion: '1' }, (type, object) => expiredEvents.push(`${type} ${object.code} ${object.reason}`), () => {});
+    await watch.watch('/api/v1/namespaces/informed/configmaps', { resourceVersion: '1' }, (type, object) => expiredEvents.push(`${type} ${object.code} ${object.reason}`), () => {});
     await eventually(() => expect(expiredEvents).toEqual(['ERROR 410 Expired']));
     await eventually(() => expect(lists).toBeGreaterThanOrEqual(2), 10_000);
-    await core.createNamespacedPod({ namespace: 'informed', body: { metadata: { name: 'after' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } } });
-    await eventually(() => expect(informer.list().map((p) => p.metadata?.name).sort()).toEqual(['after', 'before']), 10_000);
+    await core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name: 'after' } } });
+    await eventually(() => expect(informer.list().map((c) => c.metadata?.name).sort()).toEqual(['after', 'before']), 10_000);
     await informer.stop();
   });
 
