@@ -37,14 +37,17 @@ function fromStatus(status: ApiStatus, { target, request }: ErrorContext, cause:
         { cause },
       );
     case 403: {
+      // RBAC and webhook denials name user, verb and resource; a refused WebSocket upgrade has no
+      // body, so the request says what was attempted. Other 403s (a terminating namespace) speak for themselves.
       const parsed = permissionFromForbiddenMessage(status.message);
-      const permission = parsed ?? request;
-      const who = parsed?.user ? `user "${parsed.user}"` : `user "${target.user}"`;
-      const missing = permission ? `${who} may not ${formatPermission(permission)}` : `${who} is not allowed to do this (${status.message ?? 'forbidden'})`;
-      return new ClusterError('forbidden', `forbidden: ${missing}: ask a cluster admin to grant it (context "${target.context}")`, {
-        cause,
-        details: { permission },
-      });
+      const permission = parsed ?? (status.message ? undefined : request);
+      if (!permission) return new ClusterError('forbidden', `the API server refused: ${oneLine(status.message ?? 'forbidden')}`, { cause });
+      const user = parsed?.user ?? target.user;
+      return new ClusterError(
+        'forbidden',
+        `forbidden: user "${user}" may not ${formatPermission(permission)}: ask a cluster admin to grant it (context "${target.context}")`,
+        { cause, details: { permission, user } },
+      );
     }
     case 404:
       return new ClusterError('not-found', `${subject} not found${where} (context "${target.context}")`, { cause });
