@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { agentBundle } from '../../build-agent';
 import { get } from '../testing/http-client';
 import { startTestServer } from '../testing/servers';
 import { generateToken } from '../tunnel/token';
@@ -26,7 +27,7 @@ describe('agent entry point', () => {
   it('runs as the single esbuild bundle the image ships, logging JSON', async () => {
     // Same bundle as `npm run build` / Dockerfile.agent, built to a temp dir.
     const outfile = join(work, 'agent.mjs');
-    await build({ entryPoints: [main], bundle: true, platform: 'node', target: 'node24', format: 'esm', outfile, logLevel: 'error', banner: { js: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);" } });
+    await build(agentBundle(outfile));
     const app = await startTestServer('app');
     const child = spawn(process.execPath, [outfile], {
       env: { FFK_AGENT_TOKEN: generateToken(), FFK_AGENT_PORTS: `http:0:${app.port}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', POD_NAME: 'catalog-7' },

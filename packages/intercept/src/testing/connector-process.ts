@@ -14,3 +14,4 @@ const connector = new Connector({
 });
 connector.on('state', (state) => process.stdout.write(`${JSON.stringify(state)}\n`));
 void connector.start().catch(() => process.exit(2));
+process.once('SIGTERM', () => void connector.stop().then(() => process.exit(0)));
