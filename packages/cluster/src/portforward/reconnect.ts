@@ -17,7 +17,11 @@ export interface ReconnectingPortForwardOptions {
   /** First retry delay, doubled per consecutive failure up to maxDelayMs (defaults 250 ms and 5 s). */
   initialDelayMs?: number;
   maxDelayMs?: number;
-  /** One open() gives up after this long without a connection (default: keeps trying until aborted). */
+  /**
+   * One open() stops retrying after this long and throws the last error (default: keeps trying
+   * until aborted). It always makes one attempt: 0 means exactly one, for callers that have
+   * their own backoff, like the intercept connector.
+   */
   giveUpAfterMs?: number;
   signal?: AbortSignal;
   onEvent?: (event: PortForwardEvent) => void;
@@ -64,22 +68,25 @@ export function reconnectingPortForward(kc: KubeConfig, options: ReconnectingPor
 
   return async function open(): Promise<PortForwardStream> {
     const deadline = performance.now() + (options.giveUpAfterMs ?? Infinity);
-    for (;;) {
+    let lastError: unknown;
+    for (let attempted = false; ; attempted = true) {
       if (failures > 0) {
         const delayMs = Math.min(max, initial * 2 ** (failures - 1));
-        if (performance.now() + delayMs > deadline) {
-          throw new ClusterError('port-forward', `gave up connecting to port ${options.port} of a Ready pod in "${options.namespace}" after ${Math.round((options.giveUpAfterMs ?? 0) / 1000)}s: ${lastReason}`);
+        const inTime = performance.now() + delayMs <= deadline;
+        if (attempted && !inTime) throw lastError;
+        if (inTime) {
+          emit({ type: 'retrying', attempt: failures, delayMs, reason: lastReason });
+          await sleep(delayMs, undefined, { signal: options.signal }).catch(() => {
+            throw new ClusterError('port-forward', `stopped connecting to port ${options.port} in "${options.namespace}"`);
+          });
         }
-        emit({ type: 'retrying', attempt: failures, delayMs, reason: lastReason });
-        await sleep(delayMs, undefined, { signal: options.signal }).catch(() => {
-          throw new ClusterError('port-forward', `stopped connecting to port ${options.port} in "${options.namespace}"`);
-        });
       }
       try {
         return await attempt();
       } catch (error) {
         if (FATAL.some((kind) => isClusterError(error, kind)) || !isClusterError(error)) throw error;
         failures++;
+        lastError = error;
         lastReason = error.message;
       }
     }

@@ -37,11 +37,12 @@ export function assessRollout(deployment: V1Deployment, replicaSets: readonly V1
     available: status.availableReplicas ?? 0,
     old: Math.max(0, (status.replicas ?? 0) - (status.updatedReplicas ?? 0)),
   };
-  const conditions = newRevisionPods(deployment, replicaSets, pods)
-    .map(podCondition)
-    .filter((c): c is PodCondition => c !== undefined);
+  const newPods = newRevisionPods(deployment, replicaSets, pods);
+  const conditions = newPods.map(podCondition).filter((c): c is PodCondition => c !== undefined);
   const state = (done: boolean, message: string, failed?: string): RolloutState => ({ done, message, counts, failed, pods: conditions });
-  const blocker = conditions[0] ? `; waiting for pod ${conditions[0].pod} to become Ready: ${conditions[0].text}` : '';
+  const blocker = conditions[0]
+    ? `; waiting for pod ${conditions[0].pod} to become Ready: ${conditions[0].text}`
+    : newPods.length < counts.desired ? '; waiting for its pods to be created' : '';
 
   if ((deployment.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)) {
     return state(false, 'waiting for the Deployment controller to see the new spec');
