@@ -11,6 +11,7 @@ import type { Router } from './http/router';
 import { writeKubeconfig } from './kubeconfig';
 import { ObjectStore } from './registry/object-store';
 import { loadOrCreateCertificate } from './tls/certificate';
+import { startRuntime, type ClusterRuntime, type RuntimeOptions } from './runtime/cluster-runtime';
 
 export interface SimOptions {
   /** Where the kubeconfig and certificate go. Default: a new temporary directory, removed by stop(). */
@@ -27,6 +28,8 @@ export interface SimOptions {
   bookmarkIntervalMs?: number;
   /** Lifetime of watches that set no timeoutSeconds. Default: 30-60 min, as kube-apiserver. */
   watchTimeoutSeconds?: number;
+  /** Pods as local processes, Services, logs, port-forward (src/runtime); `false`: API objects only. */
+  runtime?: RuntimeOptions | false;
 }
 
 export interface Sim {
@@ -41,6 +44,8 @@ export interface Sim {
   router: Router;
   /** Starts a controller now; stop() stops it. */
   addController(controller: Controller): void;
+  /** The node side (kubelet, Service network); absent with `runtime: false`. */
+  runtime?: ClusterRuntime;
   stop(): Promise<void>;
 }
 
@@ -84,10 +89,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const url = `https://127.0.0.1:${port}`;
   const kubeconfigPath = join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { context, server: url, token, caPem: certificate.certPem });
+  const runtime = options.runtime === false ? undefined : await startRuntime({ store, router, addController, stateDir, url }, options.runtime);
 
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      await runtime?.stop();
       stops.forEach((s) => s());
       for (const res of watches.open) res.end();
       server.closeAllConnections();
@@ -95,5 +102,5 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
     })());
 
-  return { url, kubeconfigPath, context, token, stateDir, store, router, addController, stop };
+  return { url, kubeconfigPath, context, token, stateDir, store, router, addController, runtime, stop };
 }

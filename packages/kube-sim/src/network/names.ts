@@ -4,7 +4,7 @@ import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 
-/** `{ "<namespace>/<service>": "<address>" }` */
+/** `{ "<namespace>/<service>": "<address>", "<clusterIP>": "<address>" }` */
 export type NameTable = Record<string, string>;
 
 /**

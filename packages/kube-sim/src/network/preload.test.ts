@@ -37,7 +37,7 @@ describe('pod network preload', { timeout: 20_000 }, () => {
     serviceIP = block.allocateService();
     service = createServer((socket) => socket.end('hello from the service'));
     await new Promise<void>((resolve) => service.listen(0, serviceIP, resolve));
-    writeNameTable(namesFile, { 'shop/catalog': serviceIP });
+    writeNameTable(namesFile, { 'shop/catalog': serviceIP, '10.96.0.42': serviceIP });
   });
 
   afterAll(async () => {
@@ -69,7 +69,7 @@ describe('pod network preload', { timeout: 20_000 }, () => {
     expect(JSON.parse(out)).toEqual(['same pod', 'same pod']);
   });
 
-  it('resolves every cluster DNS form of a Service name to its address', async () => {
+  it('resolves every cluster DNS form of a Service name to its address, and reaches it by clusterIP', async () => {
     const podIP = block.allocatePod();
     const out = await inPod(podIP, namesFile, `
       import dns from 'node:dns'; import { lookup } from 'node:dns/promises'; import net from 'node:net';
@@ -79,12 +79,14 @@ describe('pod network preload', { timeout: 20_000 }, () => {
       const port = ${'${process.env.SERVICE_PORT}'};
       const greeting = await new Promise(r => { const c = net.connect(Number(port), 'catalog'); let t = ''; c.on('data', d => t += d); c.on('end', () => r(t)); });
       const unknown = await lookup('nothing-here.shop.svc.cluster.local').then(() => 'resolved', e => e.code);
-      console.log(JSON.stringify({ addresses, cb, greeting, unknown }));`.replace('${process.env.SERVICE_PORT}', String((service.address() as { port: number }).port)));
+      const viaClusterIP = await new Promise(r => { const c = net.connect({ port: Number(port), host: '10.96.0.42' }); let t = ''; c.on('data', d => t += d); c.on('end', () => r(t)); });
+      console.log(JSON.stringify({ addresses, cb, greeting, unknown, viaClusterIP }));`.replace('${process.env.SERVICE_PORT}', String((service.address() as { port: number }).port)));
     expect(JSON.parse(out)).toEqual({
       addresses: Array(5).fill(serviceIP),
       cb: serviceIP,
       greeting: 'hello from the service',
       unknown: 'ENOTFOUND',
+      viaClusterIP: 'hello from the service',
     });
   });
 

@@ -4,8 +4,8 @@
 // cluster DNS names resolve to Services through the simulator's name table.
 import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
-import net from 'node:net';
-import { nameTableReader, resolveServiceName } from './names';
+import net, { isIP } from 'node:net';
+import { nameTableReader, resolveServiceName, type NameTable } from './names';
 
 export const POD_IP_ENV = 'KUBE_SIM_POD_IP';
 export const POD_NAMESPACE_ENV = 'KUBE_SIM_POD_NAMESPACE';
@@ -18,7 +18,7 @@ const podIP = process.env[POD_IP_ENV];
 if (podIP) install(podIP, process.env[POD_NAMESPACE_ENV] ?? 'default', process.env[NAMES_FILE_ENV]);
 
 function install(ip: string, namespace: string, namesFile: string | undefined): void {
-  const table = namesFile ? nameTableReader(namesFile) : () => ({});
+  const table: () => NameTable = namesFile ? nameTableReader(namesFile) : () => ({});
 
   /** The address a name means inside this pod, or undefined to let the system resolve it. */
   const podAddress = (host: string): string | undefined =>
@@ -44,14 +44,18 @@ function install(ip: string, namespace: string, namesFile: string | undefined): 
 
   // Literal loopback addresses skip DNS, so connect() maps them itself; names go through lookup.
   const connect = net.Socket.prototype.connect;
-  const mapConnectOptions = (options: Record<string, unknown>) =>
-    typeof options.host === 'string' && LOCAL_HOSTS.has(options.host) ? { ...options, host: ip } : options;
+  /** A literal address as the pod sees it: its loopback is the pod IP, a Service's clusterIP its proxy. */
+  const mapAddress = (host: string): string | undefined => (LOCAL_HOSTS.has(host) ? ip : isIP(host) ? table()[host] : undefined);
+  const mapConnectOptions = (options: Record<string, unknown>) => {
+    const mapped = typeof options.host === 'string' ? mapAddress(options.host) : undefined;
+    return mapped ? { ...options, host: mapped } : options;
+  };
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     const [first] = args;
     if (Array.isArray(first) && first[0] && typeof first[0] === 'object') {
       first[0] = mapConnectOptions(first[0] as Record<string, unknown>); // net.connect() passes pre-normalised args
-    } else if (isPortArgument(first) && typeof args[1] === 'string' && LOCAL_HOSTS.has(args[1])) {
-      args[1] = ip;
+    } else if (isPortArgument(first) && typeof args[1] === 'string' && mapAddress(args[1])) {
+      args[1] = mapAddress(args[1]);
     } else if (first && typeof first === 'object' && !Array.isArray(first)) {
       args[0] = mapConnectOptions(first as Record<string, unknown>);
     }

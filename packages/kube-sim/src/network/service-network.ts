@@ -18,6 +18,7 @@ export interface ServiceNetworkOptions {
 
 interface ServiceEntry {
   address: string;
+  clusterIP?: string;
   /** Serialised ports, to rebuild the proxies only when they change. */
   shape: string;
   proxies: ServiceProxy[];
@@ -30,6 +31,8 @@ export class ServiceNetwork {
   private readonly endpoints = new Map<string, Endpoints>();
   /** nodePort -> the host port actually bound. */
   readonly boundNodePorts = new Map<number, number>();
+  /** Pods being deleted: out of every backend list at once, before their Endpoints catch up. */
+  private readonly draining = new Set<string>();
 
   constructor(private readonly options: ServiceNetworkOptions) {
     this.writeNames();
@@ -51,12 +54,13 @@ export class ServiceNetwork {
     if (existing?.shape === shape) return;
     if (existing) await Promise.all(existing.proxies.map((p) => p.close()));
     const address = existing?.address ?? reserved ?? this.options.block.allocateService();
-    const entry: ServiceEntry = { address, shape, proxies: [] };
+    const clusterIP = service.spec.clusterIP && service.spec.clusterIP !== 'None' ? service.spec.clusterIP : undefined;
+    const entry: ServiceEntry = { address, clusterIP, shape, proxies: [] };
     this.services.set(key, entry);
     this.writeNames();
     for (const port of service.spec.ports ?? []) {
       if ((port.protocol ?? 'TCP') !== 'TCP') continue;
-      const backends = () => readyBackends(this.endpoints.get(key)?.subsets, port.name);
+      const backends = () => readyBackends(this.endpoints.get(key)?.subsets, port.name).filter((b) => !this.draining.has(b.ip));
       const proxy = new ServiceProxy(backends);
       entry.proxies.push(proxy);
       await proxy.listen(address, port.port);
@@ -85,6 +89,14 @@ export class ServiceNetwork {
 
   applyEndpoints(endpoints: Endpoints): void {
     this.endpoints.set(keyOf(endpoints.metadata.namespace, endpoints.metadata.name), endpoints);
+    // A draining pod stays excluded until no Endpoints list it any more (its address may be reused later).
+    const listed = new Set([...this.endpoints.values()].flatMap((e) => (e.subsets ?? []).flatMap((s) => [...(s.addresses ?? []), ...(s.notReadyAddresses ?? [])].map((a) => a.ip))));
+    for (const ip of this.draining) if (!listed.has(ip)) this.draining.delete(ip);
+  }
+
+  /** A pod is terminating: stop sending it new connections now, as kube-proxy does on its Endpoints update. */
+  drainPod(ip: string): void {
+    this.draining.add(ip);
   }
 
   removeEndpoints(namespace: string | undefined, name: string): void {
@@ -98,7 +110,10 @@ export class ServiceNetwork {
 
   private writeNames(): void {
     const table: NameTable = {};
-    for (const [key, entry] of this.services) table[key] = entry.address;
+    for (const [key, entry] of this.services) {
+      table[key] = entry.address;
+      if (entry.clusterIP) table[entry.clusterIP] = entry.address; // the preload maps connects to the clusterIP too
+    }
     writeNameTable(this.options.namesFile, table);
   }
 }

@@ -121,23 +121,25 @@ export class ContainerRunner {
       return;
     }
     if (this.process) this.previousLog = this.process.log;
-    const instance = new ContainerProcess(launchSpec(pulled.runtime, container, env, network));
+    const spec = launchSpec(pulled.runtime, container, env, network);
+    const instance = new ContainerProcess(spec);
     this.process = instance;
     this.containerID = `kube-sim://${randomBytes(16).toString('hex')}`;
     this.state = { running: { startedAt: kubeTime(instance.startedAt) } };
     this.ready = false;
     this.started = !container.startupProbe;
     this.ctx.onEvent?.('Normal', 'Started', `Started container ${container.name}`);
-    this.startProbes();
+    this.startProbes(spec.env);
     this.ctx.onChange();
     void instance.exited.then((exit) => this.onExit(instance, exit));
   }
 
-  private startProbes(): void {
+  private startProbes(env: Record<string, string>): void {
     const { container, network } = this.ctx;
+    const target = { container, podIP: network.ip, env };
     const liveness = () => {
       if (container.livenessProbe) {
-        const worker = new ProbeWorker(container.livenessProbe, container, network.ip, (ok, message) => {
+        const worker = new ProbeWorker(container.livenessProbe, target, (ok, message) => {
           if (ok) return;
           this.ctx.onEvent?.('Warning', 'Unhealthy', `Liveness probe failed: ${message}`);
           this.ctx.onEvent?.('Normal', 'Killing', `Container ${container.name} failed liveness probe, will be restarted`);
@@ -152,7 +154,7 @@ export class ContainerRunner {
         this.setReady(true);
         return;
       }
-      const worker = new ProbeWorker(container.readinessProbe, container, network.ip, (ok, message) => {
+      const worker = new ProbeWorker(container.readinessProbe, target, (ok, message) => {
         if (!ok) this.ctx.onEvent?.('Warning', 'Unhealthy', `Readiness probe failed: ${message}`);
         this.setReady(ok);
       });
@@ -161,7 +163,7 @@ export class ContainerRunner {
     };
     if (this.ctx.init) return;
     if (container.startupProbe) {
-      const worker = new ProbeWorker(container.startupProbe, container, network.ip, (ok, message) => {
+      const worker = new ProbeWorker(container.startupProbe, target, (ok, message) => {
         if (!ok) {
           this.ctx.onEvent?.('Warning', 'Unhealthy', `Startup probe failed: ${message}`);
           void this.process?.stop(this.gracePeriod());

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NAMES_FILE_ENV, POD_IP_ENV, POD_NAMESPACE_ENV } from '../network/preload';
+import { expandVariables } from './env';
 import type { ImageRuntime } from './images';
+import { findPostgresBin } from './postgres';
 import type { Container } from './kube-types';
 import type { LaunchSpec } from './process';
 
@@ -32,6 +34,10 @@ function packageDirectory(entry: string): string {
 
 export function launchSpec(runtime: ImageRuntime, container: Container, env: Record<string, string>, network: PodNetwork): LaunchSpec {
   const hostEnv = Object.fromEntries(HOST_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+  // The postgres image has its tools (pg_isready for exec probes…) on PATH.
+  if (runtime.kind === 'postgres') hostEnv.PATH = `${findPostgresBin()}:${hostEnv.PATH ?? '/usr/bin:/bin'}`;
+  // The kubelet expands $(VAR) in args from the container's environment.
+  const args = (container.args ?? []).map((arg) => expandVariables(arg, (name) => env[name]));
   const fullEnv = {
     ...hostEnv,
     HOSTNAME: network.hostname,
@@ -42,7 +48,7 @@ export function launchSpec(runtime: ImageRuntime, container: Container, env: Rec
   };
   const node = (script: string, preloads: string[]) => ({
     command: process.execPath,
-    args: ['--import', tsx, ...preloads.flatMap((p) => ['--import', p]), script, ...(container.args ?? [])],
+    args: ['--import', tsx, ...preloads.flatMap((p) => ['--import', p]), script, ...args],
     env: fullEnv,
   });
   if (runtime.kind === 'postgres') return { ...node(postgresMain, []), cwd: dirname(postgresMain) };

@@ -1,7 +1,17 @@
 // Readiness, liveness and startup probes as the kubelet runs them (httpGet: 200-399 passes;
 // tcpSocket: a connection passes), with its defaults and thresholds.
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import type { Container, IntOrString, Probe } from './kube-types';
+
+/** What a probe runs against: the container, its pod's address, and its environment (exec probes). */
+export interface ProbeTarget {
+  container: Container;
+  podIP: string;
+  env: Record<string, string>;
+}
+
+const LOOPBACK_ARGUMENT = /\b(127\.0\.0\.1|localhost)\b/g;
 
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 
@@ -17,7 +27,7 @@ export function resolvePort(port: IntOrString, container: Container): number | u
   return container.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-export async function runProbe(probe: Probe, container: Container, podIP: string): Promise<ProbeResult> {
+export async function runProbe(probe: Probe, { container, podIP, env }: ProbeTarget): Promise<ProbeResult> {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
   if (probe.httpGet) {
     const port = resolvePort(probe.httpGet.port, container);
@@ -54,7 +64,18 @@ export async function runProbe(probe: Probe, container: Container, podIP: string
       socket.once('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, message: `dial tcp ${host}:${port}: ${error.code}` }));
     });
   }
-  return { ok: false, message: 'kube-sim runs httpGet and tcpSocket probes only (exec and grpc are not simulated)' };
+  if (probe.exec?.command?.length) {
+    // A local process shares the host's loopback: "localhost" in a probe command means the pod's address.
+    const [command, ...args] = probe.exec.command.map((arg) => arg.replace(LOOPBACK_ARGUMENT, podIP));
+    return new Promise((resolve) => {
+      execFile(command, args, { env, timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+        if (!error) resolve({ ok: true, message: '' });
+        else if (error.killed) resolve({ ok: false, message: `command timed out after ${timeoutMs / 1000}s` });
+        else resolve({ ok: false, message: `${stdout}${stderr}`.trim() || error.message });
+      });
+    });
+  }
+  return { ok: false, message: 'kube-sim runs httpGet, tcpSocket and exec probes (grpc is not simulated)' };
 }
 
 /**
@@ -71,8 +92,7 @@ export class ProbeWorker {
 
   constructor(
     private readonly probe: Probe,
-    private readonly container: Container,
-    private readonly podIP: string,
+    private readonly target: ProbeTarget,
     private readonly onChange: (ok: boolean, message: string) => void,
   ) {}
 
@@ -91,7 +111,7 @@ export class ProbeWorker {
   }
 
   private async tick(): Promise<void> {
-    const result = await runProbe(this.probe, this.container, this.podIP);
+    const result = await runProbe(this.probe, this.target);
     if (this.stopped) return;
     this.lastMessage = result.message;
     if (result.ok) {

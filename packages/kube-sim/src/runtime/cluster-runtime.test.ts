@@ -1,0 +1,184 @@
+// The runtime through the real API server: kubectl and client-node drive a Deployment of the
+// fixture app; pods run as processes, Services route, logs and port-forward stream.
+import { KubeConfig, PortForward } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import { startSim, type Sim } from '../sim';
+import type { Pod } from './kube-types';
+
+const run = promisify(execFile);
+
+const manifest = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: hello }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: hello } }
+  template:
+    metadata: { labels: { app: hello } }
+    spec:
+      terminationGracePeriodSeconds: 5
+      containers:
+        - name: app
+          image: test/app:1.0
+          ports: [{ name: http, containerPort: 8080 }]
+          env: [{ name: POD_NAME, valueFrom: { fieldRef: { fieldPath: metadata.name } } }]
+          readinessProbe: { httpGet: { path: /readyz, port: 8080 }, periodSeconds: 1 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: hello }
+spec:
+  type: NodePort
+  selector: { app: hello }
+  ports: [{ name: web, port: 80, targetPort: http, nodePort: 30080 }]
+`;
+
+describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
+  let sim: Sim;
+  let nodePort: number;
+  const pids = new Set<number>();
+  const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout;
+  const pods = async () => JSON.parse(await kubectl('get', 'pods', '-l', 'app=hello', '-o', 'json')).items as Pod[];
+  const recordPids = () => {
+    for (const pod of sim.store.list('pods', { namespace: 'default' }).items) {
+      const pid = sim.runtime!.kubelet.worker('default', pod.metadata.name)?.containers[0].pid;
+      if (pid) pids.add(pid);
+    }
+  };
+
+  beforeAll(async () => {
+    sim = await startSim({ runtime: { imageMap: fileURLToPath(new URL('./fixtures/images.yaml', import.meta.url)), nodePorts: { 30080: 0 } } });
+    const file = join(sim.stateDir, 'hello.yaml');
+    writeFileSync(file, manifest);
+    await kubectl('apply', '-f', file);
+    await kubectl('rollout', 'status', 'deployment/hello', '--timeout=45s');
+    nodePort = sim.runtime!.nodePorts.get(30080)!;
+    recordPids();
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('runs the Deployment as ready pods on their own addresses, behind the Service and its node port', async () => {
+    const running = await pods();
+    expect(running).toHaveLength(2);
+    for (const pod of running) {
+      expect(pod.metadata.name).toMatch(/^hello-[bcdfghjklmnpqrstvwxz2456789]+-[a-z0-9]{5}$/);
+      expect(pod.metadata.labels?.['pod-template-hash']).toBe(pod.metadata.name!.split('-')[1]);
+      expect(pod.status).toMatchObject({ phase: 'Running', podIP: expect.stringMatching(/^127\./) });
+    }
+    const endpoints = JSON.parse(await kubectl('get', 'endpoints', 'hello', '-o', 'json'));
+    expect(endpoints.subsets[0].addresses.map((a: { ip: string }) => a.ip).sort()).toEqual(running.map((p) => p.status!.podIP).sort());
+    const served = new Set<string>();
+    for (let i = 0; i < 6; i++) served.add(await (await fetch(`http://127.0.0.1:${nodePort}/`, { headers: { connection: 'close' } })).text());
+    expect([...served].sort()).toEqual(running.map((p) => `hello from ${p.metadata.name}`).sort());
+  });
+
+  it('gives pods cluster DNS and the Service variables', async () => {
+    const [pod] = await pods();
+    const inside = `http://${pod.status!.podIP}:8080`;
+    expect(await (await fetch(`${inside}/call?url=${encodeURIComponent('http://hello.default.svc.cluster.local/')}`)).text()).toMatch(/^hello from hello-/);
+    const env = (await (await fetch(`${inside}/env`)).json()) as Record<string, string>;
+    expect(env).toMatchObject({ HELLO_SERVICE_PORT: '80', HELLO_SERVICE_PORT_WEB: '80', POD_NAME: pod.metadata.name, HOSTNAME: pod.metadata.name });
+    expect(await (await fetch(`${inside}/call?url=${encodeURIComponent(`http://${env.HELLO_SERVICE_HOST}/`)}`)).text()).toMatch(/^hello from hello-/);
+  });
+
+  it('restarts a killed container: restartCount 1, Ready again', async () => {
+    const [pod] = await pods();
+    process.kill(sim.runtime!.kubelet.worker('default', pod.metadata.name!)!.containers[0].pid!, 'SIGKILL');
+    await kubectl('wait', `pod/${pod.metadata.name}`, '--for=jsonpath={.status.containerStatuses[0].restartCount}=1', '--timeout=30s');
+    await kubectl('wait', `pod/${pod.metadata.name}`, '--for=condition=Ready', '--timeout=30s');
+    recordPids();
+  });
+
+  it('rolls out a restart under steady traffic without a failed request, and undoes it', async () => {
+    const before = (await pods()).map((p) => p.metadata.labels?.['pod-template-hash'])[0];
+    let stop = false;
+    let ok = 0;
+    const failures: string[] = [];
+    // A connection per request: Services balance connections (L4), so a kept-alive one stays
+    // pinned to its pod and ends with it, in Kubernetes as here.
+    const loop = (async () => {
+      while (!stop) {
+        try {
+          const response = await fetch(`http://127.0.0.1:${nodePort}/`, { headers: { connection: 'close' } });
+          if (response.status === 200 && (await response.text()).startsWith('hello from')) ok++;
+          else failures.push(`HTTP ${response.status}`);
+        } catch (error) {
+          failures.push(String((error as Error).cause ?? error));
+        }
+      }
+    })();
+    await kubectl('rollout', 'restart', 'deployment/hello');
+    await kubectl('rollout', 'status', 'deployment/hello', '--timeout=45s');
+    recordPids();
+    stop = true;
+    await loop;
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(10);
+    const after = await pods();
+    expect(after.every((p) => p.metadata.labels?.['pod-template-hash'] !== before)).toBe(true);
+
+    await kubectl('rollout', 'undo', 'deployment/hello');
+    await kubectl('rollout', 'status', 'deployment/hello', '--timeout=45s');
+    recordPids();
+    await expect.poll(async () => (await pods()).map((p) => p.metadata.labels?.['pod-template-hash'])).toEqual([before, before]);
+    const deployment = JSON.parse(await kubectl('get', 'deployment', 'hello', '-o', 'json'));
+    expect(deployment.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
+    expect(deployment.status).toMatchObject({ replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: deployment.metadata.generation });
+  });
+
+  it('serves kubectl logs, and port-forward to client-node but not to kubectl', async () => {
+    const [pod] = await pods();
+    await fetch(`http://${pod.status!.podIP}:8080/logged-path`);
+    expect(await kubectl('logs', pod.metadata.name!, '--tail=50')).toContain('"url":"/logged-path"');
+
+    const kc = new KubeConfig();
+    kc.loadFromFile(sim.kubeconfigPath);
+    const output = new PassThrough();
+    const input = new PassThrough();
+    const ws = (await new PortForward(kc).portForward('default', pod.metadata.name!, [8080], output, null, input)) as WebSocket;
+    let answer = '';
+    output.on('data', (chunk) => (answer += chunk));
+    input.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await expect.poll(() => answer).toContain(`hello from ${pod.metadata.name}`);
+    ws.close();
+
+    const refused = await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'port-forward', `pod/${pod.metadata.name}`, '0:8080'], { encoding: 'utf8', timeout: 20_000 }).then(
+      () => 'exited 0',
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(refused).toContain('kubectl port-forward` needs SPDY');
+  });
+
+  it('shows an image it cannot run as ErrImagePull, with the reason', async () => {
+    await kubectl('run', 'mystery', '--image=example.com/mystery:1', '--restart=Never');
+    await kubectl('wait', 'pod/mystery', '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull', '--timeout=20s');
+    const pod = JSON.parse(await kubectl('get', 'pod', 'mystery', '-o', 'json')) as Pod;
+    expect(pod.status?.containerStatuses?.[0].state.waiting?.message).toMatch(/kube-sim runs only the images mapped in/);
+    await kubectl('delete', 'pod', 'mystery', '--wait=true');
+  });
+
+  it('leaves no pod process behind when the simulator stops', async () => {
+    expect(pids.size).toBeGreaterThanOrEqual(5); // every generation of pods seen during the tests
+    await sim.stop();
+    const alive = [...pids].filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+});

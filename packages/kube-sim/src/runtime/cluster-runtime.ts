@@ -1,0 +1,123 @@
+// Part 2 of the simulator: what makes pods run. Wires the workload controllers, the scheduler,
+// the kubelet, the endpoints controller and kube-proxy onto the API server's store, and serves
+// pods/log and pods/portforward on its router.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { Controller } from '../controllers/controller';
+import type { Router } from '../http/router';
+import { claimAddressBlock } from '../network/addresses';
+import { endpointsController } from '../network/endpoints-controller';
+import { kubeProxy } from '../network/kube-proxy';
+import { ServiceNetwork } from '../network/service-network';
+import type { ObjectStore } from '../registry/object-store';
+import { podLogsHandler } from '../streams/pod-logs';
+import { portForwardHandler } from '../streams/port-forward';
+import type { BackoffOptions } from './backoff';
+import { schedulerController } from './controllers/scheduler';
+import type { EnvSources } from './env';
+import { EventRecorder } from './events';
+import { DEFAULT_IMAGE_MAP, loadImageMap } from './images';
+import type { Service } from './kube-types';
+import { Kubelet } from './kubelet';
+
+export interface RuntimeOptions {
+  /** Image -> process mapping. Default: k8s/overlays/sim/images.yaml. */
+  imageMap?: string;
+  /**
+   * nodePort -> host port on 127.0.0.1 (0 = any free port; see `nodePorts` on the result).
+   * Default: kind's extraPortMappings from k8s/kind/cluster.yaml (30080 -> 8080).
+   */
+  nodePorts?: Record<number, number>;
+  /** CrashLoopBackOff timing (default 10 s doubling to 5 min, as the kubelet). */
+  backoff?: BackoffOptions;
+  /** Upper bound on each pod's grace period when the simulator stops. Default 10 s. */
+  shutdownGraceSeconds?: number;
+  /** Where warnings go (a node port in use…). Default: stderr. */
+  warn?: (line: string) => void;
+}
+
+export interface RuntimeHost {
+  store: ObjectStore;
+  router: Router;
+  addController(controller: Controller): void;
+  stateDir: string;
+  url: string;
+}
+
+export interface ClusterRuntime {
+  kubelet: Kubelet;
+  network: ServiceNetwork;
+  /** nodePort -> the host port it answers on. */
+  nodePorts: ReadonlyMap<number, number>;
+  stop(): Promise<void>;
+}
+
+const KIND_CLUSTER = fileURLToPath(new URL('../../../../k8s/kind/cluster.yaml', import.meta.url));
+
+/** kind's extraPortMappings (containerPort = the node port, hostPort on the laptop). */
+export function kindNodePorts(file = KIND_CLUSTER): Record<number, number> {
+  if (!existsSync(file)) return { 30080: 8080 };
+  const cluster = parse(readFileSync(file, 'utf8')) as { nodes?: { extraPortMappings?: { containerPort: number; hostPort: number }[] }[] };
+  const mappings = (cluster.nodes ?? []).flatMap((node) => node.extraPortMappings ?? []);
+  return Object.fromEntries(mappings.map((m) => [m.containerPort, m.hostPort]));
+}
+
+export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = {}): Promise<ClusterRuntime> {
+  const { store, router } = host;
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`kube-sim: ${line}\n`));
+  const images = loadImageMap(options.imageMap ?? DEFAULT_IMAGE_MAP);
+  const block = claimAddressBlock();
+  const namesFile = join(host.stateDir, 'cluster-names.json');
+  const network = new ServiceNetwork({ block, namesFile, nodePorts: options.nodePorts ?? kindNodePorts(), warn });
+
+  const envSources: EnvSources = {
+    configMap: (namespace, name) => store.find('configmaps', namespace, name),
+    secret: (namespace, name) => store.find('secrets', namespace, name),
+    services: (namespace) =>
+      (store.list('services', { namespace }).items as unknown as Service[]).map((service) => ({
+        service,
+        address: network.addressOf(namespace, service.metadata.name ?? '') ?? service.spec.clusterIP ?? '',
+      })),
+  };
+  const kubelet = new Kubelet(store, {
+    images,
+    block,
+    namesFile,
+    envSources,
+    events: new EventRecorder(store, 'kubelet'),
+    backoff: options.backoff,
+    onTerminating: (ip) => network.drainPod(ip),
+  });
+  // The Deployment and ReplicaSet controllers run with the API server (controllers/builtin.ts).
+  host.addController(kubeProxy(network, warn));
+  host.addController(endpointsController);
+  host.addController(schedulerController);
+  kubelet.start();
+
+  // The `kubernetes` Service reaches the API server itself, as its endpoints do in a cluster.
+  const apiPort = Number(new URL(host.url).port);
+  if (!store.find('endpoints', 'default', 'kubernetes')) {
+    store.create('endpoints', {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default' },
+      subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: apiPort, protocol: 'TCP' }] }],
+    });
+  }
+
+  router.addSubresource('pods', 'log', podLogsHandler((namespace, name) => kubelet.worker(namespace, name)));
+  router.addSubresource('pods', 'portforward', portForwardHandler());
+
+  return {
+    kubelet,
+    network,
+    nodePorts: network.boundNodePorts,
+    async stop() {
+      await kubelet.shutdown(options.shutdownGraceSeconds ?? 10);
+      await network.close();
+      block.close();
+    },
+  };
+}
