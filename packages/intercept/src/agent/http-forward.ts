@@ -95,6 +95,8 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
  * sees the answer start.
  */
 function sendHeadSoon(res: ServerResponse, body: Readable) {
+  // A response with a length is a complete answer on its way: its bytes follow the head.
+  if (res.hasHeader('content-length')) return;
   let started = false;
   body.once('data', () => (started = true));
   setImmediate(() => {
