@@ -18,6 +18,10 @@ describe('renderMarkdown', () => {
     expect(text.replace(/\n/g, ' ')).toContain('docs (https://kind.sigs.k8s.io/)');
   });
 
+  it('joins soft line breaks and re-wraps at the terminal width', () => {
+    expect(stripAnsi(renderMarkdown('a cluster\nnamed `ffk`\nwith kind.\n\n- one\n  item', 80))).toBe('a cluster named ffk with kind.\n\n• one item');
+  });
+
   it('decodes entities that the lexer escapes', () => {
     expect(stripAnsi(renderMarkdown('the "served by" badge & <pod>', 80))).toBe('the "served by" badge & <pod>');
   });

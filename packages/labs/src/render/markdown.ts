@@ -73,7 +73,8 @@ function inline(tokens: Token[] | undefined): string {
         case 'del':
           return inline((token as Tokens.Del).tokens);
         case 'text':
-          return 'tokens' in token && token.tokens ? inline(token.tokens) : decode((token as Tokens.Text).text);
+          // A newline inside a paragraph is a soft break: the terminal width decides where lines end.
+          return 'tokens' in token && token.tokens ? inline(token.tokens) : decode((token as Tokens.Text).text).replace(/\n/g, ' ');
         case 'escape':
           return (token as Tokens.Escape).text;
         default:
