@@ -17,7 +17,7 @@ function inPod(podIP: string, namesFile: string, code: string): Promise<string> 
     execFile(
       process.execPath,
       ['--import', 'tsx', '--import', preload, '--input-type=module', '-e', code],
-      { env: { ...process.env, [POD_IP_ENV]: podIP, [POD_NAMESPACE_ENV]: 'shop', [NAMES_FILE_ENV]: namesFile }, timeout: 20_000 },
+      { env: { ...process.env, [POD_IP_ENV]: podIP, [POD_NAMESPACE_ENV]: 'shop', [NAMES_FILE_ENV]: namesFile, HOSTNAME: 'catalog-7d9f8-x2k4q' }, timeout: 20_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim())),
     );
   });
@@ -88,6 +88,10 @@ describe('pod network preload', { timeout: 20_000 }, () => {
       unknown: 'ENOTFOUND',
       viaClusterIP: 'hello from the service',
     });
+  });
+
+  it("answers os.hostname() with the pod's name, as inside a container", async () => {
+    expect(await inPod(block.allocatePod(), namesFile, `import { hostname } from 'node:os'; import os from 'node:os'; console.log(hostname(), os.hostname());`)).toBe('catalog-7d9f8-x2k4q catalog-7d9f8-x2k4q');
   });
 
   it('keeps two pods apart: the same port on two pod IPs', async () => {

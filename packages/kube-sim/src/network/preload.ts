@@ -5,6 +5,7 @@
 import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
 import net, { isIP } from 'node:net';
+import os from 'node:os';
 import { nameTableReader, resolveServiceName, type NameTable } from './names';
 
 export const POD_IP_ENV = 'KUBE_SIM_POD_IP';
@@ -79,6 +80,10 @@ function install(ip: string, namespace: string, namesFile: string | undefined): 
     const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
     return all ? [{ address, family: 4 }] : { address, family: 4 };
   } as typeof dns.promises.lookup;
+
+  // A container's hostname is its pod's name (the kubelet sets HOSTNAME to it too).
+  const hostname = process.env.HOSTNAME;
+  if (hostname) os.hostname = () => hostname;
 
   syncBuiltinESMExports();
 }

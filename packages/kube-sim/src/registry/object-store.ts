@@ -139,7 +139,8 @@ export class ObjectStore {
     delete meta.deletionGracePeriodSeconds;
     if (GENERATION_KINDS.has(type.kind)) meta.generation = 1;
     else delete meta.generation;
-    if (type.kind === 'Deployment' || type.kind === 'ReplicaSet') object.status = {};
+    // A new ReplicaSet reports 0 replicas (ReplicaSetStatus.replicas is required and has no omitempty).
+    if (type.kind === 'Deployment' || type.kind === 'ReplicaSet') object.status = type.kind === 'ReplicaSet' ? { replicas: 0 } : {};
     if (options.dryRun) return object;
     if (type.kind === 'Service') this.allocateService(object);
     return this.storage.put(plural, object);

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { startSim, type Sim } from '../sim';
+import { kindNodePorts, parseNodePorts } from './cluster-runtime';
 import type { Pod } from './kube-types';
 
 const run = promisify(execFile);
@@ -180,5 +181,13 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
       }
     });
     expect(alive).toEqual([]);
+  });
+});
+
+describe('node port mapping', () => {
+  it("reads kind's extraPortMappings, and KUBE_SIM_NODE_PORTS pairs, rejecting malformed ones clearly", () => {
+    expect(kindNodePorts()).toEqual({ 30080: 8080 });
+    expect(parseNodePorts('30080=41234, 30081=0')).toEqual({ 30080: 41234, 30081: 0 });
+    expect(() => parseNodePorts('30080:8080')).toThrow('KUBE_SIM_NODE_PORTS: "30080:8080" is not <nodePort>=<hostPort> (e.g. 30080=8080)');
   });
 });

@@ -27,7 +27,8 @@ export interface RuntimeOptions {
   imageMap?: string;
   /**
    * nodePort -> host port on 127.0.0.1 (0 = any free port; see `nodePorts` on the result).
-   * Default: kind's extraPortMappings from k8s/kind/cluster.yaml (30080 -> 8080).
+   * Default: $KUBE_SIM_NODE_PORTS (`30080=8080,30081=0`), else kind's extraPortMappings from
+   * k8s/kind/cluster.yaml (30080 -> 8080).
    */
   nodePorts?: Record<number, number>;
   /** CrashLoopBackOff timing (default 10 s doubling to 5 min, as the kubelet). */
@@ -56,6 +57,19 @@ export interface ClusterRuntime {
 
 const KIND_CLUSTER = fileURLToPath(new URL('../../../../k8s/kind/cluster.yaml', import.meta.url));
 
+export const NODE_PORTS_ENV = 'KUBE_SIM_NODE_PORTS';
+
+/** `30080=8080,30081=0` -> { 30080: 8080, 30081: 0 }; one clear error for anything else. */
+export function parseNodePorts(text: string): Record<number, number> {
+  return Object.fromEntries(
+    text.split(',').filter(Boolean).map((pair) => {
+      const match = /^\s*(\d+)\s*=\s*(\d+)\s*$/.exec(pair);
+      if (!match) throw new Error(`${NODE_PORTS_ENV}: "${pair}" is not <nodePort>=<hostPort> (e.g. 30080=8080)`);
+      return [Number(match[1]), Number(match[2])];
+    }),
+  );
+}
+
 /** kind's extraPortMappings (containerPort = the node port, hostPort on the laptop). */
 export function kindNodePorts(file = KIND_CLUSTER): Record<number, number> {
   if (!existsSync(file)) return { 30080: 8080 };
@@ -70,7 +84,9 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   const images = loadImageMap(options.imageMap ?? DEFAULT_IMAGE_MAP);
   const block = claimAddressBlock();
   const namesFile = join(host.stateDir, 'cluster-names.json');
-  const network = new ServiceNetwork({ block, namesFile, nodePorts: options.nodePorts ?? kindNodePorts(), warn });
+  const fromEnv = process.env[NODE_PORTS_ENV];
+  const nodePorts = options.nodePorts ?? (fromEnv ? parseNodePorts(fromEnv) : kindNodePorts());
+  const network = new ServiceNetwork({ block, namesFile, nodePorts, warn });
 
   const envSources: EnvSources = {
     configMap: (namespace, name) => store.find('configmaps', namespace, name),

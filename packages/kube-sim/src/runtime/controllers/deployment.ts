@@ -52,11 +52,9 @@ function scale(store: ObjectStore, events: EventRecorder, deployment: StoredDepl
   if (specReplicas(rs) === replicas) return;
   const { maxSurge } = surgeAndUnavailable(deployment);
   const wanted = deployment.spec.replicas ?? 1;
-  const fresh = store.get('replicasets', rs.metadata.namespace, rs.metadata.name!);
-  store.update('replicasets', {
-    ...fresh,
-    metadata: { ...fresh.metadata, annotations: { ...fresh.metadata.annotations, [DESIRED]: String(wanted), [MAX]: String(wanted + maxSurge) } },
-    spec: { ...fresh.spec, replicas },
+  store.patch('replicasets', rs.metadata.namespace, rs.metadata.name!, 'merge', {
+    metadata: { annotations: { [DESIRED]: String(wanted), [MAX]: String(wanted + maxSurge) } },
+    spec: { replicas },
   });
   const direction = replicas > specReplicas(rs) ? 'up' : 'down';
   events.record(deployment, 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${rs.metadata.name} from ${specReplicas(rs)} to ${replicas}`);
@@ -83,8 +81,7 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
     events.record(found, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${specReplicas(newRS)}`);
   } else if (newRS && revisionOf(newRS) < maxRevision) {
     // Rolled back to an older template: that ReplicaSet becomes the newest revision again.
-    const fresh = store.get('replicasets', namespace, newRS.metadata.name!);
-    newRS = store.update('replicasets', { ...fresh, metadata: { ...fresh.metadata, annotations: { ...fresh.metadata.annotations, [REVISION]: String(maxRevision + 1) } } }) as StoredRS;
+    newRS = store.patch('replicasets', namespace, newRS.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: String(maxRevision + 1) } } }) as StoredRS;
   }
 
   if (newRS && !deployment.spec.paused) {
@@ -93,8 +90,7 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
     cleanUpHistory(store, deployment, olds);
   }
   if (newRS && found.metadata.annotations?.[REVISION] !== String(revisionOf(newRS))) {
-    const fresh = store.get('deployments', namespace, name);
-    store.update('deployments', { ...fresh, metadata: { ...fresh.metadata, annotations: { ...fresh.metadata.annotations, [REVISION]: String(revisionOf(newRS)) } } });
+    store.patch('deployments', namespace, name, 'merge', { metadata: { annotations: { [REVISION]: String(revisionOf(newRS)) } } });
   }
   return writeStatus(store, namespace, name, newRS, olds, replicas, created);
 }
