@@ -69,6 +69,33 @@ describe('lab N --ci', () => {
     expect(execFileSync('git', ['status', '--porcelain', '--ignored'], { cwd: repo.root, encoding: 'utf8' })).toBe('');
   });
 
+  it('shows a failed shell-out’s output under its step, skips what depends on it, and exits 1', async () => {
+    const repo = await fixture({ failingAction: true });
+    const result = await runCli(['lab', '1', '--ci', '--repo', repo.root]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✖ Build the images .*\n {4}command failed \(exit code 3\): no space left on device\n {4}│ building layer 3\n {4}│ no space left on device/);
+    expect(rowOf(result.stdout, 'Pick the cluster')).toMatch(/skipped .* after "Build the images" failed/);
+    expect(rowOf(result.stdout, '3. Say hello')).toMatch(/skipped .* not run: step 2\. Warm up failed/);
+    expect(result.stdout).not.toContain('Reverted');
+  });
+
+  it('reverts an applied solution when interrupted mid-check', async () => {
+    const repo = await fixture({ slowWithSolution: true });
+    const file = join(repo.root, 'greeting.txt');
+    const result = await runCli(['lab', '1', '--ci', '--repo', repo.root], {}, (child) => {
+      const poll = setInterval(() => {
+        if (readFileSync(file, 'utf8').includes('hello')) {
+          clearInterval(poll);
+          child.kill('SIGTERM');
+        }
+      }, 25);
+      child.on('close', () => clearInterval(poll));
+    });
+    expect(result.code).toBe(143);
+    expect(result.stdout).toContain('Interrupted by SIGTERM: solutions reverted.');
+    expect(readFileSync(file, 'utf8')).toBe('bye world\n');
+  });
+
   it('answers a lab that does not exist with one line', async () => {
     const repo = await fixture();
     const result = await runCli(['lab', '7', '--repo', repo.root]);

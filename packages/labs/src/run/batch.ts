@@ -44,6 +44,18 @@ export async function runLabBatch(loaded: LoadedLab, options: BatchOptions): Pro
   };
 
   const snapshots: Snapshot[] = [];
+  const revert = () => {
+    // Newest first, so a file edited by two steps ends as it was shipped.
+    for (const snapshot of snapshots.splice(0).reverse()) restoreSnapshot(snapshot);
+  };
+  // Interrupted (Ctrl-C, a CI timeout): the learner's files must not keep a solution.
+  const onSignal = (signal: NodeJS.Signals) => {
+    revert();
+    out.write(`\nInterrupted by ${signal}: solutions reverted.\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let blocked: string | null = null;
   try {
     if (loaded.lab.prepare?.length) {
@@ -82,9 +94,11 @@ export async function runLabBatch(loaded: LoadedLab, options: BatchOptions): Pro
       }
     }
   } finally {
-    // Newest first, so a file edited by two steps ends as it was shipped.
-    for (const snapshot of snapshots.reverse()) restoreSnapshot(snapshot);
-    if (snapshots.length) out.write(style.dim(`\nReverted the solutions of ${snapshots.length} step(s).\n`));
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    const reverted = snapshots.length;
+    revert();
+    if (reverted) out.write(style.dim(`\nReverted the solutions of ${reverted} step(s).\n`));
   }
   return rows;
 }

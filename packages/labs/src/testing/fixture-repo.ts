@@ -15,6 +15,10 @@ export interface FixtureOptions {
   solutionWord?: string;
   /** A check that passes whatever the file says (a check that cannot fail). */
   checkAlwaysPasses?: boolean;
+  /** Adds an action whose shell-out fails with output on both streams. */
+  failingAction?: boolean;
+  /** The check takes 20 s once the solution is in, so a test can interrupt the run there. */
+  slowWithSolution?: boolean;
 }
 
 function labSource(options: FixtureOptions): string {
@@ -33,6 +37,7 @@ export default defineLab({
       title: 'Warm up',
       tasks: [
         { title: 'Count the files', run: async (ctx) => \`\${(await ctx.$\`git ls-files\`).stdout.split('\\n').filter(Boolean).length} files\` },
+${options.failingAction ? "{ title: 'Build the images', run: async (ctx) => { await ctx.$`sh -c 'echo building layer 3; echo no space left on device >&2; exit 3'`; } }," : ''}
         { title: 'Pick the cluster', run: async (ctx) => \`backend \${await ctx.backend()}\` },
         { title: 'Ask the Docker engine', needs: ['docker'], run: async (ctx) => { await ctx.$\`docker info\`; } },
       ],
@@ -43,8 +48,9 @@ export default defineLab({
       body: 'Make greeting.txt say hello.',
       watch: ['greeting.txt'],
       loop: 'edit+check',
-      check: (ctx) => {
+      check: async (ctx) => {
         const text = readFileSync(join(ctx.repoRoot, 'greeting.txt'), 'utf8');
+        ${options.slowWithSolution ? "if (text.includes('hello')) await new Promise((resolve) => setTimeout(resolve, 20000));" : ''}
         return ${condition} ? pass('greeting.txt says hello') : fail('greeting.txt says ' + text.trim());
       },
       hints: ['Open greeting.txt.', 'Replace bye with hello.'],
