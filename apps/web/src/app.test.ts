@@ -3,6 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@ffk/service-kit';
 import { createApp } from './app';
 
 // A catalog that accepts connections and never answers: the slow-upstream case.
@@ -21,7 +22,7 @@ async function listen(server: Server): Promise<number> {
 beforeAll(async () => {
   stalled = createServer((socket) => sockets.add(socket));
   const catalogPort = await listen(stalled);
-  web = createApp({ catalogUrl: `http://127.0.0.1:${catalogPort}`, upstreamTimeoutMs: TIMEOUT_MS }).listen(0, '127.0.0.1');
+  web = createApp({ catalogUrl: `http://127.0.0.1:${catalogPort}`, upstreamTimeoutMs: TIMEOUT_MS, logger: createLogger({ name: 'web', level: 'silent' }) }).listen(0, '127.0.0.1');
   await once(web, 'listening');
   webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
 });
@@ -40,7 +41,7 @@ describe('web app', () => {
     const body = await response.text();
     expect(response.status).toBe(200);
     expect(body).toContain('data-testid="degraded-notice"');
-    expect(body).toContain(`no answer within ${TIMEOUT_MS} ms`);
+    expect(body).toContain(`catalog did not answer within ${TIMEOUT_MS} ms`);
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
   });

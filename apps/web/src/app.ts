@@ -1,52 +1,35 @@
-import express from 'express';
-import type { Request } from 'express';
-import type { CatalogGet } from './storefront/catalog';
-import { loadStorefront } from './storefront/catalog';
-import { renderStorefront } from './storefront/page';
+import { createServiceApp, createUpstream, type Logger } from '@ffk/service-kit';
+import { Router } from 'express';
 import { USER_HEADER, previewRoutes, previewUserOf } from './preview/preview-user';
+import { loadStorefront, type CatalogGet } from './storefront/catalog';
+import { renderStorefront } from './storefront/page';
 
 export interface WebDeps {
   catalogUrl: string;
   /** Deadline for every catalog call: the page renders within it whatever the catalog does. */
   upstreamTimeoutMs: number;
-}
-
-// Headers that carry a developer's identity through the chain (personal intercepts).
-const PROPAGATED = /^(x-ffk-.*|baggage)$/i;
-
-function outboundHeaders(req: Request): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (PROPAGATED.test(name) && typeof value === 'string') headers[name] = value;
-  }
-  const user = previewUserOf(req);
-  if (user !== null) headers[USER_HEADER] = user;
-  return headers;
-}
-
-function catalogGetter(deps: WebDeps, req: Request): CatalogGet {
-  return async (path) => {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, deps.catalogUrl), {
-        headers: outboundHeaders(req),
-        signal: AbortSignal.timeout(deps.upstreamTimeoutMs),
-      });
-    } catch (error) {
-      const e = error as Error;
-      throw new Error(e.name === 'TimeoutError' ? `no answer within ${deps.upstreamTimeoutMs} ms` : `unreachable (${(e.cause as Error)?.message ?? e.message})`);
-    }
-    if (!response.ok) throw new Error(`answered ${response.status}`);
-    return { body: await response.json(), servedBy: response.headers.get('x-ffk-served-by') };
-  };
+  logger: Logger;
+  /** POD_NAME; unset on a developer's machine. */
+  podName?: string;
 }
 
 export function createApp(deps: WebDeps) {
-  const app = express();
-  app.use(previewRoutes());
-  app.get('/', async (req, res) => {
-    const data = await loadStorefront(catalogGetter(deps, req));
-    res.type('html').send(renderStorefront(data, { previewUser: previewUserOf(req) }));
+  const catalog = createUpstream({ name: 'catalog', baseUrl: deps.catalogUrl, timeoutMs: deps.upstreamTimeoutMs });
+  const routes = Router();
+  routes.use(previewRoutes());
+  routes.get('/', async (req, res) => {
+    // Incoming x-ffk-*/baggage headers travel on their own; the preview cookie becomes one more.
+    const user = previewUserOf(req);
+    const headers: Record<string, string> = user === null ? {} : { [USER_HEADER]: user };
+    const get: CatalogGet = async (path) => {
+      const { body, response } = await catalog.json(path, { headers });
+      return { body, servedBy: response.headers.get('x-ffk-served-by') };
+    };
+    const data = await loadStorefront(get);
+    for (const answer of [data.banner, data.products]) if (!answer.ok) deps.logger.warn({ reason: answer.reason }, 'rendering a degraded storefront');
+    res.type('html').send(renderStorefront(data, { previewUser: user }));
   });
-  return app;
+  // No readiness checks: the storefront stays in service while the catalog is down, because
+  // its degraded page is the useful answer then (a 503 would hide it behind the Service).
+  return createServiceApp({ logger: deps.logger, podName: deps.podName }, routes);
 }

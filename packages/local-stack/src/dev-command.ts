@@ -44,6 +44,7 @@ export async function runDev(): Promise<void> {
       storage,
       onReady: (step, seconds, where) => say(`${styleText('green', '✔')} ${step} ready in ${seconds.toFixed(1)}s  ${styleText('dim', where)}`),
       onLog: (line) => process.stdout.write(`${line}\n`),
+      onCrash: (service) => say(`${styleText('red', '✖')} ${service} crashed while starting (its log is above): fix it and save, tsx restarts it; Ctrl-C quits`),
     });
   } catch (error) {
     fail((error as Error).message);

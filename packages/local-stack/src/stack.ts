@@ -3,7 +3,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
-import { prefixFor, prettyLine } from './logs/pretty-log';
+import { isCrashLine, prefixFor, prettyLine } from './logs/pretty-log';
 import { assertPortsFree, freePort } from './ports/free-ports';
 import { startService, type ServiceProcess } from './services/service-process';
 import { waitReady } from './services/wait-ready';
@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   onReady(step: string, seconds: number, where: string): void;
   /** A line of a service's log, already prefixed with its name. */
   onLog(line: string): void;
+  /** A service crashed before it was ready: the stack waits for the developer's fix. */
+  onCrash(service: string): void;
   readyTimeoutMs?: number;
 }
 
@@ -81,13 +83,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await Promise.all(
       SERVICES.map(async (name, index) => {
         const prefix = prefixFor(name, index, width);
+        let ready = false;
+        let crashed = false;
         const service = startService(
           { name, cwd: join(REPO_ROOT, 'apps', name), entry: 'src/main.ts', env: serviceEnv(name, ports[name], databaseUrl, urls) },
-          (line) => options.onLog(prefix + prettyLine(line)),
+          (line) => {
+            options.onLog(prefix + prettyLine(line));
+            if (!ready && !crashed && isCrashLine(line)) {
+              crashed = true;
+              options.onCrash(name);
+            }
+          },
         );
         running.push(service);
         try {
-          await waitReady(urls[name], service.exited, options.readyTimeoutMs ?? 60_000);
+          await waitReady(urls[name], { exited: service.exited, crashed: () => crashed, timeoutMs: options.readyTimeoutMs ?? 60_000 });
+          ready = true;
         } catch (error) {
           throw new Error(`${name} ${(error as Error).message}`);
         }

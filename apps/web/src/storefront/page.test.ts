@@ -51,9 +51,10 @@ describe('storefront page', () => {
   });
 
   it('says the catalog is down and still shows a banner', () => {
-    const html = page({ banner: { ok: false, reason: 'no answer within 2000 ms' }, products: { ok: false, reason: 'no answer within 2000 ms' } });
+    const html = page({ banner: { ok: false, reason: 'catalog refused the connection (GET http://c/banner)' }, products: { ok: false, reason: 'catalog did not answer within 2000 ms (GET http://c/products)' } });
     expect(html).toContain('data-testid="degraded-notice"');
-    expect(html).toContain('catalog /products: no answer within 2000 ms');
+    expect(html).toContain('catalog did not answer within 2000 ms (GET http://c/products)');
+    expect(html).toContain('catalog refused the connection');
     expect(html).toContain('Fast Feedback Store');
     expect(html).toContain('Products cannot be shown right now.');
   });

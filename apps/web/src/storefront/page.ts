@@ -41,8 +41,8 @@ function badge(id: string, label: string, answer: Served): SafeHtml {
 
 function problems(data: StorefrontData): string[] {
   const list: string[] = [];
-  if (!data.banner.ok) list.push(`catalog /banner: ${data.banner.reason}`);
-  if (!data.products.ok) list.push(`catalog /products: ${data.products.reason}`);
+  if (!data.banner.ok) list.push(data.banner.reason);
+  if (!data.products.ok) list.push(data.products.reason);
   else if (!data.products.value.inventory.ok) list.push('inventory: unavailable, stock levels are unknown');
   return list;
 }

@@ -14,16 +14,21 @@ const LEVELS: Record<number, { name: string; color: Color }> = {
 };
 
 // pino's own bookkeeping fields: shown elsewhere in the line or not useful on a laptop.
-const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service']);
+const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'name']);
 
 function field(value: unknown): string {
   if (typeof value === 'string') return /\s/.test(value) ? JSON.stringify(value) : value;
   return JSON.stringify(value);
 }
 
+function isEmpty(value: unknown): boolean {
+  return value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+}
+
+/** pino writes epoch milliseconds or (with isoTime) an ISO string; show the local wall clock. */
 function clock(time: unknown): string {
-  const date = typeof time === 'number' ? new Date(time) : new Date();
-  return date.toTimeString().slice(0, 8);
+  const date = typeof time === 'number' || typeof time === 'string' ? new Date(time) : new Date();
+  return Number.isNaN(date.getTime()) ? String(time) : date.toTimeString().slice(0, 8);
 }
 
 /** One log line as a person wants to read it; anything that is not pino JSON passes through unchanged. */
@@ -38,7 +43,7 @@ export function prettyLine(line: string): string {
   const level = LEVELS[entry.level as number] ?? { name: String(entry.level ?? 'LOG'), color: 'white' as Color };
   const { err, ...rest } = entry;
   const extras = Object.entries(rest)
-    .filter(([key]) => !HIDDEN.has(key))
+    .filter(([key, value]) => !HIDDEN.has(key) && !isEmpty(value))
     .map(([key, value]) => `${styleText('gray', `${key}=`)}${field(value)}`);
   const stack = (err as { stack?: string } | undefined)?.stack;
   return [styleText('gray', clock(entry.time)), styleText(level.color, level.name.padEnd(5)), entry.msg ?? '', ...extras].join(' ') + (stack ? `\n${stack}` : '');
@@ -49,4 +54,12 @@ const NAME_COLORS: Color[] = ['cyan', 'magenta', 'blue', 'yellow'];
 /** `name │ ` in a colour of its own, padded so the three services' lines line up. */
 export function prefixFor(name: string, index: number, width: number): string {
   return styleText(NAME_COLORS[index % NAME_COLORS.length]!, `${name.padEnd(width)} │ `);
+}
+
+/**
+ * A raw line that means the app died: Node's trailer after an uncaught error, or a pino fatal
+ * line (service-kit logs one when start-up fails). tsx watch itself keeps running after either.
+ */
+export function isCrashLine(line: string): boolean {
+  return /^Node\.js v\d+\.\d+\.\d+$/.test(line) || (line.startsWith('{"level":60') && line.endsWith('}'));
 }

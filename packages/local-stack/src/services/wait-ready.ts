@@ -1,10 +1,18 @@
-/** Polls a service's /readyz until it answers 200; fails early when the process ends first. */
-export async function waitReady(url: string, exited: Promise<string>, timeoutMs: number): Promise<void> {
+export interface ReadyWatch {
+  /** Resolves with how the process ended (tsx itself exiting: rare, it survives app crashes). */
+  exited: Promise<string>;
+  /** True once the app crashed while starting: the developer is fixing it, so stop the clock. */
+  crashed(): boolean;
+  timeoutMs: number;
+}
+
+/** Polls a service's /readyz until it answers 200. */
+export async function waitReady(url: string, watch: ReadyWatch): Promise<void> {
   let gone: string | null = null;
-  void exited.then((how) => (gone = how));
-  const deadline = Date.now() + timeoutMs;
+  void watch.exited.then((how) => (gone = how));
+  const deadline = Date.now() + watch.timeoutMs;
   let last = 'no answer yet';
-  while (Date.now() < deadline) {
+  while (watch.crashed() || Date.now() < deadline) {
     if (gone) throw new Error(`${gone} before it was ready (its log is above)`);
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) });
@@ -15,5 +23,5 @@ export async function waitReady(url: string, exited: Promise<string>, timeoutMs:
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`not ready after ${timeoutMs / 1000}s (${last})`);
+  throw new Error(`not ready after ${watch.timeoutMs / 1000}s (${last})`);
 }
