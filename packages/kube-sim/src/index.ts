@@ -6,3 +6,4 @@ export { WorkQueue, objectKey, splitKey, type Controller } from './controllers/c
 export type { Router, SubresourceContext, SubresourceHandler } from './http/router';
 export { ApiError } from './api/status';
 export { labelMatcher, selectorMatches } from './store/selectors';
+export { podProcesses } from './runtime/processes';

@@ -12,6 +12,7 @@ import type WebSocket from 'ws';
 import { startSim, type Sim } from '../sim';
 import { kindNodePorts, parseNodePorts } from './cluster-runtime';
 import type { Pod } from './kube-types';
+import { podProcesses } from './processes';
 
 const run = promisify(execFile);
 
@@ -171,7 +172,9 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
 
   it('leaves no pod process behind when the simulator stops', async () => {
     expect(pids.size).toBeGreaterThanOrEqual(5); // every generation of pods seen during the tests
+    expect(podProcesses(sim.stateDir).sort()).toEqual((await pods()).map((p) => sim.runtime!.kubelet.worker('default', p.metadata.name!)!.containers[0].pid).sort());
     await sim.stop();
+    expect(podProcesses(sim.stateDir)).toEqual([]);
     const alive = [...pids].filter((pid) => {
       try {
         process.kill(pid, 0);

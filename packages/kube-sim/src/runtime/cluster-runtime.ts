@@ -21,6 +21,7 @@ import { EventRecorder } from './events';
 import { DEFAULT_IMAGE_MAP, loadImageMap } from './images';
 import type { Service } from './kube-types';
 import { Kubelet } from './kubelet';
+import { NAMES_FILE } from './processes';
 
 export interface RuntimeOptions {
   /** Image -> process mapping. Default: k8s/overlays/sim/images.yaml. */
@@ -83,7 +84,7 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   const warn = options.warn ?? ((line: string) => process.stderr.write(`kube-sim: ${line}\n`));
   const images = loadImageMap(options.imageMap ?? DEFAULT_IMAGE_MAP);
   const block = claimAddressBlock();
-  const namesFile = join(host.stateDir, 'cluster-names.json');
+  const namesFile = join(host.stateDir, NAMES_FILE);
   const fromEnv = process.env[NODE_PORTS_ENV];
   const nodePorts = options.nodePorts ?? (fromEnv ? parseNodePorts(fromEnv) : kindNodePorts());
   const network = new ServiceNetwork({ block, namesFile, nodePorts, warn });
