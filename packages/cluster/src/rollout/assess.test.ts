@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import { assessRollout } from '../index';
 
-// Kubernetes sets this condition itself after progressDeadlineSeconds; the simulator does not
-// compute it (yet), so the check is exercised on the object a real cluster sends.
-it('reports ProgressDeadlineExceeded as a failure that names the deadline and the pod holding it up', () => {
+// The simulator's single node takes every pod, so an Unschedulable pod and a rollout with an
+// older revision still serving are checked on the objects a real cluster sends.
+it('blames the new revision\'s unschedulable pod for ProgressDeadlineExceeded, not the old revision\'s', () => {
   const state = assessRollout(
     {
       metadata: { name: 'catalog', generation: 2, uid: 'd1', annotations: { 'deployment.kubernetes.io/revision': '2' } },

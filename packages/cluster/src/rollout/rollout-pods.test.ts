@@ -49,3 +49,13 @@ it('fails a crash-looping rollout with the container\'s last log line', async ()
     /^rollout of deployment "catalog" is stuck: pod (catalog-\S+) container catalog not ready \(CrashLoopBackOff\): .*; its last log line: DATABASE_URL is not set; see `kubectl logs \1 -c catalog --previous`$/,
   );
 });
+
+it('reports Kubernetes giving up (ProgressDeadlineExceeded) with the pod that held the rollout up', async () => {
+  const cluster = await sim.in('rollout-deadline');
+  await createDeployments(cluster, deployment('catalog', { image: 'ghcr.io/acme/unmapped:1', progressDeadlineSeconds: 1 }));
+  const error = (await waitForRollout(cluster, 'catalog', { stuckAfterMs: 60_000 }).catch((e: unknown) => e)) as ClusterError;
+  expect(error.kind).toBe('rollout-failed');
+  expect(error.message).toMatch(
+    /^rollout of deployment "catalog" exceeded its progress deadline \(1s\); waiting for pod catalog-\S+ to become Ready: container catalog not ready \((ErrImagePull|ImagePullBackOff)\): cannot pull image "ghcr.io\/acme\/unmapped:1"$/,
+  );
+});

@@ -51,13 +51,17 @@ export async function startSimCluster(options: { runtime?: boolean } = {}): Prom
 }
 
 /** A minimal Deployment (one container, app=<name>); image ffk/tcp-pod runs testing/tcp-pod.ts. */
-export function deployment(name: string, options: { replicas?: number; image?: string; env?: Record<string, string> } = {}): V1Deployment {
+export function deployment(
+  name: string,
+  options: { replicas?: number; image?: string; env?: Record<string, string>; progressDeadlineSeconds?: number } = {},
+): V1Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, labels: { app: name } },
     spec: {
       replicas: options.replicas ?? 1,
+      progressDeadlineSeconds: options.progressDeadlineSeconds,
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
