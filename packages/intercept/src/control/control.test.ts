@@ -1,0 +1,165 @@
+// Install, intercept through, restore and gc of the agent on kube-sim, through client-node,
+// with kubectl as the independent witness of what the objects looked like before and after.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newestReadyPod, openPortForward } from '@ffk/cluster';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connector } from '../connector/connector';
+import { AGENT_CONTAINER, ANNOTATION } from './annotations';
+import { collectGarbage, listWorkloads } from './gc';
+import { ensureAgent } from './install';
+import { leaseOf, renewLease } from './lease';
+import { isStale, patchDeployment } from './patch';
+import { planInstall } from './plan';
+import { choosePort } from './ports';
+import { uninstallAgent } from './restore';
+import { listServices } from './services';
+import { getOver } from './testing/http-over';
+import { appManifest, startControlSim, type ControlSim } from './testing/sim';
+
+type Json = Record<string, any>;
+
+/** What must come back exactly: everything but what the API server and controllers own. */
+function comparable(object: Json): Json {
+  const copy = structuredClone(object);
+  delete copy.status;
+  for (const field of ['resourceVersion', 'generation', 'managedFields']) delete copy.metadata[field];
+  // The revision counter moves with every rollout, including the one that restores.
+  delete copy.metadata.annotations?.['deployment.kubernetes.io/revision'];
+  return copy;
+}
+
+describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
+  let sim: ControlSim;
+  let local: Server;
+  let localPort: number;
+
+  beforeAll(async () => {
+    sim = await startControlSim();
+    await sim.apply(appManifest('named', { portName: 'http', probeOnName: true }) + '---' + appManifest('numeric'));
+    await Promise.all(['named', 'numeric'].map((name) => sim.kubectl('rollout', 'status', `deployment/${name}`, '--timeout=60s')));
+    local = createServer((_req, res) => {
+      res.setHeader('x-ffk-served-by', 'laptop');
+      res.end('from the laptop');
+    });
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    localPort = (local.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    local?.close();
+    await sim?.stop();
+  });
+
+  it('installs the sidecar with swapped port names, routes an intercept through it, and restores the Deployment exactly', async () => {
+    const access = sim.access();
+    const before = await sim.getJson('deployment', 'named');
+    const serviceBefore = await sim.getJson('service', 'named');
+    const progress: string[] = [];
+
+    const agent = await ensureAgent(access, 'named', { image: 'ffk/agent:test', onProgress: (m) => progress.push(m) });
+    expect(agent.installedNow).toBe(true);
+    expect(progress.join('\n')).toMatch(/waiting for the rollout of deployment named with the agent/);
+
+    const installed = await sim.getJson('deployment', 'named');
+    const [app, sidecar] = installed.spec.template.spec.containers as Json[];
+    expect(app!.ports).toEqual([{ name: 'ffk-http', containerPort: 3000, protocol: 'TCP' }]);
+    expect(app!.readinessProbe.tcpSocket.port).toBe('ffk-http');
+    expect(sidecar!.name).toBe(AGENT_CONTAINER);
+    expect(sidecar!.image).toBe('ffk/agent:test');
+    expect(sidecar!.ports[0]).toMatchObject({ name: 'http', containerPort: 9900 });
+    // The token is referenced, never written into the spec.
+    expect(JSON.stringify(sidecar!.env)).not.toContain(agent.token);
+    expect(installed.metadata.annotations[ANNOTATION.agent]).toBeTruthy();
+    // A named targetPort needs no Service change.
+    expect(comparable(await sim.getJson('service', 'named'))).toEqual(comparable(serviceBefore));
+
+    // The Service's port name now reaches the agent: passthrough to the app, then an intercept.
+    const pod = (await newestReadyPod(access.kc, 'default', { app: 'named' })).metadata!.name!;
+    const viaAgent = () => openPortForward(access.kc, 'default', pod, agent.record.ports[0]!.listen).then((s) => getOver(s, '/hello'));
+    expect((await viaAgent()).servedBy).toBe(pod);
+    const connector = new Connector({
+      openStream: () => openPortForward(access.kc, 'default', pod, agent.record.tunnelPort),
+      token: agent.token,
+      intercept: { mode: 'global' },
+      localPort,
+    });
+    await connector.start();
+    try {
+      expect(await viaAgent()).toMatchObject({ status: 200, body: 'from the laptop' });
+    } finally {
+      await connector.stop();
+    }
+    expect((await viaAgent()).servedBy).toBe(pod);
+
+    // Installing again is a no-op.
+    expect((await ensureAgent(access, 'named')).installedNow).toBe(false);
+
+    const result = await uninstallAgent(access, 'named');
+    expect(result.removed).toBe(true);
+    expect(comparable(await sim.getJson('deployment', 'named'))).toEqual(comparable(before));
+    expect(comparable(await sim.getJson('service', 'named'))).toEqual(comparable(serviceBefore));
+    await expect(sim.kubectl('get', 'secret', 'ffk-agent-named')).rejects.toThrow(/NotFound/);
+  });
+
+  it('rewrites a numeric Service targetPort to the agent after the rollout, and restores it', async () => {
+    const access = sim.access();
+    const before = await sim.getJson('deployment', 'numeric');
+    const serviceBefore = await sim.getJson('service', 'numeric');
+
+    const agent = await ensureAgent(access, 'numeric', { image: 'ffk/agent:test' });
+    expect(agent.rewrittenServices).toEqual(['numeric']);
+    const service = await sim.getJson('service', 'numeric');
+    expect(service.spec.ports[0].targetPort).toBe('ffk-3000');
+    // The unnamed app port keeps its number and gains no name; the agent's port carries ffk-3000.
+    const installed = await sim.getJson('deployment', 'numeric');
+    expect(installed.spec.template.spec.containers[0].ports).toEqual(before.spec.template.spec.containers[0].ports);
+    expect(installed.spec.template.spec.containers[1].ports[0]).toMatchObject({ name: 'ffk-3000', containerPort: 9900 });
+    const endpoints = await sim.getJson('endpoints', 'numeric');
+    expect(endpoints.subsets[0].ports[0].port).toBe(9900);
+
+    await uninstallAgent(access, 'numeric');
+    expect(comparable(await sim.getJson('service', 'numeric'))).toEqual(comparable(serviceBefore));
+    expect(comparable(await sim.getJson('deployment', 'numeric'))).toEqual(comparable(before));
+  });
+
+  it('refuses a patch planned from a stale read (resourceVersion test), changing nothing', async () => {
+    const access = sim.access();
+    const stale = await sim.getJson('deployment', 'numeric');
+    await sim.kubectl('label', 'deployment', 'numeric', 'touched=yes');
+    const choice = choosePort(stale as never, await listServices(access));
+    const plan = planInstall(stale as never, choice, { image: 'ffk/agent:test', secret: 'x', lease: { expires: new Date(), holder: 'me' } });
+    const error = await patchDeployment(access, 'numeric', plan.ops).catch((e: unknown) => e);
+    expect(isStale(error)).toBe(true);
+    const after = await sim.getJson('deployment', 'numeric');
+    expect(after.spec.template.spec.containers).toHaveLength(1);
+    expect(after.metadata.annotations?.[ANNOTATION.agent]).toBeUndefined();
+  });
+
+  it('names the ports when the requested one is not among them', async () => {
+    const error = await ensureAgent(sim.access(), 'named', { port: '8081' }).catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      'port 8081 is not among the ports of deployment "named": container app http (3000); Service named web 80 -> http; pass --port <local>:<one of them>',
+    );
+  });
+
+  it('renews the lease while in use, and gc removes the agent once it has expired', async () => {
+    const access = sim.access();
+    await ensureAgent(access, 'named', { image: 'ffk/agent:test', leaseSeconds: 60, holder: 'alice@laptop' });
+    const soon = new Date(Date.now() + 600_000);
+    await renewLease(access, 'named', { expires: soon, holder: 'bob@desk' });
+    const lease = leaseOf(await sim.getJson('deployment', 'named'));
+    expect(lease).toEqual({ expires: soon, holder: 'bob@desk' });
+
+    // Not yet expired: gc leaves it.
+    expect(await collectGarbage(access, { wait: false })).toEqual([]);
+    const listed = (await listWorkloads(access)).find((w) => w.name === 'named');
+    expect(listed).toMatchObject({ installed: true, expired: false, leaseHolder: 'bob@desk' });
+
+    // Later than the lease: gc uninstalls.
+    expect(await collectGarbage(access, { now: new Date(soon.getTime() + 1000), wait: false })).toEqual(['named']);
+    const after = await sim.getJson('deployment', 'named');
+    expect(after.spec.template.spec.containers.map((c: Json) => c.name)).toEqual(['app']);
+    expect(after.spec.template.spec.containers[0].ports[0].name).toBe('http');
+  });
+});

@@ -1,0 +1,208 @@
+// The JSON patches of install and restore, computed from the objects as read. Each starts with a
+// `test` of metadata.resourceVersion, so a concurrent change makes it fail instead of being lost.
+import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Service } from '@kubernetes/client-node';
+import { ClusterError } from '@ffk/cluster';
+import { AGENT_DEFAULTS, agentEnv, type AgentPort } from '../agent/config';
+import { AGENT_CONTAINER, ANNOTATION, annotationPath, readJsonAnnotation, type AgentRecord, type DeploymentOriginal, type ServiceOriginal } from './annotations';
+import type { PortChoice } from './ports';
+
+export type PatchOp =
+  | { op: 'test' | 'add' | 'replace'; path: string; value: unknown }
+  | { op: 'remove'; path: string };
+
+export const AGENT_SERVICE_PORT = 9900;
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+const MAX_PORT_NAME = 15; // IANA_SVC_NAME
+
+export interface InstallOptions {
+  image: string;
+  secret: string;
+  lease: LeaseValue;
+  now?: Date;
+}
+
+export interface LeaseValue {
+  expires: Date;
+  holder: string;
+}
+
+export interface InstallPlan {
+  ops: PatchOp[];
+  record: AgentRecord;
+}
+
+/** The agent's port takes the app port's name; the app's becomes ffk-<name> (Telepresence's swap). */
+export function agentPortName(choice: PortChoice): string {
+  return choice.name ?? `ffk-${choice.containerPort}`;
+}
+
+function renamedAppPort(name: string): string {
+  return `ffk-${name}`.slice(0, MAX_PORT_NAME).replace(/-+$/, '');
+}
+
+export function planInstall(deployment: V1Deployment, choice: PortChoice, options: InstallOptions): InstallPlan {
+  const spec = deployment.spec!.template.spec!;
+  const app = spec.containers[choice.containerIndex]!;
+  const taken = new Set(spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)));
+  taken.add(choice.containerPort);
+  const [listen, tunnelPort, healthPort] = freePorts(taken, [AGENT_SERVICE_PORT, AGENT_DEFAULTS.tunnelPort, AGENT_DEFAULTS.healthPort]);
+  const ports: AgentPort[] = [{ name: agentPortName(choice), listen: listen!, app: choice.containerPort, protocol: choice.protocol }];
+  const record: AgentRecord = {
+    image: options.image,
+    container: app.name,
+    secret: options.secret,
+    tunnelPort: tunnelPort!,
+    healthPort: healthPort!,
+    ports,
+    installedAt: (options.now ?? new Date()).toISOString(),
+  };
+
+  // The app container: its port loses the name the agent takes, and probes that named it follow.
+  const fields: Record<string, unknown> = {};
+  const changes: Partial<V1Container> = {};
+  if (choice.name) {
+    const newName = renamedAppPort(choice.name);
+    fields.ports = app.ports ?? null;
+    changes.ports = (app.ports ?? []).map((p) => (p.name === choice.name ? { ...p, name: newName } : p));
+    for (const probe of PROBES) {
+      const renamed = renameProbePort(app[probe], choice.name, newName);
+      if (renamed) {
+        fields[probe] = app[probe];
+        changes[probe] = renamed;
+      }
+    }
+  }
+  const original: DeploymentOriginal = { container: app.name, fields, hadAnnotations: Boolean(deployment.metadata?.annotations) };
+  const base = `/spec/template/spec/containers/${choice.containerIndex}`;
+  const ops: PatchOp[] = [
+    { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion },
+    ...annotationOps(deployment.metadata?.annotations, {
+      [ANNOTATION.agent]: JSON.stringify(record),
+      [ANNOTATION.original]: JSON.stringify(original),
+      ...leaseAnnotations(options.lease),
+    }),
+    ...Object.entries(changes).map(([field, value]): PatchOp => ({ op: field in app ? 'replace' : 'add', path: `${base}/${field}`, value })),
+    { op: 'add', path: '/spec/template/spec/containers/-', value: agentContainer(record) },
+  ];
+  return { ops, record };
+}
+
+export function leaseAnnotations(lease: LeaseValue): Record<string, string> {
+  return { [ANNOTATION.leaseExpires]: lease.expires.toISOString(), [ANNOTATION.leaseHolder]: lease.holder };
+}
+
+/** Adds (or replaces) annotations, creating metadata.annotations when the object has none. */
+export function annotationOps(current: Record<string, string> | undefined, values: Record<string, string>): PatchOp[] {
+  if (!current) return [{ op: 'add', path: '/metadata/annotations', value: values }];
+  return Object.entries(values).map(([key, value]) => ({ op: key in current ? 'replace' : 'add', path: annotationPath(key), value }));
+}
+
+/** Removes ffk's annotations; the whole map when ffk created it and nothing else is left. */
+function removeAnnotationOps(current: Record<string, string> | undefined, hadAnnotations: boolean): PatchOp[] {
+  const ours = Object.values(ANNOTATION).filter((key) => current && key in current);
+  const others = Object.keys(current ?? {}).filter((key) => !ours.includes(key as never));
+  if (!hadAnnotations && others.length === 0 && current) return [{ op: 'remove', path: '/metadata/annotations' }];
+  return ours.map((key) => ({ op: 'remove', path: annotationPath(key) }));
+}
+
+function agentContainer(record: AgentRecord): V1Container {
+  const settings = agentEnv({ token: 'from-secret', ports: record.ports, tunnelPort: record.tunnelPort, healthPort: record.healthPort, podName: '' });
+  const env: V1EnvVar[] = [
+    // The token stays in its Secret: the Deployment spec never shows it.
+    { name: 'FFK_AGENT_TOKEN', valueFrom: { secretKeyRef: { name: record.secret, key: 'token' } } },
+    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    ...Object.entries(settings).filter(([name]) => name !== 'FFK_AGENT_TOKEN').map(([name, value]) => ({ name, value })),
+  ];
+  return {
+    name: AGENT_CONTAINER,
+    image: record.image,
+    imagePullPolicy: 'IfNotPresent',
+    ports: record.ports.map((p) => ({ name: p.name, containerPort: p.listen })),
+    env,
+    readinessProbe: { httpGet: { path: '/healthz', port: record.healthPort }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 },
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+  };
+}
+
+function renameProbePort(probe: V1Probe | undefined, from: string, to: string): V1Probe | undefined {
+  if (probe?.httpGet?.port === from) return { ...probe, httpGet: { ...probe.httpGet, port: to } };
+  if (probe?.tcpSocket?.port === from) return { ...probe, tcpSocket: { ...probe.tcpSocket, port: to } };
+  return undefined;
+}
+
+function freePorts(taken: Set<number>, wanted: number[]): number[] {
+  const used = new Set(taken);
+  return wanted.map((port) => {
+    let candidate = port;
+    while (used.has(candidate)) candidate += 10;
+    used.add(candidate);
+    return candidate;
+  });
+}
+
+/** Puts back exactly the fields recorded at install, removes the sidecar and ffk's annotations. */
+export function planRestore(deployment: V1Deployment): PatchOp[] {
+  const name = deployment.metadata?.name;
+  const original = readJsonAnnotation<DeploymentOriginal>(deployment.metadata, ANNOTATION.original);
+  const containers = deployment.spec?.template.spec?.containers ?? [];
+  const agentIndex = containers.findIndex((c) => c.name === AGENT_CONTAINER);
+  const ops: PatchOp[] = [{ op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion }];
+  if (original) {
+    const appIndex = containers.findIndex((c) => c.name === original.container);
+    if (appIndex < 0) {
+      throw new ClusterError('invalid', `deployment "${name}" no longer has container "${original.container}", whose original ffk recorded: restore it by hand (the original is in annotation ${ANNOTATION.original})`);
+    }
+    const app = containers[appIndex] as unknown as Record<string, unknown>;
+    for (const [field, value] of Object.entries(original.fields)) {
+      const path = `/spec/template/spec/containers/${appIndex}/${field}`;
+      if (value === null) {
+        if (field in app) ops.push({ op: 'remove', path });
+      } else ops.push({ op: field in app ? 'replace' : 'add', path, value });
+    }
+  }
+  // Removed last: the app container's index above is still valid.
+  if (agentIndex >= 0) ops.push({ op: 'remove', path: `/spec/template/spec/containers/${agentIndex}` });
+  ops.push(...removeAnnotationOps(deployment.metadata?.annotations, original?.hadAnnotations ?? true));
+  return ops;
+}
+
+/** Service ports with a numeric targetPort to the app move to the agent's port name. */
+export function planServiceRewrite(service: V1Service, indexes: number[], agentPort: string): PatchOp[] {
+  const ports = service.spec?.ports ?? [];
+  const numeric = indexes.filter((i) => typeof (ports[i]?.targetPort ?? ports[i]?.port) === 'number' || /^\d+$/.test(String(ports[i]?.targetPort)));
+  if (numeric.length === 0) return [];
+  const original: ServiceOriginal = {
+    ports: numeric.map((index) => ({ index, port: ports[index]!.port, targetPort: ports[index]!.targetPort ?? ports[index]!.port })),
+    hadAnnotations: Boolean(service.metadata?.annotations),
+  };
+  return [
+    { op: 'test', path: '/metadata/resourceVersion', value: service.metadata!.resourceVersion },
+    ...annotationOps(service.metadata?.annotations, { [ANNOTATION.original]: JSON.stringify(original) }),
+    ...numeric.flatMap((index): PatchOp[] => [
+      { op: 'test', path: `/spec/ports/${index}/port`, value: ports[index]!.port },
+      { op: 'replace', path: `/spec/ports/${index}/targetPort`, value: agentPort },
+    ]),
+  ];
+}
+
+/** The Service's recorded targetPorts back, and the annotation gone; [] when ffk never changed it. */
+export function planServiceRestore(service: V1Service): PatchOp[] {
+  const original = readJsonAnnotation<ServiceOriginal>(service.metadata, ANNOTATION.original);
+  if (!original) return [];
+  const ports = service.spec?.ports ?? [];
+  return [
+    { op: 'test', path: '/metadata/resourceVersion', value: service.metadata!.resourceVersion },
+    ...original.ports
+      .filter(({ index, port }) => ports[index]?.port === port)
+      .map(({ index, targetPort }): PatchOp => ({ op: 'replace', path: `/spec/ports/${index}/targetPort`, value: targetPort })),
+    ...removeAnnotationOps(service.metadata?.annotations, original.hadAnnotations),
+  ];
+}

@@ -1,0 +1,86 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- kubectl JSON in tests */
+// Test support: a kube-sim with pods running, where image ffk/agent is the real agent entry point
+// and ffk/test-app is ./pod-app.ts; kubectl and a ClusterAccess per namespace.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { loadKubeconfig, type ClusterAccess } from '@ffk/cluster';
+import { startSim } from '@ffk/kube-sim';
+
+const run = promisify(execFile);
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export interface ControlSim {
+  kubeconfigPath: string;
+  access(namespace?: string): ClusterAccess;
+  kubectl(...args: string[]): Promise<string>;
+  /** kubectl apply -f - with this YAML */
+  apply(yaml: string): Promise<void>;
+  getJson<T = any>(kind: string, name: string, namespace?: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startControlSim(): Promise<ControlSim> {
+  const scratch = mkdtempSync(join(tmpdir(), 'ffk-control-'));
+  const imageMap = join(scratch, 'images.yaml');
+  writeFileSync(imageMap, `root: ${here}\nimages:\n  ffk/agent: { node: ../../agent/main.ts }\n  ffk/test-app: { node: pod-app.ts }\n`);
+  // No node ports: parallel test files would fight over the host ports.
+  const sim = await startSim({ runtime: { imageMap, nodePorts: {} } });
+  const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout;
+  return {
+    kubeconfigPath: sim.kubeconfigPath,
+    access: (namespace) => loadKubeconfig({ kubeconfig: sim.kubeconfigPath, namespace }),
+    kubectl,
+    async apply(yaml) {
+      const file = join(scratch, `manifest-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(file, yaml);
+      await kubectl('apply', '-f', file);
+    },
+    async getJson(kind, name, namespace = 'default') {
+      return JSON.parse(await kubectl('get', kind, name, '-n', namespace, '-o', 'json'));
+    },
+    async stop() {
+      await sim.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Deployment of ffk/test-app with its Service; `targetPort` picks named or numeric. */
+export function appManifest(name: string, options: { portName?: string; targetPort?: string | number; probeOnName?: boolean; replicas?: number } = {}): string {
+  const portName = options.portName;
+  const probePort = options.probeOnName && portName ? portName : 3000;
+  return `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: { app: ${name} }
+spec:
+  replicas: ${options.replicas ?? 1}
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+        - name: app
+          image: ffk/test-app:1
+          imagePullPolicy: IfNotPresent
+          ports: [{ ${portName ? `name: ${portName}, ` : ''}containerPort: 3000 }]
+          env:
+            - { name: PORT, value: "3000" }
+            - { name: POD_NAME, valueFrom: { fieldRef: { fieldPath: metadata.name } } }
+          readinessProbe: { tcpSocket: { port: ${probePort} }, periodSeconds: 1 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: ${name} }
+spec:
+  selector: { app: ${name} }
+  ports: [{ name: web, port: 80, targetPort: ${options.targetPort ?? portName ?? 3000} }]
+`;
+}
