@@ -24,6 +24,8 @@ export interface LocalStackOptions {
   /** A service crashed before it was ready: the stack waits for the developer's fix. */
   onCrash(service: string): void;
   readyTimeoutMs?: number;
+  /** Aborting it while the stack starts stops what already runs, then startLocalStack rejects. */
+  signal?: AbortSignal;
 }
 
 export interface LocalStack {
@@ -68,12 +70,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
+    options.signal?.throwIfAborted();
     let databaseUrl = options.databaseUrl;
     if (databaseUrl) options.onReady('database', 0, `DATABASE_URL (${new URL(databaseUrl).host})`);
     else {
       const [embedded, seconds] = await timed(() => startEmbeddedPostgres({ storage: options.storage }));
       database = embedded;
       databaseUrl = embedded.url;
+      options.signal?.throwIfAborted();
       options.onReady('database', seconds, `${embedded.url} (PGlite, ${options.storage === 'memory' ? 'in memory' : `data in ${options.storage}`})`);
     }
 
@@ -97,9 +101,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         );
         running.push(service);
         try {
-          await waitReady(urls[name], { exited: service.exited, crashed: () => crashed, timeoutMs: options.readyTimeoutMs ?? 60_000 });
+          await waitReady(urls[name], { exited: service.exited, crashed: () => crashed, timeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal });
           ready = true;
         } catch (error) {
+          if (options.signal?.aborted) throw error;
           throw new Error(`${name} ${(error as Error).message}`);
         }
         options.onReady(name, (performance.now() - started) / 1000, urls[name]);

@@ -4,8 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+const lifeline = fileURLToPath(new URL('./lifeline.mjs', import.meta.url));
 const STOP_GRACE_MS = 5_000;
 
 export interface ServiceSpec {
@@ -47,7 +49,7 @@ export function startService(spec: ServiceSpec, writeLine: (line: string) => voi
   // in order, and a stop can take down tsx and the app it spawned together.
   const child: ChildProcess = spawn(process.execPath, [tsxCli, 'watch', '--clear-screen=false', spec.entry], {
     cwd: spec.cwd,
-    env: spec.env,
+    env: { ...spec.env, FFK_DEV_RUNNER_PID: String(process.pid), NODE_OPTIONS: `${spec.env.NODE_OPTIONS ?? ''} --import ${JSON.stringify(lifeline)}`.trim() },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

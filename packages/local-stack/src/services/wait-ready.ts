@@ -4,6 +4,8 @@ export interface ReadyWatch {
   /** True once the app crashed while starting: the developer is fixing it, so stop the clock. */
   crashed(): boolean;
   timeoutMs: number;
+  /** Ctrl-C while starting. */
+  signal?: AbortSignal;
 }
 
 /** Polls a service's /readyz until it answers 200. */
@@ -14,6 +16,7 @@ export async function waitReady(url: string, watch: ReadyWatch): Promise<void> {
   let last = 'no answer yet';
   while (watch.crashed() || Date.now() < deadline) {
     if (gone) throw new Error(`${gone} before it was ready (its log is above)`);
+    watch.signal?.throwIfAborted();
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) });
       if (response.ok) return;
