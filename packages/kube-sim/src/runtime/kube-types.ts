@@ -1,28 +1,8 @@
 // The subset of Kubernetes object shapes the runtime reads and writes, as they are on the wire
 // (JSON: timestamps are RFC 3339 strings, quantities and int-or-strings as given).
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-}
+import type { ObjectMeta } from '../store/types';
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type { ObjectMeta } from '../store/types';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -146,7 +126,8 @@ export interface Pod extends KubeObject {
 }
 
 export interface PodTemplateSpec {
-  metadata?: ObjectMeta;
+  /** A template's metadata has no name of its own. */
+  metadata?: Partial<ObjectMeta>;
   spec: PodSpec;
 }
 
