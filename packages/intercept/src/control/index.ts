@@ -6,3 +6,7 @@ export { hasAgent, uninstallAgent, type UninstallResult } from './restore';
 export { collectGarbage, listWorkloads, type WorkloadAgent } from './gc';
 export { choosePort, servicesSelecting, type PortChoice } from './ports';
 export { readToken, secretName } from './token-secret';
+export { importContainerEnv, expand, type ImportedEnv } from './env/container-env';
+export { dialHost, distinctTargets, findClusterHosts, rewriteHosts, serviceOf, targetKey, type HostUse, type ServiceLookup, type ServiceTarget } from './env/cluster-hosts';
+export { formatEnvFile } from './env/env-file';
+export { listServices, readService } from './services';

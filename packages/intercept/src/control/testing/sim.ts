@@ -23,12 +23,13 @@ export interface ControlSim {
   stop(): Promise<void>;
 }
 
-export async function startControlSim(): Promise<ControlSim> {
+/** `pods: false`: the API server only (for tests that read and write objects, nothing runs). */
+export async function startControlSim(options: { pods?: boolean } = {}): Promise<ControlSim> {
   const scratch = mkdtempSync(join(tmpdir(), 'ffk-control-'));
   const imageMap = join(scratch, 'images.yaml');
   writeFileSync(imageMap, `root: ${here}\nimages:\n  ffk/agent: { node: ../../agent/main.ts }\n  ffk/test-app: { node: pod-app.ts }\n`);
   // No node ports: parallel test files would fight over the host ports.
-  const sim = await startSim({ runtime: { imageMap, nodePorts: {} } });
+  const sim = await startSim({ runtime: options.pods === false ? false : { imageMap, nodePorts: {} } });
   const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout;
   return {
     kubeconfigPath: sim.kubeconfigPath,
