@@ -70,4 +70,26 @@ describe('createUpstream', () => {
     expect(await failureOf(upstream.json('/text'))).toEqual({ failure: 'invalid-response', message: `echo answered with something that is not JSON (GET ${echo.url}/text)` });
     expect((await upstream.fetch('/missing')).status).toBe(404);
   });
+
+  it('sends an idempotent request again when its connection is reset before an answer, but not a POST', async () => {
+    let requests = 0;
+    // The first request on every other connection dies with its socket, as on a pod that is shutting down.
+    const flaky = await listen(
+      (req, res) => {
+        requests += 1;
+        if (requests % 2 === 1) return void req.socket.destroy();
+        res.setHeader('content-type', 'application/json').end('{"ok":true}');
+      },
+      { port: 0, host: '127.0.0.1' },
+    );
+    try {
+      const upstream = createUpstream({ name: 'catalog', baseUrl: flaky.url, timeoutMs: 1_000 });
+      expect((await upstream.json('/products')).body).toEqual({ ok: true });
+      expect(requests).toBe(2);
+      expect(await failureOf(upstream.fetch('/stock/A/reserve', { method: 'POST', body: '{}' }))).toMatchObject({ failure: 'unreachable' });
+      expect(requests).toBe(3);
+    } finally {
+      await flaky.close(100);
+    }
+  });
 });

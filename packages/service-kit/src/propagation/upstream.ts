@@ -42,6 +42,25 @@ function explain(error: unknown, name: string, what: string, timeoutMs: number):
   return new UpstreamError(name, 'unreachable', `${name} could not be reached (${what}): ${detail}`);
 }
 
+const idempotent = new Set(['GET', 'HEAD', 'OPTIONS']);
+const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/**
+ * fetch, retried once when a pooled keep-alive connection turns out to be closed by a peer that
+ * is shutting down (a pod in a rolling update): the request never reached a handler, so an
+ * idempotent one is safe to send again on a fresh connection while the timeout allows.
+ */
+async function fetchOnce(url: string, init: RequestInit & { signal: AbortSignal }): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    const retryable = idempotent.has((init.method ?? 'GET').toUpperCase()) && code !== undefined && resetCodes.has(code);
+    if (!retryable || init.signal.aborted) throw error;
+    return fetch(url, init);
+  }
+}
+
 /** A client for one upstream service. Calls never hang: each is cut off after `timeoutMs`. */
 export function createUpstream({ name, baseUrl, timeoutMs }: UpstreamOptions): Upstream {
   const base = baseUrl.replace(/\/+$/, '');
@@ -52,8 +71,9 @@ export function createUpstream({ name, baseUrl, timeoutMs }: UpstreamOptions): U
     const timeout = AbortSignal.timeout(timeoutMs);
     const headers = new Headers(propagatedHeaders());
     new Headers(init.headers).forEach((value, key) => headers.set(key, value));
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
-      const response = await fetch(url, { ...init, headers, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+      const response = await fetchOnce(url, { ...init, headers, signal });
       // The timeout also covers reading the body, which is where a slow server usually stalls.
       await read(response, what);
       return response;
