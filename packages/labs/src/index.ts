@@ -8,6 +8,7 @@ export type {
   Lab,
   LabContext,
   LabInput,
+  SkipIf,
   Step,
   StepInput,
   TaskStep,

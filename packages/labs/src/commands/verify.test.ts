@@ -45,6 +45,17 @@ describe('verify', () => {
     expect(readFileSync(join(repo.root, 'greeting.txt'), 'utf8')).toBe('bye world\n');
   });
 
+  it('reports a task and a step whose skipIf gives a reason as skipped with it, without running them', async () => {
+    const repo = await fixture({ preconditionMissing: true });
+    const result = await runCli(['verify', '--repo', repo.root]);
+    expect(result.code).toBe(0);
+    expect(rowOf(result.stdout, 'Start the intercept')).toMatch(/skipped .* ffk has no intercept command yet/);
+    // Its check would pass as shipped, which verify refuses: skipped means it was never run.
+    expect(rowOf(result.stdout, '3. Edit through the intercept')).toMatch(/skipped .* ffk has no intercept command yet/);
+    expect(rowOf(result.stdout, '4. Say hello')).toMatch(/ pass /);
+    expect(result.stdout).not.toContain('must not run');
+  });
+
   it('exits 1 on a check that passes as shipped (a check that cannot fail)', async () => {
     const repo = await fixture({ checkAlwaysPasses: true });
     const result = await runCli(['verify', '--repo', repo.root]);

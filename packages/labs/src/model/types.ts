@@ -46,9 +46,17 @@ export interface LabContext {
   signal: AbortSignal;
 }
 
+/**
+ * Why a task or step cannot run here (it is then reported as skipped with that reason, never as
+ * passed), or null to run it. For preconditions that are not tools, e.g. a CLI command that has
+ * not landed yet or a backend that cannot show the step.
+ */
+export type SkipIf = (ctx: LabContext) => Promise<string | null> | string | null;
+
 export interface ActionTask {
   title: string;
   needs?: Tool[];
+  skipIf?: SkipIf;
   /** May return a short result line shown after the task, e.g. "3 images loaded". */
   run(ctx: LabContext): Promise<string | void>;
 }
@@ -79,6 +87,7 @@ export interface TaskStepInput extends StepBase {
   hints: string[];
   solution: { edits: Edit[] };
   needs?: Tool[];
+  skipIf?: SkipIf;
   /** Name of the loop this step measures: from the save to the check passing. */
   loop?: string;
   /** Check time limit; a check that runs longer fails with that reason. */

@@ -4,6 +4,7 @@ import { formatDuration } from '../render/duration';
 import { style } from '../render/style';
 import { describeFailure, outputTail } from '../shell/shell';
 import type { ActionTask, LabContext } from '../model/types';
+import { skipReason } from './skip';
 import type { Toolbox } from './toolbox';
 
 export interface TaskOutcome {
@@ -30,7 +31,7 @@ export async function runTasks(
   const outcomes: TaskOutcome[] = [];
   let failedTitle: string | null = null;
   for (const task of tasks) {
-    const missing = failedTitle ? `after "${failedTitle}" failed` : await toolbox.missing(task.needs);
+    const missing = failedTitle ? `after "${failedTitle}" failed` : await skipReason(toolbox, ctx, task);
     if (missing) {
       out.write(`${style.yellow('↷')} ${task.title} ${style.dim(`skipped: ${missing}`)}\n`);
       outcomes.push({ title: task.title, status: 'skipped', ms: 0, reason: missing });

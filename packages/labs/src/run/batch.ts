@@ -14,6 +14,7 @@ import { describeFailure, outputTail } from '../shell/shell';
 import { ProgressStore } from '../state/progress';
 import { runTasks, type Output, type TaskOutcome } from './actions';
 import { runCheck } from './check';
+import { skipReason } from './skip';
 import type { CheckRow } from './report';
 import { openSession, stepBody, stepHeading, type Session } from './session';
 
@@ -80,7 +81,7 @@ export async function runLabBatch(loaded: LoadedLab, options: BatchOptions): Pro
       }
       if (step.kind === 'chart' && !options.verify) out.write(`\n${drawLoopChart(session.ctx.loops(), { names: step.loops })}\n`);
       if (step.kind === 'task') {
-        const skip = blocked ? `not run: ${blocked}` : await session.toolbox.missing(step.needs);
+        const skip = blocked ? `not run: ${blocked}` : await skipReason(session.toolbox, session.ctx, step);
         if (skip) {
           out.write(`${style.yellow('↷')} skipped: ${skip}\n`);
           row(label, 'skipped', null, skip);

@@ -14,6 +14,7 @@ import { ProgressStore, progressFile } from '../state/progress';
 import { runTasks } from './actions';
 import { runCheck, type CheckOutcome } from './check';
 import { openSession, stepBody, stepHeading } from './session';
+import { skipReason } from './skip';
 
 export interface InteractiveOptions {
   repoRoot: string;
@@ -120,6 +121,13 @@ export function runInteractive(loaded: LoadedLab, options: InteractiveOptions): 
       const current = step();
       store.enterStep(loaded.number, current.id);
       if (current.kind === 'task') {
+        const skip = await skipReason(session.toolbox, session.ctx, current);
+        if (skip) {
+          // Nothing to check here (a missing tool or precondition): say why, and let the learner move on.
+          state.done = true;
+          stdout.write(`${CLEAR}${stepHeading(loaded, index)}\n\n${stepBody(current)}\n\n${style.yellow('↷')} skipped here: ${skip}\n\n${keys(current)}\n`);
+          return;
+        }
         state.hintsShown = store.step(loaded.number, current.id).hintsShown ?? 0;
         state.stopWatching = watchFiles(options.repoRoot, current.watch, (savedAt) => void check(savedAt));
         await check();

@@ -19,6 +19,8 @@ export interface FixtureOptions {
   failingAction?: boolean;
   /** The check takes 20 s once the solution is in, so a test can interrupt the run there. */
   slowWithSolution?: boolean;
+  /** Adds an action task and a learner step whose `skipIf` says they cannot run here. */
+  preconditionMissing?: boolean;
 }
 
 function labSource(options: FixtureOptions): string {
@@ -40,8 +42,19 @@ export default defineLab({
 ${options.failingAction ? "{ title: 'Build the images', run: async (ctx) => { await ctx.$`sh -c 'echo building layer 3; echo no space left on device >&2; exit 3'`; } }," : ''}
         { title: 'Pick the cluster', run: async (ctx) => \`backend \${await ctx.backend()}\` },
         { title: 'Ask the Docker engine', needs: ['docker'], run: async (ctx) => { await ctx.$\`docker info\`; } },
+${options.preconditionMissing ? "        { title: 'Start the intercept', skipIf: async () => 'ffk has no intercept command yet', run: async () => { throw new Error('must not run'); } }," : ''}
       ],
     },
+${options.preconditionMissing ? `    {
+      kind: 'task',
+      title: 'Edit through the intercept',
+      body: 'Needs the intercept.',
+      watch: ['greeting.txt'],
+      skipIf: () => 'ffk has no intercept command yet',
+      check: () => pass('cannot fail'),
+      hints: ['none'],
+      solution: { edits: [{ file: 'greeting.txt', find: 'world', replace: 'there' }] },
+    },` : ''}
     {
       kind: 'task',
       title: 'Say hello',
