@@ -1,7 +1,7 @@
 // The runtime through the real API server: kubectl and client-node drive a Deployment of the
 // fixture app; pods run as processes, Services route, logs and port-forward stream.
 import { KubeConfig, PortForward } from '@kubernetes/client-node';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -139,10 +139,22 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
     expect(deployment.status).toMatchObject({ replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: deployment.metadata.generation });
   });
 
-  it('serves kubectl logs, and port-forward to client-node but not to kubectl', async () => {
+  it('serves kubectl logs (also -f), and port-forward to client-node but not to kubectl', async () => {
     const [pod] = await pods();
     await fetch(`http://${pod.status!.podIP}:8080/logged-path`);
     expect(await kubectl('logs', pod.metadata.name!, '--tail=50')).toContain('"url":"/logged-path"');
+
+    // kubectl logs -f: a line the app writes now arrives on the open stream.
+    const follow = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'logs', '-f', '--tail=1', pod.metadata.name!]);
+    let followed = '';
+    follow.stdout.on('data', (chunk: Buffer) => (followed += chunk));
+    try {
+      await expect.poll(() => followed.length).toBeGreaterThan(0);
+      await fetch(`http://${pod.status!.podIP}:8080/while-following`);
+      await expect.poll(() => followed).toContain('"url":"/while-following"');
+    } finally {
+      follow.kill();
+    }
 
     const kc = new KubeConfig();
     kc.loadFromFile(sim.kubeconfigPath);

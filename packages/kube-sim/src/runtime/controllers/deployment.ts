@@ -140,9 +140,11 @@ function rollingUpdate(store: ObjectStore, events: EventRecorder, deployment: St
   const all = [newRS, ...olds];
   const total = () => all.reduce((sum, rs) => sum + specReplicas(rs), 0);
 
-  // Scale up the new ReplicaSet as far as maxSurge allows.
+  // Scale up the new ReplicaSet as far as maxSurge allows. Kubernetes sums spec.replicas; we also
+  // count pods a scaled-down ReplicaSet has not removed yet, so the bound holds at every moment.
   if (specReplicas(newRS) < replicas) {
-    const room = replicas + maxSurge - total();
+    const existing = all.reduce((sum, rs) => sum + Math.max(specReplicas(rs), rs.status?.replicas ?? 0), 0);
+    const room = replicas + maxSurge - existing;
     if (room > 0) scale(store, events, deployment, newRS, specReplicas(newRS) + Math.min(room, replicas - specReplicas(newRS)));
   } else if (specReplicas(newRS) > replicas) {
     scale(store, events, deployment, newRS, replicas);
