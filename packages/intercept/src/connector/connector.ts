@@ -20,7 +20,7 @@ import {
 } from '../tunnel/protocol';
 import { deliverHttp, type RoutedRequest } from './deliver-http';
 import { deliverRaw } from './deliver-raw';
-import { localTarget, type LocalTarget } from './local-target';
+import { closeLocal, localTarget, type LocalTarget } from './local-target';
 import { Outbound, type ExposeOptions, type Exposed } from './outbound';
 
 export interface ConnectorOptions {
@@ -160,7 +160,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       });
     }
     await this.outbound.close();
-    this.local?.agent.destroy();
+    if (this.local) await closeLocal(this.local);
     this.setState({ state: 'stopped' });
   }
 

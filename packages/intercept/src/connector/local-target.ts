@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
 
 /** The developer's process, as the connector reaches it. */
 export interface LocalTarget {
@@ -10,11 +11,22 @@ export interface LocalTarget {
   holdMs: number;
   /** value of the x-ffk-served-by header added to every answer */
   servedBy: string;
+  /** keep-alive connections for requests without a body (undici) and with one (node:http) */
+  pool: Pool;
   agent: http.Agent;
 }
 
-export function localTarget(options: Omit<LocalTarget, 'agent'>): LocalTarget {
-  return { ...options, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }) };
+export function localTarget(options: Omit<LocalTarget, 'pool' | 'agent'>): LocalTarget {
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  // No timeouts: a long poll or a quiet SSE stream may wait as long as the local process likes.
+  const pool = new Pool(`http://${host}:${options.port}`, { headersTimeout: 0, bodyTimeout: 0 });
+  return { ...options, pool, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }) };
+}
+
+/** Closes the kept-alive connections to the local port. */
+export async function closeLocal(target: LocalTarget): Promise<void> {
+  target.agent.destroy();
+  await target.pool.destroy();
 }
 
 /**
