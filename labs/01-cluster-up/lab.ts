@@ -1,6 +1,17 @@
-// Lab 1 (draft): the words are final-ish; the action steps that create the kind cluster, build and
-// load the images and deploy the overlay come with @ffk/cluster and the ffk CLI.
+// Lab 1: the cluster every other lab uses. Its action steps are the shared `clusterUp` tasks that
+// the other labs run as their `prepare`, shown here one step at a time with the why.
+import { spawn } from 'node:child_process';
 import { defineLab } from '@ffk/labs';
+import { buildImages, deployApp, loadImagesTask, redeployApp, startCluster, storefrontAnswers, waitForApp } from '../shared/cluster';
+import { OFFLINE_MODE } from '../shared/words';
+
+/** Opens the storefront in the learner's browser where the editor provides one (Codespaces sets $BROWSER). */
+function openInBrowser(url: string): string {
+  const browser = process.env.BROWSER;
+  if (!browser) return `open ${url} in your browser`;
+  spawn(browser, [url], { detached: true, stdio: 'ignore' }).on('error', () => {}).unref();
+  return `opened ${url} with $BROWSER`;
+}
 
 export default defineLab({
   title: 'Cluster up',
@@ -40,6 +51,7 @@ the code you are looking at is running.`,
     },
     {
       kind: 'text',
+      id: 'what-the-runner-does-for-you',
       title: 'What the runner does for you',
       body: `The slow parts are automated, and each one shows its progress and how long it took:
 
@@ -55,6 +67,40 @@ do not get is real images, a real node and a real cluster network. \`npm run doc
 which mode you are in and what to install for the other one.`,
     },
     {
+      kind: 'action',
+      title: 'Start the cluster',
+      body: `A kind cluster is a Kubernetes node running as a Docker container on your machine. Creating it
+takes about a minute the first time; after that the runner finds it and moves on.`,
+      tasks: [startCluster],
+    },
+    {
+      kind: 'action',
+      title: 'Build the images and load them into the node',
+      body: `This is the part of the outer loop that you will learn to skip: every image is built from its
+\`Dockerfile\`, then copied into the cluster's node with \`kind load docker-image\`. The tags are
+pinned (\`0.1.0\`) and the manifests say \`imagePullPolicy: IfNotPresent\`, so the node never tries
+to pull them from a registry (where they do not exist).`,
+      tasks: [buildImages, loadImagesTask],
+    },
+    {
+      kind: 'action',
+      title: 'Deploy the app and wait for it',
+      body: `The manifests live in \`k8s/\`: a kustomize \`base\` and one overlay per cluster. Applying the
+overlay is one command; waiting until every pod is Ready is what takes the time, and the runner
+tells you what it is waiting for.`,
+      tasks: [deployApp, waitForApp, storefrontAnswers],
+    },
+    {
+      kind: 'text',
+      title: 'Offline mode: what it does not show',
+      body: OFFLINE_MODE,
+    },
+    {
+      kind: 'action',
+      title: 'Open the storefront',
+      tasks: [{ title: 'Open http://localhost:8080', run: async (ctx) => (ctx.mode === 'interactive' ? openInBrowser('http://localhost:8080') : 'http://localhost:8080 (not opened in CI)') }],
+    },
+    {
       kind: 'text',
       title: 'Look around',
       body: `Open http://localhost:8080. You should see the banner, the products with their stock, and
@@ -63,11 +109,15 @@ a **served by** badge with a pod name for each service.
 Then ask the cluster what it is running:
 
 \`\`\`sh
-kubectl get deployments,pods,services
+kubectl --context kind-ffk get deployments,pods,services
 \`\`\`
+
+(In offline mode: \`export KUBECONFIG=$PWD/.ffk/sim/kubeconfig\` first, then the same command with
+\`--context ffk-sim\`.)
 
 The pod names match the badges on the page: what you see in the browser comes from the cluster.
 In the next lab you change the banner and measure how long that change takes to get there.`,
     },
   ],
+  resetCluster: redeployApp,
 });

@@ -1,0 +1,177 @@
+// Which cluster a lab talks to, and the tasks that bring it to the state every lab starts from
+// (cluster up, images built and loaded, app deployed, rollouts done, storefront answering).
+// Lab 1 shows these tasks as its steps; every other lab runs them as its `prepare`, so any lab
+// can be started first; each one is idempotent and says what it found or did.
+import { join } from 'node:path';
+import { isClusterError, openSession, waitForRollout } from '@ffk/cluster';
+import type { ActionTask, Backend, LabContext } from '@ffk/labs';
+import { STOREFRONT_URL, viewStorefront } from './storefront';
+
+export const KIND_CLUSTER = 'ffk';
+/** The app's Deployments, in the order they become ready (the APIs need PostgreSQL). */
+export const DEPLOYMENTS = ['postgres', 'inventory', 'catalog', 'web'] as const;
+export const IMAGE_TAG = '0.1.0';
+/** What `docker build` makes and `kind load` ships: the three services and the intercept agent. */
+export const IMAGES = [
+  { image: 'ffk/web', dockerfile: 'apps/web/Dockerfile' },
+  { image: 'ffk/catalog', dockerfile: 'apps/catalog/Dockerfile' },
+  { image: 'ffk/inventory', dockerfile: 'apps/inventory/Dockerfile' },
+  { image: 'ffk/agent', dockerfile: 'packages/intercept/Dockerfile.agent' },
+];
+
+export interface ClusterTarget {
+  backend: Backend;
+  context: string;
+  /** The kubeconfig file for kube-sim; kind's context lives in the default kubeconfig. */
+  kubeconfig?: string;
+  overlay: string;
+  /** Environment for kubectl and ffk: KUBECONFIG points at the simulator's in offline mode. */
+  env: NodeJS.ProcessEnv;
+}
+
+export function simDir(repoRoot: string): string {
+  return process.env.FFK_SIM_DIR ?? join(repoRoot, '.ffk', 'sim');
+}
+
+export async function clusterTarget(ctx: LabContext): Promise<ClusterTarget> {
+  const backend = await ctx.backend();
+  if (backend === 'kind') return { backend, context: `kind-${KIND_CLUSTER}`, overlay: 'k8s/overlays/kind', env: process.env };
+  const kubeconfig = join(simDir(ctx.repoRoot), 'kubeconfig');
+  return { backend, context: 'ffk-sim', kubeconfig, overlay: 'k8s/overlays/sim', env: { ...process.env, KUBECONFIG: kubeconfig } };
+}
+
+/** kubectl pinned to the lab's context, whatever the learner's current context is. */
+export async function kubectl(ctx: LabContext, args: string[]): Promise<string> {
+  const target = await clusterTarget(ctx);
+  return (await ctx.$({ env: target.env })`kubectl --context ${target.context} ${args}`).stdout;
+}
+
+/** `ffk …` from this checkout (the same code `npm run ffk` runs), against the lab's cluster. */
+export async function ffk(ctx: LabContext, args: string[]): Promise<string> {
+  const target = await clusterTarget(ctx);
+  return (await ctx.$({ env: target.env })`node packages/cli/bin/ffk.mjs ${args}`).stdout;
+}
+
+/** Waits for a Deployment's rollout with @ffk/cluster, logging what it waits for (and why a pod is stuck). */
+export async function rollout(ctx: LabContext, name: string): Promise<number> {
+  const target = await clusterTarget(ctx);
+  const session = openSession({ context: target.context, env: target.env, ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}) });
+  let said = '';
+  const wait = () =>
+    waitForRollout(session, name, {
+      signal: ctx.signal,
+      onProgress: (progress) => {
+        if (progress.message !== said) ctx.log(`${name}: ${(said = progress.message)}`);
+      },
+    });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await wait()).ms;
+    } catch (error) {
+      // waitForRollout can judge before its Deployment informer has listed (a pod event comes
+      // first) and then says the Deployment "was deleted"; ask again when it still exists.
+      if (attempt >= 3 || !isClusterError(error) || error.kind !== 'not-found' || !(await deploymentExists(ctx, name))) throw error;
+    }
+  }
+}
+
+async function deploymentExists(ctx: LabContext, name: string): Promise<boolean> {
+  return (await kubectl(ctx, ['get', 'deployment', name, '--ignore-not-found', '-o', 'name'])).trim() !== '';
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await fn();
+  return [result, performance.now() - started];
+}
+
+export const startCluster: ActionTask = {
+  title: 'Start the cluster',
+  run: async (ctx) => {
+    if ((await clusterTarget(ctx)).backend === 'sim') {
+      const said = await ffk(ctx, ['sim', 'start', '--detach']);
+      return said.split('\n')[0]!.trim();
+    }
+    const clusters = (await ctx.$`kind get clusters`).stdout.split('\n').map((line) => line.trim());
+    if (clusters.includes(KIND_CLUSTER)) return `kind cluster "${KIND_CLUSTER}" is already up`;
+    ctx.log('kind create cluster --config k8s/kind/cluster.yaml (about a minute the first time: it pulls the node image)');
+    await ctx.$`kind create cluster --config k8s/kind/cluster.yaml`;
+    return `created kind cluster "${KIND_CLUSTER}" (context kind-${KIND_CLUSTER})`;
+  },
+};
+
+/** docker build of one image at a tag, from the repository root as its build context. */
+export async function buildImage(ctx: LabContext, image: { image: string; dockerfile: string }, tag: string): Promise<string> {
+  const ref = `${image.image}:${tag}`;
+  const [, ms] = await timed(() => ctx.$`docker build -f ${image.dockerfile} -t ${ref} .`);
+  ctx.log(`${ref} built in ${seconds(ms)}`);
+  return ref;
+}
+
+export async function loadImages(ctx: LabContext, refs: string[]): Promise<void> {
+  const [, ms] = await timed(() => ctx.$`kind load docker-image --name ${KIND_CLUSTER} ${refs}`);
+  ctx.log(`${refs.join(', ')} loaded into the node in ${seconds(ms)}`);
+}
+
+export const buildImages: ActionTask = {
+  title: `Build the images (${IMAGES.map((i) => i.image).join(', ')}) at tag ${IMAGE_TAG}`,
+  needs: ['docker', 'kind'],
+  run: async (ctx) => {
+    for (const image of IMAGES) await buildImage(ctx, image, IMAGE_TAG);
+    return `${IMAGES.length} images (a rebuild with nothing changed is all cache hits)`;
+  },
+};
+
+export const loadImagesTask: ActionTask = {
+  title: 'Load the images into the kind node',
+  needs: ['docker', 'kind'],
+  run: async (ctx) => {
+    await loadImages(ctx, IMAGES.map((i) => `${i.image}:${IMAGE_TAG}`));
+    return 'no registry involved: the node has them now';
+  },
+};
+
+export const deployApp: ActionTask = {
+  title: 'Deploy the app with kustomize',
+  run: async (ctx) => {
+    const { overlay } = await clusterTarget(ctx);
+    const said = await kubectl(ctx, ['apply', '-k', overlay]);
+    const lines = said.trim().split('\n').filter(Boolean);
+    const count = (word: string) => lines.filter((line) => line.endsWith(` ${word}`)).length;
+    return `kubectl apply -k ${overlay}: ${lines.length} objects (${count('created')} created, ${count('configured')} configured, ${count('unchanged')} unchanged)`;
+  },
+};
+
+export const waitForApp: ActionTask = {
+  title: 'Wait for every rollout',
+  run: async (ctx) => {
+    for (const name of DEPLOYMENTS) await rollout(ctx, name);
+    return `${DEPLOYMENTS.join(', ')} ready`;
+  },
+};
+
+export const storefrontAnswers: ActionTask = {
+  title: `The storefront answers on ${STOREFRONT_URL.replace('127.0.0.1', 'localhost')}`,
+  run: async () => {
+    const view = await viewStorefront();
+    if (view.products === 0) throw new Error(`the storefront shows no products (catalog served by ${view.servedBy.products ?? 'nobody'})`);
+    return `"${view.banner}", ${view.products} products, catalog served by ${view.servedBy.banner}`;
+  },
+};
+
+/** Every lab's `prepare`: the cluster as lab 1 leaves it. */
+export const clusterUp: ActionTask[] = [startCluster, buildImages, loadImagesTask, deployApp, waitForApp, storefrontAnswers];
+
+/**
+ * Puts the app back as deployed (lab:reset): re-applies the overlay, which restores the pinned
+ * images; on kube-sim a pod runs the sources as they are on disk, so catalog is restarted to
+ * drop a banner that the reset just restored from git.
+ */
+export async function redeployApp(ctx: LabContext): Promise<void> {
+  const { overlay, backend } = await clusterTarget(ctx);
+  await kubectl(ctx, ['apply', '-k', overlay]);
+  if (backend === 'sim') await kubectl(ctx, ['rollout', 'restart', 'deployment/catalog']);
+  for (const name of DEPLOYMENTS) await rollout(ctx, name);
+}

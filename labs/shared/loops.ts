@@ -1,0 +1,10 @@
+// Names of the feedback loops the labs measure; the charts of labs 2, 3, 5 and 6 compare them.
+export const LOOPS = {
+  outerKind: 'rebuild + load + roll out (kind)',
+  outerSim: 'rollout restart (kube-sim, simulated)',
+  intercept: 'ffk intercept + tsx watch',
+  personal: 'personal intercept',
+  skaffold: 'skaffold dev (file sync)',
+} as const;
+
+export const ALL_LOOPS = Object.values(LOOPS);
