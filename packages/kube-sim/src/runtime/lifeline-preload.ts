@@ -1,4 +1,4 @@
 // `--import`ed into every Node container next to the network preload.
-import { terminateSelf, watchLifeline } from './lifeline';
+import { killContainer, watchLifeline } from './lifeline';
 
-watchLifeline(terminateSelf);
+watchLifeline(killContainer);

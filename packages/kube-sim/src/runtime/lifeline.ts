@@ -4,7 +4,6 @@
 import { Socket } from 'node:net';
 
 export const LIFELINE_FD_ENV = 'KUBE_SIM_LIFELINE_FD';
-const FORCED_EXIT_MS = 3000;
 
 /** Calls `onLost` once when the simulator's end of the pipe closes. No-op outside the simulator. */
 export function watchLifeline(onLost: () => void): void {
@@ -25,8 +24,15 @@ export function watchLifeline(onLost: () => void): void {
   pipe.on('error', lose);
 }
 
-/** Default for Node containers: SIGTERM as on a pod delete, then a hard exit if the app lingers. */
-export function terminateSelf(): void {
-  setTimeout(() => process.exit(137), FORCED_EXIT_MS).unref();
-  process.kill(process.pid, 'SIGTERM');
+/**
+ * Default for Node containers: the simulator is gone, and with it the reader of our stdout, so a
+ * graceful exit could block for good (pino flushes synchronously on exit). End the container's
+ * whole process group at once instead, as when a node dies.
+ */
+export function killContainer(): void {
+  try {
+    process.kill(-process.pid, 'SIGKILL'); // the container runs as its own process group
+  } catch {
+    process.kill(process.pid, 'SIGKILL');
+  }
 }

@@ -7,7 +7,7 @@ import { appendFileSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POD_IP_ENV } from '../network/preload';
-import { watchLifeline } from './lifeline';
+import { killContainer, watchLifeline } from './lifeline';
 import { findPostgresBin, postgresAccount } from './postgres';
 
 function fail(line: string): never {
@@ -28,7 +28,7 @@ const port = env.PGPORT || '5432';
 const account = postgresAccount();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kube-sim-postgres-'));
-const cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
+const cleanUp = () => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); // retries: the server may still be writing its last files
 const pwFile = join(dataDir, 'pwfile');
 const pgData = join(dataDir, 'data');
 writeFileSync(pwFile, env.POSTGRES_PASSWORD ?? '');
@@ -65,7 +65,11 @@ const server = spawn(
 process.on('SIGTERM', () => server.kill('SIGINT'));
 process.on('SIGINT', () => server.kill('SIGINT'));
 process.on('SIGQUIT', () => server.kill('SIGQUIT'));
-watchLifeline(() => server.kill('SIGQUIT'));
+// The simulator is gone: immediate shutdown (the data dir is removed on exit); should that hang, end it all.
+watchLifeline(() => {
+  server.kill('SIGQUIT');
+  setTimeout(killContainer, 5000).unref();
+});
 server.on('exit', (code, signal) => {
   cleanUp();
   process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
