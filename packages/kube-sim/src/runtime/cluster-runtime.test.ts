@@ -179,6 +179,8 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
     await kubectl('wait', 'pod/mystery', '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull', '--timeout=20s');
     const pod = JSON.parse(await kubectl('get', 'pod', 'mystery', '-o', 'json')) as Pod;
     expect(pod.status?.containerStatuses?.[0].state.waiting?.message).toMatch(/kube-sim runs only the images mapped in/);
+    const events = JSON.parse(await kubectl('get', 'events', '--field-selector', 'involvedObject.name=mystery', '-o', 'json')).items as { reason: string; type: string }[];
+    expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual(expect.arrayContaining(['Normal/Scheduled', 'Warning/Failed']));
     await kubectl('delete', 'pod', 'mystery', '--wait=true');
   });
 

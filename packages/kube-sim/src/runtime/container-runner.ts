@@ -121,6 +121,8 @@ export class ContainerRunner {
       return;
     }
     if (this.process) this.previousLog = this.process.log;
+    this.ctx.onEvent?.('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+    this.ctx.onEvent?.('Normal', 'Created', `Created container ${container.name}`);
     const spec = launchSpec(pulled.runtime, container, env, network);
     const instance = new ContainerProcess(spec);
     this.process = instance;
