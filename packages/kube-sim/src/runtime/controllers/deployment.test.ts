@@ -56,18 +56,23 @@ describe('Deployment rollouts', { timeout: 90_000 }, () => {
     return moments;
   }
 
+  /** Applies a Deployment, waits for it, then restarts it and returns every moment of the rollout. */
+  async function restartObserved(name: string, spec: string) {
+    await apply(name, deployment(name, spec));
+    await kubectl('rollout', 'status', `deployment/${name}`, '--timeout=60s');
+    return observe(name, async () => {
+      await kubectl('rollout', 'restart', `deployment/${name}`);
+      await kubectl('rollout', 'status', `deployment/${name}`, '--timeout=60s');
+    });
+  }
+
   beforeAll(async () => {
     sim = await startSim({ runtime: { imageMap: fileURLToPath(new URL('../fixtures/images.yaml', import.meta.url)), nodePorts: {} } });
   });
   afterAll(() => sim?.stop());
 
   it('keeps a rolling update within maxSurge and maxUnavailable, counting ready pods', async () => {
-    await apply('surge', deployment('surge', '  replicas: 3\n  strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }'));
-    await kubectl('rollout', 'status', 'deployment/surge', '--timeout=60s');
-    const moments = await observe('surge', async () => {
-      await kubectl('rollout', 'restart', 'deployment/surge');
-      await kubectl('rollout', 'status', 'deployment/surge', '--timeout=60s');
-    });
+    const moments = await restartObserved('surge', '  replicas: 3\n  strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }');
     expect(Math.max(...moments.map((m) => m.live))).toBe(4); // it did surge, by one
     expect(Math.min(...moments.map((m) => m.ready))).toBeGreaterThanOrEqual(3); // and never dipped below 3 ready
     const status = JSON.parse(await kubectl('get', 'deployment', 'surge', '-o', 'json')).status;
@@ -76,23 +81,13 @@ describe('Deployment rollouts', { timeout: 90_000 }, () => {
   });
 
   it('with maxSurge 0, replaces pods one unavailable at a time', async () => {
-    await apply('nosurge', deployment('nosurge', '  replicas: 3\n  strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }'));
-    await kubectl('rollout', 'status', 'deployment/nosurge', '--timeout=60s');
-    const moments = await observe('nosurge', async () => {
-      await kubectl('rollout', 'restart', 'deployment/nosurge');
-      await kubectl('rollout', 'status', 'deployment/nosurge', '--timeout=60s');
-    });
+    const moments = await restartObserved('nosurge', '  replicas: 3\n  strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }');
     expect(Math.max(...moments.map((m) => m.live))).toBe(3);
     expect(Math.min(...moments.map((m) => m.ready))).toBe(2);
   });
 
   it('Recreate: no new pod while an old one runs', async () => {
-    await apply('recreate', deployment('recreate', '  replicas: 2\n  strategy: { type: Recreate }'));
-    await kubectl('rollout', 'status', 'deployment/recreate', '--timeout=60s');
-    const moments = await observe('recreate', async () => {
-      await kubectl('rollout', 'restart', 'deployment/recreate');
-      await kubectl('rollout', 'status', 'deployment/recreate', '--timeout=60s');
-    });
+    const moments = await restartObserved('recreate', '  replicas: 2\n  strategy: { type: Recreate }');
     expect(moments.every((m) => m.hashes.size <= 1)).toBe(true);
     expect(moments.some((m) => m.live === 0)).toBe(true);
   });
