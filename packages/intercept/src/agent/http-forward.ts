@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { endToEndHeaders, hasBody } from '../tunnel/headers';
@@ -70,9 +70,7 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
   let answered = false;
   stream.on('response', (headers) => {
     answered = true;
-    res.writeHead(Number(headers[':status']), endToEndHeaders(headers));
-    sendHeadSoon(res, stream);
-    stream.pipe(res);
+    relayAnswer(req, res, Number(headers[':status']), endToEndHeaders(headers), stream);
   });
   stream.on('close', () => {
     if (answered) {
@@ -102,6 +100,49 @@ function sendHeadSoon(res: ServerResponse, body: Readable) {
   setImmediate(() => {
     if (!started && !res.destroyed) res.flushHeaders();
   });
+}
+
+/** Answers short enough to be sent whole, head and body, in one write. */
+const WHOLE_ANSWER_MAX = 64 * 1024;
+
+/**
+ * Relays a tunneled answer to the HTTP/1.1 client. An answer whose body is complete by the
+ * end of this turn of the event loop (most small answers arrive with their head) goes out as
+ * one write with a content-length: one syscall instead of head, body and chunked trailer.
+ * Anything slower or bigger streams: the head goes out at once (an SSE stream or a long poll
+ * must show up) and the body as it comes, with backpressure.
+ */
+function relayAnswer(req: IncomingMessage, res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: Readable) {
+  let held: Buffer[] | undefined = [];
+  let heldBytes = 0;
+  const stream = () => {
+    if (!held) return;
+    res.writeHead(status, headers);
+    if (held.length === 0) res.flushHeaders();
+    for (const chunk of held) res.write(chunk);
+    held = undefined;
+  };
+  body.on('data', (chunk: Buffer) => {
+    if (held) {
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes > WHOLE_ANSWER_MAX) stream();
+    } else if (!res.write(chunk)) {
+      body.pause();
+      res.once('drain', () => body.resume());
+    }
+  });
+  body.on('end', () => {
+    if (!held) return void res.end();
+    const length = heldBytes;
+    const whole = held.length === 1 ? held[0]! : Buffer.concat(held, length);
+    held = undefined;
+    // HEAD answers and 204/304 carry no body, whatever their headers say.
+    if (headers['content-length'] === undefined && req.method !== 'HEAD' && status !== 204 && status !== 304) headers['content-length'] = length;
+    res.writeHead(status, headers);
+    res.end(whole);
+  });
+  setImmediate(stream);
 }
 
 function failRequest(res: ServerResponse, message: string) {
