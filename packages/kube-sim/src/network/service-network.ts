@@ -63,7 +63,14 @@ export class ServiceNetwork {
       const backends = () => readyBackends(this.endpoints.get(key)?.subsets, port.name).filter((b) => !this.draining.has(b.ip));
       const proxy = new ServiceProxy(backends);
       entry.proxies.push(proxy);
-      await proxy.listen(address, port.port);
+      try {
+        await proxy.listen(address, port.port);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const hint = code === 'EACCES' ? ': ports below 1024 need root or CAP_NET_BIND_SERVICE (or sysctl net.ipv4.ip_unprivileged_port_start=0)' : '';
+        this.options.warn(`Service ${key} port ${port.port}: cannot listen on ${address}:${port.port} (${code})${hint}`);
+        continue;
+      }
       const hostPort = port.nodePort === undefined ? undefined : this.options.nodePorts[port.nodePort];
       if ((service.spec.type === 'NodePort' || service.spec.type === 'LoadBalancer') && hostPort !== undefined) {
         const nodeProxy = new ServiceProxy(backends);

@@ -184,6 +184,24 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
     await kubectl('delete', 'pod', 'mystery', '--wait=true');
   });
 
+  it('runs a new pod that takes the name of a force-deleted one whose containers are still stopping', async () => {
+    const pod = (generation: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'again', namespace: 'default' },
+      spec: { terminationGracePeriodSeconds: 2, containers: [{ name: 'app', image: 'test/app:1.0', env: [{ name: 'GENERATION', value: generation }] }] },
+    });
+    sim.store.create('pods', pod('first'));
+    await kubectl('wait', 'pod/again', '--for=condition=Ready', '--timeout=30s');
+    // As `kubectl replace --force --grace-period=0`: the object goes at once, the successor follows at once.
+    sim.store.delete('pods', 'default', 'again', { gracePeriodSeconds: 0 });
+    sim.store.create('pods', pod('second'));
+    await kubectl('wait', 'pod/again', '--for=condition=Ready', '--timeout=30s');
+    const ip = JSON.parse(await kubectl('get', 'pod', 'again', '-o', 'json')).status.podIP;
+    expect(((await (await fetch(`http://${ip}:8080/env`)).json()) as Record<string, string>).GENERATION).toBe('second');
+    await kubectl('delete', 'pod', 'again');
+  });
+
   it('leaves no pod process behind when the simulator stops', async () => {
     expect(pids.size).toBeGreaterThanOrEqual(5); // every generation of pods seen during the tests
     expect(podProcesses(sim.stateDir).sort()).toEqual((await pods()).map((p) => sim.runtime!.kubelet.worker('default', p.metadata.name!)!.containers[0].pid).sort());

@@ -133,6 +133,9 @@ export class Kubelet {
     void (running.terminating ?? running.worker.terminate(0)).then(() => {
       if (this.pods.get(key) === running) this.pods.delete(key);
       this.options.block.release(running.worker.ip);
+      // A new pod of the same name may have arrived while this one was stopping: run it now.
+      const successor = this.store.find('pods', object.metadata.namespace, object.metadata.name);
+      if (successor && successor.spec?.nodeName === NODE_NAME) this.sync(successor);
     });
   }
 
