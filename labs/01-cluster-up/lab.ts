@@ -2,7 +2,8 @@
 // the other labs run as their `prepare`, shown here one step at a time with the why.
 import { spawn } from 'node:child_process';
 import { defineLab } from '@ffk/labs';
-import { buildImages, deployApp, loadImagesTask, redeployApp, startCluster, storefrontAnswers, waitForApp } from '../shared/cluster';
+import { buildImages, deployApp, loadImagesTask, startCluster, storefrontAnswers, waitForApp } from '../shared/cluster';
+import { redeployApp } from '../shared/reset';
 import { OFFLINE_MODE } from '../shared/words';
 
 /** Opens the storefront in the learner's browser where the editor provides one (Codespaces sets $BROWSER). */

@@ -2,7 +2,8 @@
 // pipeline would (build, load, roll out), then waits until the storefront shows the change.
 import { defineLab, fail, formatDuration, pass, type LabContext } from '@ffk/labs';
 import { BANNER_FILE, BANNER_HINTS, bannerSolution, changedBanner } from '../shared/banner';
-import { buildImage, clusterTarget, clusterUp, IMAGES, kubectl, loadImages, redeployApp, rollout } from '../shared/cluster';
+import { buildImage, clusterTarget, clusterUp, IMAGES, kubectl, loadImages, rollout } from '../shared/cluster';
+import { redeployApp } from '../shared/reset';
 import { LOOPS } from '../shared/loops';
 import { viewStorefront, waitForStorefront } from '../shared/storefront';
 

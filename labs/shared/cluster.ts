@@ -137,6 +137,10 @@ export const deployApp: ActionTask = {
   title: 'Deploy the app with kustomize',
   run: async (ctx) => {
     const { overlay } = await clusterTarget(ctx);
+    // Deployed already: leave it as it is. Applying again would undo what a lab changed on
+    // purpose (a new catalog image, an intercept agent's port names); lab:reset re-applies.
+    const existing = (await kubectl(ctx, ['get', 'deployments', '-o', 'name'])).split('\n').map((line) => line.replace('deployment.apps/', '').trim());
+    if (DEPLOYMENTS.every((name) => existing.includes(name))) return `already deployed (${DEPLOYMENTS.join(', ')}); \`npm run lab:reset -- N\` re-applies ${overlay}`;
     const said = await kubectl(ctx, ['apply', '-k', overlay]);
     const lines = said.trim().split('\n').filter(Boolean);
     const count = (word: string) => lines.filter((line) => line.endsWith(` ${word}`)).length;
@@ -163,15 +167,3 @@ export const storefrontAnswers: ActionTask = {
 
 /** Every lab's `prepare`: the cluster as lab 1 leaves it. */
 export const clusterUp: ActionTask[] = [startCluster, buildImages, loadImagesTask, deployApp, waitForApp, storefrontAnswers];
-
-/**
- * Puts the app back as deployed (lab:reset): re-applies the overlay, which restores the pinned
- * images; on kube-sim a pod runs the sources as they are on disk, so catalog is restarted to
- * drop a banner that the reset just restored from git.
- */
-export async function redeployApp(ctx: LabContext): Promise<void> {
-  const { overlay, backend } = await clusterTarget(ctx);
-  await kubectl(ctx, ['apply', '-k', overlay]);
-  if (backend === 'sim') await kubectl(ctx, ['rollout', 'restart', 'deployment/catalog']);
-  for (const name of DEPLOYMENTS) await rollout(ctx, name);
-}

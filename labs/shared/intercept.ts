@@ -1,0 +1,105 @@
+// `ffk intercept catalog` as the labs run it: in the background, against the lab's cluster, with
+// catalog running locally under tsx watch; and the precondition that `ffk` has the command.
+import { hostname, userInfo } from 'node:os';
+import type { ActionTask, Backend, LabContext, SkipIf } from '@ffk/labs';
+import { startBackground, stopBackground } from './background';
+import { clusterTarget, ffk, type ClusterTarget } from './cluster';
+import { isLocal, waitForStorefront } from './storefront';
+
+export const FFK_BIN = 'packages/cli/bin/ffk.mjs';
+/** What the learner's own terminal would run; `npm run dev -w @ffk/catalog` is `tsx watch src/main.ts`. */
+export const LOCAL_CATALOG = ['npm', 'run', 'dev', '-w', '@ffk/catalog'];
+
+const probes = new Map<string, Promise<string | null>>();
+
+/** Skips a task or step while this checkout's `ffk` has no `<command>` (issue 6 is adding them). */
+export function needsFfk(command: string): SkipIf {
+  return (ctx) => {
+    if (!probes.has(command)) {
+      probes.set(
+        command,
+        ctx.$`node ${FFK_BIN} ${command} --help`.then(
+          () => null,
+          () => `\`ffk ${command}\` is not in this checkout yet (packages/cli, issue 6): this runs once it lands`,
+        ),
+      );
+    }
+    return probes.get(command)!;
+  };
+}
+
+/** A name the storefront's "preview as" field accepts, for personal intercepts. */
+export function previewName(): string {
+  const name = (process.env.FFK_USER ?? userInfo().username).replace(/[^A-Za-z0-9._-]/g, '').replace(/^[._-]+/, '').slice(0, 63);
+  return name || 'me';
+}
+
+export interface InterceptOptions {
+  /** Personal intercept for this preview name; global when omitted. */
+  user?: string;
+}
+
+export const interceptName = (options: InterceptOptions) => (options.user ? 'intercept-catalog-personal' : 'intercept-catalog');
+
+/**
+ * Where the local catalog listens. On kube-sim the cluster's pods are processes on this machine
+ * and its catalog already holds port 3000 (on its own 127.x address, which a local catalog
+ * listening on every address would collide with), so offline mode uses 3100; ffk sets PORT to it.
+ */
+export const localPort = (backend: Backend) => (backend === 'sim' ? 3100 : 3000);
+
+export function interceptArgs(target: ClusterTarget, options: InterceptOptions): string[] {
+  return ['intercept', 'catalog', '--port', String(localPort(target.backend)), '--context', target.context, ...(options.user ? ['--user', options.user] : []), '--', ...LOCAL_CATALOG];
+}
+
+/** Starts the intercept and waits until the storefront shows catalog answered by this machine. */
+export async function startIntercept(ctx: LabContext, options: InterceptOptions): Promise<string> {
+  const target = await clusterTarget(ctx);
+  const started = performance.now();
+  return startBackground(ctx, {
+    name: interceptName(options),
+    command: process.execPath,
+    args: [FFK_BIN, ...interceptArgs(target, options)],
+    env: target.env,
+    ready: async () => {
+      const view = await waitForStorefront((v) => isLocal(v.servedBy.banner), {
+        timeoutMs: 90_000,
+        waitingFor: `the banner served by local (${hostname()})`,
+        signal: ctx.signal,
+        ...(options.user ? { previewAs: options.user } : {}),
+      });
+      return `${view.servedBy.banner} answers for catalog ${options.user ? `(for ${options.user} only) ` : ''}after ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    },
+  });
+}
+
+/** Ctrl-C on the intercept, then the time until the storefront shows the cluster's catalog again. */
+export async function leaveIntercept(ctx: LabContext, options: InterceptOptions): Promise<string> {
+  const started = performance.now();
+  if (!(await stopBackground(ctx, interceptName(options)))) return 'no intercept of this lab was running';
+  const view = await waitForStorefront((v) => v.servedBy.banner !== null && !isLocal(v.servedBy.banner), {
+    timeoutMs: 10_000,
+    waitingFor: "the cluster's catalog",
+    signal: ctx.signal,
+    ...(options.user ? { previewAs: options.user } : {}),
+  });
+  return `${view.servedBy.banner} answers again, ${Math.round(performance.now() - started)} ms after Ctrl-C`;
+}
+
+/** Stops intercepts an earlier, interrupted run left behind (part of labs 3, 4 and 6's prepare). */
+export const stopLeftoverIntercepts: ActionTask = {
+  title: 'Stop intercepts left running by an earlier lab',
+  run: async (ctx) => {
+    const stopped = [];
+    for (const options of [{}, { user: previewName() }]) if (await stopBackground(ctx, interceptName(options))) stopped.push(interceptName(options));
+    return stopped.length ? `stopped ${stopped.join(', ')}` : 'none running';
+  },
+};
+
+/** `ffk uninstall catalog`: the agent out, the Deployment and Service exactly as before. */
+export async function ffkUninstall(ctx: LabContext): Promise<string> {
+  const missing = await needsFfk('uninstall')(ctx);
+  if (missing) return `agent not removed: ${missing}`;
+  const target = await clusterTarget(ctx);
+  return (await ffk(ctx, ['uninstall', 'catalog', '--context', target.context])).trim().split('\n').at(-1) ?? 'uninstalled';
+}
