@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { endToEndHeaders, hasBody } from '../tunnel/headers';
@@ -54,23 +54,15 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
   const fallBack = () => forwardToApp(req, res, app, logger);
   let stream;
   try {
-    stream = tunnel.request(
-      {
-        ':method': req.method!,
-        ':path': req.url!,
-        ':authority': req.headers.host ?? 'localhost',
-        [KIND_HEADER]: 'http',
-        ...endToEndHeaders(req.headers),
-      },
-      bodiless,
-    );
+    const head = [':method', req.method!, ':path', req.url!, ':authority', req.headers.host ?? 'localhost', KIND_HEADER, 'http'];
+    stream = tunnel.request(endToEndHeaders(req.headers, head), bodiless);
   } catch {
     return bodiless ? fallBack() : failRequest(res, 'ffk-agent: the intercept tunnel closed\n');
   }
   let answered = false;
   stream.on('response', (headers) => {
     answered = true;
-    relayAnswer(req, res, Number(headers[':status']), endToEndHeaders(headers), stream);
+    relayAnswer(req, res, headers, stream);
   });
   stream.on('close', () => {
     if (answered) {
@@ -112,7 +104,9 @@ const WHOLE_ANSWER_MAX = 64 * 1024;
  * Anything slower or bigger streams: the head goes out at once (an SSE stream or a long poll
  * must show up) and the body as it comes, with backpressure.
  */
-function relayAnswer(req: IncomingMessage, res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: Readable) {
+function relayAnswer(req: IncomingMessage, res: ServerResponse, answer: IncomingHttpHeaders, body: Readable) {
+  const status = Number(answer[':status']);
+  const headers = endToEndHeaders(answer);
   let held: Buffer[] | undefined = [];
   let heldBytes = 0;
   const stream = () => {
@@ -138,7 +132,7 @@ function relayAnswer(req: IncomingMessage, res: ServerResponse, status: number, 
     const whole = held.length === 1 ? held[0]! : Buffer.concat(held, length);
     held = undefined;
     // HEAD answers and 204/304 carry no body, whatever their headers say.
-    if (headers['content-length'] === undefined && req.method !== 'HEAD' && status !== 204 && status !== 304) headers['content-length'] = length;
+    if (answer['content-length'] === undefined && req.method !== 'HEAD' && status !== 204 && status !== 304) headers.push('content-length', String(length));
     res.writeHead(status, headers);
     res.end(whole);
   });

@@ -79,7 +79,7 @@ export class Tunnel extends EventEmitter {
   }
 
   /** Opens a stream to the connector; throws when the session is already going away. */
-  request(headers: http2.OutgoingHttpHeaders, endStream: boolean): ClientHttp2Stream {
+  request(headers: http2.OutgoingHttpHeaders | readonly string[], endStream: boolean): ClientHttp2Stream {
     return this.session.request(headers, { endStream });
   }
 

@@ -1,4 +1,4 @@
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import { constants, type ServerHttp2Stream } from 'node:http2';
 import type { Dispatcher } from 'undici';
 import { endToEndHeaders } from '../tunnel/headers';
@@ -39,7 +39,7 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
   private readonly deadline: number;
   private readonly method: string;
   private readonly path: string;
-  private readonly headers: OutgoingHttpHeaders;
+  private readonly headers: string[];
   private attempts = 0;
   /** the tunnel stream closed: the caller is gone */
   private cancelled = false;
@@ -58,9 +58,7 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
     this.deadline = Date.now() + target.holdMs;
     this.method = String(headers[':method']);
     this.path = String(headers[':path']);
-    this.headers = endToEndHeaders(headers, { host: String(headers[':authority']) });
-    // The agent already answered "100 Continue" on its hop (and undici refuses to send Expect).
-    delete this.headers.expect;
+    this.headers = endToEndHeaders(headers, ['host', String(headers[':authority'])]);
     stream.on('error', () => {});
     stream.once('close', () => {
       this.cancelled = true;
@@ -72,7 +70,7 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
   dispatch(): void {
     this.abort = undefined;
     this.status = 0;
-    this.target.pool.dispatch({ method: this.method, path: this.path, headers: this.headers as Record<string, string | string[]> }, this);
+    this.target.pool.dispatch({ method: this.method, path: this.path, headers: this.headers }, this);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -131,7 +129,8 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
   private respond(status: number, headers: IncomingHttpHeaders): boolean {
     this.status = status;
     if (this.cancelled || this.stream.destroyed) return false;
-    this.stream.respond({ ':status': status, ...endToEndHeaders(headers), 'x-ffk-served-by': this.target.servedBy });
+    headers['x-ffk-served-by'] = undefined; // replaced by ours
+    this.stream.respond(endToEndHeaders(headers, [':status', String(status), 'x-ffk-served-by', this.target.servedBy]));
     return true;
   }
 
