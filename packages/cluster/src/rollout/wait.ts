@@ -56,6 +56,7 @@ export async function waitForRollout(cluster: ClusterAccess, name: string, optio
   return new Promise<RolloutResult>((resolve, reject) => {
     let finished = false;
     let failing = false; // set while a stuck error gathers its log tail
+    let listed = false; // until every informer has listed, a missing object only means "not seen yet"
     const restarts = new Set<ReturnType<typeof setTimeout>>();
     const finish = (error: ClusterError | undefined, result?: RolloutResult) => {
       if (finished) return;
@@ -74,6 +75,10 @@ export async function waitForRollout(cluster: ClusterAccess, name: string, optio
     const evaluate = () => {
       if (finished || failing) return;
       const elapsedMs = performance.now() - started;
+      if (!listed) {
+        if (elapsedMs >= timeoutMs) fail(new ClusterError('timeout', `could not list deployment "${name}" and its pods within ${Math.round(timeoutMs / 1000)}s`));
+        return;
+      }
       const current = deployments.get(name, namespace);
       if (!current) return fail(new ClusterError('not-found', `deployment "${name}" was deleted in namespace "${namespace}" while waiting for its rollout`));
       const state = assessRollout(current, replicaSets.list(namespace), pods.list(namespace));
@@ -114,7 +119,10 @@ export async function waitForRollout(cluster: ClusterAccess, name: string, optio
     // The clock matters too: stuck pods and the timeout are judged even when nothing changes.
     const ticker = setInterval(evaluate, 500);
     Promise.all(informers.map((informer) => informer.start()))
-      .then(evaluate)
+      .then(() => {
+        listed = true;
+        evaluate();
+      })
       .catch((error: unknown) => fail(toClusterError(error, { target: cluster.target })));
   });
 }
