@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { registerInterceptCommands } from './intercept/commands';
 import { registerSimCommands } from './sim/commands';
+import { registerWorkloadCommands } from './workloads/commands';
 
 const { version } = packageJson;
 
@@ -18,6 +20,8 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .command('version')
     .description('print the versions of ffk and of the Node.js running it')
     .action(() => out(`ffk ${version} (node ${process.version})\n`));
+  registerInterceptCommands(program, out, err);
+  registerWorkloadCommands(program, out, err);
   registerSimCommands(program, out, err);
   program.addHelpText(
     'after',

@@ -1,6 +1,7 @@
 // `ffk uninstall`: put the Deployment and its Services back exactly as they were.
 import type { V1Deployment } from '@kubernetes/client-node';
-import { readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
+import { readDeployment, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
+import { waitForDeploymentRollout } from './rollout';
 import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
 import { patchDeployment, patchService, withFreshRead } from './patch';
 import { planRestore, planServiceRestore } from './plan';
@@ -47,7 +48,7 @@ export async function uninstallAgent(
   await deleteTokenSecret(access, record?.secret ?? secretName(name));
   if (options.wait !== false) {
     progress(`waiting for the rollout of deployment ${name} without the agent`);
-    await waitForRollout(access, name, { onProgress: (p: RolloutProgress) => progress(p.message) });
+    await waitForDeploymentRollout(access, name, { onProgress: (p: RolloutProgress) => progress(p.message) });
   }
   return { removed: true, restoredServices };
 }

@@ -85,3 +85,4 @@ spec:
   ports: [{ name: web, port: 80, targetPort: ${options.targetPort ?? portName ?? 3000} }]
 `;
 }
+export { getOver } from './http-over';

@@ -1,0 +1,169 @@
+// `ffk intercept`, `leave`, `list`, `uninstall`, `gc` as a user runs them (the bin as a child
+// process) against kube-sim with pods running the real agent.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { newestReadyPod, openPortForward } from '@ffk/cluster';
+import { appManifest, getOver, startControlSim, type ControlSim } from '@ffk/intercept/control/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+
+const bin = fileURLToPath(new URL('../../bin/ffk.mjs', import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exited: Promise<number>;
+  /** resolves with the first JSON event of this type */
+  event(type: string): Promise<Record<string, unknown>>;
+}
+
+describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
+  let sim: ControlSim;
+  let local: Server;
+  let localPort: number;
+  let scratch: string;
+  const runs: Run[] = [];
+
+  const ffk = (...args: string[]): Run => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, KUBECONFIG: sim.kubeconfigPath, FFK_STATE_DIR: scratch } });
+    const run: Run = {
+      child, stdout: '', stderr: '',
+      exited: new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1))),
+      event: (type) => new Promise((resolve, reject) => {
+        const check = () => {
+          for (const line of run.stdout.split('\n')) {
+            if (!line.startsWith('{')) continue;
+            const parsed = JSON.parse(line) as Record<string, unknown>;
+            if (parsed.event === type) return resolve(parsed);
+          }
+        };
+        child.stdout!.on('data', check);
+        void run.exited.then(() => reject(new Error(`ffk exited before "${type}": ${run.stderr}${run.stdout}`)));
+      }),
+    };
+    child.stdout!.on('data', (chunk: Buffer) => (run.stdout += chunk));
+    child.stderr!.on('data', (chunk: Buffer) => (run.stderr += chunk));
+    runs.push(run);
+    return run;
+  };
+  const finished = async (...args: string[]) => {
+    const run = ffk(...args);
+    const code = await run.exited;
+    return { code, stdout: run.stdout, stderr: run.stderr };
+  };
+  const viaAgent = async (path = '/', headers: Record<string, string> = {}) => {
+    const access = sim.access();
+    const pod = (await newestReadyPod(access.kc, 'default', { app: 'named' })).metadata!.name!;
+    return getOver(await openPortForward(access.kc, 'default', pod, 9900), path, headers);
+  };
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'ffk-cli-intercept-'));
+    sim = await startControlSim();
+    await sim.apply(appManifest('named', { portName: 'http' }));
+    await sim.kubectl('rollout', 'status', 'deployment/named', '--timeout=60s');
+    local = createServer((req, res) => res.end(`laptop ${req.url}`));
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    localPort = (local.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    for (const run of runs) run.child.kill('SIGKILL');
+    local?.close();
+    await sim?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('prints the target first, installs the agent, routes requests until Ctrl-C, then the pods answer again', async () => {
+    const before = await sim.getJson('deployment', 'named');
+    const run = ffk('intercept', 'named', '--port', String(localPort), '--agent-image', 'ffk/agent:test');
+    await new Promise<void>((resolve) => run.child.stdout!.on('data', () => run.stdout.includes('● intercepting') && resolve()));
+    expect(run.stdout.split('\n').slice(0, 6).join('\n')).toMatch(/^ffk intercept named\n  context    ffk-sim\n  server     https:\/\/127\.0\.0\.1:\d+\n  namespace  default\n  workload   deployment\/named\n  mode       global: every request goes to 127\.0\.0\.1:\d+$/);
+    expect(run.stdout).toContain('→ waiting for the rollout of deployment named with the agent');
+    expect(run.stdout).toMatch(/✓ agent installed in deployment named \(ffk\/agent:test\)/);
+    expect((await viaAgent('/x')).body).toBe('laptop /x');
+
+    const list = await finished('list', '-o', 'json');
+    const named = (JSON.parse(list.stdout) as { workloads: { name: string; installed: boolean; intercepts: { mode: string }[] }[] }).workloads.find((w) => w.name === 'named');
+    expect(named).toMatchObject({ installed: true, intercepts: [{ mode: 'global' }] });
+    const status = await finished('status');
+    expect(status.stdout).toMatch(/named\s+default\s+ffk-sim\s+global/);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.stdout).toContain('✓ left the intercept of named (Ctrl-C)');
+    expect((await viaAgent('/x')).servedBy).toMatch(/^named-/);
+
+    const uninstall = await finished('uninstall', 'named');
+    expect(uninstall.code).toBe(0);
+    expect(uninstall.stdout).toMatch(/✓ named: agent removed, Deployment restored/);
+    const after = await sim.getJson('deployment', 'named');
+    expect(after.spec).toEqual(before.spec);
+  });
+
+  it('ends with the exit code of `-- <command>`, which ran with the imported env and an env file', async () => {
+    const envFile = join(scratch, 'named.env');
+    const run = ffk('intercept', 'named', '--port', `${localPort}:web`, '--agent-image', 'ffk/agent:test', '--write-env', envFile, '-o', 'json', '--',
+      process.execPath, '-e', 'process.exit(process.env.PORT === process.argv[1] ? 7 : 1)', String(localPort));
+    const active = await run.event('active');
+    expect(active).toMatchObject({ port: 'http', localPort });
+    expect(await run.exited).toBe(7);
+    const left = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(left).toMatchObject({ event: 'left', exitCode: 7 });
+    // PORT was the pod's 3000; locally it is the port the connector delivers to.
+    expect(readFileSync(envFile, 'utf8')).toContain(`PORT=${localPort}\n`);
+    expect((await viaAgent('/')).servedBy).toMatch(/^named-/);
+  });
+
+  it('refuses a second global intercept in one line naming the holder, and allows a personal one beside it', async () => {
+    const first = ffk('intercept', 'named', '--port', String(localPort), '-o', 'json');
+    await first.event('active');
+    const second = await finished('intercept', 'named', '--port', String(localPort));
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim().split('\n'), second.stderr).toHaveLength(1);
+    expect(second.stderr).toMatch(/^ffk: another developer holds a global intercept on named \(.*held by .*\): intercept only your own requests with --user <your name>/);
+
+    const personal = ffk('intercept', 'named', '--port', String(localPort), '--user', 'bob', '-o', 'json');
+    await personal.event('active');
+    personal.child.kill('SIGTERM');
+    first.child.kill('SIGTERM');
+    expect(await Promise.all([personal.exited, first.exited]), personal.stderr + first.stderr).toEqual([0, 0]);
+  });
+
+  it('answers mistakes in one line that says what to do', async () => {
+    const typo = await finished('intercept', 'nmaed', '--port', '3000');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe('ffk: deployment "nmaed" not found in namespace "default" (context "ffk-sim"): did you mean "named"?\n');
+
+    const port = await finished('intercept', 'named', '--port', 'abc');
+    expect(port.stderr).toBe('ffk: --port abc is not <local port>[:<service port>]: use e.g. --port 3000 (the port your local process listens on) or --port 3000:80\n');
+
+    // A context that is not local: the banner names it, then the refusal; nothing is changed.
+    const remote = join(scratch, 'remote-kubeconfig');
+    writeFileSync(remote, readFileSync(sim.kubeconfigPath, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://203.0.113.7:6443').replaceAll('ffk-sim', 'gke_shop_prod'));
+    const refused = await finished('intercept', 'named', '--port', '3000', '--kubeconfig', remote);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('context    gke_shop_prod');
+    expect(refused.stderr).toBe('ffk: refusing to change context "gke_shop_prod" (https://203.0.113.7:6443): it is not a local cluster; switch to a local context with --context, or pass --allow-remote-context if you mean it\n');
+  });
+
+  it('gc removes an agent whose lease has expired, leave ends an intercept from another terminal', async () => {
+    await finished('uninstall', 'named'); // so this intercept installs it with a short lease
+    const run = ffk('intercept', 'named', '--port', String(localPort), '--lease-seconds', '5', '-o', 'json');
+    await run.event('active');
+    const leave = await finished('leave', 'named');
+    expect(leave.stdout).toContain('✓ left the intercept of named in default (context ffk-sim)');
+    expect(await run.exited).toBe(0);
+    await new Promise((r) => setTimeout(r, 5500));
+    const gc = await finished('gc');
+    expect(gc.stdout).toContain('✓ removed the agent from named');
+    const after = await sim.getJson('deployment', 'named');
+    expect(after.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['app']);
+  });
+});

@@ -1,0 +1,72 @@
+// Intercepts running on this machine, one small JSON file each, so `ffk leave` and `ffk status`
+// in another terminal find the foreground process (by pid) and what it reports.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface LocalIntercept {
+  pid: number;
+  context: string;
+  server: string;
+  namespace: string;
+  deployment: string;
+  mode: string;
+  localPort: number;
+  startedAt: string;
+  pods: string[];
+  routed: number;
+  failed: number;
+  reconnects: number;
+  state: string;
+  updatedAt: string;
+}
+
+/** $FFK_STATE_DIR, else ~/.ffk/state (tests point it at a temporary directory). */
+export function stateDir(env = process.env): string {
+  return join(env.FFK_STATE_DIR ?? join(homedir(), '.ffk', 'state'), 'intercepts');
+}
+
+const fileName = (i: Pick<LocalIntercept, 'context' | 'namespace' | 'deployment'>) =>
+  `${encodeURIComponent(i.context)}__${i.namespace}__${i.deployment}.json`;
+
+export function writeLocalIntercept(intercept: LocalIntercept, dir = stateDir()): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, fileName(intercept));
+  // Atomic: a reader never sees half a file.
+  writeFileSync(`${file}.tmp`, JSON.stringify(intercept, null, 2));
+  renameSync(`${file}.tmp`, file);
+}
+
+export function removeLocalIntercept(intercept: Pick<LocalIntercept, 'context' | 'namespace' | 'deployment'>, dir = stateDir()): void {
+  rmSync(join(dir, fileName(intercept)), { force: true });
+}
+
+/** The intercepts whose process still runs; files of dead processes (a SIGKILLed CLI) are removed. */
+export function localIntercepts(dir = stateDir()): LocalIntercept[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const alive: LocalIntercept[] = [];
+  for (const file of files) {
+    try {
+      const intercept = JSON.parse(readFileSync(join(dir, file), 'utf8')) as LocalIntercept;
+      if (isRunning(intercept.pid)) alive.push(intercept);
+      else rmSync(join(dir, file), { force: true });
+    } catch {
+      // being written right now, or not ours: skip
+    }
+  }
+  return alive;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,53 @@
+// The foreground view of a running intercept: on a terminal one status line kept current, with
+// routed requests printed above it; elsewhere (CI, pipes) one line per event.
+import type { ConnectorState, RoutedRequest } from '@ffk/intercept';
+import type { Print, Reporter } from '../cli-kit/output';
+import type { PodTunnels } from './pod-tunnels';
+
+export function attachStatusView(tunnels: PodTunnels, reporter: Reporter, out: Print, options: { deployment: string; target: string; tty: boolean }): () => void {
+  const statusLine = () => {
+    const { routed, failed, reconnects } = tunnels.stats;
+    const pods = tunnels.connectors.size;
+    return `● intercepting ${options.deployment} → ${options.target} · ${pods} pod${pods === 1 ? '' : 's'} · ${routed} request${routed === 1 ? '' : 's'} routed${failed ? ` (${failed} not answered locally)` : ''} · ${reconnects} reconnect${reconnects === 1 ? '' : 's'} · Ctrl-C to leave`;
+  };
+  const tty = options.tty && !reporter.json;
+  const line = (text: string) => {
+    if (reporter.json) return;
+    out(tty ? `\r\x1b[2K${text}\n${statusLine()}` : `${text}\n`);
+  };
+  const onRequest = (pod: string, r: RoutedRequest) => {
+    line(`  ${r.method} ${r.path} → ${r.status}${r.error ? ` (${r.error})` : ''} ${Math.round(r.ms)} ms via ${pod}`);
+    reporter.data({ event: 'request', pod, method: r.method, path: r.path, status: r.status, ms: Math.round(r.ms), error: r.error });
+  };
+  const onState = (pod: string, state: ConnectorState) => {
+    if (state.state === 'reconnecting') line(`  tunnel to ${pod} dropped (${state.reason}); reconnecting in ${state.retryInMs} ms (attempt ${state.attempt})`);
+    else if (state.state === 'active' && state.reconnects > 0) line(`  tunnel to ${pod} is back (reconnect ${state.reconnects})`);
+    else if (state.state === 'refused') line(`  ${pod} refused the intercept: ${state.message}`);
+    else return;
+    reporter.data({ event: 'state', pod, ...state });
+  };
+  const onPod = (verb: string) => (pod: string) => {
+    line(`  pod ${pod} ${verb}`);
+    reporter.data({ event: verb === 'added' ? 'pod-added' : 'pod-removed', pod });
+  };
+  const added = onPod('added');
+  const removed = onPod('removed');
+  const onError = (error: Error) => line(`  ${error.message}`);
+  tunnels.on('request', onRequest);
+  tunnels.on('state', onState);
+  tunnels.on('pod-added', added);
+  tunnels.on('pod-removed', removed);
+  tunnels.on('error', onError);
+  const ticker = tty ? setInterval(() => out(`\r\x1b[2K${statusLine()}`), 1000) : undefined;
+  if (tty) out(statusLine());
+  else line(statusLine());
+  return () => {
+    clearInterval(ticker);
+    if (tty) out('\r\x1b[2K');
+    tunnels.off('request', onRequest);
+    tunnels.off('state', onState);
+    tunnels.off('pod-added', added);
+    tunnels.off('pod-removed', removed);
+    tunnels.off('error', onError);
+  };
+}
