@@ -1,7 +1,6 @@
 // Install the ffk-agent sidecar into a Deployment (once per workload), and wait until it serves.
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { ClusterError, readDeployment, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
-import { waitForDeploymentRollout } from './rollout';
+import { ClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
 import packageJson from '../../package.json' with { type: 'json' };
 import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
 import { defaultHolder, DEFAULT_LEASE_SECONDS, leaseFor } from './lease';
@@ -65,7 +64,7 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
     return { deployment: current, record: plan.record, token: fresh };
   });
   progress(`waiting for the rollout of deployment ${name}${installedNow ? ' with the agent' : ''} (pods Ready, agent answering /healthz)`);
-  await waitForDeploymentRollout(access, name, {
+  await waitForRollout(access, name, {
     timeoutMs: options.rolloutTimeoutMs,
     stuckAfterMs: options.stuckAfterMs,
     onProgress: (p: RolloutProgress) => progress(p.message),

@@ -1,7 +1,6 @@
 // `ffk uninstall`: put the Deployment and its Services back exactly as they were.
 import type { V1Deployment } from '@kubernetes/client-node';
-import { readDeployment, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
-import { waitForDeploymentRollout } from './rollout';
+import { readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
 import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
 import { patchDeployment, patchService, withFreshRead } from './patch';
 import { planRestore, planServiceRestore } from './plan';
@@ -48,7 +47,7 @@ export async function uninstallAgent(
   await deleteTokenSecret(access, record?.secret ?? secretName(name));
   if (options.wait !== false) {
     progress(`waiting for the rollout of deployment ${name} without the agent`);
-    await waitForDeploymentRollout(access, name, { onProgress: (p: RolloutProgress) => progress(p.message) });
+    await waitForRollout(access, name, { onProgress: (p: RolloutProgress) => progress(p.message) });
   }
   return { removed: true, restoredServices };
 }
