@@ -19,18 +19,24 @@ const roots = [
   ...['Namespace', 'Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'Event'].flatMap((k) => [`v1/${k}`, `v1/${k}List`]),
   ...['Deployment', 'ReplicaSet'].flatMap((k) => [`apps/v1/${k}`, `apps/v1/${k}List`]),
   'autoscaling/v1/Scale',
+  ...['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].flatMap((k) => [`rbac.authorization.k8s.io/v1/${k}`, `rbac.authorization.k8s.io/v1/${k}List`]),
+  ...['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'LocalSubjectAccessReview'].map((k) => `authorization.k8s.io/v1/${k}`),
 ].map((file) => join(models, `${file}.d.ts`));
 roots.push(...['Status', 'DeleteOptions', 'WatchEvent', 'APIResourceList'].map((k) => join(machinery, `apis/meta/v1/${k}.d.ts`)));
 
 type Schema = Record<string, unknown>;
 const definitions: Record<string, Schema> = {};
 
-/** kubernetes-models/v1/Pod.d.ts -> io.k8s.api.core.v1.Pod (the names the real API server uses). */
+/**
+ * kubernetes-models/v1/Pod.d.ts -> io.k8s.api.core.v1.Pod, rbac.authorization.k8s.io/v1/Role.d.ts ->
+ * io.k8s.api.rbac.v1.Role (the names the real API server uses).
+ */
 function definitionName(file: string): string {
   const base = file.replace(/\.d\.ts$/, '');
   if (base.startsWith(machinery)) return `io.k8s.apimachinery.pkg.${relative(machinery, base).split('/').join('.')}`;
   const parts = relative(models, base).split('/');
   if (parts[0] === 'v1') parts.unshift('core');
+  else parts[0] = parts[0].split('.')[0];
   return `io.k8s.api.${parts.join('.')}`;
 }
 

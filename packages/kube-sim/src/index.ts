@@ -5,5 +5,7 @@ export type { KubeObject, ObjectMeta, OwnerReference, StoredEvent, WatchEventTyp
 export { WorkQueue, objectKey, splitKey, type Controller } from './controllers/controller';
 export type { Router, SubresourceContext, SubresourceHandler } from './http/router';
 export { ApiError } from './api/status';
+export type { SimUser } from './auth/users';
+export { userKubeconfigPath } from './kubeconfig';
 export { labelMatcher, selectorMatches } from './store/selectors';
 export { podProcesses } from './runtime/processes';

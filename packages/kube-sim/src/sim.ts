@@ -4,11 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { createBootstrapPolicy } from './auth/bootstrap-policy';
+import { resolveUsers, type SimUser } from './auth/users';
 import { builtinControllers } from './controllers/builtin';
 import type { Controller } from './controllers/controller';
 import { createApiServer } from './http/api-server';
 import type { Router } from './http/router';
-import { writeKubeconfig } from './kubeconfig';
+import { userKubeconfigPath, writeKubeconfig } from './kubeconfig';
 import { ObjectStore } from './registry/object-store';
 import { loadOrCreateCertificate } from './tls/certificate';
 import { startRuntime, type ClusterRuntime, type RuntimeOptions } from './runtime/cluster-runtime';
@@ -20,8 +22,10 @@ export interface SimOptions {
   port?: number;
   /** Default `ffk-sim`: the kubeconfig's context, cluster and user name. */
   context?: string;
-  /** Default: random. */
+  /** The admin's token (user `kubernetes-admin` in `system:masters`, allowed everything). Default: random. */
   token?: string;
+  /** More users, each with its own token, held to RBAC (bind them to roles as in a real cluster). */
+  users?: SimUser[];
   /** Changes kept for watches; older resourceVersions answer 410 Expired. Default 10,000. */
   historySize?: number;
   /** Interval of BOOKMARK events on watches that allow them. Default 10 s. */
@@ -37,7 +41,11 @@ export interface Sim {
   kubeconfigPath: string;
   context: string;
   token: string;
+  /** The extra users with their tokens and groups. */
+  users: { name: string; token: string; groups: string[] }[];
   stateDir: string;
+  /** Writes a kubeconfig for an extra user (context named like the admin's) and returns its path. */
+  kubeconfigFor(user: string): string;
   /** The object store every request and controller goes through. */
   store: ObjectStore;
   /** Add subresources (pods/log, pods/portforward) and routes. */
@@ -53,6 +61,7 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 
 function bootstrap(store: ObjectStore): void {
   for (const name of SYSTEM_NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  createBootstrapPolicy(store);
   store.create('services', {
     apiVersion: 'v1',
     kind: 'Service',
@@ -67,6 +76,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   mkdirSync(stateDir, { recursive: true });
   const context = options.context ?? 'ffk-sim';
   const token = options.token ?? randomBytes(24).toString('hex');
+  const users = resolveUsers(options.users ?? [], token);
   const certificate = await loadOrCreateCertificate(stateDir);
 
   const store = new ObjectStore({ historySize: options.historySize });
@@ -77,6 +87,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const { server, router, watches } = createApiServer(store, {
     token,
+    users,
     certificate,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
     watchTimeoutSeconds: options.watchTimeoutSeconds,
@@ -89,6 +100,13 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const url = `https://127.0.0.1:${port}`;
   const kubeconfigPath = join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { context, server: url, token, caPem: certificate.certPem });
+  const kubeconfigFor = (name: string) => {
+    const user = users.find((u) => u.name === name);
+    if (!user) throw new Error(`kube-sim: no user "${name}"; declare it in startSim({ users: [{ name: '${name}' }] })`);
+    const path = userKubeconfigPath(stateDir, name);
+    writeKubeconfig(path, { context, server: url, token: user.token, caPem: certificate.certPem, user: name });
+    return path;
+  };
   const runtime = options.runtime === false ? undefined : await startRuntime({ store, router, addController, stateDir, url }, options.runtime);
 
   let stopped: Promise<void> | undefined;
@@ -102,5 +120,5 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
     })());
 
-  return { url, kubeconfigPath, context, token, stateDir, store, router, addController, runtime, stop };
+  return { url, kubeconfigPath, context, token, users, kubeconfigFor, stateDir, store, router, addController, runtime, stop };
 }

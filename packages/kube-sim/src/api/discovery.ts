@@ -1,6 +1,6 @@
 // Discovery documents: the legacy ones (/api, /apis, /api/v1, /apis/apps/v1) and the aggregated
 // apidiscovery.k8s.io/v2 lists that kubectl asks for first (one request for every group).
-import { OBJECT_VERBS, type ResourceType } from './resources';
+import type { ResourceType } from './resources';
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -47,7 +47,7 @@ export function apiResourceList(resources: ResourceType[], group: string, versio
         singularName: r.singular,
         namespaced: r.namespaced,
         kind: r.kind,
-        verbs: OBJECT_VERBS,
+        verbs: r.verbs,
         ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
         ...(r.categories.length ? { categories: r.categories } : {}),
       },
@@ -79,7 +79,7 @@ export function aggregatedDiscovery(resources: ResourceType[], legacy: boolean) 
             responseKind: { group: r.group, version: r.version, kind: r.kind },
             scope: r.namespaced ? 'Namespaced' : 'Cluster',
             singularResource: r.singular,
-            verbs: OBJECT_VERBS,
+            verbs: r.verbs,
             ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
             ...(r.categories.length ? { categories: r.categories } : {}),
             ...(r.subresources.length

@@ -30,10 +30,12 @@ function pathsFor(type: ResourceType): Record<string, unknown> {
   const collection = `${base}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.plural}`;
   const kind = definitionName(type.group, type.version, type.kind);
   const body = (types: string[]) => ({ requestBody: { content: Object.fromEntries(types.map((t) => [t, { schema: { $ref: `${SCHEMA_PREFIX}${kind}` } }])) } });
+  const post = operation(type, 'post', kind, { parameters: WRITE_PARAMETERS, ...body(['application/json']) });
+  if (!type.verbs.includes('get')) return { [collection]: { post } }; // access reviews: create only
   return {
     [collection]: {
       get: operation(type, 'list', `${kind}List`),
-      post: operation(type, 'post', kind, { parameters: WRITE_PARAMETERS, ...body(['application/json']) }),
+      post,
       delete: operation(type, 'deletecollection', 'io.k8s.apimachinery.pkg.apis.meta.v1.Status'),
     },
     [`${collection}/{name}`]: {

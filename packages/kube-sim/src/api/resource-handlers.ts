@@ -1,6 +1,9 @@
 // REST verbs on resource paths: get, list, watch, create, update, patch, delete,
 // deletecollection, plus the status and scale subresources.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { REVIEWERS } from '../auth/access-reviews';
+import type { RbacAuthorizer } from '../auth/rbac';
+import { requestUser } from '../auth/users';
 import { readBody } from '../http/body';
 import type { ResourcePath } from '../http/paths';
 import { sendJson } from '../http/respond';
@@ -70,12 +73,21 @@ function listBody(type: ResourceType, items: KubeObject[], resourceVersion: stri
   return { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion }, items };
 }
 
-export function resourceHandler(store: ObjectStore, settings: WatchSettings) {
+export function resourceHandler(store: ObjectStore, settings: WatchSettings, authorizer: RbacAuthorizer) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL, path: ResourcePath): Promise<void> => {
     const type = store.resource(path.plural);
     if (apiVersionOf(type) !== (path.group ? `${path.group}/${path.version}` : path.version)) throw notFoundPath();
     if (!type.namespaced && path.namespace) throw notFoundPath();
     const query = url.searchParams;
+    const reviewer = REVIEWERS[type.plural];
+    if (reviewer) {
+      // Access reviews: answered for the requesting user, never stored.
+      if (req.method !== 'POST' || path.name) throw methodNotAllowed();
+      const options = writeOptions(query, undefined);
+      const body = checkBodyNamespace(path, (await readBody(req)) as KubeObject, type);
+      const { object, schemaCauses } = store.decode(type, body, options);
+      return respond(res, 201, reviewer(authorizer, requestUser(req), object, schemaCauses), options);
+    }
     const accept = req.headers.accept;
     const { namespace, name, subresource } = path;
     const method = req.method ?? 'GET';

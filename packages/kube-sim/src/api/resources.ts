@@ -11,6 +11,8 @@ export interface ResourceType {
   categories: string[];
   /** Subresources served for this kind (status, scale, and what other modules register, e.g. log). */
   subresources: SubresourceType[];
+  /** Verbs served on the kind: every object verb, or `create` only for the access reviews. */
+  verbs: string[];
 }
 
 export interface SubresourceType {
@@ -28,7 +30,7 @@ function kind(
   group: string,
   kindName: string,
   plural: string,
-  options: { namespaced?: boolean; shortNames?: string[]; all?: boolean; subresources?: SubresourceType[] } = {},
+  options: { namespaced?: boolean; shortNames?: string[]; all?: boolean; subresources?: SubresourceType[]; verbs?: string[] } = {},
 ): ResourceType {
   return {
     group,
@@ -40,6 +42,7 @@ function kind(
     shortNames: options.shortNames ?? [],
     categories: options.all ? ['all'] : [],
     subresources: (options.subresources ?? []).map((s) => ({ ...s, kind: s.kind || kindName })),
+    verbs: options.verbs ?? OBJECT_VERBS,
   };
 }
 
@@ -63,7 +66,19 @@ export function builtinResources(): ResourceType[] {
       all: true,
       subresources: [STATUS, { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }],
     }),
+    kind(RBAC_GROUP, 'Role', 'roles'),
+    kind(RBAC_GROUP, 'RoleBinding', 'rolebindings'),
+    kind(RBAC_GROUP, 'ClusterRole', 'clusterroles', { namespaced: false }),
+    kind(RBAC_GROUP, 'ClusterRoleBinding', 'clusterrolebindings', { namespaced: false }),
+    // Access reviews are answered, never stored: `create` is their only verb.
+    kind(AUTHORIZATION_GROUP, 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', { namespaced: false, verbs: ['create'] }),
+    kind(AUTHORIZATION_GROUP, 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', { namespaced: false, verbs: ['create'] }),
+    kind(AUTHORIZATION_GROUP, 'SubjectAccessReview', 'subjectaccessreviews', { namespaced: false, verbs: ['create'] }),
+    kind(AUTHORIZATION_GROUP, 'LocalSubjectAccessReview', 'localsubjectaccessreviews', { verbs: ['create'] }),
   ];
 }
+
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
 
 export const apiVersionOf = (r: { group: string; version: string }) => (r.group ? `${r.group}/${r.version}` : r.version);

@@ -1,5 +1,6 @@
 // Errors as the API server sends them: a meta/v1 Status with the HTTP code, the reason a client
 // switches on (NotFound, AlreadyExists, Conflict, Invalid, Expired...) and details.
+import type { Attributes } from '../auth/attributes';
 
 export interface StatusCause {
   reason: string;
@@ -81,4 +82,20 @@ export function invalid(kind: string, group: string, name: string, causes: Statu
     kind,
     causes,
   });
+}
+
+/** What a 403 from the authorizer says (kube-apiserver's forbiddenMessage and NewForbidden). */
+export function forbidden(request: Attributes, reason: string): ApiError {
+  const { user, verb, apiGroup, namespace, resource, subresource, name } = request;
+  let denial: string;
+  if (!request.resourceRequest) denial = `User "${user.name}" cannot ${verb} path "${request.path}"`;
+  else {
+    const target = subresource ? `${resource}/${subresource}` : resource;
+    const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+    denial = `User "${user.name}" cannot ${verb} resource "${target}" in API group "${apiGroup}" ${scope}`;
+  }
+  if (reason) denial = `${denial}: ${reason}`;
+  const qualifiedResource = qualified({ group: apiGroup, plural: resource });
+  const message = !qualifiedResource ? `forbidden: ${denial}` : name ? `${qualifiedResource} "${name}" is forbidden: ${denial}` : `${qualifiedResource} is forbidden: ${denial}`;
+  return new ApiError(403, 'Forbidden', message, { ...(name ? { name } : {}), ...(apiGroup ? { group: apiGroup } : {}), ...(resource ? { kind: resource } : {}) });
 }

@@ -1,6 +1,5 @@
 // The HTTPS server: bearer-token authentication, then the router (fixed routes for discovery,
 // OpenAPI, /version and health; resource paths; registered subresources and upgrades).
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -15,7 +14,10 @@ import {
 } from '../api/discovery';
 import { buildOpenApiV3, type OpenApiV3 } from '../api/openapi-document';
 import { resourceHandler } from '../api/resource-handlers';
-import { notFoundPath, unauthorized } from '../api/status';
+import { ApiError, forbidden, notFoundPath, unauthorized } from '../api/status';
+import { requestAttributes } from '../auth/attributes';
+import { RbacAuthorizer } from '../auth/rbac';
+import { authenticator, setRequestUser, type TokenUser, type UserInfo } from '../auth/users';
 import type { WatchSettings } from '../api/watch-handler';
 import type { ObjectStore } from '../registry/object-store';
 import type { Certificate } from '../tls/certificate';
@@ -41,13 +43,6 @@ export interface ApiServer {
   server: Server;
   router: Router;
   watches: WatchSettings;
-}
-
-function authorized(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7).trim() : '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function discoveryRoutes(router: Router, store: ObjectStore, serverAddress: () => string): void {
@@ -91,7 +86,10 @@ function discoveryRoutes(router: Router, store: ObjectStore, serverAddress: () =
 }
 
 export interface ApiServerOptions {
+  /** The admin's token (system:masters). */
   token: string;
+  /** Other users, held to RBAC. */
+  users: TokenUser[];
   certificate: Certificate;
   bookmarkIntervalMs: number;
   /** Fixed watch lifetime in seconds; default: random between 30 and 60 minutes, as kube-apiserver. */
@@ -101,7 +99,9 @@ export interface ApiServerOptions {
 export function createApiServer(store: ObjectStore, options: ApiServerOptions): ApiServer {
   const defaultWatchSeconds = () => options.watchTimeoutSeconds ?? 1800 * (1 + Math.random());
   const watches: WatchSettings = { bookmarkIntervalMs: options.bookmarkIntervalMs, defaultWatchSeconds, open: new Set() };
-  const router = new Router(store, resourceHandler(store, watches));
+  const authorizer = new RbacAuthorizer(store);
+  const authenticate = authenticator(options.token, options.users);
+  const router = new Router(store, resourceHandler(store, watches, authorizer));
   const server = createServer({ key: options.certificate.keyPem, cert: options.certificate.certPem });
   const address = () => {
     const bound = server.address();
@@ -109,13 +109,27 @@ export function createApiServer(store: ObjectStore, options: ApiServerOptions): 
   };
   discoveryRoutes(router, store, address);
 
+  /** Authentication, then authorization (as kube-apiserver's filters): the user, or the error to answer. */
+  const admit = (req: IncomingMessage): UserInfo | ApiError => {
+    const user = authenticate(req);
+    if (!user) return unauthorized();
+    const attributes = requestAttributes(user, req.method ?? 'GET', new URL(req.url ?? '/', 'https://kube-sim'));
+    const decision = authorizer.authorize(attributes);
+    if (!decision.allowed) return forbidden(attributes, decision.reason);
+    setRequestUser(req, user);
+    return user;
+  };
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (!PUBLIC_PATHS.has(path) && !authorized(req, options.token)) return sendError(res, unauthorized());
+    if (PUBLIC_PATHS.has(path)) return void router.handleRequest(req, res);
+    const admitted = admit(req);
+    if (admitted instanceof ApiError) return sendError(res, admitted);
     void router.handleRequest(req, res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!authorized(req, options.token)) return rejectUpgrade(socket, unauthorized());
+    const admitted = admit(req);
+    if (admitted instanceof ApiError) return rejectUpgrade(socket, admitted);
     void router.handleUpgrade(req, socket, head);
   });
   return { server, router, watches };

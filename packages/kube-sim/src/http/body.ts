@@ -1,17 +1,29 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, unsupportedMediaType } from '../api/status';
+import { decodeKubernetesProtobuf } from '../protobuf/decode';
 
-/** Reads a request body as JSON or YAML (a YAML parser reads JSON too). */
+/** Protobuf (what kubectl's typed commands send): only the kinds src/protobuf knows; see README. */
+function fromProtobuf(body: Buffer, type: string): unknown {
+  try {
+    const decoded = decodeKubernetesProtobuf(body);
+    if (decoded) return decoded;
+  } catch (error) {
+    throw badRequest(`the request body could not be decoded: ${(error as Error).message}`);
+  }
+  throw unsupportedMediaType(type.split(';')[0]);
+}
+
+/** Reads a request body as JSON or YAML (a YAML parser reads JSON too), or protobuf. */
 export async function readBody(req: IncomingMessage): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  // Protobuf (what kubectl's typed clients send) is not decoded here; see README.
-  if (type.includes('protobuf') || type.includes('cbor')) {
+  if (type.includes('cbor')) {
     req.resume();
     throw unsupportedMediaType(type.split(';')[0]);
   }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (type.includes('protobuf')) return fromProtobuf(Buffer.concat(chunks), type);
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
   try {

@@ -27,7 +27,9 @@ export function parseResourcePath(pathname: string): ResourcePath | undefined {
   } else return undefined;
   const legacyWatch = rest[0] === 'watch';
   if (legacyWatch) rest = rest.slice(1);
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  // /namespaces/{name}/status is the Namespace's own subresource, not a resource named `status`.
+  const namespaceSubresource = rest[0] === 'namespaces' && rest.length === 3 && ['status', 'finalize'].includes(rest[2]);
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSubresource) {
     const [, namespace, plural, name, subresource, ...extra] = rest;
     return extra.length ? undefined : { group, version, namespace, plural, name, subresource, legacyWatch };
   }

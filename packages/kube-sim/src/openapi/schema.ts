@@ -41,7 +41,8 @@ export function allDefinitions(): Record<string, Schema> {
 
 export function definitionName(group: string, version: string, kind: string): string {
   if (kind === 'Scale') return 'io.k8s.api.autoscaling.v1.Scale';
-  return `io.k8s.api.${group || 'core'}.${version}.${kind}`;
+  // The Go package of a group is its first DNS label: rbac.authorization.k8s.io -> rbac.
+  return `io.k8s.api.${group.split('.')[0] || 'core'}.${version}.${kind}`;
 }
 
 export function definition(name: string): Schema | undefined {

@@ -12,6 +12,7 @@ import { serverSideApply } from '../patch/server-side-apply';
 import { applyStrategicMergePatch } from '../patch/strategic-merge';
 import { fieldMatcher, labelMatcher } from '../store/selectors';
 import { Storage } from '../store/storage';
+import { sameJson } from '../store/same-json';
 import type { KubeObject, StoredEvent, WatchEventType } from '../store/types';
 import { ClusterIPAllocator, NodePortAllocator } from './allocators';
 import { applyDefaults } from './defaults';
@@ -66,7 +67,14 @@ export interface ObjectStoreOptions {
 const nowTimestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const randomSuffix = (length: number) => Array.from({ length }, () => NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)]).join('');
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** managedFields with each entry's time taken from the same manager's entry before, where one exists. */
+function keepTimestamps(entries: Record<string, unknown>[] | undefined, before: Record<string, unknown>[] | undefined) {
+  if (!entries) return entries;
+  const key = (e: Record<string, unknown>) => `${e.manager}|${e.operation}|${e.subresource ?? ''}`;
+  const times = new Map((before ?? []).map((e) => [key(e), e.time]));
+  return entries.map((e) => (times.has(key(e)) ? { ...e, time: times.get(key(e)) } : e));
+}
+
 /** Kinds whose metadata.generation counts spec changes. */
 const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet']);
 
@@ -281,12 +289,13 @@ export class ObjectStore {
       if (current.status === undefined) delete next.status;
     } else next.spec = current.spec;
     if (type.kind === 'Service') this.keepAllocations(current, next);
-    if (GENERATION_KINDS.has(type.kind) && !same(current.spec, next.spec)) meta.generation = (current.metadata.generation ?? 1) + 1;
+    if (GENERATION_KINDS.has(type.kind) && !sameJson(current.spec, next.spec)) meta.generation = (current.metadata.generation ?? 1) + 1;
     this.validate(type, next, schemaCauses, current);
     if (options.dryRun) return next;
-    if (same({ ...next, metadata: { ...meta, resourceVersion: undefined } }, { ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) {
-      return current; // no-op writes keep the resourceVersion, as on a real server
-    }
+    // A write that changes nothing (but managedFields timestamps) is not stored and keeps the
+    // resourceVersion, as kube-apiserver skips no-op updates.
+    const unchanged = { ...next, metadata: { ...meta, resourceVersion: undefined, managedFields: keepTimestamps(meta.managedFields, current.metadata.managedFields) } };
+    if (sameJson(unchanged, { ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) return current;
     if (meta.deletionTimestamp && this.finalized(type, next)) return this.remove(type, next);
     return this.storage.put(type.plural, next);
   }
@@ -307,7 +316,7 @@ export class ObjectStore {
   }
 
   /** Decodes a request body: type checks, unknown fields, defaults, Secret stringData. */
-  private decode(type: ResourceType, body: KubeObject, options: WriteOptions): { object: KubeObject; schemaCauses: StatusCause[] } {
+  decode(type: ResourceType, body: KubeObject, options: WriteOptions): { object: KubeObject; schemaCauses: StatusCause[] } {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`Object '${type.kind}' is missing in 'null'`);
     if (body.kind !== undefined && body.kind !== type.kind && !(options.subresource === 'scale' && body.kind === 'Scale')) {
       throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: the kind in the body (${body.kind}) does not match ${type.kind}`);
@@ -335,6 +344,10 @@ export class ObjectStore {
           throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, encoded.search(/[^A-Za-z0-9+/=]/))} (data[${key}])`);
         }
       }
+    }
+    // metav1.Time has second precision (clients may send milliseconds back).
+    for (const entry of object.metadata.managedFields ?? []) {
+      if (typeof entry.time === 'string' && !Number.isNaN(Date.parse(entry.time))) entry.time = new Date(entry.time).toISOString().replace(/\.\d+Z$/, 'Z');
     }
     applyDefaults(object);
     return { object, schemaCauses: report.causes };

@@ -1,7 +1,9 @@
 // Semantic validation of the served kinds, with causes worded as the API server words them.
 import type { StatusCause } from '../api/status';
 import { selectorMatches } from '../store/selectors';
+import { sameJson } from '../store/same-json';
 import type { KubeObject } from '../store/types';
+import { bindingCauses, bindingUpdateCauses, roleCauses } from './rbac-validation';
 
 type Json = Record<string, any>;
 
@@ -27,10 +29,19 @@ const invalidValue = (field: string, value: unknown, why: string): StatusCause =
 const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', message: 'Required value', field });
 const duplicate = (field: string, value: unknown): StatusCause => ({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify(value)}`, field });
 
+/** RBAC objects may be named like `system:discovery`: any valid path segment. */
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
+function pathSegmentCauses(field: string, name: string): StatusCause[] {
+  if (name === '.' || name === '..') return [invalidValue(field, name, `may not be '${name}'`)];
+  return ['/', '%'].filter((c) => name.includes(c)).map((c) => invalidValue(field, name, `may not contain '${c}'`));
+}
+
 /** Checks a name against the rule its kind uses. */
 export function nameCauses(kind: string, name: string, field = 'metadata.name'): StatusCause[] {
   if (kind === 'Namespace') return DNS1123_LABEL.test(name) && name.length <= 63 ? [] : [invalidValue(field, name, LABEL_MESSAGE)];
   if (kind === 'Service') return DNS1035_LABEL.test(name) && name.length <= 63 ? [] : [invalidValue(field, name, DNS1035_MESSAGE)];
+  if (RBAC_KINDS.has(kind)) return pathSegmentCauses(field, name);
   return DNS1123_SUBDOMAIN.test(name) && name.length <= 253 ? [] : [invalidValue(field, name, SUBDOMAIN_MESSAGE)];
 }
 
@@ -148,6 +159,10 @@ const KIND_CAUSES: Record<string, (object: KubeObject) => StatusCause[]> = {
   Service: serviceCauses,
   ConfigMap: dataKeyCauses,
   Secret: dataKeyCauses,
+  Role: roleCauses,
+  ClusterRole: roleCauses,
+  RoleBinding: bindingCauses,
+  ClusterRoleBinding: bindingCauses,
 };
 
 export function validateObject(object: KubeObject): StatusCause[] {
@@ -155,7 +170,6 @@ export function validateObject(object: KubeObject): StatusCause[] {
 }
 
 const immutable = (field: string, value: unknown): StatusCause => ({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: field is immutable`, field });
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Fields that may not change once set. */
 export function updateCauses(next: KubeObject, previous: KubeObject): StatusCause[] {
@@ -168,17 +182,21 @@ export function updateCauses(next: KubeObject, previous: KubeObject): StatusCaus
       break;
     case 'Deployment':
     case 'ReplicaSet':
-      if (!same(next.spec?.selector, previous.spec?.selector)) causes.push(immutable('spec.selector', next.spec?.selector));
+      if (!sameJson(next.spec?.selector, previous.spec?.selector)) causes.push(immutable('spec.selector', next.spec?.selector));
       break;
     case 'ConfigMap':
     case 'Secret':
       if (previous.immutable) {
-        if (!same(next.data, previous.data) || !same(next.binaryData, previous.binaryData)) {
+        if (!sameJson(next.data, previous.data) || !sameJson(next.binaryData, previous.binaryData)) {
           causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' });
         }
         if (!next.immutable) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'immutable' });
       }
       if (next.kind === 'Secret' && previous.type !== next.type) causes.push(immutable('type', next.type));
+      break;
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      causes.push(...bindingUpdateCauses(next, previous));
       break;
     case 'Pod': {
       // Only images (and a few scheduling fields) may change in a running pod's spec.
@@ -190,7 +208,7 @@ export function updateCauses(next: KubeObject, previous: KubeObject): StatusCaus
         tolerations: undefined,
         nodeName: previous.spec?.nodeName ? spec?.nodeName : undefined,
       });
-      if (!same(strip(next.spec), strip(previous.spec))) {
+      if (!sameJson(strip(next.spec), strip(previous.spec))) {
         causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)', field: 'spec' });
       }
       break;

@@ -8,8 +8,8 @@ import { startSim, type Sim, type SimOptions } from '../../src/index';
 export interface TestCluster {
   sim: Sim;
   kc: KubeConfig;
-  /** Runs kubectl against the simulator; resolves even when kubectl fails. */
-  kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Runs kubectl against the simulator (as the admin, or with another kubeconfig); resolves even when kubectl fails. */
+  kubectl(args: string[], input?: string, kubeconfig?: string): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
 
@@ -18,9 +18,9 @@ export async function startCluster(options: SimOptions = {}): Promise<TestCluste
   const kc = new KubeConfig();
   kc.loadFromFile(sim.kubeconfigPath);
   const cacheDir = mkdtempSync(join(tmpdir(), 'kube-sim-kubectl-cache-'));
-  const kubectl = (args: string[], input?: string) =>
+  const kubectl = (args: string[], input?: string, kubeconfig = sim.kubeconfigPath) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile('kubectl', ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
+      const child = execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
       if (input !== undefined) child.stdin?.end(input);
