@@ -4,7 +4,6 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { isClusterError, reconnectingPortForward, type ClusterAccess } from '@ffk/cluster';
 import { Connector } from '@ffk/intercept';
-import { socketFor } from './tunnel-stream';
 import { dialHost, distinctTargets, findClusterHosts, importContainerEnv, readService, rewriteHosts, targetKey, type ServiceTarget } from '@ffk/intercept/control';
 
 export interface LocalEnvironment {
@@ -48,7 +47,7 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<L
     // Outbound only (no intercept): follows the newest Ready pod across rollouts by itself.
     const open = reconnectingPortForward(access.kc, { namespace: access.target.namespace, selector: options.selector, port: options.tunnelPort, giveUpAfterMs: 0 });
     connector = new Connector({
-      openStream: async () => socketFor(await open()),
+      openStream: open,
       token: options.token,
     });
     await connector.start();

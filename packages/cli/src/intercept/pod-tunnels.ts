@@ -3,7 +3,6 @@
 // a new pod gets a tunnel, a pod that went away loses its own.
 import { EventEmitter } from 'node:events';
 import { openPortForward, resolveReadyPods, type ClusterAccess } from '@ffk/cluster';
-import { socketFor } from './tunnel-stream';
 import { Connector, ConnectorRefusedError, type ConnectorState, type InterceptSpec, type RoutedRequest } from '@ffk/intercept';
 
 export interface PodTunnelsOptions {
@@ -85,7 +84,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
   private add(pod: string): Promise<unknown> {
     const { access, tunnelPort } = this.options;
     const connector = new Connector({
-      openStream: async () => socketFor(await openPortForward(access.kc, access.target.namespace, pod, tunnelPort)),
+      openStream: () => openPortForward(access.kc, access.target.namespace, pod, tunnelPort),
       token: this.options.token,
       intercept: this.options.intercept,
       localPort: this.options.localPort,

@@ -22,6 +22,7 @@ import { deliverHttp, type RoutedRequest } from './deliver-http';
 import { deliverRaw } from './deliver-raw';
 import { closeLocal, localTarget, type LocalTarget } from './local-target';
 import { Outbound, type ExposeOptions, type Exposed } from './outbound';
+import { socketFor } from './socket-for';
 
 export interface ConnectorOptions {
   /** Returns a fresh byte stream to the agent's tunnel port (a port-forward, a TCP socket). Called again on every reconnect. */
@@ -177,7 +178,7 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       this.setState({ state: 'connecting', attempt });
       let outcome: SessionOutcome;
       try {
-        const stream = await this.options.openStream();
+        const stream = await socketFor(await this.options.openStream());
         outcome = await this.runSession(stream, everActive);
       } catch (error) {
         outcome = { reason: `cannot open the tunnel: ${(error as Error).message}`, wasActive: false };
