@@ -51,4 +51,21 @@ describe('ffk sim', () => {
     expect(existsSync(join(stateDir, 'sim.pid'))).toBe(false);
     await expect(run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), '--request-timeout', '2s', 'get', 'namespaces'])).rejects.toThrow(/connection refused/);
   });
+
+  it('adds users held to RBAC with --user, each with its own kubeconfig, and refuses a bad one in one line', async () => {
+    const bad = await ffk('start', '--detach', '--user', 'dev ops');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim()).toBe('error: --user "dev ops" is not valid: write NAME or NAME:GROUP,GROUP (letters, digits, . _ -)');
+
+    const started = await ffk('start', '--detach', '--user', 'dev', '--user', 'carol:team-a');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain(`user dev (held to RBAC): export KUBECONFIG=${join(stateDir, 'kubeconfig-dev')}`);
+    const asUser = (name: string, ...args: string[]) =>
+      run('kubectl', ['--kubeconfig', join(stateDir, `kubeconfig-${name}`), '--cache-dir', join(stateDir, 'cache'), ...args]).catch((error: { stdout: string; stderr: string }) => ({ stdout: error.stdout, stderr: error.stderr }));
+    expect((await asUser('dev', 'get', 'pods')).stderr).toContain('pods is forbidden: User "dev" cannot list resource "pods" in API group "" in the namespace "default"');
+    expect((await asUser('dev', 'auth', 'can-i', 'list', 'pods')).stdout.trim()).toBe('no');
+    await run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), 'create', 'clusterrolebinding', 'team-a-view', '--clusterrole=view', '--group=team-a']);
+    expect((await asUser('carol', 'auth', 'can-i', 'list', 'pods')).stdout.trim()).toBe('yes');
+    expect((await ffk('stop')).code).toBe(0);
+  });
 });

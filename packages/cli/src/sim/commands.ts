@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError, type Command } from 'commander';
-import { startSim } from '@ffk/kube-sim';
+import { startSim, userKubeconfigPath, type SimUser } from '@ffk/kube-sim';
 import { clearServer, recordServer, runningServer, simState, type SimState } from './state';
 
 type Print = (text: string) => void;
@@ -15,11 +15,23 @@ const exitWith = (code: number) => {
 const exportLine = (state: SimState) => `export KUBECONFIG=${state.kubeconfig}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function runForeground(state: SimState, out: Print): Promise<void> {
+/** `--user dev` or `--user dev:team-a,team-b`: a user held to RBAC, with its groups; undefined when malformed. */
+function parseUser(spec: string): SimUser | undefined {
+  const [name, groups] = spec.split(':', 2) as [string, string | undefined];
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) return undefined;
+  return { name, groups: groups ? groups.split(',').filter(Boolean) : [] };
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const userLine = (state: SimState, name: string) => `user ${name} (held to RBAC): export KUBECONFIG=${userKubeconfigPath(state.dir, name)}\n`;
+
+async function runForeground(state: SimState, out: Print, users: SimUser[]): Promise<void> {
   const started = performance.now();
-  const sim = await startSim({ stateDir: state.dir });
+  const sim = await startSim({ stateDir: state.dir, users });
+  sim.users.forEach((user) => sim.kubeconfigFor(user.name));
+  const userLines = sim.users.map((user) => userLine(state, user.name)).join('');
   recordServer(state, { pid: process.pid, url: sim.url, kubeconfig: sim.kubeconfigPath });
-  out(`kube-sim serving ${sim.url} (context ${sim.context}) in ${Math.round(performance.now() - started)} ms\n${exportLine(state)}\n`);
+  out(`kube-sim serving ${sim.url} (context ${sim.context}) in ${Math.round(performance.now() - started)} ms\n${exportLine(state)}\n${userLines}`);
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
     process.once('SIGINT', shutdown);
@@ -31,11 +43,12 @@ async function runForeground(state: SimState, out: Print): Promise<void> {
 }
 
 /** Starts `ffk sim start` in the background and returns once it answers. */
-async function runDetached(state: SimState, out: Print, err: Print): Promise<number> {
+async function runDetached(state: SimState, out: Print, err: Print, users: SimUser[]): Promise<number> {
   const started = performance.now();
   const log = openSync(state.logFile, 'a');
   const bin = fileURLToPath(new URL('../../bin/ffk.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'sim', 'start'], {
+  const userArgs = users.flatMap((user) => ['--user', [user.name, ...(user.groups?.length ? [user.groups.join(',')] : [])].join(':')]);
+  const child = spawn(process.execPath, [bin, 'sim', 'start', ...userArgs], {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, FFK_SIM_DIR: state.dir },
@@ -46,7 +59,8 @@ async function runDetached(state: SimState, out: Print, err: Print): Promise<num
   while (performance.now() - started < 15_000 && !exited) {
     const server = runningServer(state);
     if (server && server.pid === child.pid) {
-      out(`kube-sim serving ${server.url} (pid ${server.pid}, ready in ${Math.round(performance.now() - started)} ms)\n${exportLine(state)}\n`);
+      const userLines = users.map((user) => userLine(state, user.name)).join('');
+      out(`kube-sim serving ${server.url} (pid ${server.pid}, ready in ${Math.round(performance.now() - started)} ms)\n${exportLine(state)}\n${userLines}`);
       return 0;
     }
     await sleep(20);
@@ -62,7 +76,17 @@ export function registerSimCommands(program: Command, out: Print, err: Print): v
     .command('start')
     .description('start the simulator; writes .ffk/sim/kubeconfig (context ffk-sim)')
     .option('--detach', 'run in the background and return once it answers')
-    .action(async (options: { detach?: boolean }) => {
+    .option('--user <name[:groups]>', 'add a user held to RBAC (repeatable); its kubeconfig is .ffk/sim/kubeconfig-<name>', collect, [])
+    .action(async (options: { detach?: boolean; user: string[] }) => {
+      const users: SimUser[] = [];
+      for (const spec of options.user) {
+        const user = parseUser(spec);
+        if (!user) {
+          err(`error: --user ${JSON.stringify(spec)} is not valid: write NAME or NAME:GROUP,GROUP (letters, digits, . _ -)\n`);
+          return exitWith(2);
+        }
+        users.push(user);
+      }
       const state = simState();
       mkdirSync(state.dir, { recursive: true });
       const running = runningServer(state);
@@ -71,10 +95,10 @@ export function registerSimCommands(program: Command, out: Print, err: Print): v
         return;
       }
       if (options.detach) {
-        const code = await runDetached(state, out, err);
+        const code = await runDetached(state, out, err, users);
         if (code !== 0) exitWith(code);
       }
-      else await runForeground(state, out);
+      else await runForeground(state, out, users);
     });
   sim
     .command('status')
