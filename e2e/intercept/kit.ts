@@ -1,0 +1,190 @@
+// What `ffk intercept catalog` needs end to end on kube-sim, shared by the e2e test and the
+// benchmark: the kit's manifests rolled out, a storefront read through its NodePort, the
+// `ffk` bin as a user runs it, and a local catalog under `tsx watch` whose banner can be edited.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@ffk/test-kit';
+import { parseStorefront, type StorefrontView } from '../../labs/shared/storefront';
+import { repoRoot, startCliSim, type CliSim } from '../sim/sim-cli';
+
+export { repoRoot };
+const FFK_BIN = join(repoRoot, 'packages/cli/bin/ffk.mjs');
+const TSX_CLI = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
+const DEPLOYMENTS = ['postgres', 'inventory', 'catalog', 'web'];
+
+export interface Kit {
+  sim: CliSim;
+  storefront: string;
+  /** FFK_STATE_DIR of the `ffk` processes (their local intercept records) */
+  stateDir: string;
+  stop(): Promise<void>;
+}
+
+/** `ffk sim start --detach` with the storefront's NodePort on a free host port, `kubectl apply -k k8s/overlays/sim`, every rollout done. */
+export async function startKit(): Promise<Kit> {
+  const port = await freePort();
+  const sim = await startCliSim(port);
+  const stateDir = mkdtempSync(join(tmpdir(), 'ffk-e2e-state-'));
+  try {
+    await sim.kubectl('apply', '-k', 'k8s/overlays/sim');
+    for (const name of DEPLOYMENTS) await sim.kubectl('rollout', 'status', `deployment/${name}`, '--timeout=120s');
+  } catch (error) {
+    await sim.stop();
+    throw error;
+  }
+  return {
+    sim,
+    storefront: `http://127.0.0.1:${port}/`,
+    stateDir,
+    async stop() {
+      await sim.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The storefront page as a visitor gets it; `user` sets the "preview as" cookie (personal
+ * intercepts), `headers` are sent as they are (e.g. x-ffk-user from a script).
+ */
+export async function viewStorefront(kit: Kit, user?: string, headers: Record<string, string> = {}): Promise<StorefrontView> {
+  const response = await fetch(kit.storefront, { headers: { ...headers, ...(user ? { cookie: `ffk-user=${user}` } : {}) }, signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`the storefront answered HTTP ${response.status}`);
+  return parseStorefront(await response.text());
+}
+
+export const isLocal = (servedBy: string | null) => servedBy?.startsWith('local (') ?? false;
+
+/** Polls the storefront (every 20 ms) until `ready` holds; every view seen is kept for the caller to judge. */
+export async function waitForStorefront(kit: Kit, ready: (view: StorefrontView) => boolean, options: { timeoutMs?: number; user?: string; seen?: StorefrontView[] } = {}): Promise<StorefrontView> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let last = 'nothing yet';
+  for (;;) {
+    try {
+      const view = await viewStorefront(kit, options.user);
+      options.seen?.push(view);
+      if (ready(view)) return view;
+      last = JSON.stringify({ banner: view.banner, servedBy: view.servedBy });
+    } catch (error) {
+      last = String((error as Error).cause ?? error);
+    }
+    if (Date.now() > deadline) throw new Error(`the storefront did not get there within ${options.timeoutMs ?? 30_000} ms; last seen: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface Ffk {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  /** resolves once the output matches */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** SIGKILL to the whole process group (the CLI and what it started), for cleanup */
+  killAll(): void;
+}
+
+/**
+ * The `ffk` bin against the kit's cluster. It leads its own process group so that cleanup can
+ * reach the local command it started, even after the CLI itself was killed.
+ */
+export function ffk(kit: Kit, args: string[]): Ffk {
+  const child = spawn(process.execPath, [FFK_BIN, ...args], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KUBECONFIG: kit.sim.kubeconfig, FFK_STATE_DIR: kit.stateDir, LOG_LEVEL: 'warn' },
+  });
+  let output = '';
+  const waiters = new Set<() => void>();
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    waiters.forEach((check) => check());
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitFor: (pattern, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`ffk ${args[0]} did not print ${pattern} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+        const done = (error?: Error) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (error) reject(error);
+          else resolve();
+        };
+        const check = () => {
+          if (pattern.test(output)) done();
+          else if (child.exitCode !== null || child.signalCode !== null) done(new Error(`ffk ${args[0]} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${output}`));
+        };
+        waiters.add(check);
+        void exited.then(check);
+        check();
+      }),
+    killAll() {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    },
+  };
+}
+
+/** `ffk <args>` to its end: exit code and output. */
+export async function ffkDone(kit: Kit, args: string[]): Promise<{ code: number | null; output: string }> {
+  const run = ffk(kit, args);
+  return { code: await run.exited, output: run.output() };
+}
+
+export interface LocalCatalog {
+  port: number;
+  /** the command after `ffk intercept … --`: the catalog's own sources under `tsx watch` */
+  command: string[];
+  /** the banner file the watcher sees, in the copy */
+  bannerFile: string;
+  /** edits the copy's banner text, as a developer saves the file */
+  setBanner(text: string): void;
+  remove(): void;
+}
+
+/**
+ * apps/catalog's sources, copied into a temporary directory (node_modules linked to the repo's),
+ * so banner edits never touch the repository's apps/catalog/src/banner.ts, not even when a test
+ * dies half-way. The copy runs exactly as `npm run dev -w @ffk/catalog` runs the original.
+ */
+export async function localCatalog(): Promise<LocalCatalog> {
+  const dir = mkdtempSync(join(tmpdir(), 'ffk-e2e-catalog-'));
+  const source = join(repoRoot, 'apps/catalog');
+  cpSync(join(source, 'src'), join(dir, 'src'), { recursive: true, filter: (file) => !file.endsWith('.test.ts') });
+  cpSync(join(source, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  const bannerFile = join(dir, 'src/banner.ts');
+  const original = readFileSync(bannerFile, 'utf8');
+  return {
+    port: await freePort(),
+    command: [process.execPath, TSX_CLI, 'watch', join(dir, 'src/main.ts')],
+    bannerFile,
+    setBanner(text) {
+      const edited = original.replace(/\btext:\s*'[^']*'/, `text: ${JSON.stringify(text)}`);
+      if (edited === original) throw new Error(`no \`text: '…'\` in ${bannerFile}`);
+      writeFileSync(bannerFile, edited);
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A Deployment or Service as `kubectl get -o json` prints it, minus what the server manages (versions, status, rollout revision). */
+export async function desiredState(kit: Kit, kind: 'deployment' | 'service', name: string): Promise<Record<string, unknown>> {
+  const object = JSON.parse(await kit.sim.kubectl('get', kind, name, '-o', 'json')) as { metadata: Record<string, unknown> & { annotations?: Record<string, string> }; status?: unknown };
+  const { resourceVersion: _rv, generation: _gen, managedFields: _mf, ...metadata } = object.metadata;
+  const annotations = { ...metadata.annotations };
+  delete annotations['deployment.kubernetes.io/revision'];
+  delete object.status;
+  return { ...object, metadata: { ...metadata, annotations } };
+}
