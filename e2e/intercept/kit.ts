@@ -89,12 +89,12 @@ export interface Ffk {
  * The `ffk` bin against the kit's cluster. It leads its own process group so that cleanup can
  * reach the local command it started, even after the CLI itself was killed.
  */
-export function ffk(kit: Kit, args: string[]): Ffk {
+export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}): Ffk {
   const child = spawn(process.execPath, [FFK_BIN, ...args], {
     cwd: repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KUBECONFIG: kit.sim.kubeconfig, FFK_STATE_DIR: kit.stateDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, KUBECONFIG: kit.sim.kubeconfig, FFK_STATE_DIR: kit.stateDir, LOG_LEVEL: 'warn', ...env },
   });
   let output = '';
   const waiters = new Set<() => void>();

@@ -1,0 +1,112 @@
+// `ffk intercept catalog` end to end on kube-sim with the kit's manifests: how long an intercept
+// takes to start (agent already installed, and with the install's rollout), and how long a banner
+// edit takes from save to visible on the storefront's NodePort, against the same edit seen by
+// asking the local process directly (the baseline, same run, same restarts of tsx watch).
+// Writes bench/results/intercept-e2e.json and prints a table.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ffk, isLocal, localCatalog, startKit, viewStorefront, waitForStorefront, type Kit, type LocalCatalog } from '../e2e/intercept/kit';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const EDITS = 20;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)]!;
+const round = (ms: number) => Math.round(ms);
+
+/** From spawning `ffk intercept` to its `active` event (tunnels open, intercept registered), wall clock. */
+async function timeStart(kit: Kit, catalog: LocalCatalog): Promise<{ wallMs: number; reportedMs: number }> {
+  const started = performance.now();
+  const run = ffk(kit, ['intercept', 'catalog', '--port', String(catalog.port), '-o', 'json']);
+  try {
+    await run.waitFor(/"event":"active"/, 120_000);
+    const wallMs = performance.now() - started;
+    const active = run.output().split('\n').find((line) => line.includes('"event":"active"'))!;
+    return { wallMs, reportedMs: (JSON.parse(active) as { ms: number }).ms };
+  } finally {
+    run.child.kill('SIGINT');
+    await run.exited;
+  }
+}
+
+/** Polls until `seen` says the text is there; resolves with the time since `since`. */
+async function until(since: number, seen: () => Promise<boolean>): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if (await seen()) return performance.now() - since;
+    } catch {
+      // between two processes: try again
+    }
+    if (Date.now() > deadline) throw new Error('the edit did not show within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function saveToVisible(kit: Kit, catalog: LocalCatalog): Promise<{ storefront: number[]; local: number[] }> {
+  const run = ffk(kit, ['intercept', 'catalog', '--port', String(catalog.port), '--', ...catalog.command]);
+  const storefront: number[] = [];
+  const local: number[] = [];
+  try {
+    await waitForStorefront(kit, (v) => isLocal(v.servedBy.banner), { timeoutMs: 120_000 });
+    for (let i = 1; i <= EDITS; i++) {
+      const text = `Edit ${i} at ${Date.now()}`;
+      const saved = performance.now();
+      catalog.setBanner(text);
+      // The same edit, watched both ways at once: through the cluster, and on the local port.
+      const [viaStorefront, direct] = await Promise.all([
+        until(saved, async () => (await viewStorefront(kit)).banner === text),
+        until(saved, async () => ((await (await fetch(`http://127.0.0.1:${catalog.port}/banner`, { signal: AbortSignal.timeout(5000) })).json()) as { text: string }).text === text),
+      ]);
+      storefront.push(viaStorefront);
+      local.push(direct);
+      console.log(`  edit ${i}/${EDITS}: storefront ${round(viaStorefront)} ms, local process ${round(direct)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let the restarted process settle, as between two saves
+    }
+    return { storefront, local };
+  } finally {
+    run.child.kill('SIGINT');
+    await run.exited;
+    run.killAll();
+  }
+}
+
+const [kit, catalog] = await Promise.all([startKit(), localCatalog()]);
+let result;
+try {
+  const cold = await timeStart(kit, catalog);
+  console.log(`  start with install: ${round(cold.wallMs)} ms (ffk reports ${cold.reportedMs} ms after its own start)`);
+  const installed: { wallMs: number; reportedMs: number }[] = [];
+  for (let i = 0; i < 3; i++) installed.push(await timeStart(kit, catalog));
+  const warm = installed.sort((a, b) => a.wallMs - b.wallMs)[1]!;
+  console.log(`  start, agent installed (median of 3): ${round(warm.wallMs)} ms (ffk reports ${warm.reportedMs} ms)`);
+  const edits = await saveToVisible(kit, catalog);
+  result = {
+    name: 'intercept-e2e',
+    date: new Date().toISOString(),
+    node: process.version,
+    start_installed_s: +(warm.wallMs / 1000).toFixed(2),
+    start_cold_s: +(cold.wallMs / 1000).toFixed(2),
+    save_to_visible_ms: { p50: round(percentile(edits.storefront, 50)), p95: round(percentile(edits.storefront, 95)) },
+    local_only_ms: { p50: round(percentile(edits.local, 50)), p95: round(percentile(edits.local, 95)) },
+    detail: {
+      start: 'wall clock from spawning `ffk intercept catalog --port <p>` to its "active" event (tunnel open, intercept registered); median of 3 when installed',
+      start_reported_by_ffk_ms: { installed: warm.reportedMs, cold: cold.reportedMs },
+      edits: `${EDITS} banner edits in a copy of apps/catalog/src under tsx watch, each watched at once through the storefront NodePort (web -> agent -> tunnel -> local) and on the local port`,
+      save_to_visible_all_ms: edits.storefront.map(round),
+      local_only_all_ms: edits.local.map(round),
+    },
+  };
+} finally {
+  catalog.remove();
+  await kit.stop();
+}
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'intercept-e2e.json'), `${JSON.stringify(result, null, 2)}\n`);
+const ratio = result.save_to_visible_ms.p50 / result.local_only_ms.p50;
+console.table({
+  'start, agent installed (s)': { measured: result.start_installed_s, target: '≤ 1' },
+  'start with install (s)': { measured: result.start_cold_s, target: '-' },
+  'save → storefront p50 / p95 (ms)': { measured: `${result.save_to_visible_ms.p50} / ${result.save_to_visible_ms.p95}`, target: 'p50 ≤ 500' },
+  'save → local process p50 / p95 (ms)': { measured: `${result.local_only_ms.p50} / ${result.local_only_ms.p95}`, target: 'baseline' },
+  'storefront p50 / local p50': { measured: +ratio.toFixed(2), target: '≤ 1.25' },
+});
