@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredState, ffk, ffkDone, isLocal, localCatalog, startKit, viewStorefront, waitForStorefront, type Ffk, type Kit, type LocalCatalog } from './kit';
 
 describe('ffk intercept catalog on kube-sim, through the storefront', { timeout: 180_000 }, () => {
-  let kit: Kit;
+  let kit: Kit & { stop(): Promise<void> };
   let catalog: LocalCatalog;
   const started: Ffk[] = [];
   const intercept = (...extra: string[]) => {
@@ -15,7 +15,7 @@ describe('ffk intercept catalog on kube-sim, through the storefront', { timeout:
     return run;
   };
   const podOf = async (app: string) =>
-    (JSON.parse(await kit.sim.kubectl('get', 'pods', '-l', `app.kubernetes.io/name=${app}`, '-o', 'json')) as { items: { metadata: { name: string; deletionTimestamp?: string } }[] }).items
+    (JSON.parse(await kit.kubectl('get', 'pods', '-l', `app.kubernetes.io/name=${app}`, '-o', 'json')) as { items: { metadata: { name: string; deletionTimestamp?: string } }[] }).items
       .filter((p) => !p.metadata.deletionTimestamp)
       .map((p) => p.metadata.name);
   const fromCluster = (servedBy: string | null) => servedBy !== null && !isLocal(servedBy);
@@ -120,11 +120,11 @@ describe('ffk intercept catalog on kube-sim, through the storefront', { timeout:
     console.log(`cluster banner back ${Math.round(performance.now() - killed)} ms after SIGKILL of ffk`);
     run.killAll(); // the orphaned local catalog
 
-    const expires = JSON.parse(await kit.sim.kubectl('get', 'deployment', 'catalog', '-o', 'json')).metadata.annotations['ffk.dev/lease-expires'] as string;
+    const expires = JSON.parse(await kit.kubectl('get', 'deployment', 'catalog', '-o', 'json')).metadata.annotations['ffk.dev/lease-expires'] as string;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(expires) - Date.now() + 100)));
     const gc = await ffkDone(kit, ['gc']);
     expect(gc.output).toContain('✓ removed the agent from catalog');
-    const containers = JSON.parse(await kit.sim.kubectl('get', 'deployment', 'catalog', '-o', 'json')).spec.template.spec.containers as { name: string }[];
+    const containers = JSON.parse(await kit.kubectl('get', 'deployment', 'catalog', '-o', 'json')).spec.template.spec.containers as { name: string }[];
     expect(containers.map((c) => c.name)).toEqual(['catalog']);
   });
 });

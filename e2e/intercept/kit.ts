@@ -14,8 +14,10 @@ const FFK_BIN = join(repoRoot, 'packages/cli/bin/ffk.mjs');
 const TSX_CLI = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 const DEPLOYMENTS = ['postgres', 'inventory', 'catalog', 'web'];
 
+/** A cluster with the kit deployed: kube-sim here, k3s where Docker runs. */
 export interface Kit {
-  sim: CliSim;
+  kubeconfig: string;
+  kubectl(...args: string[]): Promise<string>;
   storefront: string;
   /** FFK_STATE_DIR of the `ffk` processes (their local intercept records) */
   stateDir: string;
@@ -23,19 +25,20 @@ export interface Kit {
 }
 
 /** `ffk sim start --detach` with the storefront's NodePort on a free host port, `kubectl apply -k k8s/overlays/sim`, every rollout done. */
-export async function startKit(): Promise<Kit> {
+export async function startKit(): Promise<Kit & { sim: CliSim }> {
   const port = await freePort();
   const sim = await startCliSim(port);
   const stateDir = mkdtempSync(join(tmpdir(), 'ffk-e2e-state-'));
   try {
-    await sim.kubectl('apply', '-k', 'k8s/overlays/sim');
-    for (const name of DEPLOYMENTS) await sim.kubectl('rollout', 'status', `deployment/${name}`, '--timeout=120s');
+    await deployKit(sim.kubectl, 'k8s/overlays/sim');
   } catch (error) {
     await sim.stop();
     throw error;
   }
   return {
     sim,
+    kubeconfig: sim.kubeconfig,
+    kubectl: sim.kubectl,
     storefront: `http://127.0.0.1:${port}/`,
     stateDir,
     async stop() {
@@ -43,6 +46,12 @@ export async function startKit(): Promise<Kit> {
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `kubectl apply -k <overlay>`, then every Deployment of the kit rolled out. */
+export async function deployKit(kubectl: Kit['kubectl'], overlay: string): Promise<void> {
+  await kubectl('apply', '-k', overlay);
+  for (const name of DEPLOYMENTS) await kubectl('rollout', 'status', `deployment/${name}`, '--timeout=180s');
 }
 
 /**
@@ -94,7 +103,7 @@ export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}):
     cwd: repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KUBECONFIG: kit.sim.kubeconfig, FFK_STATE_DIR: kit.stateDir, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, KUBECONFIG: kit.kubeconfig, FFK_STATE_DIR: kit.stateDir, LOG_LEVEL: 'warn', ...env },
   });
   let output = '';
   const waiters = new Set<() => void>();
@@ -181,7 +190,7 @@ export async function localCatalog(): Promise<LocalCatalog> {
 
 /** A Deployment or Service as `kubectl get -o json` prints it, minus what the server manages (versions, status, rollout revision). */
 export async function desiredState(kit: Kit, kind: 'deployment' | 'service', name: string): Promise<Record<string, unknown>> {
-  const object = JSON.parse(await kit.sim.kubectl('get', kind, name, '-o', 'json')) as { metadata: Record<string, unknown> & { annotations?: Record<string, string> }; status?: unknown };
+  const object = JSON.parse(await kit.kubectl('get', kind, name, '-o', 'json')) as { metadata: Record<string, unknown> & { annotations?: Record<string, string> }; status?: unknown };
   const { resourceVersion: _rv, generation: _gen, managedFields: _mf, ...metadata } = object.metadata;
   const annotations = { ...metadata.annotations };
   delete annotations['deployment.kubernetes.io/revision'];

@@ -20,7 +20,7 @@ export function registerInterceptCommands(program: Command, out: Print, err: Pri
     // its command line, ours included (nodejs/node#54232): this spelling avoids that.
     .option('--write-env <path>', 'the same as --env-file, for a file that does not exist yet')
     .option('--agent-image <ref>', 'agent image to install (default ffk/agent:<version>)')
-    .addOption(new Option('--lease-seconds <n>', 'how long the agent stays after the last renewal, for `ffk gc`').hideHelp())
+    .option('--lease-seconds <n>', 'seconds after the last renewal at which `ffk gc` may remove the agent (default 900; renewed every third while running; a longer lease already set is kept)')
     .addOption(new Option('--tunnel-timeout <ms>').hideHelp());
   addClusterFlags(intercept, { changes: true });
   intercept.action(

@@ -53,7 +53,8 @@ export function assessRollout(deployment: V1Deployment, replicaSets: readonly V1
     return state(false, progressing.message ?? 'progress deadline exceeded', `exceeded its progress deadline (${seconds}s)${blocker}`);
   }
   if (counts.updated < counts.desired) return state(false, `${counts.updated} of ${counts.desired} pods updated${blocker}`);
-  if (counts.old > 0) return state(false, `${counts.old} old pod${counts.old === 1 ? '' : 's'} pending termination`);
+  // Old pods go only once new ones are Ready: name the pod that holds them (its readiness probe).
+  if (counts.old > 0) return state(false, `${counts.old} old pod${counts.old === 1 ? '' : 's'} pending termination${blocker}`);
   if (counts.available < counts.updated) return state(false, `${counts.available} of ${counts.updated} updated pods available${blocker}`);
   return state(true, `${counts.available} of ${counts.desired} pods updated and available`);
 }

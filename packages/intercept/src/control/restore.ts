@@ -46,7 +46,9 @@ export async function uninstallAgent(
   progress(`deployment ${name}: ${AGENT_CONTAINER} removed, original ports and probes restored`);
   await deleteTokenSecret(access, record?.secret ?? secretName(name));
   if (options.wait !== false) {
-    progress(`waiting for the rollout of deployment ${name} without the agent`);
+    // The new pods must pass their readiness probe before the old ones (with the agent) go:
+    // about one readiness period of the app (5 s with the kit's manifests), not a grace period.
+    progress(`waiting for the rollout of deployment ${name} without the agent: new pods Ready (readiness probe), then the old ones stop`);
     await waitForRollout(access, name, { onProgress: (p: RolloutProgress) => progress(p.message) });
   }
   return { removed: true, restoredServices };
