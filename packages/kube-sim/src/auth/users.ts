@@ -26,7 +26,7 @@ export const ADMIN_USER: UserInfo = { name: 'kubernetes-admin', groups: [PRIVILE
 const SERVICE_ACCOUNT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
 /** The groups the authenticators add: everyone is authenticated; service accounts by namespace. */
-function groupsOf(user: SimUser): string[] {
+export function groupsOf(user: SimUser): string[] {
   const groups = new Set(user.groups ?? []);
   const account = SERVICE_ACCOUNT.exec(user.name);
   if (account) groups.add('system:serviceaccounts').add(`system:serviceaccounts:${account[1]}`);

@@ -16,6 +16,7 @@ import { buildOpenApiV3, type OpenApiV3 } from '../api/openapi-document';
 import { resourceHandler } from '../api/resource-handlers';
 import { ApiError, forbidden, notFoundPath, unauthorized } from '../api/status';
 import { requestAttributes } from '../auth/attributes';
+import { effectiveUser } from '../auth/impersonation';
 import { RbacAuthorizer } from '../auth/rbac';
 import { authenticator, setRequestUser, type TokenUser, type UserInfo } from '../auth/users';
 import type { WatchSettings } from '../api/watch-handler';
@@ -109,10 +110,12 @@ export function createApiServer(store: ObjectStore, options: ApiServerOptions): 
   };
   discoveryRoutes(router, store, address);
 
-  /** Authentication, then authorization (as kube-apiserver's filters): the user, or the error to answer. */
+  /** Authentication, impersonation, then authorization (as kube-apiserver's filters): the user, or the error to answer. */
   const admit = (req: IncomingMessage): UserInfo | ApiError => {
-    const user = authenticate(req);
-    if (!user) return unauthorized();
+    const requester = authenticate(req);
+    if (!requester) return unauthorized();
+    const user = effectiveUser(req, requester, authorizer);
+    if (user instanceof ApiError) return user;
     const attributes = requestAttributes(user, req.method ?? 'GET', new URL(req.url ?? '/', 'https://kube-sim'));
     const decision = authorizer.authorize(attributes);
     if (!decision.allowed) return forbidden(attributes, decision.reason);

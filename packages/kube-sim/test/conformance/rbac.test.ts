@@ -121,6 +121,15 @@ describe('RBAC against kube-sim', () => {
     expect(list).toMatch(/^selfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/m);
   });
 
+  it('lets the admin impersonate a user (kubectl --as), and refuses a user who may not impersonate', async () => {
+    expect((await cluster.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'team', '--as', 'dev'])).stdout.trim()).toBe('yes');
+    expect((await cluster.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'team', '--as', 'dev'])).stdout.trim()).toBe('no');
+    const asDev = await cluster.kubectl(['get', 'secrets', '-n', 'team', '--as', 'dev']);
+    expect(asDev.stderr.trim()).toBe('Error from server (Forbidden): secrets is forbidden: User "dev" cannot list resource "secrets" in API group "" in the namespace "team"');
+    const devAsCarol = await cluster.kubectl(['get', 'pods', '--as', 'carol'], undefined, devKubeconfig);
+    expect(devAsCarol.stderr.trim()).toBe('Error from server (Forbidden): users "carol" is forbidden: User "dev" cannot impersonate resource "users" in API group "" at the cluster scope');
+  });
+
   it('answers SelfSubjectAccessReview and SelfSubjectRulesReview to client-node with the RBAC reason', async () => {
     const reviews = dev.makeApiClient(AuthorizationV1Api);
     const review = (resourceAttributes: object) => reviews.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes } } });
