@@ -189,7 +189,18 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'again', namespace: 'default' },
-      spec: { terminationGracePeriodSeconds: 2, containers: [{ name: 'app', image: 'test/app:1.0', env: [{ name: 'GENERATION', value: generation }] }] },
+      spec: {
+        terminationGracePeriodSeconds: 2,
+        containers: [
+          // Without a probe a started process is Ready (as on Kubernetes), before it listens.
+          {
+            name: 'app',
+            image: 'test/app:1.0',
+            env: [{ name: 'GENERATION', value: generation }],
+            readinessProbe: { httpGet: { path: '/readyz', port: 8080 }, periodSeconds: 1 },
+          },
+        ],
+      },
     });
     sim.store.create('pods', pod('first'));
     await kubectl('wait', 'pod/again', '--for=condition=Ready', '--timeout=30s');
