@@ -5,6 +5,7 @@ import { decodeKubernetesProtobuf } from '../protobuf/decode';
 
 /** Protobuf (what kubectl's typed commands send): only the kinds src/protobuf knows; see README. */
 function fromProtobuf(body: Buffer, type: string): unknown {
+  if (body.length === 0) return undefined; // a DELETE without options
   try {
     const decoded = decodeKubernetesProtobuf(body);
     if (decoded) return decoded;

@@ -10,6 +10,8 @@ export interface TestCluster {
   kc: KubeConfig;
   /** Runs kubectl against the simulator (as the admin, or with another kubeconfig); resolves even when kubectl fails. */
   kubectl(args: string[], input?: string, kubeconfig?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** kubectl as the admin that must succeed; returns stdout, or throws with kubectl's stderr. */
+  kubectlOk(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -25,11 +27,16 @@ export async function startCluster(options: SimOptions = {}): Promise<TestCluste
       );
       if (input !== undefined) child.stdin?.end(input);
     });
+  const kubectlOk = async (...args: string[]) => {
+    const result = await kubectl(args);
+    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
+    return result.stdout;
+  };
   const stop = async () => {
     await sim.stop();
     rmSync(cacheDir, { recursive: true, force: true });
   };
-  return { sim, kc, kubectl, stop };
+  return { sim, kc, kubectl, kubectlOk, stop };
 }
 
 /** The Status a client-node call failed with. */

@@ -14,12 +14,7 @@ describe('kubectl against kube-sim', () => {
   let cluster: TestCluster;
   let dir: string;
 
-  /** kubectl that must succeed; returns stdout. */
-  const ok = async (...args: string[]) => {
-    const result = await cluster.kubectl(args);
-    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
-    return result.stdout;
-  };
+  const ok = (...args: string[]) => cluster.kubectlOk(...args);
 
   beforeAll(async () => {
     // The API alone: these checks are about what kubectl sees, not about running the pods.
@@ -121,9 +116,7 @@ describe('kubectl against kube-sim', () => {
   });
 
   it('sees a change with get --watch', async () => {
-    // `kubectl create configmap` sends protobuf, which the simulator does not decode (README).
-    writeFileSync(join(dir, 'watched.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\ndata:\n  v: "1"\n');
-    await ok('create', '-f', join(dir, 'watched.yaml'));
+    await ok('create', 'configmap', 'watched', '--from-literal=v=1');
     const watcher = spawn('kubectl', ['--kubeconfig', cluster.sim.kubeconfigPath, 'get', 'configmap', 'watched', '--watch', '-o', 'custom-columns=NAME:.metadata.name,V:.data.v', '--no-headers']);
     let output = '';
     watcher.stdout.on('data', (chunk) => (output += chunk));
