@@ -52,6 +52,11 @@ describe('decodeKubernetesProtobuf', () => {
     });
   });
 
+  it('reads a typed client\'s DeleteOptions in its own group version, keeping a grace period of 0', () => {
+    const options = body('apps/v1', 'DeleteOptions', num(1, 0), str(4, 'Foreground'), str(5, 'All'));
+    expect(decodeKubernetesProtobuf(options)).toEqual({ apiVersion: 'apps/v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, propagationPolicy: 'Foreground', dryRun: ['All'] });
+  });
+
   it('answers undefined for a kind it does not decode', () => {
     expect(decodeKubernetesProtobuf(body('batch/v1', 'Job', sub(1, str(1, 'j'))))).toBeUndefined();
   });

@@ -9,13 +9,14 @@ import { DELETE_OPTIONS } from './meta';
 import { RBAC_KINDS } from './rbac';
 import { readFields, WireError } from './wire';
 
+const OBJECT_KINDS: Record<string, Message> = { ...CORE_KINDS, ...APPS_KINDS, ...RBAC_KINDS };
+/** A typed client's DELETE body is DeleteOptions in the client's own group version (or meta.k8s.io/v1). */
+const apiVersions = new Set(['meta.k8s.io/v1', ...Object.keys(OBJECT_KINDS).map((key) => key.slice(0, key.lastIndexOf('/')))]);
+
 /** The kinds whose protobuf bodies are decoded, by `apiVersion/kind`. */
 const KINDS: Record<string, Message> = {
-  ...CORE_KINDS,
-  ...APPS_KINDS,
-  ...RBAC_KINDS,
-  'v1/DeleteOptions': DELETE_OPTIONS,
-  'meta.k8s.io/v1/DeleteOptions': DELETE_OPTIONS,
+  ...OBJECT_KINDS,
+  ...Object.fromEntries([...apiVersions].map((apiVersion) => [`${apiVersion}/DeleteOptions`, DELETE_OPTIONS])),
 };
 
 const TYPE_META: Message = { 1: f('apiVersion', 'string'), 2: f('kind', 'string') };
