@@ -98,15 +98,17 @@ function sendHeadSoon(res: ServerResponse, body: Readable) {
 const WHOLE_ANSWER_MAX = 64 * 1024;
 
 /**
- * Relays a tunneled answer to the HTTP/1.1 client. An answer whose body is complete by the
- * end of this turn of the event loop (most small answers arrive with their head) goes out as
- * one write with a content-length: one syscall instead of head, body and chunked trailer.
- * Anything slower or bigger streams: the head goes out at once (an SSE stream or a long poll
- * must show up) and the body as it comes, with backpressure.
+ * Relays a tunneled answer to the HTTP/1.1 client. A small answer goes out as one write with
+ * a content-length: one syscall instead of head, body and chunked trailer. One that says its
+ * length is a complete answer on its way, so it is held until its end without a timer; one
+ * without a length is held only until the end of this turn of the event loop (most small
+ * answers arrive with their head). Anything slower or bigger streams: the head goes out (an
+ * SSE stream or a long poll must show up) and the body as it comes, with backpressure.
  */
 function relayAnswer(req: IncomingMessage, res: ServerResponse, answer: IncomingHttpHeaders, body: Readable) {
   const status = Number(answer[':status']);
   const headers = endToEndHeaders(answer);
+  const length = answer['content-length'];
   let held: Buffer[] | undefined = [];
   let heldBytes = 0;
   const stream = () => {
@@ -128,15 +130,14 @@ function relayAnswer(req: IncomingMessage, res: ServerResponse, answer: Incoming
   });
   body.on('end', () => {
     if (!held) return void res.end();
-    const length = heldBytes;
-    const whole = held.length === 1 ? held[0]! : Buffer.concat(held, length);
+    const whole = held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
     held = undefined;
     // HEAD answers and 204/304 carry no body, whatever their headers say.
-    if (answer['content-length'] === undefined && req.method !== 'HEAD' && status !== 204 && status !== 304) headers.push('content-length', String(length));
+    if (length === undefined && req.method !== 'HEAD' && status !== 204 && status !== 304) headers.push('content-length', String(heldBytes));
     res.writeHead(status, headers);
     res.end(whole);
   });
-  setImmediate(stream);
+  if (length === undefined || Number(length) > WHOLE_ANSWER_MAX) setImmediate(stream);
 }
 
 function failRequest(res: ServerResponse, message: string) {

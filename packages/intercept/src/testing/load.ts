@@ -6,13 +6,24 @@ export interface LoadResult {
   p99_ms: number;
 }
 
+/** What one load generator measured: the latency of every request of the recorded window. */
+export interface LoadSample {
+  latencies: number[];
+  elapsedMs: number;
+  /** requests sent in all, warm-up included (to divide CPU time by) */
+  requests: number;
+  /** CPU time this process spent per recorded request, in µs */
+  cpuUsPerRequest: number;
+}
+
 /**
  * Closed-loop load: `concurrency` keep-alive clients each sending GET requests back to back
  * for `durationMs` (after a warm-up of a quarter of that), measuring each request's latency.
  */
-export async function measureRequests(port: number, path: string, concurrency: number, durationMs: number): Promise<LoadResult> {
+export async function measureRequests(port: number, path: string, concurrency: number, durationMs: number): Promise<LoadSample> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
+  let requests = 0;
   let recording = false;
   let running = true;
   const one = () =>
@@ -23,6 +34,7 @@ export async function measureRequests(port: number, path: string, concurrency: n
           res.resume();
           res.on('end', () => {
             if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
+            requests++;
             if (recording) latencies.push(performance.now() - started);
             resolve();
           });
@@ -36,15 +48,23 @@ export async function measureRequests(port: number, path: string, concurrency: n
   await new Promise((resolve) => setTimeout(resolve, durationMs / 4));
   recording = true;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   recording = false;
-  const elapsed = performance.now() - started;
+  const elapsedMs = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
   running = false;
   await Promise.all(clients);
   agent.destroy();
-  latencies.sort((a, b) => a - b);
+  return { latencies, elapsedMs, requests, cpuUsPerRequest: Math.round((user + system) / Math.max(1, latencies.length)) };
+}
+
+/** Requests/s and latency percentiles of load generators that ran side by side. */
+export function summarize(samples: LoadSample[]): LoadResult {
+  const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
-  return { rps: Math.round((latencies.length / elapsed) * 1000), p50_ms: at(0.5), p99_ms: at(0.99) };
+  const rps = samples.reduce((sum, sample) => sum + (sample.latencies.length / sample.elapsedMs) * 1000, 0);
+  return { rps: Math.round(rps), p50_ms: at(0.5), p99_ms: at(0.99) };
 }
 
 /** Downloads `mb` megabytes and returns MB/s. */

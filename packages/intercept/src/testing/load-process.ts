@@ -1,0 +1,17 @@
+// A load generator in its own process (for the benchmark), so that it neither shares an event
+// loop with the benchmark's bookkeeping nor gets cheaper or dearer with the path it measures.
+// Stays up between rounds (warm JIT): each IPC message is one measurement, answered with its sample.
+import { measureDownload, measureRequests } from './load';
+
+export type LoadCommand =
+  | { kind: 'requests'; port: number; path: string; concurrency: number; durationMs: number }
+  | { kind: 'download'; port: number; mb: number };
+
+process.on('message', (command: LoadCommand) => {
+  const measured = command.kind === 'requests' ? measureRequests(command.port, command.path, command.concurrency, command.durationMs) : measureDownload(command.port, command.mb);
+  measured.then(
+    (result) => process.send!({ result }),
+    (error: Error) => process.send!({ error: error.message }),
+  );
+});
+process.send!({ ready: true });
