@@ -63,7 +63,7 @@ export const methodNotAllowed = () =>
   new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
 export const unsupportedMediaType = (type: string) =>
-  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got ${type || 'none'})`);
+  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${type || 'none'})`);
 
 export const expired = (requested: number, oldest: number) =>
   new ApiError(410, 'Expired', `too old resource version: ${requested} (${oldest})`);

@@ -1,18 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { badRequest, unsupportedMediaType } from '../api/status';
-import { decodeKubernetesProtobuf } from '../protobuf/decode';
+import { ApiError, badRequest, unsupportedMediaType } from '../api/status';
+import { decodeKubernetesProtobuf, UndecodedKindError } from '../protobuf/decode';
 
-/** Protobuf (what kubectl's typed commands send): only the kinds src/protobuf knows; see README. */
-function fromProtobuf(body: Buffer, type: string): unknown {
+/** Protobuf (what kubectl's typed commands send): the kinds src/protobuf has tables for; see README. */
+function fromProtobuf(body: Buffer): unknown {
   if (body.length === 0) return undefined; // a DELETE without options
   try {
-    const decoded = decodeKubernetesProtobuf(body);
-    if (decoded) return decoded;
+    return decodeKubernetesProtobuf(body);
   } catch (error) {
+    if (error instanceof UndecodedKindError) {
+      throw new ApiError(415, 'UnsupportedMediaType', `kube-sim decodes protobuf bodies of the kinds it serves only, not ${error.message}: send it as JSON or YAML`);
+    }
     throw badRequest(`the request body could not be decoded: ${(error as Error).message}`);
   }
-  throw unsupportedMediaType(type.split(';')[0]);
 }
 
 /** Reads a request body as JSON or YAML (a YAML parser reads JSON too), or protobuf. */
@@ -24,7 +25,7 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
   }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  if (type.includes('protobuf')) return fromProtobuf(Buffer.concat(chunks), type);
+  if (type.includes('protobuf')) return fromProtobuf(Buffer.concat(chunks));
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
   try {

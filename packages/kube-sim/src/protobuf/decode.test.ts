@@ -2,7 +2,7 @@
 // broken bytes (a WireError naming the field). kubectl's real bodies are covered in
 // test/conformance/kubectl-protobuf.test.ts.
 import { describe, expect, it } from 'vitest';
-import { decodeKubernetesProtobuf } from './decode';
+import { decodeKubernetesProtobuf, UndecodedKindError } from './decode';
 
 // A minimal protobuf writer for hand-made bodies.
 const varint = (value: bigint): number[] => {
@@ -57,8 +57,8 @@ describe('decodeKubernetesProtobuf', () => {
     expect(decodeKubernetesProtobuf(options)).toEqual({ apiVersion: 'apps/v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, propagationPolicy: 'Foreground', dryRun: ['All'] });
   });
 
-  it('answers undefined for a kind it does not decode', () => {
-    expect(decodeKubernetesProtobuf(body('batch/v1', 'Job', sub(1, str(1, 'j'))))).toBeUndefined();
+  it('names a kind it does not decode', () => {
+    expect(() => decodeKubernetesProtobuf(body('batch/v1', 'Job', sub(1, str(1, 'j'))))).toThrow(new UndecodedKindError('batch/v1/Job'));
   });
 
   it.each([

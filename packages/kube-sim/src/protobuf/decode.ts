@@ -22,11 +22,14 @@ const KINDS: Record<string, Message> = {
 const TYPE_META: Message = { 1: f('apiVersion', 'string'), 2: f('kind', 'string') };
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
+/** A well-formed body of a kind without a table here (`apiVersion/kind`). */
+export class UndecodedKindError extends Error {}
+
 /**
- * The JSON object of a protobuf request body, or undefined when its kind is not one we decode.
- * Throws WireError for bytes that are not Kubernetes protobuf.
+ * The JSON object of a protobuf request body. Throws WireError for bytes that are not Kubernetes
+ * protobuf, UndecodedKindError for a kind we do not decode.
  */
-export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> | undefined {
+export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> {
   if (body.length < MAGIC.length || MAGIC.some((byte, i) => body[i] !== byte)) throw new WireError('missing the k8s protobuf prefix');
   const envelope = readFields(body.subarray(MAGIC.length)); // runtime.Unknown { typeMeta = 1, raw = 2 }
   const typeMeta = envelope.find((field) => field.number === 1)?.value;
@@ -34,5 +37,6 @@ export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> 
   if (!(typeMeta instanceof Uint8Array) || !(raw instanceof Uint8Array)) throw new WireError('no type or object in the envelope');
   const { apiVersion, kind } = decodeMessage(typeMeta, TYPE_META) as { apiVersion?: string; kind?: string };
   const message = KINDS[`${apiVersion}/${kind}`];
-  return message && { apiVersion, kind, ...decodeMessage(raw, message) };
+  if (!message) throw new UndecodedKindError(`${apiVersion}/${kind}`);
+  return { apiVersion, kind, ...decodeMessage(raw, message) };
 }

@@ -112,13 +112,17 @@ describe('kubectl commands that send protobuf', () => {
     expect({ ...copy, containers: copy.containers.slice(0, 1) }).toEqual(original);
   });
 
-  it('answers a malformed protobuf body with a 400 Status and keeps serving', async () => {
+  it('answers a malformed protobuf body with a 400 Status, an unserved kind with 415, and keeps serving', async () => {
     const truncated = Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x0c, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x06, ...Buffer.from('Secret'), 0x12, 0x05, 0x0a, 0x03, 0x0a, 0x30, 0x0a]);
     const broken = await postProtobuf('/api/v1/namespaces/default/secrets', truncated);
     expect(broken.code).toBe(400);
     expect(broken.status).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'the request body could not be decoded: metadata: truncated field 1' });
     const notProtobuf = await postProtobuf('/api/v1/namespaces/default/configmaps', Buffer.from('{"kind":"ConfigMap"}'));
     expect(notProtobuf.status.message).toBe('the request body could not be decoded: missing the k8s protobuf prefix');
+    const job = Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x0f, 0x0a, 0x08, ...Buffer.from('batch/v1'), 0x12, 0x03, ...Buffer.from('Job'), 0x12, 0x00]);
+    const unserved = await postProtobuf('/api/v1/namespaces/default/configmaps', job);
+    expect(unserved.code).toBe(415);
+    expect(unserved.status.message).toBe('kube-sim decodes protobuf bodies of the kinds it serves only, not batch/v1/Job: send it as JSON or YAML');
     expect(await ok('get', 'namespace', 'default', '-o', 'name')).toBe('namespace/default\n');
   });
 });
