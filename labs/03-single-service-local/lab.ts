@@ -54,7 +54,7 @@ machine, and the cluster's catalog already holds port 3000. \`ffk\` sets \`PORT\
       kind: 'action',
       title: 'Start the intercept',
       body: 'The runner starts it in the background for you (its output goes to `.ffk/labs/intercept-catalog.log`).',
-      tasks: [{ title: 'ffk intercept catalog --port 3000 -- npm run dev -w @ffk/catalog', skipIf: needsIntercept, run: (ctx) => startIntercept(ctx, {}) }],
+      tasks: [{ title: 'ffk intercept catalog -- npm run dev -w @ffk/catalog (the command above)', skipIf: needsIntercept, run: (ctx) => startIntercept(ctx, {}) }],
     },
     {
       kind: 'action',
@@ -103,27 +103,27 @@ measures with lab 2's.`,
       solution: bannerSolution('Served from my laptop: '),
     },
     {
+      kind: 'action',
+      title: 'Leave the intercept',
+      body: 'Ctrl-C on `ffk intercept` ends it: the cluster\'s catalog answers again straight away. The agent stays installed (lab 6 removes it), so the next intercept starts in about a second.',
+      tasks: [{ title: 'Ctrl-C on ffk intercept', skipIf: needsIntercept, run: (ctx) => leaveIntercept(ctx, {}) }],
+    },
+    {
       kind: 'text',
       title: 'Set a breakpoint',
       body: `Because catalog runs on your machine, your debugger works on requests that came through the
 cluster. In VS Code (or the Codespace):
 
-1. Stop the runner's intercept first: the next step does it (or \`npm run lab:reset -- 3\`).
-2. Open \`apps/catalog/src/app.ts\` and set a breakpoint in the \`/banner\` route.
-3. Run and Debug → **catalog: intercept + debug (through the cluster)** (\`.vscode/launch.json\`).
+1. Open \`apps/catalog/src/app.ts\` and set a breakpoint in the \`/banner\` route.
+2. Run and Debug → **catalog: intercept + debug (through the cluster)** (\`.vscode/launch.json\`).
    It runs \`ffk intercept catalog --port 3000 -- node --inspect …\`, waits for the debugger
    to listen and attaches.
-4. Reload http://localhost:8080: the storefront in the cluster calls catalog, the agent sends
+3. Reload http://localhost:8080: the storefront in the cluster calls catalog, the agent sends
    the request to your laptop, and VS Code stops on your breakpoint.
+4. Stop the debug session: that is the Ctrl-C that leaves the intercept.
 
 The terminal without VS Code: \`npm run ffk -- intercept catalog --port 3000 -- node --inspect
---import tsx apps/catalog/src/main.ts\` and attach any Node debugger to port 9229.`,
-    },
-    {
-      kind: 'action',
-      title: 'Leave the intercept',
-      body: 'Ctrl-C on `ffk intercept` ends it: the cluster\'s catalog answers again straight away. The agent stays installed (lab 6 removes it), so the next intercept starts in about a second.',
-      tasks: [{ title: 'Ctrl-C on ffk intercept', skipIf: needsIntercept, run: (ctx) => leaveIntercept(ctx, {}) }],
+--import tsx apps/catalog/src/main.ts\` and attach any Node debugger to port 9229. In offline mode use \`--port 3100\` (see step 2).`,
     },
     {
       kind: 'chart',
