@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 
@@ -18,11 +18,14 @@ export interface RunningServer {
 /** Listens on `port` (0 = any free port). Without `host`, all interfaces, as a pod needs. */
 export async function listen(handler: RequestListener, { port, host }: { port: number; host?: string }): Promise<RunningServer> {
   const server = createServer(handler);
+  let closing: Promise<'drained' | 'forced'> | undefined;
+  // While draining, a keep-alive socket whose response just finished is idle: close it now rather
+  // than at the next sweep, so a restart (tsx watch, a rollout) is not held up by it.
+  server.on('request', (_req, res: ServerResponse) => res.once('finish', () => closing && setImmediate(() => server.closeIdleConnections())));
   server.listen(port, host);
   await once(server, 'listening');
   const bound = (server.address() as AddressInfo).port;
   const urlHost = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<'drained' | 'forced'> | undefined;
 
   const close = (graceMs = 10_000) =>
     (closing ??= new Promise((resolve) => {
@@ -48,9 +51,13 @@ export interface RunServiceOptions {
   logger: Logger;
   port: number;
   host?: string;
-  /** Builds the request handler (e.g. createApp), after `prepare` succeeded. */
+  /** Builds the request handler (e.g. createApp); it only gets requests once `prepare` succeeded. */
   app: () => RequestListener;
-  /** Work before listening, e.g. wait for PostgreSQL and migrate. A failure is logged and exits 1. */
+  /**
+   * Work the service needs before it can answer, e.g. wait for PostgreSQL and migrate. It runs while
+   * the server already listens: until it succeeds, /healthz answers 200, /readyz 503 and every other
+   * request waits for it. A failure is logged and exits 1.
+   */
   prepare?: () => Promise<void>;
   /** Cleanup after the server closed, e.g. () => pool.end(). */
   cleanup?: Array<() => Promise<unknown>>;
@@ -58,14 +65,39 @@ export interface RunServiceOptions {
   graceMs?: number;
 }
 
+const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+
 /**
- * main.ts in one call: prepare, listen, and on SIGTERM/SIGINT stop gracefully and exit 0. A hard
- * deadline (grace + 5 s) exits 1 if cleanup hangs; a second Ctrl+C exits at once.
+ * Answers probes itself and holds every other request until `prepared` resolves, then hands them
+ * all to `app`. Listening before the slow part of a start (PostgreSQL, migrations) means a
+ * restarted process takes requests as soon as its code is loaded, and serves them the moment its
+ * database is ready, never before.
+ */
+function untilPrepared(prepared: Promise<void>, stopping: Promise<void>, app: RequestListener): RequestListener {
+  let ready = false;
+  void prepared.then(() => (ready = true), () => {});
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (ready) return app(req, res);
+    const path = req.url?.split('?')[0];
+    if (path === '/healthz') return json(res, 200, { status: 'ok' });
+    if (path === '/readyz') return json(res, 503, { status: 'not ready', checks: {}, reason: 'starting: not prepared yet (e.g. PostgreSQL, migrations)' });
+    void Promise.race([prepared.then(() => true), stopping.then(() => false)]).then(
+      (go) => (go ? app(req, res) : json(res, 503, { error: 'shutting down before the service was ready' })),
+      () => {}, // prepare failed: the process is exiting
+    );
+  };
+}
+
+/**
+ * main.ts in one call: listen and prepare at once, and on SIGTERM/SIGINT stop gracefully and exit 0.
+ * A hard deadline (grace + 5 s) exits 1 if cleanup hangs; a second Ctrl+C exits at once.
  */
 export async function runService(options: RunServiceOptions): Promise<RunningServer | undefined> {
   const { logger, graceMs = 10_000, cleanup = [] } = options;
   let running: RunningServer | undefined;
   let stopping = false;
+  let onStop!: () => void;
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
 
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -73,6 +105,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       process.exit(1);
     }
     stopping = true;
+    onStop();
     const started = Date.now();
     logger.info({ signal, graceMs }, 'shutting down: no new connections, finishing in-flight requests');
     setTimeout(() => {
@@ -87,15 +120,17 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  const started = performance.now();
+  const prepared = Promise.resolve().then(() => options.prepare?.());
   try {
-    await options.prepare?.();
-    if (stopping) return undefined;
-    running = await listen(options.app(), { port: options.port, host: options.host });
+    running = await listen(untilPrepared(prepared, stopped, options.app()), { port: options.port, host: options.host });
+    logger.info({ url: running.url, port: running.port }, 'listening');
+    await prepared;
   } catch (error) {
     // One line that says what failed; these are environment problems, not bugs, so no stack.
     logger.fatal(`could not start: ${(error as Error).message}`);
     process.exit(1);
   }
-  logger.info({ url: running.url, port: running.port }, 'listening');
+  if (!stopping) logger.info({ ms: Math.round(performance.now() - started) }, 'ready');
   return running;
 }

@@ -34,3 +34,23 @@ it('applies all of a run or none of it', async () => {
   const { rows } = await pool.query("select count(*)::int as n from pg_tables where tablename = 't_e'");
   expect(rows[0].n).toBe(0);
 });
+
+it('a start that finds its migrations applied does not wait for the lock (one query, no transaction)', async () => {
+  await migrate(pool, 'f', [table('t_f')]);
+  // Another service holds the migration lock for a long migration of its own.
+  const holder = await pool.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('select pg_advisory_xact_lock($1)', [0x46464b]);
+    const again = migrate(pool, 'f', [table('t_f')]);
+    const outcome = await Promise.race([again, new Promise((resolve) => setTimeout(() => resolve('still waiting for the lock'), 2_000))]);
+    expect(outcome).toEqual([]);
+    // A migration that is not recorded yet still takes its turn under the lock.
+    const pending = migrate(pool, 'f', [table('t_f'), table('t_f2')]);
+    expect(await Promise.race([pending, new Promise((resolve) => setTimeout(() => resolve('waiting'), 300))])).toBe('waiting');
+    await holder.query('commit');
+    expect(await pending).toEqual(['create-t_f2']);
+  } finally {
+    holder.release();
+  }
+});

@@ -5,13 +5,15 @@ export type UpstreamFailure = 'timeout' | 'unreachable' | 'status' | 'invalid-re
 /** A call to another service that did not give a usable answer; the message says which and why. */
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
-  constructor(
-    readonly upstream: string,
-    readonly failure: UpstreamFailure,
-    message: string,
-    readonly status?: number,
-  ) {
+  // Plain fields, not parameter properties: Node's own type stripping runs this file as it is.
+  readonly upstream: string;
+  readonly failure: UpstreamFailure;
+  readonly status?: number;
+  constructor(upstream: string, failure: UpstreamFailure, message: string, status?: number) {
     super(message);
+    this.upstream = upstream;
+    this.failure = failure;
+    this.status = status;
   }
 }
 

@@ -1,0 +1,50 @@
+// Loaded with `--import` into every process the dev runner (./watch.ts) starts. Node 24 strips the
+// TypeScript types itself, so no loader worker is involved; what Node does not do is resolve
+// `./foo` to `./foo.ts`, which our sources rely on (tsconfig moduleResolution Bundler).
+// It also tells the runner which of our files the process loaded (to watch them), and which
+// packages it imported (so the next process can load them before it is needed).
+import { registerHooks, type ResolveFnOutput, type ResolveHookContext } from 'node:module';
+import { STANDBY_ENV, type ChildMessage, type RunnerMessage } from './protocol.ts';
+
+const ours = (url: string | undefined) => url !== undefined && url.startsWith('file:') && !url.includes('/node_modules/');
+const hasExtension = (specifier: string) => /\.[cm]?[jt]sx?$|\.json$/.test(specifier);
+const send = (message: ChildMessage) => process.send?.(message);
+
+function resolveOurs(specifier: string, context: ResolveHookContext, next: (specifier: string, context?: Partial<ResolveHookContext>) => ResolveFnOutput): ResolveFnOutput {
+  if (!specifier.startsWith('.') || hasExtension(specifier) || !ours(context.parentURL)) return next(specifier, context);
+  for (const candidate of [`${specifier}.ts`, `${specifier}/index.ts`]) {
+    try {
+      return next(candidate, context);
+    } catch {
+      // not this one
+    }
+  }
+  return next(specifier, context);
+}
+
+registerHooks({
+  resolve(specifier, context, next) {
+    const resolved = resolveOurs(specifier, context, next);
+    if (ours(context.parentURL) && resolved.url.startsWith('file:')) {
+      if (ours(resolved.url)) send({ type: 'source', url: resolved.url });
+      else if (!specifier.startsWith('.')) send({ type: 'package', url: resolved.url });
+    }
+    return resolved;
+  },
+});
+
+// The runner going away (killed, crashed) must not leave this process holding the port.
+process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+
+const preload = process.env[STANDBY_ENV];
+if (preload !== undefined) {
+  // A standby: load the packages the previous run imported, then wait until the runner says go.
+  delete process.env[STANDBY_ENV];
+  const go = new Promise<void>((resolve) => process.on('message', (message: RunnerMessage) => message.type === 'go' && resolve()));
+  for (const url of JSON.parse(preload) as string[]) await import(url).catch(() => {});
+  send({ type: 'warm' });
+  await go;
+}
+// Only the runner's messages and the disconnect above need the channel: it must not keep a
+// finished program alive.
+process.channel?.unref();
