@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../cli-kit/process-alive';
 
 export interface LocalIntercept {
   pid: number;
@@ -53,20 +54,11 @@ export function localIntercepts(dir = stateDir()): LocalIntercept[] {
   for (const file of files) {
     try {
       const intercept = JSON.parse(readFileSync(join(dir, file), 'utf8')) as LocalIntercept;
-      if (isRunning(intercept.pid)) alive.push(intercept);
+      if (processAlive(intercept.pid)) alive.push(intercept);
       else rmSync(join(dir, file), { force: true });
     } catch {
       // being written right now, or not ours: skip
     }
   }
   return alive;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,6 +1,7 @@
 // Where `ffk sim` keeps its state: <repository root>/.ffk/sim (git-ignored), or $FFK_SIM_DIR.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { processAlive } from '../cli-kit/process-alive';
 
 export interface SimState {
   dir: string;
@@ -34,20 +35,11 @@ export interface RunningServer {
   kubeconfig: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The simulator this state dir belongs to, if its process is still alive. */
 export function runningServer(state: SimState): RunningServer | undefined {
   try {
     const server = JSON.parse(readFileSync(state.serverFile, 'utf8')) as RunningServer;
-    if (alive(server.pid)) return server;
+    if (processAlive(server.pid)) return server;
   } catch {
     // No server file: not running.
   }
