@@ -119,7 +119,7 @@ function agentContainer(record: AgentRecord): V1Container {
     imagePullPolicy: 'IfNotPresent',
     ports: record.ports.map((p) => ({ name: p.name, containerPort: p.listen })),
     env,
-    readinessProbe: { httpGet: { path: '/healthz', port: record.healthPort }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 },
+    readinessProbe: { httpGet: { path: '/healthz', port: record.healthPort }, periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 3 },
     resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
     securityContext: {
       runAsNonRoot: true,
