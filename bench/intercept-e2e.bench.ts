@@ -1,7 +1,8 @@
 // `ffk intercept catalog` end to end on kube-sim with the kit's manifests: how long an intercept
 // takes to start (agent already installed, and with the install's rollout), and how long a banner
 // edit takes from save to visible on the storefront's NodePort, against the same edit seen by
-// asking the local process directly (the baseline, same run, same restarts of tsx watch).
+// asking the local process directly (the baseline: same run, same restarts of the catalog's
+// `npm run dev` watcher).
 // Writes bench/results/intercept-e2e.json and prints a table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -91,7 +92,7 @@ try {
     detail: {
       start: 'wall clock from spawning `ffk intercept catalog --port <p>` to its "active" event (tunnel open, intercept registered); median of 3 when installed',
       start_reported_by_ffk_ms: { installed: warm.reportedMs, cold: cold.reportedMs },
-      edits: `${EDITS} banner edits in a copy of apps/catalog/src under tsx watch, each watched at once through the storefront NodePort (web -> agent -> tunnel -> local) and on the local port`,
+      edits: `${EDITS} banner edits in a copy of apps/catalog/src under its "npm run dev" watcher (service-dev), each watched at once through the storefront NodePort (web -> agent -> tunnel -> local) and on the local port`,
       save_to_visible_all_ms: edits.storefront.map(round),
       local_only_all_ms: edits.local.map(round),
     },

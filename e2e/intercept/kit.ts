@@ -1,8 +1,9 @@
 // What `ffk intercept catalog` needs end to end on kube-sim, shared by the e2e test and the
 // benchmark: the kit's manifests rolled out, a storefront read through its NodePort, the
-// `ffk` bin as a user runs it, and a local catalog under `tsx watch` whose banner can be edited.
+// `ffk` bin as a user runs it, and a local catalog under its `npm run dev` watcher whose banner
+// can be edited.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@ffk/test-kit';
@@ -11,7 +12,6 @@ import { repoRoot, startCliSim, type CliSim } from '../sim/sim-cli';
 
 export { repoRoot };
 const FFK_BIN = join(repoRoot, 'packages/cli/bin/ffk.mjs');
-const TSX_CLI = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 const DEPLOYMENTS = ['postgres', 'inventory', 'catalog', 'web'];
 
 /** A cluster with the kit deployed: kube-sim here, k3s where Docker runs. */
@@ -153,13 +153,24 @@ export async function ffkDone(kit: Kit, args: string[]): Promise<{ code: number 
 
 export interface LocalCatalog {
   port: number;
-  /** the command after `ffk intercept … --`: the catalog's own sources under `tsx watch` */
+  /** the command after `ffk intercept … --`: the catalog's own sources under its dev watcher */
   command: string[];
   /** the banner file the watcher sees, in the copy */
   bannerFile: string;
   /** edits the copy's banner text, as a developer saves the file */
   setBanner(text: string): void;
   remove(): void;
+}
+
+/**
+ * The catalog's `npm run dev` (its package.json script, e.g. `service-dev src/main.ts`) for the copy
+ * in `dir`, without npm: the bin from the repo's node_modules/.bin run by this Node, file
+ * arguments pointed into the copy.
+ */
+function devCommand(dir: string): string[] {
+  const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { dev: string } }).scripts.dev;
+  const [bin, ...args] = script.split(/\s+/);
+  return [process.execPath, realpathSync(join(repoRoot, 'node_modules/.bin', bin!)), ...args.map((arg) => (existsSync(join(dir, arg)) ? join(dir, arg) : arg))];
 }
 
 /**
@@ -177,7 +188,7 @@ export async function localCatalog(): Promise<LocalCatalog> {
   const original = readFileSync(bannerFile, 'utf8');
   return {
     port: await freePort(),
-    command: [process.execPath, TSX_CLI, 'watch', join(dir, 'src/main.ts')],
+    command: devCommand(dir),
     bannerFile,
     setBanner(text) {
       const edited = original.replace(/\btext:\s*'[^']*'/, `text: ${JSON.stringify(text)}`);

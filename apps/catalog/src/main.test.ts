@@ -41,7 +41,9 @@ describe('SIGTERM', () => {
     let inventoryAsked!: () => void;
     const asked = new Promise<void>((resolve) => (inventoryAsked = resolve));
     const slowInventory: RunningServer = await listen(
-      (_req, res) => {
+      (req, res) => {
+        // The catalog opens its connection to inventory at start (GET /healthz): answer that at once.
+        if (req.url === '/healthz') return void res.setHeader('content-type', 'application/json').end('{"status":"ok"}');
         inventoryAsked();
         setTimeout(() => res.setHeader('content-type', 'application/json').end('{"items":[{"sku":"KTL-GOOSE-1L","quantity":9}]}'), 1_500);
       },

@@ -21,6 +21,7 @@ await runService({
   logger,
   port: config.PORT,
   prepare: async () => {
+    void inventory.warm(); // the first /products then finds a connection to inventory open
     await waitForPostgres(pool, logger);
     await migrate(pool, 'catalog', migrations, logger);
   },

@@ -6,9 +6,16 @@ export const STANDBY_ENV = 'SERVICE_DEV_PRELOAD';
 export type ChildMessage =
   /** one of our source files, loaded by the process: watched */
   | { type: 'source'; url: string }
-  /** a package imported by our sources: loaded ahead by the next standby */
+  /** a package or Node module (node:http) imported by our sources: loaded ahead by the next standby */
   | { type: 'package'; url: string }
   /** a standby has loaded its packages */
-  | { type: 'warm' };
+  | { type: 'warm' }
+  /** a stopping service closed its listening socket: the next run can bind the port while it drains */
+  | { type: 'released' };
 
 export type RunnerMessage = { type: 'go' };
+
+/** runService calls this once it stopped listening; a no-op unless a parent such as service-dev listens over IPC. */
+export function announcePortReleased(): void {
+  process.send?.({ type: 'released' } satisfies ChildMessage);
+}

@@ -27,6 +27,7 @@ const say = (line: string) => process.stderr.write(`[service-dev] ${line}\n`);
 const sources = new Set<string>([entry]);
 const packages = new Set<string>();
 const watchers = new Map<string, FSWatcher>();
+const releases = new WeakMap<ChildProcess, Promise<void>>();
 let active: ChildProcess | undefined;
 let standby: ChildProcess | undefined;
 let standbyTimer: NodeJS.Timeout | undefined;
@@ -54,6 +55,7 @@ function start(preload?: string[]): ChildProcess {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: preload ? { ...process.env, [STANDBY_ENV]: JSON.stringify(preload) } : process.env,
   });
+  releases.set(child, new Promise((resolve) => child.on('message', (message: ChildMessage) => message.type === 'released' && resolve())));
   child.on('message', (message: ChildMessage) => {
     if (message.type === 'source') watchSource(fileURLToPath(message.url));
     else if (message.type === 'package' && !packages.has(message.url)) {
@@ -101,13 +103,15 @@ async function restart(): Promise<void> {
   const stopping = performance.now();
   if (active && active.exitCode === null && active.signalCode === null) {
     active.kill('SIGTERM'); // the service's graceful shutdown: in-flight requests finish first
-    await exited(active);
+    // A service built on runService says when its port is free; it then drains (in-flight requests,
+    // pool.end(), process exit) while the next run starts. Anything else: wait for its exit.
+    await Promise.race([exited(active), releases.get(active)]);
   }
   const stopMs = Math.round(performance.now() - stopping);
   restarting = false;
   if (leaving) return;
   const by = run();
-  say(`${cause} changed: restarted (the previous run stopped in ${stopMs} ms; the ${by === 'standby' ? 'warm standby took over' : 'new process starts cold'})`);
+  say(`${cause} changed: restarted (the previous run freed the port in ${stopMs} ms; the ${by === 'standby' ? 'warm standby took over' : 'new process starts cold'})`);
 }
 
 function onChange(path: string): void {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { announcePortReleased } from '../dev/protocol';
 
 export interface RunningServer {
   server: Server;
@@ -112,7 +113,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       logger.error({ afterMs: Date.now() - started }, 'shutdown deadline passed: exiting');
       process.exit(1);
     }, graceMs + 5_000).unref();
-    const outcome = running ? await running.close(graceMs) : 'drained';
+    const closing = running ? running.close(graceMs) : Promise.resolve('drained');
+    announcePortReleased(); // under service-dev, the next run starts while this one drains
+    const outcome = await closing;
     for (const step of cleanup) await step().catch((error: Error) => logger.warn({ err: error }, 'cleanup step failed'));
     logger.info({ outcome, ms: Date.now() - started }, 'stopped');
     process.exit(0);

@@ -93,3 +93,28 @@ describe('createUpstream', () => {
     }
   });
 });
+
+describe('warm()', () => {
+  it('opens the connection ahead of time: the first real call reuses it', async () => {
+    const seen: Array<{ method: string; url: string; socket: unknown }> = [];
+    const server = await listen((req, res) => (seen.push({ method: req.method!, url: req.url!, socket: req.socket }), res.setHeader('content-type', 'application/json').end('{"ok":true}')), { port: 0, host: '127.0.0.1' });
+    try {
+      // A fresh origin for fetch's connection pool, so nothing else warmed it before.
+      const upstream = createUpstream({ name: 'fresh', baseUrl: server.url.replace('127.0.0.1', 'localhost'), timeoutMs: 1_000 });
+      await upstream.warm();
+      // fetch puts a connection back in its pool a moment after the body was read; in a service,
+      // PostgreSQL and migrations take far longer than that before the first real call.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await upstream.json('/stock');
+      expect(seen.map(({ method, url }) => `${method} ${url}`)).toEqual(['GET /healthz', 'GET /stock']);
+      expect(seen[1]!.socket).toBe(seen[0]!.socket);
+    } finally {
+      await server.close(100);
+    }
+  });
+
+  it('ignores an upstream that is down', async () => {
+    const upstream = createUpstream({ name: 'down', baseUrl: `http://127.0.0.1:${await freePort()}`, timeoutMs: 1_000 });
+    await expect(upstream.warm()).resolves.toBeUndefined();
+  });
+});

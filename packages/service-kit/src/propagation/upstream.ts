@@ -33,6 +33,12 @@ export interface Upstream {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** GET (or `init`) expecting a 2xx JSON answer; anything else throws an UpstreamError. */
   json<T>(path: string, init?: RequestInit): Promise<{ body: T; response: Response }>;
+  /**
+   * Opens a keep-alive connection now (GET /healthz, answer and failure ignored), so that the first
+   * real call of a just-started service does not pay for it: call it while the service prepares.
+   * Resolves once the connection is ready (or could not be opened); never rejects.
+   */
+  warm(): Promise<void>;
 }
 
 function explain(error: unknown, name: string, what: string, timeoutMs: number): UpstreamError {
@@ -103,6 +109,10 @@ export function createUpstream({ name, baseUrl, timeoutMs }: UpstreamOptions): U
         }
       });
       return { body: body as T, response };
+    },
+    async warm() {
+      // GET, body read to the end: fetch does not keep a connection after HEAD or a cancelled body.
+      await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(timeoutMs) }).then((response) => response.arrayBuffer(), () => {});
     },
   };
 }
