@@ -1,4 +1,6 @@
 import { startProcess, type StartedProcess } from '@ffk/test-kit';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +44,30 @@ describe('runService', () => {
     service.child.kill('SIGTERM');
     expect((await waiting).status).toBe(503);
     expect((await service.exited).code).toBe(0);
+  });
+});
+
+describe('runService under a dev runner (IPC)', () => {
+  it('says the port is free as soon as it stops listening, while an in-flight request still finishes', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SERVICE], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { PATH: process.env.PATH } });
+    cleanups.push(async () => void child.kill('SIGKILL'));
+    let output = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    await expect.poll(() => output, { timeout: 30_000 }).toMatch(/"msg":"listening"/);
+    const port = Number(/"port":(\d+)/.exec(output)![1]);
+    child.kill('SIGUSR2');
+    await expect.poll(() => output).toMatch(/"msg":"ready"/);
+
+    const slow = fetch(`http://127.0.0.1:${port}/slow`).then((response) => response.text());
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the request is in flight
+    child.kill('SIGTERM');
+    const [message] = (await once(child, 'message')) as [{ type: string }];
+    expect(message).toEqual({ type: 'released' });
+    // The next run could start now: the port binds while the old process is still draining.
+    const next = await listen((_req, res) => void res.end('next run'), { port, host: '127.0.0.1' });
+    cleanups.push(() => next.close(100));
+    expect(await slow).toBe('prepared, /slow');
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('next run');
   });
 });
 

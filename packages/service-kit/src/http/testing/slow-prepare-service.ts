@@ -1,5 +1,5 @@
 // runService with a `prepare` that finishes only on SIGUSR2, for lifecycle.test.ts: the test
-// decides when the service's dependencies are "ready".
+// decides when the service's dependencies are "ready". /slow takes 500 ms to answer.
 import { createLogger } from '../../logging/logger';
 import { runService } from '../lifecycle';
 
@@ -8,5 +8,5 @@ await runService({
   port: 0,
   host: '127.0.0.1',
   prepare: () => new Promise<void>((resolve) => process.once('SIGUSR2', () => resolve())),
-  app: () => (req, res) => void res.end(`prepared, ${req.url}`),
+  app: () => (req, res) => void setTimeout(() => res.end(`prepared, ${req.url}`), req.url === '/slow' ? 500 : 0),
 });
