@@ -52,6 +52,10 @@ function watchSource(file: string): void {
 
 function start(preload?: string[]): ChildProcess {
   const child = spawn(process.execPath, ['--import', hooks, entry, ...args], {
+    // Its own process group: Ctrl-C in a terminal reaches only this runner, which passes it on
+    // once (twice would make a service give up its graceful stop). If this runner dies, the
+    // service stops itself when the IPC channel closes (./child-hooks.ts).
+    detached: true,
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: preload ? { ...process.env, [STANDBY_ENV]: JSON.stringify(preload) } : process.env,
   });
