@@ -21,7 +21,12 @@ export async function checkPostgres(pool: Pool): Promise<void> {
 
 /** Where the pool points, without the password, for messages. */
 function target(pool: Pool): string {
-  const { host = 'localhost', port = 5432, database } = pool.options;
+  const { connectionString, host = 'localhost', port = 5432, database } = pool.options;
+  // createPool passes a URL: the separate fields are then unset (pg's defaults are not the target).
+  if (connectionString) {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  }
   return `${host}:${port}/${database ?? ''}`;
 }
 
