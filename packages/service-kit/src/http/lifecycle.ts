@@ -124,7 +124,8 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   process.on('SIGINT', () => void stop('SIGINT'));
 
   const started = performance.now();
-  const prepared = Promise.resolve().then(() => options.prepare?.());
+  // Started first (up to its first await, e.g. PostgreSQL's connect), then the app is built.
+  const prepared = (async () => options.prepare?.())();
   try {
     running = await listen(untilPrepared(prepared, stopped, options.app()), { port: options.port, host: options.host });
     logger.info({ url: running.url, port: running.port }, 'listening');
