@@ -99,11 +99,16 @@ try {
   const pids = { load: loads.map((l) => l.pid), local: [Number(local.pid)], agent: [Number(agent.pid)], connector: [Number(connector.pid)] };
 
   type Cpu = Partial<Record<keyof typeof pids, number>>;
-  /** One closed-loop measurement, its connections shared by the load processes; with the CPU each process spent per request. */
-  const measure = async (port: number, concurrency: number, durationMs = DURATION_MS): Promise<LoadResult & { cpu: Cpu }> => {
+  /**
+   * One closed-loop measurement, its connections shared by the load processes; with the CPU
+   * time each process spent per request, and how many cores it kept busy (a process near 1.0
+   * is the bottleneck of its path).
+   */
+  const measure = async (port: number, concurrency: number, durationMs = DURATION_MS): Promise<LoadResult & { cpu: Cpu; cores: Cpu }> => {
     const used = loads.slice(0, Math.min(loads.length, concurrency));
     const cpuOf = () => Object.fromEntries(Object.entries(pids).map(([name, list]) => [name, list.map(cpuTimeUs)])) as Record<string, (number | undefined)[]>;
     const before = cpuOf();
+    const started = performance.now();
     const samples = await Promise.all(
       used.map((load, i) => {
         const share = Math.floor(concurrency / used.length) + (i < concurrency % used.length ? 1 : 0);
@@ -111,16 +116,21 @@ try {
       }),
     );
     const after = cpuOf();
+    const elapsedUs = (performance.now() - started) * 1000;
     const requests = samples.reduce((sum, s) => sum + s.requests, 0);
     const cpu: Cpu = {};
+    const cores: Cpu = {};
     for (const name of Object.keys(pids) as (keyof typeof pids)[]) {
       const spent = after[name]!.reduce<number | undefined>((sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - before[name]![i]!), 0);
-      if (spent !== undefined) cpu[name] = Math.round(spent / requests);
+      if (spent === undefined) continue;
+      cpu[name] = Math.round(spent / requests);
+      cores[name] = Math.round((spent / elapsedUs) * 100) / 100;
     }
-    return { ...summarize(samples), cpu };
+    return { ...summarize(samples), cpu, cores };
   };
 
   const results = { direct: {} as Record<string, LoadResult>, tunnel: {} as Record<string, LoadResult>, bulk_mb_s: { direct: 0, tunnel: 0 }, cpu_us_per_request_c50: { direct: {} as Cpu, tunnel: {} as Cpu } };
+  const coresC50 = { direct: {} as Cpu, tunnel: {} as Cpu };
   const paths = [['direct', direct], ['tunnel', tunnel]] as const;
   process.stdout.write(`  machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} before the run (other work skews single rounds); ${LOAD_PROCESSES} load processes\n`);
   // Warm every process's JIT on both paths before anything is recorded.
@@ -129,7 +139,8 @@ try {
   // alternates too) let a burst of other work hit both. Each round's direct and tunnel ran back
   // to back, so the round is judged as a pair and the median pair, by the target's measure, is kept.
   for (const concurrency of [1, 50]) {
-    const rounds: { direct: LoadResult & { cpu: Cpu }; tunnel: LoadResult & { cpu: Cpu } }[] = [];
+    type Measured = Awaited<ReturnType<typeof measure>>;
+    const rounds: { direct: Measured; tunnel: Measured }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const pair = {} as (typeof rounds)[number];
       for (const [name, port] of round % 2 ? paths : [...paths].reverse()) pair[name] = await measure(port, concurrency);
@@ -139,9 +150,9 @@ try {
     }
     const kept = concurrency === 1 ? median(rounds, (r) => r.tunnel.p50_ms - r.direct.p50_ms) : median(rounds, (r) => r.tunnel.rps / r.direct.rps);
     for (const [name] of paths) {
-      const { cpu, ...result } = kept[name];
+      const { cpu, cores, ...result } = kept[name];
       results[name][`c${concurrency}`] = result;
-      if (concurrency === 50) results.cpu_us_per_request_c50[name] = cpu;
+      if (concurrency === 50) [results.cpu_us_per_request_c50[name], coresC50[name]] = [cpu, cores];
     }
   }
   const [downloader] = loads;
@@ -167,8 +178,14 @@ try {
   console.log(row('direct c50', d.c50!));
   console.log(row('tunnel c50', t.c50!));
   console.log(`bulk MB/s    direct ${bulk.direct}  tunnel ${bulk.tunnel}`);
-  const cpuRow = (c: Cpu) => Object.entries(c).map(([name, us]) => `${name} ${us}`).join(', ');
-  if (Object.keys(cpu.tunnel).length) console.log(`CPU µs per request at c50 (kept round): direct: ${cpuRow(cpu.direct)}; tunnel: ${cpuRow(cpu.tunnel)}\n`);
+  if (Object.keys(cpu.tunnel).length) {
+    console.log('CPU per request at c50 (kept round), in µs, and cores kept busy:');
+    for (const [name] of paths) {
+      const parts = Object.entries(cpu[name]).filter(([part]) => coresC50[name][part as keyof Cpu]! >= 0.01);
+      console.log(`  ${name.padEnd(6)} ${parts.map(([part, us]) => `${part === 'load' && LOAD_PROCESSES > 1 ? `load (${LOAD_PROCESSES} processes)` : part} ${us} µs (${coresC50[name][part as keyof Cpu]!.toFixed(2)} cores)`).join(', ')}`);
+    }
+  }
+  console.log('');
   const checks: [string, boolean][] = [
     [`added p50 at c1 ${(t.c1!.p50_ms - d.c1!.p50_ms).toFixed(3)} ms <= 1 ms`, t.c1!.p50_ms - d.c1!.p50_ms <= 1],
     [`tunnel req/s at c50 ${(t.c50!.rps / d.c50!.rps).toFixed(2)} x direct >= 0.35`, t.c50!.rps >= 0.35 * d.c50!.rps],
