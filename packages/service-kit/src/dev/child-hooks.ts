@@ -3,8 +3,13 @@
 // `./foo` to `./foo.ts`, which our sources rely on (tsconfig moduleResolution Bundler).
 // It also tells the runner which of our files the process loaded (to watch them), and which
 // packages and Node modules it imported (so the next process can load them before they are needed).
-import { registerHooks, type ResolveFnOutput, type ResolveHookContext } from 'node:module';
+import { enableCompileCache, registerHooks, type ResolveFnOutput, type ResolveHookContext } from 'node:module';
 import { STANDBY_ENV, type ChildMessage, type RunnerMessage } from './protocol.ts';
+
+// V8's compiled code (and, for .ts files, the stripped source) on disk, checked against each
+// file's content: a restart recompiles only what changed (~20 ms less for our own files).
+// NODE_COMPILE_CACHE picks the directory, else the OS temp dir.
+enableCompileCache();
 
 const ours = (url: string | undefined) => url !== undefined && url.startsWith('file:') && !url.includes('/node_modules/');
 const hasExtension = (specifier: string) => /\.[cm]?[jt]sx?$|\.json$/.test(specifier);
