@@ -13,7 +13,8 @@ export class ServiceProxy {
   private next = 0;
 
   constructor(private backends: () => Backend[]) {
-    this.server = createServer({ pauseOnConnect: true }, (client) => this.forward(client));
+    // noDelay both ways: kube-proxy forwards in the kernel and adds no Nagle/delayed-ACK stall.
+    this.server = createServer({ pauseOnConnect: true, noDelay: true }, (client) => this.forward(client));
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -49,7 +50,7 @@ export class ServiceProxy {
     // An endpoint that refuses (a pod just going away) makes us try the next one instead of failing the client.
     const attempt = (tries: number) => {
       const backend = candidates[(start + tries) % candidates.length];
-      const upstream = connect({ host: backend.ip, port: backend.port });
+      const upstream = connect({ host: backend.ip, port: backend.port, noDelay: true });
       this.track(upstream);
       let connected = false;
       upstream.once('error', () => {
