@@ -1,7 +1,8 @@
 // Issue 6's "done when": `ffk intercept catalog` end to end on kube-sim with the kit's own
 // manifests, seen the way a developer sees it: the storefront through its NodePort, a local
 // catalog under `tsx watch` whose banner they edit, Ctrl-C, `ffk uninstall`, a personal
-// intercept beside everyone else's traffic, and a CLI that dies without cleaning up.
+// intercept beside everyone else's traffic, and a CLI that dies without cleaning up. (The catalog's own
+// `npm run dev` watcher, service-dev, runs under the benchmark and in lab 3.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredState, ffk, ffkDone, isLocal, localCatalog, startKit, viewStorefront, waitForStorefront, type Ffk, type Kit, type LocalCatalog } from './kit';
 
@@ -21,7 +22,7 @@ describe('ffk intercept catalog on kube-sim, through the storefront', { timeout:
   const fromCluster = (servedBy: string | null) => servedBy !== null && !isLocal(servedBy);
 
   beforeAll(async () => {
-    [kit, catalog] = await Promise.all([startKit(), localCatalog()]);
+    [kit, catalog] = await Promise.all([startKit(), localCatalog('tsx watch')]);
   });
 
   afterAll(async () => {

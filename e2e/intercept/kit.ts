@@ -176,9 +176,10 @@ function devCommand(dir: string): string[] {
 /**
  * apps/catalog's sources, copied into a temporary directory (node_modules linked to the repo's),
  * so banner edits never touch the repository's apps/catalog/src/banner.ts, not even when a test
- * dies half-way. The copy runs exactly as `npm run dev -w @ffk/catalog` runs the original.
+ * dies half-way. The copy runs exactly as `npm run dev -w @ffk/catalog` runs the original, or
+ * under plain `tsx watch`, the watcher most TypeScript developers bring.
  */
-export async function localCatalog(): Promise<LocalCatalog> {
+export async function localCatalog(watcher: 'npm run dev' | 'tsx watch' = 'npm run dev'): Promise<LocalCatalog> {
   const dir = mkdtempSync(join(tmpdir(), 'ffk-e2e-catalog-'));
   const source = join(repoRoot, 'apps/catalog');
   cpSync(join(source, 'src'), join(dir, 'src'), { recursive: true, filter: (file) => !file.endsWith('.test.ts') });
@@ -188,7 +189,7 @@ export async function localCatalog(): Promise<LocalCatalog> {
   const original = readFileSync(bannerFile, 'utf8');
   return {
     port: await freePort(),
-    command: devCommand(dir),
+    command: watcher === 'tsx watch' ? [process.execPath, join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'watch', join(dir, 'src/main.ts')] : devCommand(dir),
     bannerFile,
     setBanner(text) {
       const edited = original.replace(/\btext:\s*'[^']*'/, `text: ${JSON.stringify(text)}`);
