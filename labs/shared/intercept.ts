@@ -1,5 +1,5 @@
 // `ffk intercept catalog` as the labs run it: in the background, against the lab's cluster, with
-// catalog running locally under tsx watch; and the precondition that `ffk` has the command.
+// catalog running locally under its `npm run dev` watcher; and the precondition that `ffk` has the command.
 import { hostname, userInfo } from 'node:os';
 import type { ActionTask, Backend, LabContext, SkipIf } from '@ffk/labs';
 import { startBackground, stopBackground } from './background';
@@ -7,7 +7,7 @@ import { clusterTarget, ffk, type ClusterTarget } from './cluster';
 import { isLocal, waitForStorefront } from './storefront';
 
 export const FFK_BIN = 'packages/cli/bin/ffk.mjs';
-/** What the learner's own terminal would run; `npm run dev -w @ffk/catalog` is `tsx watch src/main.ts`. */
+/** What the learner's own terminal would run; `npm run dev -w @ffk/catalog` is `service-dev src/main.ts`. */
 export const LOCAL_CATALOG = ['npm', 'run', 'dev', '-w', '@ffk/catalog'];
 
 const probes = new Map<string, Promise<string | null>>();

@@ -2,7 +2,7 @@
 export const LOOPS = {
   outerKind: 'rebuild + load + roll out (kind)',
   outerSim: 'rollout restart (kube-sim, simulated)',
-  intercept: 'ffk intercept + tsx watch',
+  intercept: 'ffk intercept + npm run dev',
   personal: 'personal intercept',
   skaffold: 'skaffold dev (file sync)',
 } as const;
