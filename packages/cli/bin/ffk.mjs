@@ -9,9 +9,11 @@ if (major < 22 || (major === 22 && minor < 12)) {
 // ~900 modules compile once, not on every command (~0.15 s).
 const { enableCompileCache } = await import('node:module');
 enableCompileCache();
-// client-node is plain JavaScript of some 300 modules: loaded before tsx's hooks exist, it skips
+const simOnly = process.argv[2] === 'sim';
+// client-node is plain JavaScript of some 900 modules: loaded before tsx's hooks exist, it skips
 // them (the same module instance is reused later), which starts every command ~0.6 s sooner.
-await import('@kubernetes/client-node');
+// `ffk sim …` does not use it, and runs a program with only the sim commands.
+if (!simOnly) await import('@kubernetes/client-node');
 const { register } = await import('tsx/esm/api');
 register();
-await import('../src/bin.ts');
+await import(simOnly ? '../src/sim/bin.ts' : '../src/bin.ts');

@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
+import { baseProgram } from './cli-kit/run-program';
 import packageJson from '../package.json' with { type: 'json' };
 import { registerInterceptCommands } from './intercept/commands';
 import { registerSimCommands } from './sim/commands';
@@ -11,11 +12,7 @@ const { version } = packageJson;
  * intercept, leave, list, status, uninstall and gc.
  */
 export function buildProgram(out: (text: string) => void, err: (text: string) => void): Command {
-  const program = new Command('ffk')
-    .description('Fast local feedback with Kubernetes: run one service locally, the rest in the cluster.')
-    .showHelpAfterError('(run `ffk --help` for the list of commands)')
-    .configureOutput({ writeOut: out, writeErr: err })
-    .exitOverride();
+  const program = baseProgram(out, err);
   program
     .command('version')
     .description('print the versions of ffk and of the Node.js running it')
@@ -30,4 +27,3 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
   return program;
 }
 
-export { CommanderError };
