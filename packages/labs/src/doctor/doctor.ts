@@ -33,11 +33,9 @@ export interface DoctorOptions {
 
 const GiB = 1024 ** 3;
 
-function platform(): string {
-  const os = process.platform === 'darwin' ? 'darwin' : 'linux';
-  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
-  return `${os}-${arch}`;
-}
+/** The kit's installer fetches the versions the README pins, checksum-verified (Linux binaries). */
+const installFix = (tool: 'kind' | 'kubectl' | 'skaffold') =>
+  process.platform === 'linux' ? `bash .devcontainer/install-tools.sh ${tool}   (the version this kit pins, checksum-verified)` : `brew install ${tool}`;
 
 export const OFFLINE_NOT_SHOWN = [
   'no container images are built or loaded: pods run the services from source as local processes',
@@ -48,7 +46,6 @@ export const OFFLINE_NOT_SHOWN = [
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { $ } = options;
   const [docker, kind, kubectl, skaffold] = await Promise.all([probeDockerEngine($), probeKind($), probeKubectl($), probeSkaffold($)]);
-  const target = platform();
   const checks: DoctorCheck[] = [];
 
   checks.push(
@@ -73,7 +70,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           title: `kind >= ${MIN_KIND}`,
           status: 'fail',
           detail: kind.problem!,
-          fix: `curl -Lo ./kind https://kind.sigs.k8s.io/dl/v${MIN_KIND}/kind-${target} && chmod +x ./kind && sudo mv ./kind /usr/local/bin/kind`,
+          fix: installFix('kind'),
           neededFor: 'kind',
         },
   );
@@ -85,7 +82,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           title: 'kubectl',
           status: 'fail',
           detail: kubectl.problem!,
-          fix: `curl -LO https://dl.k8s.io/release/v1.32.4/bin/${target.replace('-', '/')}/kubectl && sudo install -m 0755 kubectl /usr/local/bin/kubectl`,
+          fix: installFix('kubectl'),
           neededFor: 'everything',
         },
   );
@@ -97,7 +94,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           title: 'Skaffold',
           status: 'warn',
           detail: `${skaffold.problem!}: lab 5 will be skipped`,
-          fix: `curl -Lo skaffold https://storage.googleapis.com/skaffold/releases/latest/skaffold-${target} && sudo install skaffold /usr/local/bin/`,
+          fix: installFix('skaffold'),
           neededFor: 'lab 5 (Skaffold)',
         },
   );
