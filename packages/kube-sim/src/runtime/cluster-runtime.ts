@@ -13,6 +13,7 @@ import { kubeProxy } from '../network/kube-proxy';
 import { ServiceNetwork } from '../network/service-network';
 import type { ObjectStore } from '../registry/object-store';
 import { podLogsHandler } from '../streams/pod-logs';
+import type { ForwardingTracker } from '../streams/forwarding';
 import { portForwardHandler } from '../streams/port-forward';
 import type { BackoffOptions } from './backoff';
 import { schedulerController } from './controllers/scheduler';
@@ -53,6 +54,8 @@ export interface ClusterRuntime {
   network: ServiceNetwork;
   /** nodePort -> the host port it answers on. */
   nodePorts: ReadonlyMap<number, number>;
+  /** What port-forwards have open (SPDY sessions, pod connections): empty once every client is gone. */
+  portForwards: ForwardingTracker;
   stop(): Promise<void>;
 }
 
@@ -125,12 +128,14 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   }
 
   router.addSubresource('pods', 'log', podLogsHandler((namespace, name) => kubelet.worker(namespace, name)));
-  router.addSubresource('pods', 'portforward', portForwardHandler());
+  const portForward = portForwardHandler();
+  router.addSubresource('pods', 'portforward', portForward);
 
   return {
     kubelet,
     network,
     nodePorts: network.boundNodePorts,
+    portForwards: portForward.tracker,
     async stop() {
       await kubelet.shutdown(options.shutdownGraceSeconds ?? 10);
       await network.close();

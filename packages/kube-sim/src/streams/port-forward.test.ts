@@ -100,18 +100,21 @@ describe('pods/portforward over WebSocket', { timeout: 30_000 }, () => {
     ws.close();
   });
 
-  it('answers kubectl (SPDY) and plain requests with a clear error', async () => {
-    const spdy = await fetch(`${api.url}/api/v1/namespaces/default/pods/db-0/portforward?ports=5432`, { method: 'POST' });
-    expect(spdy.status).toBe(400);
+  it('answers a plain request and a SPDY upgrade for another protocol with a clear error', async () => {
+    const plain = await fetch(`${api.url}/api/v1/namespaces/default/pods/db-0/portforward?ports=5432`, { method: 'POST' });
+    expect(plain.status).toBe(400);
+    expect(((await plain.json()) as { message: string }).message).toMatch(/^Upgrade request required/);
     const upgrade = await new Promise<string>((resolve) => {
       const socket = connect(Number(new URL(api.url).port), '127.0.0.1', () =>
-        socket.write('POST /api/v1/namespaces/default/pods/db-0/portforward HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n'),
+        socket.write('POST /api/v1/namespaces/default/pods/db-0/portforward HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: channel.k8s.io\r\n\r\n'),
       );
       let text = '';
       socket.on('data', (d: Buffer) => (text += d));
       socket.on('end', () => resolve(text));
     });
     expect(upgrade).toMatch(/^HTTP\/1.1 400 BadRequest/);
-    expect(JSON.parse(upgrade.split('\r\n\r\n')[1]).message).toMatch(/`kubectl port-forward` needs SPDY, which kube-sim does not speak/);
+    expect(JSON.parse(upgrade.split('\r\n\r\n')[1]).message).toBe(
+      'unable to upgrade: unable to negotiate protocol: client supports [channel.k8s.io], server supports [portforward.k8s.io]',
+    );
   });
 });

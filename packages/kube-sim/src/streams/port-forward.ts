@@ -4,22 +4,28 @@
 // v4.channel.k8s.io (binary frames, first byte = channel) or v4.base64.channel.k8s.io (text
 // frames, channel as an ASCII digit, payload base64). Each requested port has a data channel
 // (2i) and an error channel (2i+1); the server first sends the port, uint16 little-endian, on
-// both. kubectl port-forward needs SPDY, which is not served: it gets a clear error instead.
+// both. kubectl speaks SPDY instead (port-forward-spdy.ts): tunnelled in a WebSocket whose
+// subprotocol is SPDY/3.1+portforward.k8s.io (binary messages carry the SPDY bytes), or after a
+// plain `Upgrade: SPDY/3.1` (kubectl's fallback).
 import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, badRequest } from '../api/status';
 import type { SubresourceHandler } from '../http/router';
 import type { Pod } from '../runtime/kube-types';
+import { forwardingError, newTracker, type ForwardingTracker } from './forwarding';
+import { serveSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from './port-forward-spdy';
 
 const BINARY = 'v4.channel.k8s.io';
 const BASE64 = 'v4.base64.channel.k8s.io';
+/** kubectl's tunnel: SPDY inside a WebSocket (client-go's tunneling dialer). */
+const SPDY_TUNNEL = `SPDY/3.1+${SPDY_PORT_FORWARD_PROTOCOL}`;
+/** `ws` accepts only RFC 7230 tokens as subprotocols ('/' is not one): the tunnel passes it under this alias. */
+const SPDY_TUNNEL_ALIAS = 'spdy-3.1-tunnel';
+const SUPPORTED = [BINARY, BASE64, SPDY_TUNNEL];
 /** Above this many bytes queued on the WebSocket, stop reading from the pod (a slow client). */
 const HIGH_WATER = 1024 * 1024;
-
-export const SPDY_UNSUPPORTED =
-  'kube-sim serves port-forward over WebSocket only (v4.channel.k8s.io, as @kubernetes/client-node PortForward uses it); `kubectl port-forward` needs SPDY, which kube-sim does not speak. Use the ffk CLI or client-node instead.';
 
 export function parsePorts(query: URLSearchParams): number[] {
   const raw = query.getAll('ports').flatMap((value) => value.split(','));
@@ -31,9 +37,7 @@ export function parsePorts(query: URLSearchParams): number[] {
   });
 }
 
-function isWebSocket(req: IncomingMessage): boolean {
-  return (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
-}
+const upgradeOf = (req: IncomingMessage): string => (req.headers.upgrade ?? '').toLowerCase();
 
 class ChannelConnection {
   private readonly base64: boolean;
@@ -60,7 +64,7 @@ class ChannelConnection {
   }
 }
 
-function forward(ws: WebSocket, pod: Pod, ports: number[]): void {
+function forward(ws: WebSocket, pod: Pod, ports: number[], tracker: ForwardingTracker): void {
   const channels = new ChannelConnection(ws);
   const podIP = pod.status?.podIP ?? '';
   const sockets: Socket[] = [];
@@ -81,6 +85,7 @@ function forward(ws: WebSocket, pod: Pod, ports: number[]): void {
     // As the kubelet (Go sets TCP_NODELAY): without it small writes wait for a delayed ACK (~40 ms).
     const socket = connect({ host: podIP, port, noDelay: true });
     sockets[index] = socket;
+    tracker.podSockets.add(socket);
     let connected = false;
     socket.on('connect', () => (connected = true));
     socket.on('data', (chunk: Buffer) => {
@@ -89,11 +94,11 @@ function forward(ws: WebSocket, pod: Pod, ports: number[]): void {
       });
       if (channels.buffered > HIGH_WATER) socket.pause(); // backpressure: the client reads slowly
     });
-    socket.on('error', (cause: NodeJS.ErrnoException) => {
-      const why = connected ? cause.message : `dial tcp ${podIP}:${port}: connect: ${cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.message}`;
-      channels.send(error, Buffer.from(`error forwarding port ${port} to pod ${pod.metadata.name}, uid ${pod.metadata.uid}: ${why}`));
+    socket.on('error', (cause: NodeJS.ErrnoException) => channels.send(error, Buffer.from(forwardingError(pod, port, cause, connected))));
+    socket.once('close', () => {
+      tracker.podSockets.delete(socket);
+      pairDone();
     });
-    socket.once('close', pairDone);
     socket.on('drain', () => ws.resume());
   });
 
@@ -108,31 +113,59 @@ function forward(ws: WebSocket, pod: Pod, ports: number[]): void {
   ws.on('error', () => sockets.forEach((s) => s.destroy()));
 }
 
-export function portForwardHandler(): SubresourceHandler {
+/** Answers a plain `Upgrade: SPDY/3.1` request with 101 and serves SPDY on the socket. */
+function upgradeToSpdy(req: IncomingMessage, socket: Duplex, head: Buffer, pod: Pod, tracker: ForwardingTracker): void {
+  const offered = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((p) => p.trim());
+  if (!offered.includes(SPDY_PORT_FORWARD_PROTOCOL)) {
+    throw new ApiError(400, 'BadRequest', `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${SPDY_PORT_FORWARD_PROTOCOL}]`);
+  }
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${SPDY_PORT_FORWARD_PROTOCOL}\r\n\r\n`);
+  if (head.length > 0) socket.unshift(head);
+  serveSpdyPortForward(socket, pod, tracker);
+}
+
+export function portForwardHandler(): SubresourceHandler & { tracker: ForwardingTracker } {
+  const tracker = newTracker();
   const server = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
     // The kubelet picks the first protocol it supports, in the client's order ("" when none is offered).
-    handleProtocols: (offered) => [...offered].find((p) => p === BINARY || p === BASE64) ?? false,
+    handleProtocols: (offered) => {
+      const chosen = [...offered].find((p) => SUPPORTED.includes(p) || p === SPDY_TUNNEL_ALIAS);
+      return chosen === SPDY_TUNNEL_ALIAS ? SPDY_TUNNEL : (chosen ?? false);
+    },
   });
   return {
     kind: 'PodPortForwardOptions',
     verbs: ['create', 'get'],
+    tracker,
     handle() {
-      throw badRequest('Upgrade request required: port-forward is a WebSocket (v4.channel.k8s.io) request');
+      throw badRequest('Upgrade request required: port-forward is a WebSocket (v4.channel.k8s.io, SPDY/3.1+portforward.k8s.io) or SPDY/3.1 upgrade');
     },
     upgrade({ req, socket, head, query, object }) {
-      if (!isWebSocket(req)) throw new ApiError(400, 'BadRequest', SPDY_UNSUPPORTED);
+      const upgrade = upgradeOf(req);
+      if (upgrade !== 'websocket' && upgrade !== 'spdy/3.1') throw badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": port-forward speaks WebSocket or SPDY/3.1`);
       const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-      if (offered.length > 0 && !offered.some((p) => p === BINARY || p === BASE64)) {
-        throw new ApiError(400, 'BadRequest', offered.some((p) => p.includes('portforward.k8s.io')) ? SPDY_UNSUPPORTED : `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${BINARY} ${BASE64}]`);
+      if (upgrade === 'websocket' && offered.length > 0 && !offered.some((p) => SUPPORTED.includes(p))) {
+        throw new ApiError(400, 'BadRequest', `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${SUPPORTED.join(' ')}]`);
       }
-      const ports = parsePorts(query);
+      const tunnel = upgrade === 'websocket' && offered.find((p) => SUPPORTED.includes(p)) === SPDY_TUNNEL;
+      // The channel protocol names its ports in the query; SPDY names them per stream.
+      const ports = upgrade === 'websocket' && !tunnel ? parsePorts(query) : [];
       const pod = object as unknown as Pod;
       if (pod.status?.phase !== 'Running' || !pod.status.podIP) {
         throw badRequest(`unable to forward port because pod is not running. Current status=${pod.status?.phase ?? 'Pending'}`);
       }
-      server.handleUpgrade(req, socket as Duplex, head, (ws) => forward(ws, pod, ports));
+      if (upgrade === 'spdy/3.1') return upgradeToSpdy(req, socket, head, pod, tracker);
+      if (tunnel) req.headers['sec-websocket-protocol'] = offered.map((p) => (p === SPDY_TUNNEL ? SPDY_TUNNEL_ALIAS : p)).filter((p) => !p.includes('/')).join(', ');
+      server.handleUpgrade(req, socket as Duplex, head, (ws) => {
+        if (ws.protocol === SPDY_TUNNEL) {
+          const tunnel = createWebSocketStream(ws);
+          ws.once('close', () => tunnel.destroy()); // also while reading is held back, when 'end' would wait
+          serveSpdyPortForward(tunnel, pod, tracker);
+        }
+        else forward(ws, pod, ports, tracker);
+      });
     },
   };
 }
