@@ -76,6 +76,7 @@ export function serveSpdyPortForward(transport: Duplex, pod: Pod, tracker: Forwa
       const pair = pairs.get(key) ?? {};
       pair[type] = stream;
       pairs.set(key, pair);
+      stream.once('reset', () => pairs.get(key)?.[type] === stream && pairs.delete(key)); // never paired
       if (pair.data && pair.error) {
         pairs.delete(key);
         pipeToPod(pod, port, pair as Required<Pair>, session, tracker);
