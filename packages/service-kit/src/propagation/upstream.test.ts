@@ -113,6 +113,16 @@ describe('warm()', () => {
     }
   });
 
+  it('ignores an answer cut off mid-body', async () => {
+    const server = await listen((_req, res) => (res.writeHead(200, { 'content-length': '100' }).write('partial'), setTimeout(() => res.destroy(), 20)), { port: 0, host: '127.0.0.1' });
+    try {
+      const upstream = createUpstream({ name: 'flaky', baseUrl: server.url, timeoutMs: 1_000 });
+      await expect(upstream.warm()).resolves.toBeUndefined();
+    } finally {
+      await server.close(100);
+    }
+  });
+
   it('ignores an upstream that is down', async () => {
     const upstream = createUpstream({ name: 'down', baseUrl: `http://127.0.0.1:${await freePort()}`, timeoutMs: 1_000 });
     await expect(upstream.warm()).resolves.toBeUndefined();

@@ -112,7 +112,10 @@ export function createUpstream({ name, baseUrl, timeoutMs }: UpstreamOptions): U
     },
     async warm() {
       // GET, body read to the end: fetch does not keep a connection after HEAD or a cancelled body.
-      await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(timeoutMs) }).then((response) => response.arrayBuffer(), () => {});
+      // The catch covers the body too (a reset or the timeout mid-body): `void warm()` must not reject.
+      await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(timeoutMs) })
+        .then((response) => response.arrayBuffer())
+        .then(() => {}, () => {});
     },
   };
 }
