@@ -20,8 +20,8 @@ export interface RunningServer {
 export async function listen(handler: RequestListener, { port, host }: { port: number; host?: string }): Promise<RunningServer> {
   const server = createServer(handler);
   let closing: Promise<'drained' | 'forced'> | undefined;
-  // While draining, a keep-alive socket whose response just finished is idle: close it now rather
-  // than at the next sweep, so a restart (tsx watch, a rollout) is not held up by it.
+  // While draining, a keep-alive socket whose response just finished is idle: close it now, so a
+  // restart (service-dev, a rollout) is not held up by it. Node itself would keep it open.
   server.on('request', (_req, res: ServerResponse) => res.once('finish', () => closing && setImmediate(() => server.closeIdleConnections())));
   server.listen(port, host);
   await once(server, 'listening');
@@ -31,14 +31,11 @@ export async function listen(handler: RequestListener, { port, host }: { port: n
   const close = (graceMs = 10_000) =>
     (closing ??= new Promise((resolve) => {
       let outcome: 'drained' | 'forced' = 'drained';
-      // A keep-alive socket that finishes its last response becomes idle: sweep those until closed.
-      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       const deadline = setTimeout(() => {
         outcome = 'forced';
         server.closeAllConnections();
       }, graceMs);
       server.close(() => {
-        clearInterval(sweep);
         clearTimeout(deadline);
         resolve(outcome);
       });
