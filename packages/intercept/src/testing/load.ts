@@ -12,8 +12,6 @@ export interface LoadSample {
   elapsedMs: number;
   /** requests sent in all, warm-up included (to divide CPU time by) */
   requests: number;
-  /** CPU time this process spent per recorded request, in µs */
-  cpuUsPerRequest: number;
 }
 
 /**
@@ -48,15 +46,13 @@ export async function measureRequests(port: number, path: string, concurrency: n
   await new Promise((resolve) => setTimeout(resolve, durationMs / 4));
   recording = true;
   const started = performance.now();
-  const cpu = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   recording = false;
   const elapsedMs = performance.now() - started;
-  const { user, system } = process.cpuUsage(cpu);
   running = false;
   await Promise.all(clients);
   agent.destroy();
-  return { latencies, elapsedMs, requests, cpuUsPerRequest: Math.round((user + system) / Math.max(1, latencies.length)) };
+  return { latencies, elapsedMs, requests };
 }
 
 /** Requests/s and latency percentiles of load generators that ran side by side. */
