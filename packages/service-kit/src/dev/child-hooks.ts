@@ -50,7 +50,6 @@ if (preload !== undefined) {
   for (const url of JSON.parse(preload) as string[]) await import(url).catch(() => {});
   // Node loads fetch's HTTP client on the first call (~35 ms): pay that here, not on a request.
   await fetch('data:,').then((response) => response.arrayBuffer()).catch(() => {});
-  send({ type: 'warm' });
   await go;
 }
 // Only the runner's messages and the disconnect above need the channel: it must not keep a

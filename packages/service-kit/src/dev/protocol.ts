@@ -8,8 +8,6 @@ export type ChildMessage =
   | { type: 'source'; url: string }
   /** a package or Node module (node:http) imported by our sources: loaded ahead by the next standby */
   | { type: 'package'; url: string }
-  /** a standby has loaded its packages */
-  | { type: 'warm' }
   /** a stopping service closed its listening socket: the next run can bind the port while it drains */
   | { type: 'released' };
 
