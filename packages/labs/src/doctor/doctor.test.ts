@@ -59,8 +59,8 @@ describe('doctor', () => {
       memoryBytes: 1 * GiB,
     });
     expect(byId(report, 'docker')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/client is installed but no engine answers \(Cannot connect/), fix: expect.stringContaining('sudo service docker start') });
-    expect(byId(report, 'kind')).toMatchObject({ status: 'fail', detail: expect.stringContaining('kind v0.30.0 is older than v0.31.0'), fix: 'bash .devcontainer/install-tools.sh kind   (the version this kit pins, checksum-verified)' });
-    expect(byId(report, 'kubectl')).toMatchObject({ status: 'fail', fix: expect.stringContaining('bash .devcontainer/install-tools.sh kubectl') });
+    expect(byId(report, 'kind')).toMatchObject({ status: 'fail', detail: expect.stringContaining('kind v0.30.0 is older than v0.31.0'), fix: process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kind   (the version this kit pins, checksum-verified)' : 'brew install kind' });
+    expect(byId(report, 'kubectl')).toMatchObject({ status: 'fail', fix: expect.stringContaining(process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kubectl' : 'brew install kubectl') });
     expect(byId(report, 'skaffold')).toMatchObject({ status: 'warn', detail: expect.stringContaining('lab 5 will be skipped') });
     expect(byId(report, 'node')).toMatchObject({ status: 'fail', detail: 'v20.11.1 is too old' });
     expect(byId(report, 'memory')).toMatchObject({ status: 'fail', detail: expect.stringContaining('1.0 GiB available') });
