@@ -5,9 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError, type Command } from 'commander';
 import type { SimUser } from '@ffk/kube-sim';
 import { userKubeconfigPath } from '@ffk/kube-sim/kubeconfig';
+import type { Print } from '../cli-kit/output';
 import { clearServer, recordServer, runningServer, simState, type SimState } from './state';
-
-type Print = (text: string) => void;
 
 /** Ends the command with an exit code (main() turns a CommanderError into the process exit code). */
 const exitWith = (code: number) => {
