@@ -137,6 +137,8 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
     nodePorts: network.boundNodePorts,
     portForwards: portForward.tracker,
     async stop() {
+      // A kubectl port-forward holds its connection open; GOAWAY ends it so the server can close.
+      for (const session of portForward.tracker.sessions) session.close();
       await kubelet.shutdown(options.shutdownGraceSeconds ?? 10);
       await network.close();
       block.close();

@@ -2,6 +2,7 @@
 // of a failed forward, and a record of what is open so tests can see that nothing is left behind.
 import type { Socket } from 'node:net';
 import type { Pod } from '../runtime/kube-types';
+import type { SpdySession } from './spdy/session';
 
 /** The message the kubelet writes on the error stream/channel when it cannot forward. */
 export function forwardingError(pod: Pod, port: number, cause: NodeJS.ErrnoException, connected: boolean): string {
@@ -12,7 +13,7 @@ export function forwardingError(pod: Pod, port: number, cause: NodeJS.ErrnoExcep
 
 export interface ForwardingTracker {
   /** Open SPDY connections (kubectl port-forward sessions). */
-  readonly sessions: Set<unknown>;
+  readonly sessions: Set<SpdySession>;
   /** Open connections to pods, for either protocol. */
   readonly podSockets: Set<Socket>;
 }
