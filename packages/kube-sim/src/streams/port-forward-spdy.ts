@@ -32,7 +32,9 @@ function pipeToPod(pod: Pod, port: number, pair: Required<Pair>, session: SpdySe
     held = undefined;
   };
   data.on('data', (chunk: Buffer) => {
-    if (socket.writableEnded) return; // the pod closed the connection: late bytes have nowhere to go
+    // The pod connection ended or failed: late bytes have nowhere to go (and a write to a
+    // destroyed socket returns false with no 'drain' to come, which would hold the session forever).
+    if (!socket.writable) return;
     if (!socket.write(chunk) && !held) {
       held = session.hold(); // the pod reads slowly: stop reading frames until it catches up
       socket.once('drain', release);
