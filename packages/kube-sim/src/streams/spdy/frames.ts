@@ -11,6 +11,7 @@ export const FrameType = { SynStream: 1, SynReply: 2, RstStream: 3, Settings: 4,
 /** RST_STREAM status codes used here. */
 export const RstStatus = { ProtocolError: 1, InvalidStream: 2, RefusedStream: 3, Cancel: 5, InternalError: 6 } as const;
 const MAX_LENGTH = 0xffffff;
+const MAX_HEADER_BLOCK = 1024 * 1024;
 
 export type Frame =
   | { control: false; streamId: number; flags: number; data: Buffer }
@@ -132,10 +133,19 @@ export class HeaderDeflater {
 export class HeaderInflater {
   private readonly inflate = createInflate({ dictionary: SPDY_DICTIONARY });
   private output: Buffer[] = [];
+  private outputBytes = 0;
   private failure: Error | undefined;
 
   constructor() {
-    this.inflate.on('data', (chunk: Buffer) => this.output.push(chunk));
+    this.inflate.on('data', (chunk: Buffer) => {
+      this.outputBytes += chunk.length;
+      // kubectl's header blocks are a few hundred bytes: a block inflating past this is a zlib bomb.
+      if (this.outputBytes > MAX_HEADER_BLOCK) {
+        this.failure = new Error(`a header block inflates past ${MAX_HEADER_BLOCK} bytes`);
+        return void this.inflate.destroy(this.failure);
+      }
+      this.output.push(chunk);
+    });
     this.inflate.on('error', (error) => (this.failure = error));
   }
 
@@ -149,6 +159,7 @@ export class HeaderInflater {
         if (this.failure) return reject(this.failure);
         const out = Buffer.concat(this.output);
         this.output = [];
+        this.outputBytes = 0;
         resolve(out);
       });
     });
