@@ -13,8 +13,9 @@ afterEach(async () => {
 
 /**
  * `service-dev main.ts` on a tiny TypeScript service in a temp dir, whose answer comes from an
- * extensionless import of the file the test edits. The service stops gracefully on the first
- * SIGINT/SIGTERM and exits 3 on a second one (which would cut a graceful stop short).
+ * extensionless import of the file the test edits (/slow answers after 800 ms). The service stops
+ * gracefully on the first SIGINT/SIGTERM and exits 3 on a second one (which would cut a graceful
+ * stop short).
  */
 async function devService(): Promise<{ url: string; runner: StartedProcess; setText(text: string): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'service-dev-'));
@@ -26,9 +27,13 @@ async function devService(): Promise<{ url: string; runner: StartedProcess; setT
     join(dir, 'main.ts'),
     `import { createServer, type Server } from 'node:http';
 import { text } from './text';
-const server: Server = createServer((_req, res) => res.end(text)).listen(Number(process.env.PORT), '127.0.0.1');
+const server: Server = createServer((req, res) => (req.url === '/slow' ? setTimeout(() => res.end('slow ' + text), 800) : res.end(text))).listen(Number(process.env.PORT), '127.0.0.1');
 let signals = 0;
-const stop = () => (++signals > 1 ? process.exit(3) : server.close(() => setTimeout(() => process.exit(0), 100)));
+const stop = () => {
+  if (++signals > 1) process.exit(3);
+  server.close(() => setTimeout(() => process.exit(0), 100));
+  process.send?.({ type: 'released' }); // as runService: the next run may bind the port while this one drains
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 `,
@@ -75,6 +80,18 @@ describe('service-dev', () => {
     process.kill(-runner.child.pid!, 'SIGINT');
     expect((await runner.exited).code).toBe(0);
     expect(await refuses(url)).toBe(true);
+  });
+
+  it('Ctrl-C right after a restart lets the previous run finish its in-flight request', async () => {
+    const { url, runner, setText } = await devService();
+    await answers(url, 'one');
+    const slow = fetch(`${url}slow`).then((response) => response.text(), (error: Error) => `failed: ${String(error.cause ?? error)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // in flight in the first run
+    setText('two');
+    await answers(url, 'two'); // the next run serves while the first one still drains
+    process.kill(-runner.child.pid!, 'SIGINT');
+    expect(await slow).toBe('slow one');
+    expect((await runner.exited).code).toBe(0);
   });
 
   it('a killed runner does not leave the service running', async () => {

@@ -28,6 +28,8 @@ const sources = new Set<string>([entry]);
 const packages = new Set<string>();
 const watchers = new Map<string, FSWatcher>();
 const releases = new WeakMap<ChildProcess, Promise<void>>();
+/** Earlier runs still finishing their requests after a restart: leaving waits for them too. */
+const draining = new Set<ChildProcess>();
 let active: ChildProcess | undefined;
 let standby: ChildProcess | undefined;
 let standbyTimer: NodeJS.Timeout | undefined;
@@ -107,6 +109,9 @@ async function restart(): Promise<void> {
   const stopping = performance.now();
   if (active && active.exitCode === null && active.signalCode === null) {
     active.kill('SIGTERM'); // the service's graceful shutdown: in-flight requests finish first
+    const previous = active;
+    draining.add(previous);
+    void exited(previous).then(() => draining.delete(previous));
     // A service built on runService says when its port is free; it then drains (in-flight requests,
     // pool.end(), process exit) while the next run starts. Anything else: wait for its exit.
     await Promise.race([exited(active), releases.get(active)]);
@@ -136,7 +141,10 @@ async function leave(signal: NodeJS.Signals): Promise<void> {
   watchers.forEach((watcher) => watcher.close());
   if (!active) process.exit(0);
   if (active.exitCode === null && active.signalCode === null) active.kill(signal);
-  process.exit(await exited(active));
+  const code = await exited(active);
+  // Our exit closes their IPC channel, which they take as a second stop signal (./child-hooks.ts).
+  await Promise.all([...draining].map(exited));
+  process.exit(code);
 }
 
 process.on('SIGINT', () => void leave('SIGINT'));
