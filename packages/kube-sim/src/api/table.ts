@@ -71,6 +71,13 @@ function endpointsText(endpoints: KubeObject): string {
   return out.length > 3 ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...` : out.join(',');
 }
 
+/** The `-o wide` columns of Deployments and ReplicaSets. */
+const WORKLOAD_WIDE: Column[] = [
+  { name: 'Containers', type: 'string', priority: 1, cell: containers },
+  { name: 'Images', type: 'string', priority: 1, cell: images },
+  { name: 'Selector', type: 'string', priority: 1, cell: labelSelector },
+];
+
 const COLUMNS: Record<string, Column[]> = {
   Pod: [
     NAME,
@@ -89,9 +96,7 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedReplicas ?? 0 },
     { name: 'Available', type: 'integer', cell: (o) => o.status?.availableReplicas ?? 0 },
     AGE,
-    { name: 'Containers', type: 'string', priority: 1, cell: containers },
-    { name: 'Images', type: 'string', priority: 1, cell: images },
-    { name: 'Selector', type: 'string', priority: 1, cell: labelSelector },
+    ...WORKLOAD_WIDE,
   ],
   ReplicaSet: [
     NAME,
@@ -99,9 +104,7 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Current', type: 'integer', cell: (o) => o.status?.replicas ?? 0 },
     { name: 'Ready', type: 'integer', cell: (o) => o.status?.readyReplicas ?? 0 },
     AGE,
-    { name: 'Containers', type: 'string', priority: 1, cell: containers },
-    { name: 'Images', type: 'string', priority: 1, cell: images },
-    { name: 'Selector', type: 'string', priority: 1, cell: labelSelector },
+    ...WORKLOAD_WIDE,
   ],
   Service: [
     NAME,

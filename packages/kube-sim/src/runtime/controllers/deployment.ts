@@ -2,13 +2,13 @@
 // (named <deployment>-<pod-template-hash>), revisions in annotations (so `kubectl rollout undo`
 // and `history` work), rolling updates within maxSurge/maxUnavailable counted on available
 // pods, Recreate, history cleanup, and the status and conditions `kubectl rollout status` reads.
-import { WorkQueue, objectKey, splitKey, type Controller } from '../../controllers/controller';
+import { splitKey, type Controller } from '../../controllers/controller';
 import type { ObjectStore } from '../../registry/object-store';
 import type { KubeObject } from '../../store/types';
 import { EventRecorder } from '../events';
 import type { Condition, Deployment, ReplicaSet } from '../kube-types';
 import { controllerRef, timestamp } from '../../controllers/workloads';
-import { ownedBy, ownerKey, sameCounts } from './owners';
+import { ownedBy, sameCounts, startOwnerLoop } from './owners';
 import { surgeAndUnavailable } from './rollout-math';
 import { TEMPLATE_HASH_LABEL, sameTemplate, templateHash } from './template-hash';
 
@@ -27,24 +27,7 @@ export const deploymentController: Controller = {
   name: 'deployment',
   start(store) {
     const events = new EventRecorder(store, 'deployment-controller');
-    const timers = new Map<string, NodeJS.Timeout>();
-    const queue = new WorkQueue('deployment', (key) => {
-      const wakeUp = sync(store, events, key);
-      clearTimeout(timers.get(key));
-      if (wakeUp !== undefined) timers.set(key, setTimeout(() => queue.add(key), wakeUp));
-    });
-    const stops = [
-      store.watch('deployments', {}, (event) => queue.add(objectKey(event.object.metadata.namespace, event.object.metadata.name))),
-      store.watch('replicasets', {}, (event) => {
-        const key = ownerKey(event.object, 'Deployment');
-        if (key) queue.add(key);
-      }),
-    ];
-    return () => {
-      stops.forEach((stop) => stop());
-      queue.stop();
-      timers.forEach(clearTimeout);
-    };
+    return startOwnerLoop(store, { name: 'deployment', owner: 'deployments', owned: 'replicasets', ownerKind: 'Deployment', sync: (key) => sync(store, events, key) });
   },
 };
 

@@ -1,42 +1,20 @@
 // The ReplicaSet controller (pkg/controller/replicaset): keeps as many active pods as
 // spec.replicas, created from the template with generateName `<rs>-` and a controller
 // reference, and reports replicas / fullyLabeled / ready / available in status.
-import { WorkQueue, objectKey, splitKey, type Controller } from '../../controllers/controller';
+import { splitKey, type Controller } from '../../controllers/controller';
 import type { ObjectStore } from '../../registry/object-store';
 import type { KubeObject } from '../../store/types';
 import { EventRecorder } from '../events';
 import type { Pod, ReplicaSet } from '../kube-types';
 import { controllerRef } from '../../controllers/workloads';
-import { ownedBy, ownerKey, sameCounts } from './owners';
+import { ownedBy, sameCounts, startOwnerLoop } from './owners';
 import { deletionOrder, isActive, isAvailable, readySince } from './pod-state';
 
 export const replicaSetController: Controller = {
   name: 'replicaset',
   start(store) {
     const events = new EventRecorder(store, 'replicaset-controller');
-    const timers = new Set<NodeJS.Timeout>();
-    const queue = new WorkQueue('replicaset', (key) => {
-      const wakeUp = sync(store, events, key);
-      if (wakeUp !== undefined) {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          queue.add(key);
-        }, wakeUp);
-        timers.add(timer);
-      }
-    });
-    const stops = [
-      store.watch('replicasets', {}, (event) => queue.add(objectKey(event.object.metadata.namespace, event.object.metadata.name))),
-      store.watch('pods', {}, (event) => {
-        const key = ownerKey(event.object, 'ReplicaSet');
-        if (key) queue.add(key);
-      }),
-    ];
-    return () => {
-      stops.forEach((stop) => stop());
-      queue.stop();
-      timers.forEach(clearTimeout);
-    };
+    return startOwnerLoop(store, { name: 'replicaset', owner: 'replicasets', owned: 'pods', ownerKind: 'ReplicaSet', sync: (key) => sync(store, events, key) });
   },
 };
 
