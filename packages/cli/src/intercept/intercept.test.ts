@@ -127,7 +127,8 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     const second = await finished('intercept', 'named', '--port', String(localPort));
     expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n'), second.stderr).toHaveLength(1);
-    expect(second.stderr).toMatch(/^ffk: another developer holds a global intercept on named \(.*held by .*\): intercept only your own requests with --user <your name>/);
+    // The holder's name is what the API server says about the user (SelfSubjectReview), not the OS user.
+    expect(second.stderr).toMatch(/^ffk: another developer holds a global intercept on named \(.*held by kubernetes-admin@.*\): intercept only your own requests with --user <your name>/);
 
     const personal = ffk('intercept', 'named', '--port', String(localPort), '--user', 'bob', '-o', 'json');
     await personal.event('active');
@@ -140,6 +141,12 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     const typo = await finished('intercept', 'nmaed', '--port', '3000');
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe('ffk: deployment "nmaed" not found in namespace "default" (context "ffk-sim"): did you mean "named"?\n');
+
+    // Personal intercepts that would take other people's requests are refused before anything changes.
+    const host = await finished('intercept', 'named', '--port', '3000', '--header', 'Host=shop.example');
+    expect(host.stderr).toBe('ffk: --header: a personal intercept cannot route on the standard request header host: every request carries it, so it would take other people\'s traffic; use a header of your own such as x-ffk-user\n');
+    const empty = await finished('intercept', 'named', '--port', '3000', '--user', '');
+    expect(empty.stderr).toBe('ffk: --user: a personal intercept needs a non-empty value for x-ffk-user (e.g. your name)\n');
 
     const port = await finished('intercept', 'named', '--port', 'abc');
     expect(port.stderr).toBe('ffk: --port abc is not <local port>[:<service port>]: use e.g. --port 3000 (the port your local process listens on) or --port 3000:80\n');

@@ -2,9 +2,10 @@
 // import, then the foreground until Ctrl-C, `ffk leave`, or the end of `-- <command>`.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeDrift, readDeployment, selectorString } from '@ffk/cluster';
+import { hostname } from 'node:os';
+import { describeDrift, readDeployment, selectorString, whoAmI } from '@ffk/cluster';
 import { ConnectorRefusedError } from '@ffk/intercept';
-import { DEFAULT_LEASE_SECONDS, defaultHolder, ensureAgent, formatEnvFile, keepLease, leaseFor, renewLease } from '@ffk/intercept/control';
+import { DEFAULT_LEASE_SECONDS, ensureAgent, formatEnvFile, keepLease, leaseFor, renewLease } from '@ffk/intercept/control';
 import { openClusterSession, type ClusterFlags } from '../cli-kit/cluster-flags';
 import { UsageError } from '../cli-kit/errors';
 import type { Print, Reporter } from '../cli-kit/output';
@@ -62,6 +63,8 @@ export async function runIntercept(deploymentName: string, command: string[], fl
 
   try {
     const deployment = await readDeployment(session, deploymentName);
+    // Teammates see this name on the intercept and the lease: the cluster's word, not ours.
+    const owner = `${(await whoAmI(session)).user}@${hostname()}`;
     checkpoint();
     const gitops = gitOpsManager(deployment);
     if (gitops) reporter.warn(`deployment ${deploymentName} looks managed by ${gitops}: a sync may remove the agent and end the intercept; pause auto-sync while you work`);
@@ -71,21 +74,22 @@ export async function runIntercept(deploymentName: string, command: string[], fl
       port: port.remote,
       image: flags.agentImage,
       leaseSeconds,
+      holder: owner,
       onProgress: (message) => reporter.step(message),
     });
     checkpoint();
-    if (!agent.installedNow) await renewLease(session, deploymentName, leaseFor(leaseSeconds));
+    if (!agent.installedNow) await renewLease(session, deploymentName, leaseFor(leaseSeconds, owner));
     const agentMs = performance.now() - installStarted;
     reporter.done(agent.installedNow ? `agent installed in deployment ${deploymentName} (${agent.record.image})` : `agent already in deployment ${deploymentName} (${agent.record.image})`, agentMs);
     reporter.data({ event: 'agent', installedNow: agent.installedNow, image: agent.record.image, ms: Math.round(agentMs) });
-    const lease = keepLease(session, deploymentName, { seconds: leaseSeconds, onError: (e) => reporter.warn(`could not renew the lease: ${(e as Error).message}`) });
+    const lease = keepLease(session, deploymentName, { seconds: leaseSeconds, holder: owner, onError: (e) => reporter.warn(`could not renew the lease: ${(e as Error).message}`) });
     cleanups.push(() => lease.stop());
 
     const selector = deployment.spec?.selector?.matchLabels ?? {};
     const agentPort = agent.record.ports[0]!;
     reporter.step(`opening tunnels (port-forward to ${agent.record.tunnelPort}) to the Ready pods of ${selectorString(selector)} and registering the intercept`);
     const tunnelsStarted = performance.now();
-    const tunnels = new PodTunnels({ access: session, selector, tunnelPort: agent.record.tunnelPort, token: agent.token, intercept: spec, localPort: port.local, owner: defaultHolder() });
+    const tunnels = new PodTunnels({ access: session, selector, tunnelPort: agent.record.tunnelPort, token: agent.token, intercept: spec, localPort: port.local, owner });
     cleanups.push(() => tunnels.stop());
     let pods: string[];
     try {
