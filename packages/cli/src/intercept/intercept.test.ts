@@ -157,7 +157,20 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     const refused = await finished('intercept', 'named', '--port', '3000', '--kubeconfig', remote);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('context    gke_shop_prod');
-    expect(refused.stderr).toBe('ffk: refusing to change context "gke_shop_prod" (https://203.0.113.7:6443): it is not a local cluster; switch to a local context with --context, or pass --allow-remote-context if you mean it\n');
+    expect(refused.stderr).toBe('ffk: refusing to change context "gke_shop_prod" (https://203.0.113.7:6443): it is not a local cluster: context "gke_shop_prod" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim); switch to a local context with --context, or pass --allow-remote-context if you mean it\n');
+    // A local-sounding name with a remote server, and a loopback server (a tunnel, here the sim itself) under any other name: refused too.
+    const kindProd = join(scratch, 'kind-prod-kubeconfig');
+    writeFileSync(kindProd, readFileSync(remote, 'utf8').replaceAll('gke_shop_prod', 'kind-prod'));
+    expect((await finished('intercept', 'named', '--port', '3000', '--kubeconfig', kindProd)).stderr).toContain(
+      'it is not a local cluster: context "kind-prod" is named like kind, but its server https://203.0.113.7:6443 is not on loopback or on a local container network; switch to a local context with --context, or pass --allow-remote-context',
+    );
+    const tunnel = join(scratch, 'tunnel-kubeconfig');
+    writeFileSync(tunnel, readFileSync(sim.kubeconfigPath, 'utf8').replaceAll('ffk-sim', 'prod-via-ssh'));
+    const specBefore = (await sim.getJson('deployment', 'named')).spec;
+    const viaTunnel = await finished('intercept', 'named', '--port', '3000', '--kubeconfig', tunnel);
+    expect(viaTunnel.code).toBe(1);
+    expect(viaTunnel.stderr).toContain('context "prod-via-ssh" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim) (a server on loopback is not proof: it may be a tunnel or proxy to a remote cluster)');
+    expect((await sim.getJson('deployment', 'named')).spec).toEqual(specBefore);
   });
 
   it('gc removes an agent whose lease has expired, leave ends an intercept from another terminal', async () => {
