@@ -15,7 +15,13 @@ export const requestTooLarge = () => new ApiError(413, 'RequestEntityTooLarge', 
 export function requestUrl(req: IncomingMessage): URL {
   const target = req.url ?? '/';
   if (!target.startsWith('/') || /[\x00-\x20\x7f]/.test(target)) throw badRequest(`invalid request URI: ${JSON.stringify(target.slice(0, 100))}`);
-  const url = new URL(target, 'https://kube-sim');
+  // Appended, not resolved: `//x` is a path here, as in Go, not a host.
+  let url: URL;
+  try {
+    url = new URL(`https://kube-sim${target}`);
+  } catch {
+    throw badRequest(`invalid request URI: ${JSON.stringify(target.slice(0, 100))}`);
+  }
   try {
     decodeURIComponent(url.pathname);
     // Query values are decoded by URLSearchParams, which never throws; the path is decoded by us.

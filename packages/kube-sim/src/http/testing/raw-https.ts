@@ -21,8 +21,11 @@ export interface RawAnswer {
   body: string;
 }
 
-/** One request with `connection: close`; resolves with the status and what followed the head. */
-export async function rawRequest(target: RawTarget, method: string, path: string, options: { headers?: string[]; body?: Buffer | string } = {}): Promise<RawAnswer> {
+/**
+ * One request with `connection: close`; resolves with the status and what followed the head. An
+ * answer still streaming after `timeoutMs` (a watch) is cut there and resolved with what came.
+ */
+export async function rawRequest(target: RawTarget, method: string, path: string, options: { headers?: string[]; body?: Buffer | string; timeoutMs?: number } = {}): Promise<RawAnswer> {
   const socket = await openTls(target);
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   const head = [
@@ -34,6 +37,7 @@ export async function rawRequest(target: RawTarget, method: string, path: string
     ...(options.headers ?? []),
   ];
   return new Promise((resolve, reject) => {
+    if (options.timeoutMs) setTimeout(() => socket.destroy(), options.timeoutMs).unref();
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', (error) => (chunks.length ? undefined : reject(error)));
