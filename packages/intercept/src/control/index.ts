@@ -2,8 +2,8 @@
 export { AGENT_CONTAINER, ANNOTATION, type AgentRecord, type DeploymentOriginal, type ServiceOriginal } from './annotations';
 export { DEFAULT_AGENT_IMAGE, ensureAgent, installedRecord, type EnsureAgentOptions, type InstalledAgent } from './install';
 export { DEFAULT_LEASE_SECONDS, defaultHolder, keepLease, leaseFor, leaseOf, renewLease, type LeaseRenewal } from './lease';
-export { hasAgent, uninstallAgent, type UninstallResult } from './restore';
-export { collectGarbage, listWorkloads, type WorkloadAgent } from './gc';
+export { hasAgent, uninstallAgent, type UninstallOptions, type UninstallResult } from './restore';
+export { collectGarbage, listWorkloads, type GarbageCollection, type WorkloadAgent } from './gc';
 export { choosePort, servicesSelecting, type PortChoice } from './ports';
 export { readToken, secretName } from './token-secret';
 export { importContainerEnv, expand, type ImportedEnv } from './env/container-env';

@@ -2,7 +2,7 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { ClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
 import packageJson from '../../package.json' with { type: 'json' };
-import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
+import { AGENT_CONTAINER, ANNOTATION, readAgentRecord, type AgentRecord } from './annotations';
 import { defaultHolder, DEFAULT_LEASE_SECONDS, leaseFor } from './lease';
 import { patchDeployment, patchService, withFreshRead } from './patch';
 import { planInstall, planServiceRewrite } from './plan';
@@ -37,7 +37,7 @@ export interface InstalledAgent {
 
 export function installedRecord(deployment: V1Deployment): AgentRecord | undefined {
   const hasSidecar = deployment.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER);
-  return hasSidecar ? readJsonAnnotation<AgentRecord>(deployment.metadata, ANNOTATION.agent) : undefined;
+  return hasSidecar ? readAgentRecord(deployment.metadata) : undefined;
 }
 
 /** Installs the agent unless it is there, waits for its rollout, points numeric Service targetPorts at it. */
@@ -57,7 +57,7 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
     const choice = choosePort(current, await listServices(access), options.port);
     const { secret, token: fresh } = await ensureToken(access, name);
     const lease = leaseFor(options.leaseSeconds ?? DEFAULT_LEASE_SECONDS, options.holder ?? defaultHolder());
-    const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, secret, lease });
+    const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, secret, token: fresh, lease });
     progress(`installing the ${AGENT_CONTAINER} sidecar (${plan.record.image}) into deployment ${name}: port ${choice.name ?? choice.containerPort} (${choice.containerPort}) goes through the agent`);
     await patchDeployment(access, name, plan.ops);
     installedNow = true;
@@ -69,13 +69,13 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
     stuckAfterMs: options.stuckAfterMs,
     onProgress: (p: RolloutProgress) => progress(p.message),
   });
-  const rewrittenServices = await rewriteNumericServices(access, name, record);
+  const rewrittenServices = await rewriteNumericServices(access, name, record, token);
   for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0]!.name}`);
   return { deployment, record, token, installedNow, rewrittenServices };
 }
 
 /** After the rollout (so old pods without the named port never lose their endpoints). */
-async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord): Promise<string[]> {
+async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord, token: string): Promise<string[]> {
   const port = record.ports[0]!;
   const rewritten: string[] = [];
   const deployment = await readDeployment(access, name);
@@ -83,7 +83,7 @@ async function rewriteNumericServices(access: ClusterAccess, name: string, recor
     const changed = await withFreshRead(async () => {
       const fresh = await readService(access, service.metadata!.name!);
       const indexes = (fresh.spec?.ports ?? []).map((p, i) => ({ p, i })).filter(({ p }) => String(p.targetPort ?? p.port) === String(port.app)).map(({ i }) => i);
-      const ops = planServiceRewrite(fresh, indexes, port.name);
+      const ops = planServiceRewrite(fresh, indexes, port.name, token);
       if (ops.length) await patchService(access, fresh.metadata!.name!, ops);
       return ops.length > 0;
     });
