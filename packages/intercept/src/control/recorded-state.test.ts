@@ -20,8 +20,8 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
     sim = await startControlSim();
     await sim.apply(names.map((name) => appManifest(name, { portName: 'http', probeOnName: true })).join('---'));
     await Promise.all(names.map((name) => sim.kubectl('rollout', 'status', `deployment/${name}`, '--timeout=60s')));
-    for (const name of names) await ensureAgent(sim.access(), name, { image: 'ffk/agent:test', leaseSeconds: 60 });
-  });
+    await Promise.all(names.map((name) => ensureAgent(sim.access(), name, { image: 'ffk/agent:test', leaseSeconds: 60 })));
+  }, 120_000);
   afterAll(() => sim?.stop());
 
   it('refuses to apply an original that was edited after the install (another image, privileged), changing nothing', async () => {
