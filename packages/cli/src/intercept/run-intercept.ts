@@ -7,6 +7,7 @@ import { describeDrift, readDeployment, selectorString, whoAmI } from '@ffk/clus
 import { ConnectorRefusedError } from '@ffk/intercept';
 import { DEFAULT_LEASE_SECONDS, ensureAgent, formatEnvFile, keepLease, leaseFor, renewLease } from '@ffk/intercept/control';
 import { openClusterSession, type ClusterFlags } from '../cli-kit/cluster-flags';
+import { thisProcess } from '../cli-kit/process-alive';
 import { UsageError } from '../cli-kit/errors';
 import type { Print, Reporter } from '../cli-kit/output';
 import { runLocalCommand, type LocalCommand } from './child';
@@ -129,7 +130,7 @@ export async function runIntercept(deploymentName: string, command: string[], fl
     }
 
     const local: LocalIntercept = {
-      pid: process.pid, context: target.context, server: target.server, namespace: target.namespace, deployment: deploymentName,
+      ...thisProcess(), context: target.context, server: target.server, namespace: target.namespace, deployment: deploymentName,
       mode: spec.mode === 'global' ? 'global' : `personal ${spec.header ?? 'x-ffk-user'}=${spec.value}`,
       localPort: port.local, startedAt: new Date().toISOString(), pods, routed: 0, failed: 0, reconnects: 0, state: 'active', updatedAt: new Date().toISOString(),
     };
