@@ -1,7 +1,7 @@
 // `ffk intercept`, `leave`, `list`, `uninstall`, `gc` as a user runs them (the bin as a child
 // process) against kube-sim with pods running the real agent.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,9 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
 
   it('ends with the exit code of `-- <command>`, which ran with the imported env and an env file', async () => {
     const envFile = join(scratch, 'named.env');
+    // An existing file others may read: the Secret values written into it must not be.
+    writeFileSync(envFile, '# old\n', { mode: 0o644 });
+    chmodSync(envFile, 0o644);
     const run = ffk('intercept', 'named', '--port', `${localPort}:web`, '--agent-image', 'ffk/agent:test', '--write-env', envFile, '-o', 'json', '--',
       process.execPath, '-e', 'process.exit(process.env.PORT === process.argv[1] ? 7 : 1)', String(localPort));
     const active = await run.event('active');
@@ -118,6 +121,7 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     expect(left).toMatchObject({ event: 'left', exitCode: 7 });
     // PORT was the pod's 3000; locally it is the port the connector delivers to.
     expect(readFileSync(envFile, 'utf8')).toContain(`PORT=${localPort}\n`);
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
     expect((await viaAgent('/')).servedBy).toMatch(/^named-/);
   });
 

@@ -1,12 +1,12 @@
 // `ffk intercept`: banner, guard, install if needed, tunnels to every Ready agent pod, env
 // import, then the foreground until Ctrl-C, `ffk leave`, or the end of `-- <command>`.
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { describeDrift, readDeployment, selectorString, whoAmI } from '@ffk/cluster';
 import { ConnectorRefusedError } from '@ffk/intercept';
 import { DEFAULT_LEASE_SECONDS, ensureAgent, formatEnvFile, keepLease, leaseFor, renewLease } from '@ffk/intercept/control';
 import { openClusterSession, type ClusterFlags } from '../cli-kit/cluster-flags';
+import { writePrivateFile } from '../cli-kit/private-file';
 import { thisProcess } from '../cli-kit/process-alive';
 import { UsageError } from '../cli-kit/errors';
 import type { Print, Reporter } from '../cli-kit/output';
@@ -123,7 +123,7 @@ export async function runIntercept(deploymentName: string, command: string[], fl
       reporter.done(`environment: ${Object.keys(environment.env).length} variables${rewritten.length ? `; pointed at local tunnels: ${rewritten.join(', ')}` : ''}${environment.skipped.length ? `; left out: ${environment.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : ''}`);
       if (flags.envFile) {
         const file = resolve(flags.envFile);
-        writeFileSync(file, formatEnvFile(environment.env, `environment of deployment/${deploymentName} (container ${agent.record.container}), imported by ffk intercept; cluster hosts point at its tunnels while it runs`), { mode: 0o600 });
+        writePrivateFile(file, formatEnvFile(environment.env, `environment of deployment/${deploymentName} (container ${agent.record.container}), imported by ffk intercept; cluster hosts point at its tunnels while it runs`));
         reporter.done(`wrote ${file}`);
       }
       reporter.data({ event: 'env', variables: Object.keys(environment.env), rewritten, outbound: environment.outbound, skipped: environment.skipped, envFile: flags.envFile ? resolve(flags.envFile) : undefined });
