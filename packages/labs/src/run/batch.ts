@@ -12,7 +12,7 @@ import { applyEdits, changedFromGit, restoreSnapshot, snapshotFiles, type Snapsh
 import { readmeIsFresh, README_COMMAND } from '../readme/generate';
 import { describeFailure, outputTail } from '../shell/shell';
 import { ProgressStore } from '../state/progress';
-import { runTasks, type Output, type TaskOutcome } from './actions';
+import { printTaskProgress, runTasks, type Output, type TaskOutcome } from './actions';
 import { runCheck } from './check';
 import { skipReason } from './skip';
 import type { CheckRow } from './report';
@@ -29,6 +29,7 @@ export interface BatchOptions {
 export async function runLabBatch(loaded: LoadedLab, options: BatchOptions): Promise<CheckRow[]> {
   const session = openSession(loaded, { repoRoot: options.repoRoot, store: new ProgressStore(null), mode: 'ci', offline: options.offline, out: options.out });
   const { out } = session;
+  const printer = printTaskProgress(out);
   const rows: CheckRow[] = [];
   const row = (step: string, result: CheckRow['result'], ms: number | null, reason: string) => rows.push({ lab: loaded.number, step, result, ms, reason });
   out.write(`\n${style.bold(`Lab ${loaded.number}: ${loaded.lab.title}`)}\n`);
@@ -61,7 +62,7 @@ export async function runLabBatch(loaded: LoadedLab, options: BatchOptions): Pro
   try {
     if (loaded.lab.prepare?.length) {
       out.write(`${style.bold('Preparing the cluster for this lab')}\n`);
-      const failed = toRows('prepare', await runTasks(loaded.lab.prepare, session.ctx, session.sink, session.toolbox, out));
+      const failed = toRows('prepare', await runTasks(loaded.lab.prepare, session.ctx, session.sink, session.toolbox, printer));
       if (failed) blocked = `preparing the lab failed ("${failed.title}")`;
     }
     for (const [index, step] of loaded.lab.steps.entries()) {
@@ -76,7 +77,7 @@ export async function runLabBatch(loaded: LoadedLab, options: BatchOptions): Pro
           for (const task of step.tasks) row(`${label} › ${task.title}`, 'skipped', null, `not run: ${blocked}`);
           continue;
         }
-        const failed = toRows(label, await runTasks(step.tasks, session.ctx, session.sink, session.toolbox, out));
+        const failed = toRows(label, await runTasks(step.tasks, session.ctx, session.sink, session.toolbox, printer));
         if (failed) blocked = `step ${label} failed`;
       }
       if (step.kind === 'chart' && !options.verify) out.write(`\n${drawLoopChart(session.ctx.loops(), { names: step.loops })}\n`);
