@@ -72,12 +72,13 @@ describe('an action step', () => {
     expect(effects).toEqual([{ type: 'complete-step', step: 'warm-up' }]);
   });
 
-  it('runs its tasks again on c after one failed, and not while they run', () => {
+  it('runs its tasks again on c after one failed (showing the new run only), and not while they run', () => {
     const working = drive(at(TEXT), key('next'), entered(ACTION)).state;
     expect(update(working, key('check')).effects).toEqual([]);
-    const failed = update(working, { type: 'tasks-finished', ok: false }).state;
-    expect(failed).toMatchObject({ phase: 'ready', done: false });
-    expect(update(failed, key('check'))).toMatchObject({ state: { phase: 'working' }, effects: [{ type: 'run-actions', index: ACTION }] });
+    const outcome = { title: 'Count the files', status: 'failed' as const, ms: 40, reason: 'git: not a repository' };
+    const failed = drive(working, { type: 'task-finished', outcome }, { type: 'tasks-finished', ok: false }).state;
+    expect(failed).toMatchObject({ phase: 'ready', done: false, feed: [{ kind: 'task', outcome }] });
+    expect(update(failed, key('check'))).toMatchObject({ state: { phase: 'working', feed: [] }, effects: [{ type: 'run-actions', index: ACTION }] });
   });
 });
 

@@ -119,7 +119,8 @@ function onKey(state: RunnerState, key: Key): Transition {
   if (state.phase === 'preparing' || state.phase === 'entering') return stay(state);
   const step = currentStep(state);
   if (key === 'next') return next(state, step);
-  if (step.kind === 'action') return key === 'check' && state.phase === 'ready' && !state.done ? runActions(state) : stay(state);
+  // Run again after a failure: the screen shows the new run only.
+  if (step.kind === 'action') return key === 'check' && state.phase === 'ready' && !state.done ? runActions({ ...state, feed: [] }) : stay(state);
   if (step.kind !== 'task' || !checkable(state)) return stay(state);
   if (key === 'check') return requestCheck(state, undefined);
   if (key === 'reset') return { state, effects: [{ type: 'restore', index: state.index, files: filesOf(step) }] };
