@@ -32,7 +32,7 @@ export async function runInteractive(loaded: LoadedLab, options: InteractiveOpti
   const effects = createEffectRunner(session, emit);
   const keys = listenForKeys(options.stdin ?? process.stdin, (key) => emit({ type: 'key', key }));
   const screen = createScreen(out);
-  let ticker: NodeJS.Timeout | undefined;
+  const ticker = repeating(() => emit({ type: 'tick', at: Date.now() }), TICK_MS);
 
   let { state, effects: work } = startRunner(loaded, resumeIndex(loaded, store), Date.now());
   try {
@@ -41,15 +41,11 @@ export async function runInteractive(loaded: LoadedLab, options: InteractiveOpti
       work.forEach((effect) => effects.run(effect));
       if (state.exit) break;
       // The spinner of a running task turns on timer events, only while one runs.
-      if (state.running && !ticker) ticker = setInterval(() => emit({ type: 'tick', at: Date.now() }), TICK_MS);
-      if (!state.running && ticker) {
-        clearInterval(ticker);
-        ticker = undefined;
-      }
+      ticker.set(state.running !== null);
       ({ state, effects: work } = update(state, await events.next()));
     }
   } finally {
-    clearInterval(ticker);
+    ticker.set(false);
     effects.stop();
     keys.close();
   }
@@ -61,4 +57,18 @@ export async function runInteractive(loaded: LoadedLab, options: InteractiveOpti
 function resumeIndex(loaded: LoadedLab, store: ProgressStore): number {
   const current = store.data.current;
   return current?.lab === loaded.number ? loaded.lab.steps.findIndex((step) => step.id === current.step) : -1;
+}
+
+/** A timer that can be switched on and off, idempotently. */
+function repeating(fire: () => void, everyMs: number): { set(on: boolean): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    set(on) {
+      if (on && !timer) timer = setInterval(fire, everyMs);
+      if (!on && timer) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    },
+  };
 }
