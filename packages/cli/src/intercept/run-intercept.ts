@@ -9,11 +9,10 @@ import { openClusterSession, type ClusterFlags } from '../cli-kit/cluster-flags'
 import { UsageError } from '../cli-kit/errors';
 import type { Print, Reporter } from '../cli-kit/output';
 import { runLocalCommand, type LocalCommand } from './child';
-import { prepareEnvironment, type LocalEnvironment } from './environment';
 import { describeMode, parseInterceptSpec, parsePortFlag } from './flags';
 import { gitOpsManager } from './gitops';
 import { removeLocalIntercept, writeLocalIntercept, type LocalIntercept } from './local-state';
-import { PodTunnels, TunnelUnreachableError } from './pod-tunnels';
+import { PodTunnels, prepareEnvironment, TunnelUnreachableError, type LocalEnvironment } from '@ffk/intercept/session';
 import { attachStatusView } from './status-view';
 
 export interface InterceptFlags extends ClusterFlags {

@@ -3,7 +3,9 @@
 // a new pod gets a tunnel, a pod that went away loses its own.
 import { EventEmitter } from 'node:events';
 import { openPortForward, resolveReadyPods, type ClusterAccess } from '@ffk/cluster';
-import { Connector, ConnectorRefusedError, type ConnectorState, type InterceptSpec, type RoutedRequest } from '@ffk/intercept';
+import { Connector, ConnectorRefusedError, type ConnectorState } from '../connector/connector';
+import type { RoutedRequest } from '../connector/deliver-http';
+import type { InterceptSpec } from '../tunnel/protocol';
 
 export interface PodTunnelsOptions {
   access: ClusterAccess;
