@@ -101,12 +101,18 @@ export function update(state: RunnerState, event: RunnerEvent): Transition {
     case 'task-finished':
       return stay({ ...state, running: null, feed: [...state.feed, { kind: 'task', outcome: event.outcome }] });
     case 'log':
-      return stay(state.phase !== 'preparing' && currentStep(state).kind === 'task' ? { ...state, logs: [...state.logs, event.line] } : { ...state, feed: [...state.feed, { kind: 'log', line: event.line }] });
+      return stay(logged(state, event.line));
     case 'tasks-finished':
       return onTasksFinished(state, event.ok);
     case 'crashed':
       return stay({ ...state, exit: { code: 1, kind: 'crashed', reason: event.reason } });
   }
+}
+
+/** A task step's check logs under its result; tasks log between their lines. */
+function logged(state: RunnerState, line: string): RunnerState {
+  if (state.phase !== 'preparing' && currentStep(state).kind === 'task') return { ...state, logs: [...state.logs, line] };
+  return { ...state, feed: [...state.feed, { kind: 'log', line }] };
 }
 
 /** A task step on screen that can run its check here. */
