@@ -97,8 +97,7 @@ export function resourceHandler(store: ObjectStore, settings: WatchSettings, aut
       const body = checkBodyNamespace(path, (await readBody(req)) as KubeObject, type);
       if (body.metadata.name && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
       body.metadata.name = name;
-      const written = store.update(type.plural, body, options);
-      return respond(res, 200, subresource === 'scale' ? store.get(type.plural, namespace, name, 'scale') : written, options);
+      return respond(res, 200, store.update(type.plural, body, options), options);
     }
     if (method === 'PATCH') {
       const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();

@@ -157,7 +157,7 @@ export class ObjectStore {
     return this.storage.put(plural, object);
   }
 
-  /** PUT: replaces the object (or, with `subresource`, its status or scale). */
+  /** PUT: replaces the object (or, with `subresource`, its status or scale; the answer is then that view). */
   update(plural: string, body: KubeObject, options: WriteOptions = {}): KubeObject {
     const type = this.resource(plural);
     const namespace = type.namespaced ? body.metadata?.namespace || 'default' : undefined;
@@ -166,8 +166,8 @@ export class ObjectStore {
     const requested = body.metadata?.resourceVersion;
     if (requested && requested !== current.metadata.resourceVersion) throw conflict(type, current.metadata.name);
     const view = options.subresource ? this.view(type, options.subresource) : undefined;
-    const next = view ? view.write(current, body) : body;
-    return this.replace(type, current, next, options);
+    const written = this.replace(type, current, view ? view.write(current, body) : body, options);
+    return view ? view.read(written) : written;
   }
 
   patch(plural: string, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): KubeObject {
@@ -204,7 +204,6 @@ export class ObjectStore {
     if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
       throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
     }
-    if (options.dryRun) return { object: current, gone: false };
     const meta = current.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
     if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
@@ -212,7 +211,10 @@ export class ObjectStore {
     const grace = options.gracePeriodSeconds ?? current.spec?.terminationGracePeriodSeconds ?? 30;
     const graceful = type.kind === 'Pod' && Boolean(current.spec?.nodeName) && grace > 0;
     const terminating = type.kind === 'Namespace';
-    if (finalizers.size > 0 || graceful || terminating) {
+    const stays = finalizers.size > 0 || graceful || terminating;
+    // A dry run answers what the delete would (gone, or marked for deletion), changing nothing.
+    if (options.dryRun) return { object: current, gone: !stays };
+    if (stays) {
       if (meta.deletionTimestamp && !graceful) return { object: current, gone: false };
       meta.deletionTimestamp ??= graceful ? new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z') : nowTimestamp();
       if (graceful) meta.deletionGracePeriodSeconds = grace;

@@ -55,7 +55,10 @@ export async function startCluster(options: SimOptions = {}): Promise<TestCluste
     new Promise<RawResponse>((resolve, reject) => {
       const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       const headers: Record<string, string> = { authorization: `Bearer ${sim.token}`, accept: options.accept ?? 'application/json' };
-      if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+      if (body !== undefined) {
+        headers['content-type'] = options.contentType ?? 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(body)); // Node sends a DELETE body unframed otherwise
+      }
       const req = request(new URL(path, sim.url), { method, ca, headers }, (res) => {
         let text = '';
         const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(options.firstLine ? text.split('\n')[0] : text) });
