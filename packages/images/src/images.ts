@@ -14,3 +14,9 @@ export const APP_IMAGES: readonly AppImage[] = [
   { name: 'catalog', image: 'ffk/catalog', dockerfile: 'apps/catalog/Dockerfile', port: 3000 },
   { name: 'inventory', image: 'ffk/inventory', dockerfile: 'apps/inventory/Dockerfile', port: 3001 },
 ];
+
+/**
+ * Size budget of what an app image adds to its Node base: the esbuild bundle and package.json
+ * (about 2 MB today). e2e/images/app-images.test.ts holds every image to it.
+ */
+export const ADDED_BYTES_BUDGET = 4 * 1024 * 1024;

@@ -1,4 +1,4 @@
-export { APP_IMAGES, IMAGE_TAG } from './images';
+export { ADDED_BYTES_BUDGET, APP_IMAGES, IMAGE_TAG } from './images';
 export type { AppImage } from './images';
 export { findBuilder } from './docker/engine';
 export type { Builder, EngineProbe } from './docker/engine';
