@@ -28,10 +28,11 @@ function withFd3(stdio: StdioOptions | undefined, extra: 'pipe' | number): Stdio
 /** spawn(), with a lifeline tying the child to this process. */
 export function spawnWithLifeline(command: string, args: readonly string[], options: LifelineOptions): ChildProcess {
   const { onLost, uid, gid, ...rest } = options;
-  const env = { ...(rest.env ?? process.env), [LIFELINE_FD_ENV]: String(LIFELINE_FD) };
-  const [file, argv, ids] =
-    onLost === 'watches' ? [command, args, { uid, gid }] : [process.execPath, [keeper, JSON.stringify({ command, args, uid, gid, stopSignal: onLost })], {}];
-  const child = spawn(file, argv, { ...rest, ...ids, env, stdio: withFd3(rest.stdio, 'pipe') });
+  const env = rest.env ?? process.env;
+  const child =
+    onLost === 'watches'
+      ? spawn(command, args, { ...rest, uid, gid, env: { ...env, [LIFELINE_FD_ENV]: String(LIFELINE_FD) }, stdio: withFd3(rest.stdio, 'pipe') })
+      : spawn(process.execPath, [keeper, JSON.stringify({ command, args, uid, gid, stopSignal: onLost, fd: LIFELINE_FD })], { ...rest, env, stdio: withFd3(rest.stdio, 'pipe') });
   const lifeline = child.stdio[LIFELINE_FD] as Readable | null;
   // We never write and never read; the open end is the whole message. It must not keep us alive.
   lifeline?.on('error', () => {});

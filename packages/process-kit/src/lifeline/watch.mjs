@@ -18,22 +18,34 @@ export function inheritedLifeline() {
   return inherited ?? undefined;
 }
 
+const watchers = new Map(); // fd -> callbacks: one socket per fd (libuv opens an fd once)
+
+/** Calls `onLost` once when the other end of the lifeline on `fd` closes. */
+export function watchFd(fd, onLost) {
+  let callbacks = watchers.get(fd);
+  if (!callbacks) {
+    watchers.set(fd, (callbacks = []));
+    const pipe = new Socket({ fd, readable: true, writable: false });
+    pipe.unref(); // must not keep this process alive by itself
+    let lost = false;
+    const lose = () => {
+      if (lost) return;
+      lost = true;
+      callbacks.forEach((callback) => callback());
+    };
+    pipe.on('data', () => {});
+    pipe.on('end', lose);
+    pipe.on('close', lose);
+    pipe.on('error', lose);
+  }
+  callbacks.push(onLost);
+}
+
 /** Calls `onLost` once when the parent's end of the lifeline closes. Returns false (and never calls) without a lifeline. */
 export function watchLifeline(onLost) {
   const fd = inheritedLifeline();
   if (fd === undefined) return false;
-  const pipe = new Socket({ fd, readable: true, writable: false });
-  pipe.unref(); // must not keep this process alive by itself
-  let lost = false;
-  const lose = () => {
-    if (lost) return;
-    lost = true;
-    onLost();
-  };
-  pipe.on('data', () => {});
-  pipe.on('end', lose);
-  pipe.on('close', lose);
-  pipe.on('error', lose);
+  watchFd(fd, onLost);
   return true;
 }
 
