@@ -49,7 +49,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
           const state = this.connectors.get(pod)?.state;
           return `${pod}${state?.state === 'reconnecting' ? `: ${state.reason}` : ''}`;
         });
-        reject(new TunnelUnreachableError(reasons.join('; ')));
+        reject(new TunnelUnreachableError(reasons.join('; '), this.options.tunnelPort));
       }, timeoutMs);
     });
     try {
@@ -122,4 +122,9 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
   }
 }
 
-export class TunnelUnreachableError extends Error {}
+/** The first tunnels did not become active in time: which pods, and why if known. */
+export class TunnelUnreachableError extends Error {
+  constructor(message: string, readonly tunnelPort: number) {
+    super(message);
+  }
+}
