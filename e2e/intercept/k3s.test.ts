@@ -1,14 +1,16 @@
 // The same intercept flow on a real Kubernetes (k3s in a container, @testcontainers/k3s), with the
 // kit's kind overlay and the images built from the repository's Dockerfiles (through @ffk/images,
-// as the labs build them), imported into the node as `kind load` would. It needs a Docker engine
-// with BuildKit and the rancher/k3s image (from a registry, or already on the engine): without
-// either it is skipped and says why; REQUIRE_DOCKER=1 (devcontainer, users' CI) makes that a failure.
+// as the labs build them), imported into the node as `kind load` would; no agent image is built (the
+// ffk-agent sidecar runs on the apps' Node base). It needs a Docker engine with BuildKit and the
+// rancher/k3s image (from a registry, or already on the engine): without either it is skipped and
+// says why; REQUIRE_DOCKER=1 (devcontainer, users' CI) makes that a failure.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildImage, ensurePostgresImage, runCommand } from '@ffk/images';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
 import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builder, skipReason as noEngineReason } from '../images/engine';
@@ -21,8 +23,9 @@ const IMAGES = [
   { tag: 'ffk/web:0.1.0', dockerfile: 'apps/web/Dockerfile' },
   { tag: 'ffk/catalog:0.1.0', dockerfile: 'apps/catalog/Dockerfile' },
   { tag: 'ffk/inventory:0.1.0', dockerfile: 'apps/inventory/Dockerfile' },
-  { tag: 'ffk/agent:0.1.0', dockerfile: 'packages/intercept/Dockerfile.agent' },
 ];
+// The apps' base, present once they are built: the ffk-agent sidecar runs on it (its code comes from ffk).
+const NODE_IMAGE = DEFAULT_AGENT_IMAGE;
 
 /** Why the k3s node image cannot be had (no registry and not on the engine), or undefined when it is there. */
 async function noK3sReason(): Promise<string | undefined> {
@@ -61,7 +64,7 @@ describe('ffk intercept catalog on k3s (a real cluster in Docker)', { timeout: 6
       const postgresImage = (await ensurePostgresImage(repoRoot, () => {})).tag;
       console.log(`k3s: images built in ${Math.round((performance.now() - built) / 1000)} s`);
       k3s = await new K3sContainer(K3S_IMAGE).withExposedPorts(NODE_PORT).start();
-      await importImages(k3s, [...IMAGES.map((i) => i.tag), postgresImage]);
+      await importImages(k3s, [...IMAGES.map((i) => i.tag), NODE_IMAGE, postgresImage]);
       dir = mkdtempSync(join(tmpdir(), 'ffk-e2e-k3s-'));
       const kubeconfig = join(dir, 'kubeconfig');
       writeFileSync(kubeconfig, k3s.getKubeConfig(), { mode: 0o600 });
