@@ -1,15 +1,16 @@
 // One container of a running pod, as the kubelet drives it: pull (resolve the image), build the
 // environment, start, probe, restart per restartPolicy with back-off, stop on delete; and the
 // ContainerStatus it reports at every step.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { RestartBackoff, type BackoffOptions } from './backoff';
+import type { DockerRuntime } from './containers/docker-runtime';
+import { VolumeMountError } from './containers/pod-volumes';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env';
 import type { ImageMap } from './images';
 import type { Container, ContainerState, ContainerStatus, Pod } from './kube-types';
-import { launchSpec, type PodNetwork } from './launch';
+import { launchSpec, podEnv, type PodNetwork } from './launch';
 import type { ContainerLog } from './logs';
-import { ContainerProcess, type ExitInfo } from './process';
+import { ContainerProcess, type ContainerInstance, type ExitInfo } from './process';
 import { ProbeWorker } from './probes';
 
 export interface ContainerContext {
@@ -17,6 +18,8 @@ export interface ContainerContext {
   container: Container;
   network: PodNetwork;
   images: ImageMap;
+  /** Runs containers whose image the local Docker engine has; without it, every container is a process. */
+  docker?: DockerRuntime;
   envSources: EnvSources;
   backoff?: BackoffOptions;
   /** Init containers run to completion once; app containers follow the pod's restartPolicy. */
@@ -51,9 +54,9 @@ export class ContainerRunner {
   restartCount = 0;
   private state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
   private lastState: ContainerState = {};
-  private process: ContainerProcess | undefined;
+  private process: ContainerInstance | undefined;
   private previousLog: ContainerLog | undefined;
-  private containerID = '';
+  private imageID = '';
   private ready = false;
   private started = false;
   private probes: ProbeWorker[] = [];
@@ -97,10 +100,15 @@ export class ContainerRunner {
   }
 
   start(): void {
-    if (this.stopping) return;
-    const { pod, container, images, envSources, network } = this.ctx;
+    if (!this.stopping) void this.launch();
+  }
+
+  private async launch(): Promise<void> {
+    const { pod, container, images, envSources, network, docker } = this.ctx;
     const image = container.image ?? '';
-    const pulled = images.resolve(image);
+    const local = await docker?.localImage(image);
+    if (this.stopping) return;
+    const pulled = local && docker ? { local, docker } : images.resolve(image);
     if ('error' in pulled) {
       this.setWaiting('ErrImagePull', pulled.error);
       this.ctx.onEvent?.('Warning', 'Failed', pulled.error);
@@ -120,19 +128,42 @@ export class ContainerRunner {
       this.timer = setTimeout(() => this.start(), CONFIG_RETRY_MS);
       return;
     }
+    let binds: string[] = [];
+    try {
+      if ('local' in pulled) binds = pulled.docker.volumes.binds(pod, container, envSources);
+    } catch (error) {
+      if (!(error instanceof VolumeMountError)) throw error;
+      this.setWaiting('ContainerCreating');
+      this.ctx.onEvent?.('Warning', 'FailedMount', error.message);
+      this.timer = setTimeout(() => this.start(), CONFIG_RETRY_MS);
+      return;
+    }
     if (this.process) this.previousLog = this.process.log;
     this.ctx.onEvent?.('Normal', 'Pulled', `Container image "${image}" already present on machine`);
     this.ctx.onEvent?.('Normal', 'Created', `Created container ${container.name}`);
-    const spec = launchSpec(pulled.runtime, container, env, network);
-    const instance = new ContainerProcess(spec);
+    let instance: ContainerInstance;
+    // Running (probes start, "Started") once the runtime has started it: a process at once, a
+    // Docker container when the engine says so.
+    const running = (env: Record<string, string>) => {
+      if (instance !== this.process || !instance.running) return;
+      this.state = { running: { startedAt: kubeTime(Date.now()) } };
+      this.started = !container.startupProbe;
+      this.ctx.onEvent?.('Normal', 'Started', `Started container ${container.name}`);
+      this.startProbes(env);
+      this.ctx.onChange();
+    };
+    if ('local' in pulled) {
+      instance = pulled.docker.run(pod, container, pulled.local, env, network, binds, this.restartCount, () => running(podEnv(env, network)));
+      this.imageID = pulled.local.id;
+      this.setWaiting('ContainerCreating');
+    } else {
+      const spec = launchSpec(pulled.runtime, container, env, network);
+      instance = new ContainerProcess(spec);
+      this.imageID = `kube-sim:${image}`;
+      queueMicrotask(() => running(spec.env));
+    }
     this.process = instance;
-    this.containerID = `kube-sim://${randomBytes(16).toString('hex')}`;
-    this.state = { running: { startedAt: kubeTime(instance.startedAt) } };
     this.ready = false;
-    this.started = !container.startupProbe;
-    this.ctx.onEvent?.('Normal', 'Started', `Started container ${container.name}`);
-    this.startProbes(spec.env);
-    this.ctx.onChange();
     void instance.exited.then((exit) => this.onExit(instance, exit));
   }
 
@@ -200,11 +231,11 @@ export class ContainerRunner {
     return this.ctx.pod.spec.terminationGracePeriodSeconds ?? 30;
   }
 
-  private onExit(instance: ContainerProcess, exit: ExitInfo): void {
+  private onExit(instance: ContainerInstance, exit: ExitInfo): void {
     if (instance !== this.process) return;
     this.stopProbes();
     this.ready = false;
-    const terminated = terminatedState(exit, this.containerID);
+    const terminated = terminatedState(exit, instance.containerID);
     const policy = this.ctx.init ? 'OnFailure' : this.ctx.pod.spec.restartPolicy ?? 'Always';
     const restart = !this.stopping && (policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0));
     if (!restart) {
@@ -252,8 +283,8 @@ export class ContainerRunner {
     return {
       name: this.name,
       image: this.ctx.container.image ?? '',
-      imageID: this.process ? `kube-sim:${this.ctx.container.image}` : '',
-      ...(this.containerID ? { containerID: this.containerID } : {}),
+      imageID: this.process ? this.imageID : '',
+      ...(this.process?.containerID ? { containerID: this.process.containerID } : {}),
       ready: this.ready,
       started: this.state.running ? this.started : false,
       restartCount: this.restartCount,
