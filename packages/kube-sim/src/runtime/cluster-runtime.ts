@@ -16,13 +16,14 @@ import { podLogsHandler } from '../streams/pod-logs';
 import type { ForwardingTracker } from '../streams/forwarding';
 import { portForwardHandler } from '../streams/port-forward';
 import type { BackoffOptions } from './backoff';
-import { schedulerController } from './controllers/scheduler';
+import { schedulerController } from '../controllers/scheduler';
 import type { EnvSources } from './env';
 import { DockerRuntime, makeShareDir } from './containers/docker-runtime';
 import { EventRecorder } from './events';
 import { DEFAULT_IMAGE_MAP, loadImageMap } from './images';
 import type { Service } from './kube-types';
 import { Kubelet } from './kubelet';
+import { PodVolumes } from './pod-volumes';
 import { NAMES_FILE } from './processes';
 
 export interface RuntimeOptions {
@@ -94,7 +95,7 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   const block = claimAddressBlock();
   const namesFile = join(host.stateDir, NAMES_FILE);
   const shareDir = makeShareDir(namesFile);
-  const docker = options.containers === false ? undefined : DockerRuntime.create(shareDir, host.stateDir);
+  const docker = options.containers === false ? undefined : DockerRuntime.create(shareDir);
   const fromEnv = process.env[NODE_PORTS_ENV];
   const nodePorts = options.nodePorts ?? (fromEnv ? parseNodePorts(fromEnv) : kindNodePorts());
   const network = new ServiceNetwork({ block, namesFile, nodePorts, warn });
@@ -111,6 +112,7 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   const kubelet = new Kubelet(store, {
     images,
     docker,
+    volumes: new PodVolumes(join(host.stateDir, 'pod-volumes')),
     block,
     namesFile,
     envSources,

@@ -4,13 +4,14 @@
 import { constants } from 'node:os';
 import { RestartBackoff, type BackoffOptions } from './backoff';
 import type { DockerRuntime } from './containers/docker-runtime';
-import { VolumeMountError } from './containers/pod-volumes';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env';
 import type { ImageMap } from './images';
 import type { Container, ContainerState, ContainerStatus, Pod } from './kube-types';
 import { launchSpec, podEnv, type PodNetwork } from './launch';
 import type { ContainerLog } from './logs';
+import type { PodVolumes } from './pod-volumes';
 import { ContainerProcess, type ContainerInstance, type ExitInfo } from './process';
+import { VolumeMountError } from './process-volumes';
 import { ProbeWorker } from './probes';
 
 export interface ContainerContext {
@@ -20,6 +21,7 @@ export interface ContainerContext {
   images: ImageMap;
   /** Runs containers whose image the local Docker engine has; without it, every container is a process. */
   docker?: DockerRuntime;
+  volumes: PodVolumes;
   envSources: EnvSources;
   backoff?: BackoffOptions;
   /** Init containers run to completion once; app containers follow the pod's restartPolicy. */
@@ -104,7 +106,7 @@ export class ContainerRunner {
   }
 
   private async launch(): Promise<void> {
-    const { pod, container, images, envSources, network, docker } = this.ctx;
+    const { pod, container, images, envSources, network, docker, volumes } = this.ctx;
     const image = container.image ?? '';
     const local = await docker?.localImage(image);
     if (this.stopping) return;
@@ -119,22 +121,24 @@ export class ContainerRunner {
       return;
     }
     let env: Record<string, string>;
+    let binds: string[] = [];
+    let mounts = new Map<string, string>();
     try {
+      // A container gets its volumes mounted; of the processes only the Node image reads them
+      // (the repository's entry points need none).
+      if ('local' in pulled) binds = volumes.binds(pod, container, envSources);
+      else if (pulled.runtime.kind === 'node-image') mounts = volumes.paths(pod, container, envSources);
       env = containerEnv(pod, container, network.ip, envSources);
     } catch (error) {
+      if (error instanceof VolumeMountError) {
+        this.setWaiting('ContainerCreating');
+        this.ctx.onEvent?.('Warning', 'FailedMount', error.message);
+        this.timer = setTimeout(() => this.start(), CONFIG_RETRY_MS);
+        return;
+      }
       if (!(error instanceof ContainerConfigError)) throw error;
       this.setWaiting('CreateContainerConfigError', error.message);
       this.ctx.onEvent?.('Warning', 'Failed', `Error: ${error.message}`);
-      this.timer = setTimeout(() => this.start(), CONFIG_RETRY_MS);
-      return;
-    }
-    let binds: string[] = [];
-    try {
-      if ('local' in pulled) binds = pulled.docker.volumes.binds(pod, container, envSources);
-    } catch (error) {
-      if (!(error instanceof VolumeMountError)) throw error;
-      this.setWaiting('ContainerCreating');
-      this.ctx.onEvent?.('Warning', 'FailedMount', error.message);
       this.timer = setTimeout(() => this.start(), CONFIG_RETRY_MS);
       return;
     }
@@ -157,7 +161,7 @@ export class ContainerRunner {
       this.imageID = pulled.local.id;
       this.setWaiting('ContainerCreating');
     } else {
-      const spec = launchSpec(pulled.runtime, container, env, network);
+      const spec = launchSpec(pulled.runtime, container, env, network, mounts);
       instance = new ContainerProcess(spec);
       this.imageID = `kube-sim:${image}`;
       queueMicrotask(() => running(spec.env));

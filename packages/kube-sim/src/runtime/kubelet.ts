@@ -11,6 +11,7 @@ import type { EnvSources } from './env';
 import type { EventRecorder } from './events';
 import type { ImageMap } from './images';
 import type { Pod } from './kube-types';
+import type { PodVolumes } from './pod-volumes';
 import { PodWorker } from './pod-worker';
 
 export const NODE_NAME = 'kube-sim';
@@ -18,6 +19,7 @@ export const NODE_NAME = 'kube-sim';
 export interface KubeletOptions {
   images: ImageMap;
   docker?: DockerRuntime;
+  volumes: PodVolumes;
   block: AddressBlock;
   namesFile: string;
   envSources: EnvSources;
@@ -98,6 +100,7 @@ export class Kubelet {
     running.worker = new PodWorker(object, {
       images: this.options.images,
       docker: this.options.docker,
+      volumes: this.options.volumes,
       envSources: this.options.envSources,
       network: { ip, namespace: object.metadata.namespace ?? 'default', hostname: object.metadata.name, namesFile: this.options.namesFile },
       backoff: this.options.backoff,

@@ -7,10 +7,12 @@ import type { EnvSources } from './env';
 import type { ImageMap } from './images';
 import type { Pod, PodCondition, PodStatus } from './kube-types';
 import type { PodNetwork } from './launch';
+import type { PodVolumes } from './pod-volumes';
 
 export interface PodWorkerOptions {
   images: ImageMap;
   docker?: DockerRuntime;
+  volumes: PodVolumes;
   envSources: EnvSources;
   network: PodNetwork;
   backoff?: BackoffOptions;
@@ -38,6 +40,7 @@ export class PodWorker {
         network: options.network,
         images: options.images,
         docker: options.docker,
+        volumes: options.volumes,
         envSources: options.envSources,
         backoff: options.backoff,
         onChange: options.onChange,
@@ -78,7 +81,7 @@ export class PodWorker {
   async terminate(graceSeconds?: number): Promise<void> {
     this.terminating = true;
     await Promise.all([...this.initContainers, ...this.containers].map((c) => c.stop(graceSeconds)));
-    if (this.pod.metadata.uid) this.options.docker?.volumes.release(this.pod.metadata.uid);
+    if (this.pod.metadata.uid) this.options.volumes.release(this.pod.metadata.uid);
     this.options.onChange();
   }
 

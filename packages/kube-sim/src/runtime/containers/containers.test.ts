@@ -16,7 +16,12 @@ import { noDockerReason, testImage } from './fixtures/test-image';
 const run = promisify(execFile);
 
 const skipReason = await noDockerReason();
-if (skipReason) console.log(`kube-sim container tests skipped: ${skipReason}; they run where a Docker engine answers`);
+const requireDocker = process.env.REQUIRE_DOCKER === '1';
+if (skipReason && !requireDocker) console.log(`kube-sim container tests skipped: ${skipReason}; they run where a Docker engine answers (REQUIRE_DOCKER=1 makes this a failure)`);
+
+it.runIf(skipReason !== undefined && requireDocker)('has a Docker engine, as REQUIRE_DOCKER=1 demands', () => {
+  expect.fail(`REQUIRE_DOCKER=1 but ${skipReason}`);
+});
 
 /** Containers on the engine with every given label (`key=value`), as `docker ps` lists them. */
 async function dockerPs(...labels: string[]): Promise<{ ID: string; Image: string; Labels: string; Names: string }[]> {

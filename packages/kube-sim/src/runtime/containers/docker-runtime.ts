@@ -14,7 +14,6 @@ import { podEnv, type PodNetwork } from '../launch';
 import { DockerContainer, type DockerCreateBody } from './docker-container';
 import { DockerEngine, dockerSocketPath } from './docker-engine';
 import { OWNER_PID_LABEL, SIM_LABEL } from './labels';
-import { PodVolumes } from './pod-volumes';
 import { startReaper, sweepOrphans, type Reaper } from './reaper';
 
 
@@ -39,21 +38,19 @@ function runsNode(config: { Env?: string[] | null; Entrypoint?: string[] | null;
 export class DockerRuntime {
   /** This simulator's identity on the engine (the value of SIM_LABEL). */
   readonly simId = randomUUID();
-  readonly volumes: PodVolumes;
   private readonly engine: DockerEngine;
   private preload: Promise<string> | undefined;
   private reaper: Reaper | undefined;
 
   /** `shareDir` holds the name table; containers mount it read-only at the same path. */
-  constructor(private readonly shareDir: string, stateDir: string, socketPath: string) {
+  constructor(private readonly shareDir: string, socketPath: string) {
     this.engine = new DockerEngine(socketPath);
-    this.volumes = new PodVolumes(join(stateDir, 'pod-volumes'));
   }
 
   /** A DockerRuntime when the engine's socket is a unix socket (whether an engine answers is found out per image). */
-  static create(shareDir: string, stateDir: string): DockerRuntime | undefined {
+  static create(shareDir: string): DockerRuntime | undefined {
     const socket = dockerSocketPath();
-    return socket ? new DockerRuntime(shareDir, stateDir, socket) : undefined;
+    return socket ? new DockerRuntime(shareDir, socket) : undefined;
   }
 
   /** The image when the engine has it and it runs Node; undefined otherwise (no engine, not there, not Node). Never throws. */

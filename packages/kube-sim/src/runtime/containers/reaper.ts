@@ -1,9 +1,9 @@
-// No container outlives its simulator, not even a SIGKILLed one. The simulator starts a small
-// reaper process in its own session and holds the write end of the reaper's stdin, writing
-// nothing: when the simulator exits in any way, the kernel closes that pipe, and the reaper
-// removes every container labelled with the simulator's identity, then exits.
-import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
+// No container outlives its simulator, not even a SIGKILLed one. The engine keeps running what
+// the simulator started, so the simulator starts a small reaper process in its own session, tied
+// to it by a lifeline (@ffk/process-kit): when the simulator exits in any way, the reaper removes
+// every container labelled with the simulator's identity, then exits.
+import { spawnWithLifeline } from '@ffk/process-kit';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { alive } from '../../network/addresses';
 import type { DockerEngine } from './docker-engine';
@@ -21,21 +21,14 @@ export interface Reaper {
 }
 
 export function startReaper(socketPath: string, simId: string): Reaper {
-  const child = spawn(process.execPath, ['--import', tsx, reaperMain], {
-    stdio: ['pipe', 'ignore', 'ignore'],
+  const child = spawnWithLifeline(process.execPath, ['--import', tsx, reaperMain], {
+    stdio: 'ignore',
     detached: true, // its own session: a signal to the simulator's process group spares it
     env: { PATH: process.env.PATH ?? '', [REAPER_SOCKET_ENV]: socketPath, [REAPER_SIM_ENV]: simId },
+    onLost: 'watches',
   });
-  const lifeline = child.stdin as Writable & { unref?: () => void };
-  lifeline.on('error', () => {}); // the reaper died first: nothing to tell it any more
-  lifeline.unref?.(); // must not keep the simulator alive
   child.unref();
-  return { pid: child.pid, release: () => lifeline.end() };
-}
-
-/** Label filter for the Engine API's container list. */
-export function labelFilter(...labels: string[]): string {
-  return encodeURIComponent(JSON.stringify({ label: labels }));
+  return { pid: child.pid, release: () => (child.stdio[3] as Readable | null)?.destroy() };
 }
 
 interface ListedContainer {
