@@ -108,7 +108,7 @@ export class ContainerRunner {
   private async launch(): Promise<void> {
     const { pod, container, images, envSources, network, docker, volumes } = this.ctx;
     const image = container.image ?? '';
-    const local = await docker?.localImage(image);
+    const local = await docker?.localImage(container);
     if (this.stopping) return;
     const pulled = local && docker ? { local, docker } : images.resolve(image);
     if ('error' in pulled) {

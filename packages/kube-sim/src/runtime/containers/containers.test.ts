@@ -217,6 +217,16 @@ describe.skipIf(skipReason !== undefined)('pods from local Docker images', { tim
     await kubectl('delete', 'pod', 'plain');
   });
 
+  it('does not run a program other than Node from the image (it would get no pod address): the image map decides', async () => {
+    await kubectl('run', 'shell', `--image=${image}`, '--command', '--', '/bin/sh', '-c', 'sleep 600');
+    await kubectl('wait', 'pod/shell', '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull', '--timeout=20s');
+    const pod = JSON.parse(await kubectl('get', 'pod', 'shell', '-o', 'json')) as Pod;
+    const events = JSON.parse(await kubectl('get', 'events', '--field-selector', 'involvedObject.name=shell,reason=Failed', '-o', 'json')).items as { message: string }[];
+    expect(events[0]?.message).toMatch(/kube-sim runs only the images mapped in/);
+    expect(await dockerPs(`io.kubernetes.pod.uid=${pod.metadata.uid}`)).toEqual([]);
+    await kubectl('delete', 'pod', 'shell');
+  });
+
   it('leaves no container behind when the simulator stops', async () => {
     const simId = sim.runtime!.docker!.simId;
     expect((await dockerPs(`${SIM_LABEL}=${simId}`)).length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 // Pods from the images on the local Docker engine. A container whose image the engine has (and
-// that runs Node) becomes a container of that image; every other one stays a local process
+// whose program there is Node) becomes a container of that image; every other one stays a local process
 // (images.ts). The pod network is the one process pods get: every container is on the host
 // network, and the network preload, mounted read-only and loaded through NODE_OPTIONS, binds
 // the pod's 127.x address and answers cluster DNS from the simulator's name table.
@@ -28,11 +28,21 @@ export interface LocalImage {
 const networkPreload = fileURLToPath(new URL('../../network/preload.ts', import.meta.url));
 const INSPECT_TIMEOUT_MS = 2000;
 
-/** Node images, which the network preload can give a pod address: the official image sets NODE_VERSION; others run `node` first. */
-function runsNode(config: { Env?: string[] | null; Entrypoint?: string[] | null; Cmd?: string[] | null }): boolean {
-  if (config.Env?.some((entry) => entry.startsWith('NODE_VERSION='))) return true;
-  const first = (config.Entrypoint?.length ? config.Entrypoint : config.Cmd)?.[0] ?? '';
-  return /(^|\/)node$/.test(first);
+interface ImageConfig {
+  Env?: string[] | null;
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+}
+
+const NODE_PROGRAMS = /(^|\/)(node|nodejs|npm|npx|tsx)$|\/node_modules\/\.bin\//;
+
+/**
+ * Whether the container's program is Node (the network preload gives only Node programs the pod's
+ * address): its first word, from `command`, else the image's entrypoint, else `args`/CMD.
+ */
+function runsNode(container: Container, config: ImageConfig): boolean {
+  const line = container.command?.length ? container.command : config.Entrypoint?.length ? config.Entrypoint : (container.args ?? config.Cmd ?? []);
+  return NODE_PROGRAMS.test(line[0] ?? '');
 }
 
 export class DockerRuntime {
@@ -53,14 +63,13 @@ export class DockerRuntime {
     return socket ? new DockerRuntime(shareDir, socket) : undefined;
   }
 
-  /** The image when the engine has it and it runs Node; undefined otherwise (no engine, not there, not Node). Never throws. */
-  async localImage(ref: string): Promise<LocalImage | undefined> {
+  /** The container's image when the engine has it and the container runs Node there; undefined otherwise (no engine, not there, not Node). Never throws. */
+  async localImage(container: Container): Promise<LocalImage | undefined> {
+    const ref = container.image ?? '';
     if (!ref || /[\s?#]/.test(ref)) return undefined;
     try {
-      const { body } = await this.engine.call<{ Id: string; Config: { Env?: string[] | null; Entrypoint?: string[] | null; Cmd?: string[] | null } }>(
-        'GET', `/images/${ref}/json`, undefined, INSPECT_TIMEOUT_MS,
-      );
-      if (!runsNode(body.Config ?? {})) return undefined;
+      const { body } = await this.engine.call<{ Id: string; Config: ImageConfig }>('GET', `/images/${ref}/json`, undefined, INSPECT_TIMEOUT_MS);
+      if (!runsNode(container, body.Config ?? {})) return undefined;
       await this.preloadFile();
       return { ref, id: body.Id, env: body.Config.Env ?? [] };
     } catch {
