@@ -43,7 +43,20 @@ function allocating<T>(service: KubeObject, field: string, value: unknown, detai
   }
 }
 
+/** Takes the ClusterIP and node ports; on a failure gives back what it took (the create fails whole). */
 function allocate(service: KubeObject, pools: Pools): void {
+  const before = structuredClone(service.spec);
+  try {
+    take(service, pools);
+  } catch (error) {
+    const taken = service.spec;
+    if (taken.clusterIP && taken.clusterIP !== before.clusterIP) pools.clusterIPs.release(taken.clusterIP);
+    (taken.ports ?? []).forEach((port: Json, i: number) => port.nodePort !== before.ports?.[i]?.nodePort && pools.nodePorts.release(port.nodePort));
+    throw error;
+  }
+}
+
+function take(service: KubeObject, pools: Pools): void {
   const spec = service.spec;
   if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
     const requested = spec.clusterIP || undefined;
