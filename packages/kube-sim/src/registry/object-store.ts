@@ -107,27 +107,31 @@ export class ObjectStore {
     return definition(definitionName(type.group, type.version, type.kind))!;
   }
 
-  find(plural: string, namespace: string | undefined, name: string): KubeObject | undefined {
+  /**
+   * The object, typed as the caller reads it (`store.find<Pod>('pods', …)`): the store holds
+   * objects of the plural's kind, which its validation and defaults have shaped.
+   */
+  find<T = KubeObject>(plural: string, namespace: string | undefined, name: string): T | undefined {
     const type = this.resource(plural);
-    return this.storage.get(plural, type.namespaced ? namespace : undefined, name);
+    return this.storage.get(plural, type.namespaced ? namespace : undefined, name) as T | undefined;
   }
 
   /** GET; a `resourceVersion` newer than the store's is a 504, as etcd's minimum-version check. */
-  get(plural: string, namespace: string | undefined, name: string, subresource?: string, options: { resourceVersion?: string } = {}): KubeObject {
+  get<T = KubeObject>(plural: string, namespace: string | undefined, name: string, subresource?: string, options: { resourceVersion?: string } = {}): T {
     const type = this.resource(plural);
     const requested = Number(options.resourceVersion ?? 0);
     if (requested > this.storage.resourceVersion) throw tooLargeResourceVersion(requested, this.storage.resourceVersion);
     const object = this.find(plural, namespace, name);
     if (!object) throw notFound(type, name);
-    return subresource ? this.view(type, subresource).read(object) : object;
+    return (subresource ? this.view(type, subresource).read(object) : object) as T;
   }
 
   /** A list, or one page of it (`limit`, `continue`), at the resourceVersion asked for; see list-pages.ts. */
-  list(plural: string, options: ListOptions = {}): ListResult {
+  list<T = KubeObject>(plural: string, options: ListOptions = {}): ListResult<T> {
     const type = this.resource(plural);
     const matchLabels = labelMatcher(options.labelSelector);
     const matchFields = fieldMatcher(options.fieldSelector);
-    return listPage(this.storage, type, options, (o) => matchLabels(o) && matchFields(o), Boolean(options.labelSelector || options.fieldSelector));
+    return listPage<T>(this.storage, type, options, (o) => matchLabels(o) && matchFields(o), Boolean(options.labelSelector || options.fieldSelector));
   }
 
   create(plural: string, body: KubeObject, options: WriteOptions = {}): KubeObject {
