@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type Browser } from './browser';
+import { launchBrowser, type Browser } from './launch';
 
 describe('launchBrowser', () => {
   let browser: Browser | undefined;
@@ -15,7 +15,7 @@ describe('launchBrowser', () => {
     expect(await page.evaluate("getComputedStyle(document.querySelector('h1')).color")).toBe('rgb(1, 2, 3)');
   });
 
-  it('says how to install Chromium when it is missing', async () => {
-    await expect(launchBrowser({ executablePath: '/nonexistent/chromium' })).rejects.toThrow('apt-get install -y chromium');
+  it('says what to do when the Chromium asked for is missing', async () => {
+    await expect(launchBrowser({ executablePath: '/nonexistent/chromium' })).rejects.toThrow('Chromium is not installed at /nonexistent/chromium: point CHROMIUM_PATH at a Chromium binary');
   });
 });
