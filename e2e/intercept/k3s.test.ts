@@ -1,12 +1,13 @@
 // The same intercept flow on a real Kubernetes (k3s in a container, @testcontainers/k3s), with the
 // kit's kind overlay and the images built from the repository's Dockerfiles, imported into the
-// node as `kind load` would. It needs a Docker engine: without one it is skipped and says why;
+// node as `kind load` would; no agent image is built. It needs a Docker engine: without one it is skipped and says why;
 // REQUIRE_DOCKER=1 (devcontainer, users' CI) turns that skip into a failure.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
 import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployKit, desiredState, ffk, ffkDone, isLocal, localCatalog, repoRoot, viewStorefront, waitForStorefront, type Ffk, type Kit, type LocalCatalog } from './kit';
@@ -18,8 +19,9 @@ const IMAGES = [
   { tag: 'ffk/web:0.1.0', dockerfile: 'apps/web/Dockerfile' },
   { tag: 'ffk/catalog:0.1.0', dockerfile: 'apps/catalog/Dockerfile' },
   { tag: 'ffk/inventory:0.1.0', dockerfile: 'apps/inventory/Dockerfile' },
-  { tag: 'ffk/agent:0.1.0', dockerfile: 'packages/intercept/Dockerfile.agent' },
 ];
+// The apps' base, present once they are built: the ffk-agent sidecar runs on it (its code comes from ffk).
+const NODE_IMAGE = DEFAULT_AGENT_IMAGE;
 const POSTGRES_IMAGE = 'postgres:17.11-alpine'; // k8s/base/postgres/deployment.yaml
 
 /** Why there is no Docker engine to use, or undefined when there is one. */
@@ -63,7 +65,7 @@ describe('ffk intercept catalog on k3s (a real cluster in Docker)', { timeout: 6
       await run('docker', ['pull', POSTGRES_IMAGE]);
       console.log(`k3s: images built in ${Math.round((performance.now() - built) / 1000)} s`);
       k3s = await new K3sContainer(K3S_IMAGE).withExposedPorts(NODE_PORT).start();
-      await importImages(k3s, [...IMAGES.map((i) => i.tag), POSTGRES_IMAGE]);
+      await importImages(k3s, [...IMAGES.map((i) => i.tag), NODE_IMAGE, POSTGRES_IMAGE]);
       dir = mkdtempSync(join(tmpdir(), 'ffk-e2e-k3s-'));
       const kubeconfig = join(dir, 'kubeconfig');
       writeFileSync(kubeconfig, k3s.getKubeConfig(), { mode: 0o600 });

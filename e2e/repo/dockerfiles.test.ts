@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effective, isRootUser, parseStages, unpinnedReason } from './dockerfile';
 import { SERVICES, execFileAsync, readRepoFile, readRepoYaml, repoFileExists, repoPath } from './repo-files';
@@ -24,6 +25,10 @@ describe.each(SERVICES)('apps/%s/Dockerfile', (service) => {
     expect(images.map(unpinnedReason).filter(Boolean), `${dockerfile(service)}: unpinned base images`).toEqual([]);
     // Which Node version exactly is held to README.md by devcontainer.test.ts.
     expect(images.some((image) => image.startsWith('node:')), `${dockerfile(service)} has no node: base image`).toBe(true);
+  });
+
+  it('builds on the very image the ffk-agent sidecar runs on (so a node that has the apps has the agent\'s image too)', () => {
+    expect(stages.map((stage) => stage.from)).toContain(DEFAULT_AGENT_IMAGE);
   });
 
   it('prunes the build context to this service with turbo prune --docker first', () => {

@@ -4,6 +4,7 @@
 // can be started first; each one is idempotent and says what it found or did.
 import { join } from 'node:path';
 import { isClusterError, openSession, waitForRollout } from '@ffk/cluster';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
 import type { ActionTask, Backend, LabContext } from '@ffk/labs';
 import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
 import { STOREFRONT_URL, viewStorefront } from './storefront';
@@ -12,12 +13,11 @@ export const KIND_CLUSTER = 'ffk';
 /** The app's Deployments, in the order they become ready (the APIs need PostgreSQL). */
 export const DEPLOYMENTS = ['postgres', 'inventory', 'catalog', 'web'] as const;
 export const IMAGE_TAG = '0.1.0';
-/** What `docker build` makes and `kind load` ships: the three services and the intercept agent. */
+/** What `docker build` makes and `kind load` ships: the three services. */
 export const IMAGES = [
   { image: 'ffk/web', dockerfile: 'apps/web/Dockerfile' },
   { image: 'ffk/catalog', dockerfile: 'apps/catalog/Dockerfile' },
   { image: 'ffk/inventory', dockerfile: 'apps/inventory/Dockerfile' },
-  { image: 'ffk/agent', dockerfile: 'packages/intercept/Dockerfile.agent' },
 ];
 
 export interface ClusterTarget {
@@ -129,10 +129,11 @@ export const buildImages: ActionTask = {
 };
 
 export const loadImagesTask: ActionTask = {
-  title: 'Load the images into the kind node',
+  title: `Load the images into the kind node, with their Node base image (${DEFAULT_AGENT_IMAGE}), on which the intercept agent runs`,
   needs: ['docker', 'kind'],
   run: async (ctx) => {
-    await loadImages(ctx, IMAGES.map((i) => `${i.image}:${IMAGE_TAG}`));
+    // The base is on this machine once the apps are built; the agent's code comes from ffk in a ConfigMap.
+    await loadImages(ctx, [...IMAGES.map((i) => `${i.image}:${IMAGE_TAG}`), DEFAULT_AGENT_IMAGE]);
     return 'no registry involved: the node has them now';
   },
 };

@@ -3,6 +3,7 @@
 // ContainerStatus it reports at every step.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
 import { RestartBackoff, type BackoffOptions } from './backoff';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env';
 import type { ImageMap } from './images';
@@ -10,6 +11,7 @@ import type { Container, ContainerState, ContainerStatus, Pod } from './kube-typ
 import { launchSpec, type PodNetwork } from './launch';
 import type { ContainerLog } from './logs';
 import { ContainerProcess, type ExitInfo } from './process';
+import { mountProcessVolumes, VolumeMountError } from './process-volumes';
 import { ProbeWorker } from './probes';
 
 export interface ContainerContext {
@@ -111,9 +113,18 @@ export class ContainerRunner {
       return;
     }
     let env: Record<string, string>;
+    let mounts = new Map<string, string>();
     try {
+      // Only the Node image reads its volumes; the repository's entry points need none.
+      if (pulled.runtime.kind === 'node-image') mounts = mountProcessVolumes(pod, container, envSources, join(dirname(network.namesFile), 'volumes'));
       env = containerEnv(pod, container, network.ip, envSources);
     } catch (error) {
+      if (error instanceof VolumeMountError) {
+        this.setWaiting('ContainerCreating');
+        this.ctx.onEvent?.('Warning', 'FailedMount', error.message);
+        this.timer = setTimeout(() => this.start(), CONFIG_RETRY_MS);
+        return;
+      }
       if (!(error instanceof ContainerConfigError)) throw error;
       this.setWaiting('CreateContainerConfigError', error.message);
       this.ctx.onEvent?.('Warning', 'Failed', `Error: ${error.message}`);
@@ -123,7 +134,7 @@ export class ContainerRunner {
     if (this.process) this.previousLog = this.process.log;
     this.ctx.onEvent?.('Normal', 'Pulled', `Container image "${image}" already present on machine`);
     this.ctx.onEvent?.('Normal', 'Created', `Created container ${container.name}`);
-    const spec = launchSpec(pulled.runtime, container, env, network);
+    const spec = launchSpec(pulled.runtime, container, env, network, mounts);
     const instance = new ContainerProcess(spec);
     this.process = instance;
     this.containerID = `kube-sim://${randomBytes(16).toString('hex')}`;

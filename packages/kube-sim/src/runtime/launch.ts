@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { NAMES_FILE_ENV, POD_IP_ENV, POD_NAMESPACE_ENV } from '../network/preload';
 import { expandVariables } from './env';
 import type { ImageRuntime } from './images';
+import { nodeImageCommand, nodeImageWorkingDir } from './node-image';
 import { findPostgresBin } from './postgres';
 import type { Container } from './kube-types';
 import type { LaunchSpec } from './process';
@@ -32,7 +33,8 @@ function packageDirectory(entry: string): string {
   return dirname(entry);
 }
 
-export function launchSpec(runtime: ImageRuntime, container: Container, env: Record<string, string>, network: PodNetwork): LaunchSpec {
+/** `mounts`: mountPath -> directory, for the Node image's volumes (process-volumes.ts). */
+export function launchSpec(runtime: ImageRuntime, container: Container, env: Record<string, string>, network: PodNetwork, mounts = new Map<string, string>()): LaunchSpec {
   const hostEnv = Object.fromEntries(HOST_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
   // The postgres image has its tools (pg_isready for exec probes…) on PATH.
   if (runtime.kind === 'postgres') hostEnv.PATH = `${findPostgresBin()}:${hostEnv.PATH ?? '/usr/bin:/bin'}`;
@@ -52,5 +54,11 @@ export function launchSpec(runtime: ImageRuntime, container: Container, env: Rec
     env: fullEnv,
   });
   if (runtime.kind === 'postgres') return { ...node(postgresMain, []), cwd: dirname(postgresMain) };
+  if (runtime.kind === 'node-image') {
+    const line = nodeImageCommand(container, args, mounts);
+    const cwd = nodeImageWorkingDir(container, mounts, dirname(network.namesFile));
+    if (!line.node) return { command: line.command, args: line.args, env: fullEnv, cwd };
+    return { command: process.execPath, args: ['--import', tsx, '--import', networkPreload, '--import', lifelinePreload, ...line.args], env: fullEnv, cwd };
+  }
   return { ...node(runtime.entry, [networkPreload, lifelinePreload]), cwd: packageDirectory(runtime.entry) };
 }

@@ -2,12 +2,12 @@
 // (named <deployment>-<pod-template-hash>), revisions in annotations (so `kubectl rollout undo`
 // and `history` work), rolling updates within maxSurge/maxUnavailable counted on available
 // pods, Recreate, history cleanup, and the status and conditions `kubectl rollout status` reads.
-import { splitKey, type Controller } from '../../controllers/controller';
-import type { ObjectStore } from '../../registry/object-store';
-import type { KubeObject } from '../../store/types';
-import { EventRecorder } from '../events';
-import type { Condition, Deployment, ReplicaSet } from '../kube-types';
-import { controllerRef, timestamp } from '../../controllers/workloads';
+import { splitKey, type Controller } from './controller';
+import type { ObjectStore } from '../registry/object-store';
+import type { KubeObject } from '../store/types';
+import { EventRecorder } from '../runtime/events';
+import type { Condition, Deployment, ReplicaSet } from '../runtime/kube-types';
+import { controllerRef, timestamp } from './workloads';
 import { ownedBy, sameCounts, startOwnerLoop } from './owners';
 import { surgeAndUnavailable } from './rollout-math';
 import { TEMPLATE_HASH_LABEL, sameTemplate, templateHash } from './template-hash';

@@ -1,8 +1,8 @@
 // Reading controller references (the helpers that write them live in controllers/workloads.ts).
-import { WorkQueue, objectKey } from '../../controllers/controller';
-import { controlledBy, controllerOf } from '../../controllers/workloads';
-import type { ObjectStore } from '../../registry/object-store';
-import type { KubeObject } from '../../store/types';
+import { WorkQueue, objectKey } from './controller';
+import { controlledBy, controllerOf } from './workloads';
+import type { ObjectStore } from '../registry/object-store';
+import type { KubeObject } from '../store/types';
 
 export function ownedBy(objects: KubeObject[], owner: KubeObject): KubeObject[] {
   return objects.filter((object) => controlledBy(object, owner));

@@ -3,8 +3,10 @@
 // cluster (so DATABASE_URL reaches the cluster's PostgreSQL with no manual port-forward).
 import type { V1Deployment } from '@kubernetes/client-node';
 import { isClusterError, reconnectingPortForward, type ClusterAccess } from '@ffk/cluster';
-import { Connector } from '@ffk/intercept';
-import { dialHost, distinctTargets, findClusterHosts, importContainerEnv, readService, rewriteHosts, targetKey, type ServiceTarget } from '@ffk/intercept/control';
+import { Connector } from '../connector/connector';
+import { dialHost, distinctTargets, findClusterHosts, rewriteHosts, targetKey, type ServiceTarget } from '../control/env/cluster-hosts';
+import { importContainerEnv } from '../control/env/container-env';
+import { readService } from '../control/services';
 
 export interface LocalEnvironment {
   env: Record<string, string>;

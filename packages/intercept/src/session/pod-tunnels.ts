@@ -3,7 +3,9 @@
 // a new pod gets a tunnel, a pod that went away loses its own.
 import { EventEmitter } from 'node:events';
 import { openPortForward, resolveReadyPods, type ClusterAccess } from '@ffk/cluster';
-import { Connector, ConnectorRefusedError, type ConnectorState, type InterceptSpec, type RoutedRequest } from '@ffk/intercept';
+import { Connector, ConnectorRefusedError, type ConnectorState } from '../connector/connector';
+import type { RoutedRequest } from '../connector/deliver-http';
+import type { InterceptSpec } from '../tunnel/protocol';
 
 export interface PodTunnelsOptions {
   access: ClusterAccess;
@@ -47,7 +49,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
           const state = this.connectors.get(pod)?.state;
           return `${pod}${state?.state === 'reconnecting' ? `: ${state.reason}` : ''}`;
         });
-        reject(new TunnelUnreachableError(reasons.join('; ')));
+        reject(new TunnelUnreachableError(reasons.join('; '), this.options.tunnelPort));
       }, timeoutMs);
     });
     try {
@@ -120,4 +122,9 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
   }
 }
 
-export class TunnelUnreachableError extends Error {}
+/** The first tunnels did not become active in time: which pods, and why if known. */
+export class TunnelUnreachableError extends Error {
+  constructor(message: string, readonly tunnelPort: number) {
+    super(message);
+  }
+}

@@ -1,5 +1,5 @@
 // Pod predicates the workload controllers share (pkg/controller/controller_utils.go, podutil).
-import type { Pod } from '../kube-types';
+import type { Pod } from '../runtime/kube-types';
 
 export const isTerminating = (pod: Pod) => Boolean(pod.metadata.deletionTimestamp);
 export const isActive = (pod: Pod) => !isTerminating(pod) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';

@@ -2,7 +2,7 @@
 // the pod template (plus collisionCount), its decimal digits spelled with the "safe" alphabet of
 // rand.SafeEncodeString. Kubernetes hashes the Go struct dump; we hash canonical JSON, so values
 // differ from a real cluster's, but the shape, stability and uniqueness per template are the same.
-import type { PodTemplateSpec } from '../kube-types';
+import type { PodTemplateSpec } from '../runtime/kube-types';
 
 export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -1,7 +1,7 @@
 // The scheduler of a one-node cluster: every new pod is bound to the simulated node.
-import { WorkQueue, objectKey, splitKey, type Controller } from '../../controllers/controller';
-import { EventRecorder } from '../events';
-import { NODE_NAME } from '../kubelet';
+import { WorkQueue, objectKey, splitKey, type Controller } from './controller';
+import { EventRecorder } from '../runtime/events';
+import { NODE_NAME } from '../runtime/kubelet';
 
 export const schedulerController: Controller = {
   name: 'scheduler',

@@ -1,6 +1,6 @@
 // The arithmetic of a rolling update (pkg/controller/deployment/util): maxSurge rounds up,
 // maxUnavailable rounds down, and both zero means one may be unavailable.
-import type { Deployment, IntOrString } from '../kube-types';
+import type { Deployment, IntOrString } from '../runtime/kube-types';
 
 function scaled(value: IntOrString | undefined, fallback: string, total: number, roundUp: boolean): number {
   const v = value ?? fallback;

@@ -1,12 +1,12 @@
 // The ReplicaSet controller (pkg/controller/replicaset): keeps as many active pods as
 // spec.replicas, created from the template with generateName `<rs>-` and a controller
 // reference, and reports replicas / fullyLabeled / ready / available in status.
-import { splitKey, type Controller } from '../../controllers/controller';
-import type { ObjectStore } from '../../registry/object-store';
-import type { KubeObject } from '../../store/types';
-import { EventRecorder } from '../events';
-import type { Pod, ReplicaSet } from '../kube-types';
-import { controllerRef } from '../../controllers/workloads';
+import { splitKey, type Controller } from './controller';
+import type { ObjectStore } from '../registry/object-store';
+import type { KubeObject } from '../store/types';
+import { EventRecorder } from '../runtime/events';
+import type { Pod, ReplicaSet } from '../runtime/kube-types';
+import { controllerRef } from './workloads';
 import { ownedBy, sameCounts, startOwnerLoop } from './owners';
 import { deletionOrder, isActive, isAvailable, readySince } from './pod-state';
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../../sim';
-import type { KubeObject } from '../../store/types';
+import { startSim, type Sim } from '../sim';
+import type { KubeObject } from '../store/types';
 
 const run = promisify(execFile);
 
@@ -67,7 +67,7 @@ describe('Deployment rollouts', { timeout: 90_000 }, () => {
   }
 
   beforeAll(async () => {
-    sim = await startSim({ runtime: { imageMap: fileURLToPath(new URL('../fixtures/images.yaml', import.meta.url)), nodePorts: {} } });
+    sim = await startSim({ runtime: { imageMap: fileURLToPath(new URL('../runtime/fixtures/images.yaml', import.meta.url)), nodePorts: {} } });
   });
   afterAll(() => sim?.stop());
 
