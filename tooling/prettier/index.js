@@ -5,5 +5,5 @@ export default {
   singleQuote: true,
   semi: true,
   trailingComma: 'all',
-  printWidth: 140,
+  printWidth: 160,
 };
