@@ -90,8 +90,10 @@ function interruptions(cleanups: Cleanup[]): AbortController {
 
 async function startSession(session: InterceptSession, deployment: string, reporter: Reporter, mode: string, started: number): Promise<PodTunnels> {
   const agent = await session.ensureAgent();
-  reporter.done(agent.installedNow ? `agent installed in deployment ${deployment} (${agent.image})` : `agent already in deployment ${deployment} (${agent.image})`, agent.ms);
-  reporter.data({ event: 'agent', installedNow: agent.installedNow, image: agent.image, ms: Math.round(agent.ms) });
+  const what = `${agent.version ?? 'unversioned'} on ${agent.image}`;
+  const verb = agent.installedNow ? 'installed in' : agent.upgradedFrom ? `upgraded from ${agent.upgradedFrom} in` : 'already in';
+  reporter.done(`agent ${verb} deployment ${deployment} (${what})`, agent.ms);
+  reporter.data({ event: 'agent', installedNow: agent.installedNow, upgradedFrom: agent.upgradedFrom, version: agent.version, image: agent.image, ms: Math.round(agent.ms) });
   const { record } = session.agent;
   reporter.step(`opening tunnels (port-forward to ${record.tunnelPort}) to the Ready pods of deployment ${deployment} and registering the intercept`);
   const ready = await session.openTunnels();

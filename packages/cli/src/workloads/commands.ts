@@ -23,9 +23,9 @@ export function registerWorkloadCommands(program: Command, out: Print, err: Prin
         return;
       }
       if (workloads.length === 0) return reporter.text(`no Deployments in namespace ${session.target.namespace} (context ${session.target.context})`);
-      const rows = [['DEPLOYMENT', 'READY', 'AGENT', 'LEASE', 'INTERCEPTS']];
+      const rows = [['DEPLOYMENT', 'READY', 'AGENT VERSION', 'LEASE', 'INTERCEPTS']];
       workloads.forEach((w, i) => {
-        const agent = w.installed ? (w.record ? `${w.record.image} (${w.record.ports.map((p) => `${p.name}→${p.app}`).join(',')})` : 'installed') : '-';
+        const agent = w.installed ? (w.record ? `${w.record.version ?? w.record.image} (${w.record.ports.map((p) => `${p.name}→${p.app}`).join(',')})` : 'installed') : '-';
         const lease = w.installed ? (w.expired ? 'expired' : `until ${w.leaseExpires?.slice(11, 19)} (${w.leaseHolder})`) : '-';
         const held = intercepts[i]!.map((x) => (x.mode === 'global' ? `global by ${x.owner}` : `${x.header ?? 'x-ffk-user'}=${x.value} by ${x.owner}`));
         rows.push([w.name, `${w.readyReplicas}/${w.replicas}`, agent, lease, held.join('; ') || '-']);

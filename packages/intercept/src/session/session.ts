@@ -32,6 +32,9 @@ export interface InterceptSessionOptions {
 
 export interface AgentReady {
   installedNow: boolean;
+  /** the older version this session replaced (one rollout) */
+  upgradedFrom?: string;
+  version?: string;
   image: string;
   ms: number;
 }
@@ -81,7 +84,8 @@ export class InterceptSession {
     if (!this.installed.installedNow) await renewLease(access, name, leaseFor(leaseSeconds));
     const lease = keepLease(access, name, { seconds: leaseSeconds, onError: (e) => onWarning?.(`could not renew the lease: ${(e as Error).message}`) });
     this.cleanups.push(() => lease.stop());
-    return { installedNow: this.installed.installedNow, image: this.installed.record.image, ms: performance.now() - started };
+    const { installedNow, upgradedFrom, record } = this.installed;
+    return { installedNow, upgradedFrom, version: record.version, image: record.image, ms: performance.now() - started };
   }
 
   /** Tunnels to every Ready agent pod with the intercept registered; refusals are thrown as they come. */
