@@ -10,7 +10,7 @@ import type { ImageMap } from './images';
 import type { Container, ContainerState, ContainerStatus, Pod } from './kube-types';
 import { launchSpec, type PodNetwork } from './launch';
 import type { ContainerLog } from './logs';
-import { ContainerProcess, type ExitInfo } from './process';
+import { ContainerProcess, type ExitInfo, type LaunchSpec } from './process';
 import { mountProcessVolumes, VolumeMountError } from './process-volumes';
 import { ProbeWorker } from './probes';
 
@@ -54,6 +54,7 @@ export class ContainerRunner {
   private state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
   private lastState: ContainerState = {};
   private process: ContainerProcess | undefined;
+  private spec: LaunchSpec | undefined;
   private previousLog: ContainerLog | undefined;
   private containerID = '';
   private ready = false;
@@ -91,6 +92,16 @@ export class ContainerRunner {
   /** Current instance's log, or the previous instance's (`kubectl logs --previous`). */
   log(previous = false): ContainerLog | undefined {
     return previous ? this.previousLog : this.process?.log;
+  }
+
+  /** What `kubectl exec` runs a command in: the running instance's environment and working directory. */
+  get execTarget(): { env: Record<string, string>; cwd?: string } | undefined {
+    return this.process?.running && this.spec ? { env: this.spec.env, cwd: this.spec.cwd } : undefined;
+  }
+
+  /** The running instance, for `kubectl attach`: its output as it comes, and its stdin when it has one. */
+  get attachable(): { log: ContainerLog; stdin: NodeJS.WritableStream | null } | undefined {
+    return this.process?.running ? { log: this.process.log, stdin: this.process.stdin } : undefined;
   }
 
   /** The process id of the running instance (tests kill it to simulate a crash). */
@@ -134,8 +145,9 @@ export class ContainerRunner {
     if (this.process) this.previousLog = this.process.log;
     this.ctx.onEvent?.('Normal', 'Pulled', `Container image "${image}" already present on machine`);
     this.ctx.onEvent?.('Normal', 'Created', `Created container ${container.name}`);
-    const spec = launchSpec(pulled.runtime, container, env, network, mounts);
+    const spec = { ...launchSpec(pulled.runtime, container, env, network, mounts), stdin: container.stdin };
     const instance = new ContainerProcess(spec);
+    this.spec = spec;
     this.process = instance;
     this.containerID = `kube-sim://${randomBytes(16).toString('hex')}`;
     this.state = { running: { startedAt: kubeTime(instance.startedAt) } };

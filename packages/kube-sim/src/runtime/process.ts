@@ -1,6 +1,7 @@
 // A container as a local process: its own process group (so stop() reaches whatever it forks),
 // stdout/stderr into its ContainerLog, and a lifeline (@ffk/process-kit): no container outlives its simulator.
 import type { ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { constants } from 'node:os';
 import { ContainerLog } from './logs';
 import { spawnWithLifeline } from '@ffk/process-kit';
@@ -10,6 +11,8 @@ export interface LaunchSpec {
   args: string[];
   cwd?: string;
   env: Record<string, string>;
+  /** Give the process a stdin pipe (a container with `stdin: true`, for attach). */
+  stdin?: boolean;
 }
 
 export interface ExitInfo {
@@ -32,7 +35,7 @@ export class ContainerProcess {
     this.child = spawnWithLifeline(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true, // own process group: signals reach the whole container
       onLost: 'watches', // Node containers preload the watcher; postgres-main.ts watches itself
     });
@@ -51,6 +54,11 @@ export class ContainerProcess {
         finish({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined }),
       );
     });
+  }
+
+  /** The container's stdin when it asked for one (`stdin: true`), else null. */
+  get stdin(): Writable | null {
+    return this.child.stdin;
   }
 
   get pid(): number | undefined {
