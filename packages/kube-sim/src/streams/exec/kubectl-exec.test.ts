@@ -1,14 +1,17 @@
 // `kubectl exec`, `attach` and `cp` (1.32) against the simulator's process pods: over WebSocket
 // v5 (kubectl's default) and SPDY (its fallback, forced with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false),
 // exit codes, stdin, a real terminal, attach to a container's stdin/stdout, cp both ways, RBAC.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Exec, KubeConfig } from '@kubernetes/client-node';
 import { startTerminal } from '@ffk/test-kit';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startSim, type Sim } from '../../sim';
 
 const POD = `
@@ -97,26 +100,86 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
     expect(result.stderr).toContain('exec: "no-such-command": executable file not found in $PATH');
   });
 
-  it('runs -it under a real terminal of the size kubectl has', async () => {
-    const terminal = startTerminal('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'exec', '-it', 'shell', '--', 'sh'], { cols: 100, rows: 30 });
-    try {
-      await terminal.waitForScreen((screen) => /[#$] ?$/m.test(screen), 'the shell prompt');
-      terminal.type('stty size; tty; echo "TERM=$TERM"\r');
-      const screen = await terminal.waitForScreen((text) => text.includes('TERM=xterm'), 'the size and terminal');
-      expect(screen).toContain('30 100');
-      expect(screen).toMatch(/\/dev\/pts\/\d+/);
-      terminal.type('exit 5\r');
-      await terminal.waitForScreen((text) => text.includes('command terminated with exit code 5'), 'the exit code');
-    } finally {
-      await terminal.stop();
-    }
+  for (const [protocol, env] of [['WebSocket v5', {}], ['SPDY', spdy]] as const) {
+    it(`runs -it under a real terminal of the size kubectl has (${protocol})`, async () => {
+      const terminal = startTerminal('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'exec', '-it', 'shell', '--', 'sh'], { cols: 100, rows: 30, env: { ...process.env, ...env } });
+      try {
+        await terminal.waitForScreen((screen) => /[#$] ?$/m.test(screen), 'the shell prompt');
+        terminal.type('stty size; tty; echo "TERM=$TERM"\r');
+        const screen = await terminal.waitForScreen((text) => text.includes('TERM=xterm'), 'the size and terminal');
+        expect(screen).toContain('30 100');
+        expect(screen).toMatch(/\/dev\/pts\/\d+/);
+        terminal.type('exit 5\r');
+        await terminal.waitForScreen((text) => text.includes('command terminated with exit code 5'), 'the exit code');
+      } finally {
+        await terminal.stop();
+      }
+    });
+  }
+
+  it('applies every terminal size the client sends to the running command (v5 resize channel)', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(sim.kubeconfigPath);
+    const url = `${sim.url.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/shell/exec?command=sh&stdin=true&stdout=true&tty=true`;
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca: Buffer.from(kc.getCurrentCluster()!.caData!, 'base64'), headers: { authorization: `Bearer ${sim.token}` } });
+    let output = '';
+    let status = '';
+    ws.on('message', (frame: Buffer) => {
+      if (frame[0] === 1) output += frame.subarray(1).toString();
+      if (frame[0] === 3) status += frame.subarray(1).toString();
+    });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const send = (channel: number, text: string) => ws.send(Buffer.concat([Buffer.of(channel), Buffer.from(text)]));
+    send(4, JSON.stringify({ Width: 50, Height: 20 }));
+    send(0, 'stty size\n');
+    await expect.poll(() => output, { timeout: 10_000 }).toContain('20 50');
+    send(4, JSON.stringify({ Width: 132, Height: 43 }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    send(0, 'stty size; exit 4\n');
+    await new Promise((resolve) => ws.once('close', resolve));
+    expect(output).toContain('43 132');
+    expect(JSON.parse(status)).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '4' }] } });
   });
 
-  it('attaches to the main process: its stdin from kubectl, its output back', async () => {
-    const result = await kubectl(['attach', '-i', 'echo', '-c', 'main'], { input: 'hello\n' });
-    expect(result.stdout).toContain('got hello');
-    const logs = await kubectl(['logs', 'echo']);
-    expect(logs.stdout).toContain('got hello');
+  it('serves @kubernetes/client-node Exec (v4.channel.k8s.io)', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(sim.kubeconfigPath);
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (chunk: Buffer) => (text += chunk));
+    const status = await new Promise<unknown>((resolve, reject) => {
+      new Exec(kc).exec('default', 'shell', 'app', ['sh', '-c', 'echo $GREETING; exit 2'], stdout, null, null, false, resolve).catch(reject);
+    });
+    expect(text).toBe('hello-from-env\n');
+    expect(status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '2' }] } });
+  });
+
+  it('ends the command when kubectl goes away (nothing left behind)', async () => {
+    const child = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'exec', 'shell', '--', 'sh', '-c', 'echo $$; exec sleep 300']);
+    const pid = await new Promise<number>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive()).toBe(true);
+    child.kill('SIGKILL');
+    await expect.poll(alive, { timeout: 10_000 }).toBe(false);
+  });
+
+  it('attaches to the main process: its stdin from kubectl, its output back, again after a detach', async () => {
+    for (const word of ['hello', 'again']) {
+      const child = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'attach', '-i', 'echo', '-c', 'main']);
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      child.stdin.write(`${word}\n`);
+      await expect.poll(() => stdout, { timeout: 10_000 }).toContain(`got ${word}`);
+      child.kill('SIGKILL');
+    }
+    expect((await kubectl(['logs', 'echo'])).stdout).toBe('started\ngot hello\ngot again\n');
   });
 
   it('copies files both ways with kubectl cp (tar through exec)', async () => {
