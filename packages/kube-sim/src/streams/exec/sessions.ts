@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ContainerRunner } from '../../runtime/container-runner';
 import type { LogLine } from '../../runtime/logs';
 import type { RemoteCommandOptions } from './options';
-import { startProcessCommand } from './process-command';
+import { startCommand } from './run-command';
 import type { RemoteStreams, TerminalSize } from './remote-streams';
 import { internalError, nonZeroExit, success } from './status';
 
@@ -39,7 +39,7 @@ export async function runExec(runner: ContainerRunner, options: RemoteCommandOpt
   const size = options.tty ? await firstSize(streams) : undefined;
   const target = runner.execTarget;
   if (!target) return streams.finish(internalError(`error executing command in container: container "${runner.name}" is not running`));
-  const command = startProcessCommand(target, options.command, { tty: options.tty, size });
+  const command = startCommand(target, options.command, { tty: options.tty, size });
   if ('error' in command) return streams.finish(internalError(`error executing command in container: ${command.error}`));
   streams.on('resize', (next) => command.resize(next));
   streams.once('hangup', () => command.kill());

@@ -1,5 +1,7 @@
-// A command run by `kubectl exec` in a process pod: on the host, with the container's environment
-// and working directory, in its own process group on the simulator's lifeline. With a terminal
+// A command run by `kubectl exec`: in a process pod, on the host with the container's environment
+// and working directory; in a pod on the Docker engine, inside its container through `docker exec`
+// (the CLI relays stdin, output, the exit code and terminal sizes itself). Either runs in its own
+// process group on the simulator's lifeline. With a terminal
 // (`-t`) it runs under util-linux's `script`, which gives it a pseudo-terminal without a native
 // module; sizes are applied with `stty -F` on that terminal, and the kernel then sends SIGWINCH.
 import { execFile, type ChildProcess } from 'node:child_process';
@@ -9,14 +11,10 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { spawnWithLifeline, type LifelineOptions } from '@ffk/process-kit';
+import { dockerSocketPath } from '../../runtime/containers/docker-engine';
+import type { ExecTarget } from '../../runtime/process';
 import { findExecutable } from './find-executable';
 import type { TerminalSize } from './remote-streams';
-
-/** Where a process pod's container runs: what exec gives the command. */
-export interface ProcessExecTarget {
-  env: Record<string, string>;
-  cwd?: string;
-}
 
 export interface RunningCommand {
   stdin: Writable | null;
@@ -60,20 +58,40 @@ function watchTtyName(file: string, child: ChildProcess, found: (path: string) =
   });
 }
 
-export function startProcessCommand(target: ProcessExecTarget, command: string[], options: { tty: boolean; size?: TerminalSize }): RunningCommand | { error: string } {
-  const found = findExecutable(command[0], target.env, target.cwd);
-  if ('error' in found) return found;
-  const spawnOptions: Omit<LifelineOptions, 'env'> = { cwd: target.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true, onLost: 'SIGKILL' };
+interface CommandLine {
+  argv: string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/** What runs on this machine for `command` in `target`, or why it cannot run. */
+function commandLine(target: ExecTarget, command: string[], tty: boolean): CommandLine | { error: string } {
+  if (target.kind === 'process') {
+    const found = findExecutable(command[0], target.env, target.cwd);
+    if ('error' in found) return found;
+    return { argv: [found.path, ...command.slice(1)], env: target.env, cwd: target.cwd };
+  }
+  const hostEnv = process.env as Record<string, string>;
+  const docker = findExecutable('docker', hostEnv, undefined);
+  if ('error' in docker) return { error: 'the docker CLI is not on the simulator\'s PATH: install it (docker.io) to exec in containers' };
+  const socket = dockerSocketPath();
+  return { argv: [docker.path, 'exec', '-i', ...(tty ? ['-t'] : []), target.id, ...command], env: { ...hostEnv, ...(socket ? { DOCKER_HOST: `unix://${socket}` } : {}) } };
+}
+
+export function startCommand(target: ExecTarget, command: string[], options: { tty: boolean; size?: TerminalSize }): RunningCommand | { error: string } {
+  const line = commandLine(target, command, options.tty);
+  if ('error' in line) return line;
+  const spawnOptions: Omit<LifelineOptions, 'env'> = { cwd: line.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true, onLost: 'SIGKILL' };
   let child: ChildProcess;
   let resize: (size: TerminalSize) => void = () => {};
   if (!options.tty) {
-    child = spawnWithLifeline(found.path, command.slice(1), { ...spawnOptions, env: target.env });
+    child = spawnWithLifeline(line.argv[0], line.argv.slice(1), { ...spawnOptions, env: line.env });
   } else {
     const ttyFile = join(tmpdir(), `kube-sim-tty-${randomBytes(8).toString('hex')}`);
     const size = options.size ? `stty cols ${options.size.width} rows ${options.size.height}; ` : '';
-    const line = `tty > ${quote(ttyFile)}; ${size}exec ${[found.path, ...command.slice(1)].map(quote).join(' ')}`;
+    const shell = `tty > ${quote(ttyFile)}; ${size}exec ${line.argv.map(quote).join(' ')}`;
     // A container runtime sets TERM=xterm for a terminal unless the container sets it.
-    child = spawnWithLifeline('script', ['-qfec', line, '/dev/null'], { ...spawnOptions, env: { TERM: 'xterm', ...target.env } });
+    child = spawnWithLifeline('script', ['-qfec', shell, '/dev/null'], { ...spawnOptions, env: { TERM: 'xterm', ...line.env } });
     child.stderr?.resume(); // everything the command writes comes through the terminal, on stdout
     let device: string | undefined;
     let latest: TerminalSize | undefined;
