@@ -2,10 +2,11 @@
 // benchmark: the kit's manifests rolled out, a storefront read through its NodePort, the
 // `ffk` bin as a user runs it, and a local catalog under its `npm run dev` watcher whose banner
 // can be edited.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnWithLifeline } from '@ffk/process-kit';
 import { freePort } from '@ffk/test-kit';
 import { parseStorefront, type StorefrontView } from '../../labs/shared/storefront';
 import { repoRoot, startCliSim, type CliSim } from '../sim/sim-cli';
@@ -103,15 +104,17 @@ export interface FfkInstall {
 
 /**
  * The `ffk` bin against the kit's cluster. It leads its own process group so that cleanup can
- * reach the local command it started, even after the CLI itself was killed.
+ * reach the local command it started, even after the CLI itself was killed; on the test's
+ * lifeline, it ends with that group when the test process does.
  */
 export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}, install: FfkInstall = {}): Ffk {
   const [command, ...prefix] = install.bin ? [install.bin] : [process.execPath, FFK_BIN];
-  const child = spawn(command!, [...prefix, ...args], {
+  const child = spawnWithLifeline(command!, [...prefix, ...args], {
     cwd: install.cwd ?? repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KUBECONFIG: kit.kubeconfig, FFK_STATE_DIR: kit.stateDir, LOG_LEVEL: 'warn', ...env },
+    onLost: 'watches',
   });
   let output = '';
   const waiters = new Set<() => void>();

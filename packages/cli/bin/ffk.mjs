@@ -6,6 +6,9 @@ import './require-node.mjs';
 // ~900 modules compile once, not on every command (~0.15 s).
 const { enableCompileCache } = await import('node:module');
 enableCompileCache();
+// Started on a lifeline (by a test, say), ffk ends with whatever started it, even when that is SIGKILLed.
+const { endProcessGroup, watchLifeline } = await import('@ffk/process-kit/lifeline');
+watchLifeline(endProcessGroup);
 const simOnly = process.argv[2] === 'sim';
 // client-node is plain JavaScript of some 900 modules: loaded before tsx's hooks exist, it skips
 // them (the same module instance is reused later), which starts every command ~0.6 s sooner.

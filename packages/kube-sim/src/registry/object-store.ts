@@ -4,7 +4,7 @@
 // controller (ours and the pod runtime's) go through it, so they see the same rules.
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, builtinResources, type ResourceType } from '../api/resources';
-import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, type ResourceName, type StatusCause } from '../api/status';
+import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, tooLargeResourceVersion, type ResourceName, type StatusCause } from '../api/status';
 import { definition, definitionName, type Schema } from '../openapi/schema';
 import { applyJsonPatch } from '../patch/json-patch';
 import { applyMergePatch } from '../patch/merge-patch';
@@ -16,6 +16,7 @@ import { sameJson } from '../store/same-json';
 import type { KubeObject, StoredEvent, WatchEventType } from '../store/types';
 import { ClusterIPAllocator, NodePortAllocator } from './allocators';
 import { applyDefaults } from './defaults';
+import { listPage, type ListOptions, type ListResult } from './list-pages';
 import { decodeAgainstSchema } from './schema-check';
 import { SUBRESOURCE_VIEWS } from './subresources';
 import { updateCauses, validateObject } from './validation';
@@ -43,13 +44,12 @@ export interface DeleteOptions {
   dryRun?: boolean;
 }
 
-export interface ListOptions {
+export type { ListOptions, ListResult } from './list-pages';
+
+export interface WatchOptions {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
-}
-
-export interface WatchOptions extends ListOptions {
   /** Start after this resourceVersion; unset or "0" first sends every current object as ADDED. */
   resourceVersion?: string;
 }
@@ -115,19 +115,22 @@ export class ObjectStore {
     return this.storage.get(plural, type.namespaced ? namespace : undefined, name);
   }
 
-  get(plural: string, namespace: string | undefined, name: string, subresource?: string): KubeObject {
+  /** GET; a `resourceVersion` newer than the store's is a 504, as etcd's minimum-version check. */
+  get(plural: string, namespace: string | undefined, name: string, subresource?: string, options: { resourceVersion?: string } = {}): KubeObject {
     const type = this.resource(plural);
+    const requested = Number(options.resourceVersion ?? 0);
+    if (requested > this.storage.resourceVersion) throw tooLargeResourceVersion(requested, this.storage.resourceVersion);
     const object = this.find(plural, namespace, name);
     if (!object) throw notFound(type, name);
     return subresource ? this.view(type, subresource).read(object) : object;
   }
 
-  list(plural: string, options: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+  /** A list, or one page of it (`limit`, `continue`), at the resourceVersion asked for; see list-pages.ts. */
+  list(plural: string, options: ListOptions = {}): ListResult {
     const type = this.resource(plural);
     const matchLabels = labelMatcher(options.labelSelector);
     const matchFields = fieldMatcher(options.fieldSelector);
-    const items = this.storage.list(plural, type.namespaced ? options.namespace : undefined).filter((o) => matchLabels(o) && matchFields(o));
-    return { items, resourceVersion: this.resourceVersion };
+    return listPage(this.storage, type, options, (o) => matchLabels(o) && matchFields(o), Boolean(options.labelSelector || options.fieldSelector));
   }
 
   create(plural: string, body: KubeObject, options: WriteOptions = {}): KubeObject {
@@ -154,7 +157,7 @@ export class ObjectStore {
     return this.storage.put(plural, object);
   }
 
-  /** PUT: replaces the object (or, with `subresource`, its status or scale). */
+  /** PUT: replaces the object (or, with `subresource`, its status or scale; the answer is then that view). */
   update(plural: string, body: KubeObject, options: WriteOptions = {}): KubeObject {
     const type = this.resource(plural);
     const namespace = type.namespaced ? body.metadata?.namespace || 'default' : undefined;
@@ -163,8 +166,8 @@ export class ObjectStore {
     const requested = body.metadata?.resourceVersion;
     if (requested && requested !== current.metadata.resourceVersion) throw conflict(type, current.metadata.name);
     const view = options.subresource ? this.view(type, options.subresource) : undefined;
-    const next = view ? view.write(current, body) : body;
-    return this.replace(type, current, next, options);
+    const written = this.replace(type, current, view ? view.write(current, body) : body, options);
+    return view ? view.read(written) : written;
   }
 
   patch(plural: string, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): KubeObject {
@@ -201,7 +204,6 @@ export class ObjectStore {
     if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
       throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
     }
-    if (options.dryRun) return { object: current, gone: false };
     const meta = current.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
     if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
@@ -209,7 +211,10 @@ export class ObjectStore {
     const grace = options.gracePeriodSeconds ?? current.spec?.terminationGracePeriodSeconds ?? 30;
     const graceful = type.kind === 'Pod' && Boolean(current.spec?.nodeName) && grace > 0;
     const terminating = type.kind === 'Namespace';
-    if (finalizers.size > 0 || graceful || terminating) {
+    const stays = finalizers.size > 0 || graceful || terminating;
+    // A dry run answers what the delete would (gone, or marked for deletion), changing nothing.
+    if (options.dryRun) return { object: current, gone: !stays };
+    if (stays) {
       if (meta.deletionTimestamp && !graceful) return { object: current, gone: false };
       meta.deletionTimestamp ??= graceful ? new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z') : nowTimestamp();
       if (graceful) meta.deletionGracePeriodSeconds = grace;

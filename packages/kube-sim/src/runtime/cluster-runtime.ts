@@ -16,7 +16,7 @@ import { podLogsHandler } from '../streams/pod-logs';
 import type { ForwardingTracker } from '../streams/forwarding';
 import { portForwardHandler } from '../streams/port-forward';
 import type { BackoffOptions } from './backoff';
-import { schedulerController } from './controllers/scheduler';
+import { schedulerController } from '../controllers/scheduler';
 import type { EnvSources } from './env';
 import { EventRecorder } from './events';
 import { DEFAULT_IMAGE_MAP, loadImageMap } from './images';

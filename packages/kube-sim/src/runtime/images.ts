@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { findPostgresBin } from './postgres';
+import { findPostgresBin, NO_POSTGRES } from './postgres';
 
 /**
  * `node`: a TypeScript entry point of this repository stands for the image; `node-image`: the
@@ -57,7 +57,7 @@ export function loadImageMap(file = DEFAULT_IMAGE_MAP): ImageMap {
         return { error: `Failed to pull image "${image}": it maps to ${runtime.entry}, which does not exist` };
       }
       if (runtime.kind === 'postgres' && !findPostgresBin()) {
-        return { error: `Failed to pull image "${image}": no PostgreSQL binaries under /usr/lib/postgresql (apt-get install postgresql)` };
+        return { error: `Failed to pull image "${image}": ${NO_POSTGRES}` };
       }
       return { runtime };
     },

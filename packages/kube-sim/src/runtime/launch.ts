@@ -19,7 +19,7 @@ export interface PodNetwork {
 
 const tsx = fileURLToPath(import.meta.resolve('tsx'));
 const networkPreload = fileURLToPath(new URL('../network/preload.ts', import.meta.url));
-const lifelinePreload = fileURLToPath(new URL('./lifeline-preload.ts', import.meta.url));
+const lifelinePreload = fileURLToPath(import.meta.resolve('@ffk/process-kit/lifeline-preload'));
 const postgresMain = fileURLToPath(new URL('./postgres-main.ts', import.meta.url));
 
 // Only what an image would bring along; the host's own settings (KUBECONFIG, DATABASE_URL…) stay out.

@@ -1,9 +1,9 @@
 // A container as a local process: its own process group (so stop() reaches whatever it forks),
-// stdout/stderr into its ContainerLog, and a lifeline pipe on fd 3 (see lifeline.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+// stdout/stderr into its ContainerLog, and a lifeline (@ffk/process-kit): no container outlives its simulator.
+import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { ContainerLog } from './logs';
-import { LIFELINE_FD_ENV } from './lifeline';
+import { spawnWithLifeline } from '@ffk/process-kit';
 
 export interface LaunchSpec {
   command: string;
@@ -21,8 +21,6 @@ export interface ExitInfo {
   finishedAt: number;
 }
 
-const LIFELINE_FD = 3;
-
 export class ContainerProcess {
   readonly log = new ContainerLog();
   readonly startedAt = Date.now();
@@ -31,16 +29,15 @@ export class ContainerProcess {
   private exit: ExitInfo | undefined;
 
   constructor(spec: LaunchSpec) {
-    this.child = spawn(spec.command, spec.args, {
+    this.child = spawnWithLifeline(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: { ...spec.env, [LIFELINE_FD_ENV]: String(LIFELINE_FD) },
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // own process group: signals reach the whole container
+      onLost: 'watches', // Node containers preload the watcher; postgres-main.ts watches itself
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.log.write('stdout', chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.log.write('stderr', chunk));
-    // The lifeline: we never write; it must only not be read-blocked or closed by us.
-    (this.child.stdio[LIFELINE_FD] as NodeJS.ReadableStream | null)?.on('error', () => {});
     this.exited = new Promise((resolve) => {
       const finish = (info: Omit<ExitInfo, 'startedAt' | 'finishedAt'>) => {
         if (this.exit) return;
