@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployKit, desiredState, ffk, ffkDone, isLocal, localCatalog, repoRoot, viewStorefront, waitForStorefront, type Ffk, type Kit, type LocalCatalog } from './kit';

@@ -4,7 +4,7 @@
 // can be started first; each one is idempotent and says what it found or did.
 import { join } from 'node:path';
 import { isClusterError, openSession, waitForRollout } from '@ffk/cluster';
-import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import type { ActionTask, Backend, LabContext } from '@ffk/labs';
 import { STOREFRONT_URL, viewStorefront } from './storefront';
 
