@@ -2,6 +2,7 @@
 //   base                         the Dockerfiles' Node base: the official image when present or
 //                                pullable, else the stand-in (built once per machine)
 //   build [web|catalog|inventory …] [--tag <tag>] [--target <stage>]
+//   postgres                     the manifests' PostgreSQL image, or its stand-in
 //   skaffold [--target <stage>]  builds $IMAGE (Skaffold's custom builder sets it)
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { ImageBuildError, buildImage, ensureBaseOf, requireBuilder } from './build/build-image';
 import { stepPrinter } from './build/progress';
 import { APP_IMAGES, IMAGE_TAG } from './images';
+import { ensurePostgresImage } from './postgres/stand-in-postgres';
 import type { AppImage } from './images';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -52,12 +54,17 @@ async function main(argv: string[]): Promise<void> {
     for (const image of images) await build(image, values.tag?.includes(':') ? values.tag : `${image.image}:${values.tag ?? IMAGE_TAG}`, values.target);
     return;
   }
+  if (command === 'postgres') {
+    const outcome = await ensurePostgresImage(repoRoot, stepPrinter(say));
+    say(`${outcome.tag}: ${{ official: 'the official image is here already', pulled: 'pulled the official image', 'stand-in': 'stand-in built' }[outcome.kind]} (${seconds(outcome.ms)})`);
+    return;
+  }
   if (command === 'skaffold') {
     const ref = process.env.IMAGE;
     if (!ref) throw new UsageError('`images skaffold` is Skaffold\'s custom build command and reads $IMAGE: run `images build` yourself instead');
     return build(appImage(ref.replace(/:[^/]*$/, '')), ref, values.target);
   }
-  throw new UsageError(`usage: npm run images -- base | build [${APP_IMAGES.map((image) => image.name).join('|')} …] [--tag <tag>] [--target <stage>] | skaffold [--target <stage>]`);
+  throw new UsageError(`usage: npm run images -- base | postgres | build [${APP_IMAGES.map((image) => image.name).join('|')} …] [--tag <tag>] [--target <stage>] | skaffold [--target <stage>]`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -6,3 +6,4 @@ export { runCommand, mustRun, CommandError } from './docker/run';
 export { buildImage, requireBuilder, ImageBuildError } from './build/build-image';
 export type { BuildRequest, BuildResult } from './build/build-image';
 export { stepPrinter } from './build/progress';
+export { ensurePostgresImage, postgresImage } from './postgres/stand-in-postgres';

@@ -35,10 +35,10 @@ function resolved(client: string): string {
   }
 }
 
-/** Every distinct docker client installed, the one on PATH first. */
-async function clients(): Promise<string[]> {
-  const onPath = await runCommand('sh', ['-c', 'command -v docker']);
-  const found = [onPath.stdout.trim(), ...CLIENTS.slice(1)].filter(Boolean);
+/** Every distinct docker client installed (or of `candidates`), the one on PATH first. */
+async function clients(candidates?: string[]): Promise<string[]> {
+  const onPath = candidates ? undefined : await runCommand('sh', ['-c', 'command -v docker']);
+  const found = candidates ?? [onPath!.stdout.trim(), ...CLIENTS.slice(1)].filter(Boolean);
   const seen = new Set<string>();
   const result: string[] = [];
   for (const client of found) {
@@ -72,8 +72,8 @@ async function buildkitOf(info: ClientInfo): Promise<{ env: NodeJS.ProcessEnv; b
 }
 
 /** Finds an engine and a client that builds with BuildKit on it, or says what is missing and how to fix it. */
-export async function findBuilder(): Promise<EngineProbe> {
-  const found = await clients();
+export async function findBuilder(options: { clients?: string[] } = {}): Promise<EngineProbe> {
+  const found = await clients(options.clients);
   if (found.length === 0)
     return { ok: false, engine: false, problem: 'the docker command is not installed', fix: 'install Docker Engine (https://docs.docker.com/engine/install/) or open the repository in its devcontainer' };
   const infos = await Promise.all(found.map(inspectClient));
