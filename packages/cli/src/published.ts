@@ -4,6 +4,10 @@ import { buildProgram } from './program';
 import { runProgram, stdio } from './cli-kit/run-program';
 import { exitWith } from './cli-kit/errors';
 
+// Started on a lifeline (by a test, say), ffk ends with whatever started it, even when that is SIGKILLed.
+const { endProcessGroup, watchLifeline } = await import('@ffk/process-kit/lifeline');
+watchLifeline(endProcessGroup);
+
 const program = buildProgram(stdio.out, stdio.err);
 program
   .command('sim', { hidden: true })
