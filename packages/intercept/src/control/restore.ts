@@ -2,6 +2,7 @@
 // changed them since, from originals signed by the agent's token.
 import type { V1Deployment } from '@kubernetes/client-node';
 import { isClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
+import { bundleConfigMapName, deleteBundleConfigMap } from './agent-bundle';
 import { AGENT_CONTAINER, ANNOTATION, readAgentRecord } from './annotations';
 import { leaseOf } from './lease';
 import { patchDeployment, patchService, withFreshRead } from './patch';
@@ -76,7 +77,9 @@ export async function uninstallAgent(access: ClusterAccess, name: string, option
     progress(`deployment ${name}: ${field} was changed by someone since ffk installed the agent and was left as it is (ffk had recorded ${JSON.stringify(original)})`);
   }
   progress(`deployment ${name}: ${AGENT_CONTAINER} removed, original ports and probes restored${restored.left.length ? ' where nobody changed them since' : ''}`);
+  // Named after the Deployment, never after what an annotation says: that could name anything.
   await deleteTokenSecret(access, secretName(name));
+  await deleteBundleConfigMap(access, bundleConfigMapName(name));
   if (options.wait !== false) {
     // The new pods must pass their readiness probe before the old ones (with the agent) go:
     // about one readiness period of the app (5 s with the kit's manifests), not a grace period.

@@ -3,7 +3,7 @@ import { findLab, loadLab } from '../model/discover';
 import { restoreFromGit } from '../files/edits';
 import { style } from '../render/style';
 import { ProgressStore, progressFile } from '../state/progress';
-import { runTasks, type Output } from '../run/actions';
+import { printTaskProgress, runTasks, type Output } from '../run/actions';
 import { openSession } from '../run/session';
 
 /** `npm run lab:reset -- N`: the lab's files from git, its cluster state via its hook, its progress. */
@@ -19,7 +19,7 @@ export async function resetCommand(repoRoot: string, number: number, out: Output
     },
     ...(loaded.lab.resetCluster ? [{ title: 'Restore the cluster state', run: () => loaded.lab.resetCluster!(session.ctx) }] : []),
   ];
-  const outcomes = await runTasks(tasks, session.ctx, session.sink, session.toolbox, out);
+  const outcomes = await runTasks(tasks, session.ctx, session.sink, session.toolbox, printTaskProgress(out));
   const ok = outcomes.every((o) => o.status === 'done');
   if (ok) {
     store.resetLab(number);
