@@ -20,7 +20,7 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
     sim = await startControlSim();
     await sim.apply(names.map((name) => appManifest(name, { portName: 'http', probeOnName: true })).join('---'));
     await Promise.all(names.map((name) => sim.kubectl('rollout', 'status', `deployment/${name}`, '--timeout=60s')));
-    await Promise.all(names.map((name) => ensureAgent(sim.access(), name, { image: 'ffk/agent:test', leaseSeconds: 60 })));
+    await Promise.all(names.map((name) => ensureAgent(sim.access(), name, { leaseSeconds: 60 })));
   }, 120_000);
   afterAll(() => sim?.stop());
 
@@ -74,7 +74,7 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
 
   it('gc leaves an agent whose lease was renewed after it looked', async () => {
     await sim.apply(appManifest('renewed', { portName: 'http' }));
-    await ensureAgent(sim.access(), 'renewed', { image: 'ffk/agent:test', leaseSeconds: 60 });
+    await ensureAgent(sim.access(), 'renewed', { leaseSeconds: 60 });
     const gcTime = new Date(Date.now() + 120_000);
     // An intercept renews past the time gc judges by, between its list and its patch.
     await renewLease(sim.access(), 'renewed', { expires: new Date(gcTime.getTime() + 60_000), holder: 'alice@laptop' });
