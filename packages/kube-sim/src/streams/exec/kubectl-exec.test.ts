@@ -135,6 +135,33 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
     });
   }
 
+  it('refuses bad options worded as kube-apiserver, before anything runs', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(sim.kubeconfigPath);
+    const refusal = (query: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = `${sim.url.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/shell/exec?${query}`;
+        const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+          ca: Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64'),
+          headers: { authorization: `Bearer ${sim.token}` },
+        });
+        ws.once('open', () => reject(new Error(`upgraded: ${query}`)));
+        ws.once('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+      });
+    const quiet = await refusal('command=true&stdout=false&stderr=false');
+    expect(quiet.status).toBe(400);
+    expect(JSON.parse(quiet.body)).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'you must specify at least 1 of stdin, stdout, stderr' });
+    expect(JSON.parse((await refusal('stdout=true')).body).message).toBe('you must specify at least one command for the container');
+
+    const wrongContainer = await kubectl(['exec', 'shell', '-c', 'nope', '--', 'true']);
+    expect(wrongContainer.code).toBe(1);
+    expect(wrongContainer.stderr).toContain('container nope is not valid for pod shell');
+  });
+
   it('applies every terminal size the client sends to the running command (v5 resize channel)', async () => {
     const kc = new KubeConfig();
     kc.loadFromFile(sim.kubeconfigPath);
