@@ -61,6 +61,11 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
     const names = async (query: string) => (await cluster.raw('GET', `${NS}/configmaps?${query}`)).json().items.map((i: { metadata: { name: string } }) => i.metadata.name);
     expect(await names('labelSelector=app%3Done&labelSelector=app%3Dtwo')).toEqual(['one']);
     expect(await names('fieldSelector=metadata.name%3Dtwo')).toEqual(['two']);
+    // Field labels are the kind's (field label conversion): 400 for one it does not have.
+    const configMapField = await cluster.raw('GET', `${NS}/configmaps?fieldSelector=status.phase%3DRunning`);
+    expect({ status: configMapField.status, message: configMapField.json().message }).toEqual({ status: 400, message: '"status.phase" is not a known field selector: only "metadata.name", "metadata.namespace"' });
+    expect((await cluster.raw('GET', `${NS}/pods?fieldSelector=status.phase%3DRunning`)).status).toBe(200);
+    expect((await cluster.raw('GET', `${NS}/pods?fieldSelector=spec.colour%3Dred`)).json().message).toBe('field label not supported: spec.colour');
     expect(await names('pretty=true&bogus=1&includeUninitialized=true')).toEqual(['one', 'three', 'two']);
     expect((await cluster.raw('GET', `${NS}/configmaps/one?pretty=1&export=true&nonsense`)).status).toBe(200);
   });

@@ -95,5 +95,15 @@ export const podStrategy: Strategy = {
   gracePeriod: (pod, requested) => (pod.spec?.nodeName ? (requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30) : 0),
   holdsDeletion: (pod) => Boolean(pod.spec?.nodeName),
   returnsDeletedObject: true,
+  fieldLabels: {
+    'spec.nodeName': (o) => o.spec?.nodeName ?? '',
+    'spec.restartPolicy': (o) => o.spec?.restartPolicy ?? '',
+    'spec.schedulerName': (o) => o.spec?.schedulerName ?? '',
+    'spec.serviceAccountName': (o) => o.spec?.serviceAccountName ?? '',
+    'spec.hostNetwork': (o) => String(o.spec?.hostNetwork ?? false),
+    'status.phase': (o) => o.status?.phase ?? '',
+    'status.podIP': (o) => o.status?.podIP ?? '',
+    'status.nominatedNodeName': (o) => o.status?.nominatedNodeName ?? '',
+  },
   columns: COLUMNS,
 };

@@ -66,6 +66,7 @@ export const secretStrategy: Strategy = {
     }
   },
   defaults: (secret) => setDefault(secret, 'type', 'Opaque'),
+  fieldLabels: { type: (o) => o.type ?? '' },
   validate: (secret) => [...dataKeyCauses(secret), ...typeCauses(secret)],
   validateUpdate: (next, previous) => [...immutableDataCauses(next, previous), ...(previous.type !== next.type ? [immutable('type', next.type)] : [])],
   columns: [NAME, { name: 'Type', type: 'string', cell: (o) => o.type ?? 'Opaque' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length }, AGE],

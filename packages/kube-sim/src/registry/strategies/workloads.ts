@@ -84,6 +84,7 @@ export const replicaSetStrategy: Strategy = {
     setDefault(spec, 'replicas', 1);
     defaultPodSpec(spec.template?.spec);
   },
+  fieldLabels: { 'status.replicas': (o) => String(o.status?.replicas ?? 0) },
   // ReplicaSetStatus.replicas is required and has no omitempty: a new ReplicaSet reports 0.
   prepareForCreate: (replicaSet) => void (replicaSet.status = { replicas: 0 }),
   columns: [

@@ -3,7 +3,7 @@
 // engine removes nothing by itself; this does, once the exit code is read, so no stopped
 // container is left behind.
 import { ContainerLog } from '../logs';
-import type { ContainerInstance, ExitInfo } from '../process';
+import type { ContainerInstance, ExecTarget, ExitInfo } from '../process';
 import { demultiplex, type DockerEngine } from './docker-engine';
 
 /** The body of POST /containers/create (only the fields kube-sim sets). */
@@ -54,6 +54,13 @@ export class DockerContainer implements ContainerInstance {
   get running(): boolean {
     return !this.exit;
   }
+
+  get execTarget(): ExecTarget | undefined {
+    return this.started && !this.exit ? { kind: 'docker', id: this.id } : undefined;
+  }
+
+  /** Not attached: `stdin: true` is not passed to the engine. */
+  readonly stdin = null;
 
   async stop(graceSeconds: number): Promise<ExitInfo> {
     if (this.exit) return this.exit;
