@@ -3,7 +3,7 @@
 import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Service, V1Volume } from '@kubernetes/client-node';
 import { ClusterError } from '@ffk/cluster';
 import { AGENT_DEFAULTS, agentEnv, type AgentPort } from '../agent/config';
-import { AGENT_BUNDLE_KEY, AGENT_MOUNT_PATH, AGENT_VOLUME } from './agent-bundle';
+import { AGENT_BUNDLE_KEY, AGENT_MOUNT_PATH, AGENT_VOLUME } from './agent-image';
 import { AGENT_CONTAINER, ANNOTATION, annotationPath, readJsonAnnotation, type AgentRecord, type DeploymentOriginal, type ServiceOriginal } from './annotations';
 import type { PortChoice } from './ports';
 

@@ -55,6 +55,8 @@ export class InterceptSession {
   private deploymentObject?: V1Deployment;
   private installed?: InstalledAgent;
   private podTunnels?: PodTunnels;
+  /** the first lease renewal of an agent that was there already, under way while the tunnels open */
+  private leaseRenewed: Promise<void> = Promise.resolve();
   private readonly cleanups: (() => unknown)[] = [];
 
   constructor(private readonly options: InterceptSessionOptions) {}
@@ -70,7 +72,7 @@ export class InterceptSession {
     return this.podTunnels;
   }
 
-  /** Installs the agent unless there (one rollout), renews the lease and keeps renewing it. */
+  /** Installs (or upgrades) the agent unless there (one rollout), renews the lease and keeps renewing it. */
   async ensureAgent(): Promise<AgentReady> {
     const { access, deployment: name, onProgress, onWarning } = this.options;
     const leaseSeconds = this.options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
@@ -79,9 +81,12 @@ export class InterceptSession {
     const gitops = gitOpsManager(this.deploymentObject);
     if (gitops) onWarning?.(`deployment ${name} looks managed by ${gitops}: a sync may remove the agent and end the intercept; pause auto-sync while you work`);
     const started = performance.now();
-    this.installed = await ensureAgent(access, name, { port: this.options.port, image: this.options.image, leaseSeconds, onProgress });
+    this.installed = await ensureAgent(access, name, { port: this.options.port, image: this.options.image, leaseSeconds, onProgress, current: this.deploymentObject });
     this.checkpoint();
-    if (!this.installed.installedNow) await renewLease(access, name, leaseFor(leaseSeconds));
+    if (!this.installed.installedNow) {
+      this.leaseRenewed = renewLease(access, name, leaseFor(leaseSeconds));
+      this.leaseRenewed.catch(() => undefined); // awaited (and thrown) by openTunnels()
+    }
     const lease = keepLease(access, name, { seconds: leaseSeconds, onError: (e) => onWarning?.(`could not renew the lease: ${(e as Error).message}`) });
     this.cleanups.push(() => lease.stop());
     const { installedNow, upgradedFrom, record } = this.installed;
@@ -104,7 +109,7 @@ export class InterceptSession {
     });
     this.podTunnels = tunnels;
     this.cleanups.push(() => tunnels.stop());
-    const pods = await tunnels.start(this.options.tunnelTimeoutMs ?? 20_000);
+    const [pods] = await Promise.all([tunnels.start(this.options.tunnelTimeoutMs ?? 20_000), this.leaseRenewed]);
     this.checkpoint();
     return { pods, port: record.ports[0]!, localPort: this.options.localPort, tunnelPort: record.tunnelPort, selector, ms: performance.now() - started };
   }
