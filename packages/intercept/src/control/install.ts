@@ -2,7 +2,7 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { ClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
 import { currentAgentBundle, DEFAULT_AGENT_IMAGE, needsUpgrade, writeBundleConfigMap, type AgentBundle } from './agent-bundle';
-import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
+import { AGENT_CONTAINER, ANNOTATION, readAgentRecord, type AgentRecord } from './annotations';
 import { defaultHolder, DEFAULT_LEASE_SECONDS, leaseFor } from './lease';
 import { patchDeployment, patchService, withFreshRead } from './patch';
 import type { AgentPort } from '../agent/config';
@@ -42,7 +42,7 @@ export interface InstalledAgent {
 
 export function installedRecord(deployment: V1Deployment): AgentRecord | undefined {
   const hasSidecar = deployment.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER);
-  return hasSidecar ? readJsonAnnotation<AgentRecord>(deployment.metadata, ANNOTATION.agent) : undefined;
+  return hasSidecar ? readAgentRecord(deployment.metadata) : undefined;
 }
 
 /** Installs the agent unless it is there (or upgrades an older one), waits for its rollout, points numeric Service targetPorts at it. */
@@ -71,7 +71,7 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
       onProgress: (p: RolloutProgress) => progress(p.message),
     });
   }
-  const rewrittenServices = await rewriteNumericServices(access, name, record, changed ? undefined : { deployment, services: found.services! });
+  const rewrittenServices = await rewriteNumericServices(access, name, record, token, changed ? undefined : { deployment, services: found.services! });
   for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0]!.name}`);
   return { deployment, record, token, installedNow, upgradedFrom, rewrittenServices };
 }
@@ -103,22 +103,22 @@ async function install(access: ClusterAccess, current: V1Deployment, bundle: Age
   const { secret, token } = await ensureToken(access, name);
   const configMap = await writeBundleConfigMap(access, name, bundle);
   const lease = leaseFor(options.leaseSeconds ?? DEFAULT_LEASE_SECONDS, options.holder ?? defaultHolder());
-  const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, version: bundle.version, bundle: configMap, secret, lease });
+  const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, version: bundle.version, bundle: configMap, secret, token, lease });
   progress(`installing the ${AGENT_CONTAINER} sidecar ${bundle.version} (on ${plan.record.image}) into deployment ${name}: port ${choice.name ?? choice.containerPort} (${choice.containerPort}) goes through the agent`);
   await patchDeployment(access, name, plan.ops);
   return { deployment: current, record: plan.record, token };
 }
 
 /** After the rollout (so old pods without the named port never lose their endpoints); `known`: objects just read, checked first. */
-async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord, known?: { deployment: V1Deployment; services: V1Service[] }): Promise<string[]> {
+async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord, token: string, known?: { deployment: V1Deployment; services: V1Service[] }): Promise<string[]> {
   const port = record.ports[0]!;
   const deployment = known?.deployment ?? (await readDeployment(access, name));
   const services = servicesSelecting(deployment, known?.services ?? (await listServices(access)));
   const rewritten: string[] = [];
-  for (const service of services.filter((s) => serviceRewrite(s, port).length > 0)) {
+  for (const service of services.filter((s) => serviceRewrite(s, port, token).length > 0)) {
     const changed = await withFreshRead(async () => {
       const fresh = await readService(access, service.metadata!.name!);
-      const ops = serviceRewrite(fresh, port);
+      const ops = serviceRewrite(fresh, port, token);
       if (ops.length) await patchService(access, fresh.metadata!.name!, ops);
       return ops.length > 0;
     });
@@ -127,9 +127,9 @@ async function rewriteNumericServices(access: ClusterAccess, name: string, recor
   return rewritten;
 }
 
-function serviceRewrite(service: V1Service, port: AgentPort): PatchOp[] {
+function serviceRewrite(service: V1Service, port: AgentPort, token: string): PatchOp[] {
   const indexes = (service.spec?.ports ?? []).map((p, i) => ({ p, i })).filter(({ p }) => String(p.targetPort ?? p.port) === String(port.app)).map(({ i }) => i);
-  return planServiceRewrite(service, indexes, port.name);
+  return planServiceRewrite(service, indexes, port.name, token);
 }
 
 /** With the agent installed for one port, another port needs a reinstall: say so. */

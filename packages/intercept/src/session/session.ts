@@ -3,11 +3,12 @@
 // the abort signal (Ctrl-C, `ffk leave`) when it ends; close() undoes whatever was started.
 import type { V1Deployment } from '@kubernetes/client-node';
 import { readDeployment, type ClusterAccess } from '@ffk/cluster';
-import { DEFAULT_LEASE_SECONDS, defaultHolder, ensureAgent, keepLease, leaseFor, renewLease, type InstalledAgent } from '../control/index';
+import { DEFAULT_LEASE_SECONDS, ensureAgent, keepLease, leaseFor, renewLease, type InstalledAgent } from '../control/index';
 import type { AgentPort } from '../agent/config';
 import type { InterceptSpec } from '../tunnel/protocol';
 import { prepareEnvironment, type LocalEnvironment } from './environment';
 import { gitOpsManager } from './gitops';
+import { ownerOf } from './owner';
 import { PodTunnels } from './pod-tunnels';
 
 export interface InterceptSessionOptions {
@@ -58,6 +59,8 @@ export class InterceptSession {
   /** the first lease renewal of an agent that was there already, under way while the tunnels open */
   private leaseRenewed: Promise<void> = Promise.resolve();
   private readonly cleanups: (() => unknown)[] = [];
+  /** who holds the intercept and the lease, as the cluster names the user; set by ensureAgent() */
+  private owner?: string;
 
   constructor(private readonly options: InterceptSessionOptions) {}
 
@@ -76,18 +79,18 @@ export class InterceptSession {
   async ensureAgent(): Promise<AgentReady> {
     const { access, deployment: name, onProgress, onWarning } = this.options;
     const leaseSeconds = this.options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
-    this.deploymentObject = await readDeployment(access, name);
+    [this.deploymentObject, this.owner] = await Promise.all([readDeployment(access, name), this.options.owner ?? ownerOf(access)]);
     this.checkpoint();
     const gitops = gitOpsManager(this.deploymentObject);
     if (gitops) onWarning?.(`deployment ${name} looks managed by ${gitops}: a sync may remove the agent and end the intercept; pause auto-sync while you work`);
     const started = performance.now();
-    this.installed = await ensureAgent(access, name, { port: this.options.port, image: this.options.image, leaseSeconds, onProgress, current: this.deploymentObject });
+    this.installed = await ensureAgent(access, name, { port: this.options.port, image: this.options.image, leaseSeconds, holder: this.owner, onProgress, current: this.deploymentObject });
     this.checkpoint();
     if (!this.installed.installedNow) {
-      this.leaseRenewed = renewLease(access, name, leaseFor(leaseSeconds));
+      this.leaseRenewed = renewLease(access, name, leaseFor(leaseSeconds, this.owner));
       this.leaseRenewed.catch(() => undefined); // awaited (and thrown) by openTunnels()
     }
-    const lease = keepLease(access, name, { seconds: leaseSeconds, onError: (e) => onWarning?.(`could not renew the lease: ${(e as Error).message}`) });
+    const lease = keepLease(access, name, { seconds: leaseSeconds, holder: this.owner, onError: (e) => onWarning?.(`could not renew the lease: ${(e as Error).message}`) });
     this.cleanups.push(() => lease.stop());
     const { installedNow, upgradedFrom, record } = this.installed;
     return { installedNow, upgradedFrom, version: record.version, image: record.image, ms: performance.now() - started };
@@ -105,7 +108,7 @@ export class InterceptSession {
       token,
       intercept: this.options.intercept,
       localPort: this.options.localPort,
-      owner: this.options.owner ?? defaultHolder(),
+      owner: this.owner,
     });
     this.podTunnels = tunnels;
     this.cleanups.push(() => tunnels.stop());
