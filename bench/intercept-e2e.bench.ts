@@ -8,6 +8,7 @@
 // Writes bench/results/intercept-e2e.json and prints a table.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ffk, isLocal, localCatalog, startKit, viewStorefront, waitForStorefront, type FfkInstall, type Kit, type LocalCatalog } from '../e2e/intercept/kit';
@@ -90,6 +91,8 @@ async function saveToVisible(kit: Kit, catalog: LocalCatalog): Promise<{ storefr
 
 const [kit, catalog, cli] = await Promise.all([startKit(), localCatalog(), buildCli()]);
 const bundled: FfkInstall = { bin: cli.bin };
+// Absolute times on a shared machine say little without how busy it was.
+const loadBefore = loadavg()[0]!;
 let result;
 try {
   const helpMs = await timeHelp(cli.bin);
@@ -108,6 +111,7 @@ try {
     name: 'intercept-e2e',
     date: new Date().toISOString(),
     node: process.version,
+    load_average: { before: +loadBefore.toFixed(1), after: +loadavg()[0]!.toFixed(1) },
     start_installed_s: +(warm.wallMs / 1000).toFixed(2),
     start_cold_s: +(cold.wallMs / 1000).toFixed(2),
     help_s: +(helpMs / 1000).toFixed(3),

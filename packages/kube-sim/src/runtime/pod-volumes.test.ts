@@ -30,7 +30,11 @@ describe('pod volumes', () => {
       { name: 'creds', secret: { secretName: 'creds', defaultMode: 0o400 } },
       { name: 'scratch', emptyDir: {} },
     ]);
-    const binds = volumes.binds(p, mounting({ name: 'config', mountPath: '/etc/app' }, { name: 'creds', mountPath: '/etc/creds' }, { name: 'scratch', mountPath: '/scratch' }), sources);
+    const binds = volumes.binds(
+      p,
+      mounting({ name: 'config', mountPath: '/etc/app' }, { name: 'creds', mountPath: '/etc/creds' }, { name: 'scratch', mountPath: '/scratch' }),
+      sources,
+    );
     const dir = (volume: string) => join(root, 'uid-1', volume);
     expect(binds).toEqual([`${dir('config')}:/etc/app:ro`, `${dir('creds')}:/etc/creds:ro`, `${dir('scratch')}:/scratch:rw`]);
     expect(readFileSync(join(dir('config'), 'conf/app.json'), 'utf8')).toBe('{"a":1}');
@@ -50,11 +54,16 @@ describe('pod volumes', () => {
   });
 
   it("fails as the kubelet's FailedMount for a missing ConfigMap, key or volume, and an unsupported kind", () => {
-    const attempt = (volume: NonNullable<Pod['spec']['volumes']>[number]) => () => volumes.binds(pod('uid-2', [volume]), mounting({ name: volume.name, mountPath: '/m' }), sources);
-    expect(attempt({ name: 'v', configMap: { name: 'absent' } })).toThrow(new VolumeMountError('MountVolume.SetUp failed for volume "v" : configmap "absent" not found'));
+    const attempt = (volume: NonNullable<Pod['spec']['volumes']>[number]) => () =>
+      volumes.binds(pod('uid-2', [volume]), mounting({ name: volume.name, mountPath: '/m' }), sources);
+    expect(attempt({ name: 'v', configMap: { name: 'absent' } })).toThrow(
+      new VolumeMountError('MountVolume.SetUp failed for volume "v" : configmap "absent" not found'),
+    );
     expect(attempt({ name: 'v', configMap: { name: 'settings', items: [{ key: 'nope', path: 'p' }] } })).toThrow(/references non-existent config key: nope/);
     expect(attempt({ name: 'v', hostPath: { path: '/etc' } } as never)).toThrow(/kube-sim mounts configMap, secret and emptyDir volumes, not hostPath/);
-    expect(() => volumes.binds(pod('uid-2', []), mounting({ name: 'ghost', mountPath: '/m' }), sources)).toThrow('volume "ghost" is not declared in the pod\'s volumes');
+    expect(() => volumes.binds(pod('uid-2', []), mounting({ name: 'ghost', mountPath: '/m' }), sources)).toThrow(
+      'volume "ghost" is not declared in the pod\'s volumes',
+    );
     // Optional and absent: an empty volume.
     expect(attempt({ name: 'v', configMap: { name: 'absent', optional: true } })()).toEqual([`${join(root, 'uid-2', 'v')}:/m:ro`]);
   });

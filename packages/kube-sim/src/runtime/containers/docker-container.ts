@@ -34,7 +34,12 @@ export class DockerContainer implements ContainerInstance {
   private stopRequested: number | undefined;
 
   /** `onStarted`: the engine started it (its containerID and pid are known now). */
-  constructor(private readonly engine: DockerEngine, readonly name: string, body: DockerCreateBody, private readonly onStarted: () => void) {
+  constructor(
+    private readonly engine: DockerEngine,
+    readonly name: string,
+    body: DockerCreateBody,
+    private readonly onStarted: () => void,
+  ) {
     this.exited = this.run(body).then((exit) => {
       this.exit = exit;
       this.log.end();
@@ -66,7 +71,10 @@ export class DockerContainer implements ContainerInstance {
     if (this.exit) return this.exit;
     this.stopRequested ??= graceSeconds;
     // The engine sends the image's stop signal (SIGTERM), then SIGKILL after `t` seconds.
-    if (this.started) await this.engine.call('POST', `/containers/${this.id}/stop?t=${Math.max(0, Math.ceil(graceSeconds))}`, undefined, (graceSeconds + 30) * 1000).catch(() => {});
+    if (this.started)
+      await this.engine
+        .call('POST', `/containers/${this.id}/stop?t=${Math.max(0, Math.ceil(graceSeconds))}`, undefined, (graceSeconds + 30) * 1000)
+        .catch(() => {});
     return this.exited;
   }
 

@@ -21,7 +21,7 @@ describe('docker engine', () => {
   it('splits an attach stream into stdout and stderr, whatever the chunking', () => {
     const socket = new PassThrough();
     const seen: string[] = [];
-    demultiplex(socket, (stream, payload) => seen.push(`${stream}:${payload}`));
+    demultiplex(socket, (stream, payload) => seen.push(`${stream}:${payload.toString()}`));
     const bytes = Buffer.concat([frame(1, 'hello\n'), frame(2, 'oops\n'), frame(1, '')]);
     for (let i = 0; i < bytes.length; i += 3) socket.write(bytes.subarray(i, i + 3)); // frames cut across chunks
     expect(seen).toEqual(['stdout:hello\n', 'stderr:oops\n', 'stdout:']);

@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { startTerminal } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noDockerReason, testImage } from '../../runtime/containers/fixtures/test-image';
-import { startSim, type Sim } from '../../sim';
+import { type Sim, startSim } from '../../sim';
 
 const skipReason = await noDockerReason();
 const requireDocker = process.env.REQUIRE_DOCKER === '1';
-if (skipReason && !requireDocker) console.log(`kube-sim docker exec tests skipped: ${skipReason}; they run where a Docker engine answers (REQUIRE_DOCKER=1 makes this a failure)`);
+if (skipReason && !requireDocker)
+  console.log(`kube-sim docker exec tests skipped: ${skipReason}; they run where a Docker engine answers (REQUIRE_DOCKER=1 makes this a failure)`);
 
 it.runIf(skipReason !== undefined && requireDocker)('has a Docker engine, as REQUIRE_DOCKER=1 demands', () => {
   expect.fail(`REQUIRE_DOCKER=1 but ${skipReason}`);
@@ -23,17 +24,22 @@ describe.skipIf(skipReason !== undefined)('kubectl exec into a container on the 
   let sim: Sim;
   const kubectl = (args: string[], input: string | Buffer = '') =>
     new Promise<{ code: number; stdout: Buffer; stderr: string }>((resolve) => {
-      const child = execFile('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 30_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.toString() }),
+      const child = execFile(
+        'kubectl',
+        ['--kubeconfig', sim.kubeconfigPath, ...args],
+        { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 30_000 },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr: stderr.toString() }),
       );
-      child.stdin!.end(input);
+      child.stdin?.end(input);
     });
 
   beforeAll(async () => {
     const image = await testImage();
     sim = await startSim({ runtime: { imageMap: fileURLToPath(new URL('../../runtime/fixtures/images.yaml', import.meta.url)), nodePorts: {} } });
     const file = join(sim.stateDir, 'pod.yaml');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 apiVersion: v1
 kind: Pod
 metadata: { name: boxed }
@@ -43,7 +49,8 @@ spec:
     - name: app
       image: ${image}
       env: [{ name: GREETING, value: hello-in-a-container }]
-`);
+`,
+    );
     expect((await kubectl(['apply', '-f', file])).code).toBe(0);
     expect((await kubectl(['wait', '--for=condition=Ready', 'pod/boxed', '--timeout=60s'])).code).toBe(0);
   }, 120_000);
@@ -67,8 +74,22 @@ spec:
     expect(result.stdout.equals(input)).toBe(true);
   });
 
-  it('gives -it a terminal of kubectl\'s size inside the container', async () => {
-    const terminal = startTerminal('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'exec', '-it', 'boxed', '--', 'node', '-e', "console.log('tty', process.stdout.isTTY, process.stdout.columns, process.stdout.rows)"], { cols: 90, rows: 25 });
+  it("gives -it a terminal of kubectl's size inside the container", async () => {
+    const terminal = startTerminal(
+      'kubectl',
+      [
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        'exec',
+        '-it',
+        'boxed',
+        '--',
+        'node',
+        '-e',
+        "console.log('tty', process.stdout.isTTY, process.stdout.columns, process.stdout.rows)",
+      ],
+      { cols: 90, rows: 25 },
+    );
     try {
       await terminal.waitForScreen((screen) => screen.includes('tty true 90 25'), 'the terminal size seen in the container');
     } finally {

@@ -1,7 +1,6 @@
 // The `pods/exec` and `pods/attach` subresources: options checked as kube-apiserver checks them,
 // the container found as the kubelet finds it, then the streams over whichever protocol the
 // client speaks (WebSocket v5/v4 channels, kubectl 1.32's default; SPDY/3.1, its fallback).
-import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { ApiError, badRequest } from '../../api/status';
 import type { SubresourceHandler } from '../../http/router';
@@ -48,11 +47,14 @@ export function remoteCommandHandler(kind: RemoteCommandKind, workers: Workers):
         return;
       }
       if (upgrade !== 'websocket') throw badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": ${kind} speaks WebSocket or SPDY/3.1`);
-      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      const offered = (req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       if (!offered.some((p) => WEBSOCKET_PROTOCOLS.includes(p))) {
         throw new ApiError(400, 'BadRequest', `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${WEBSOCKET_PROTOCOLS.join(' ')}]`);
       }
-      server.handleUpgrade(req, socket as Duplex, head, (ws) => start(new WebSocketStreams(ws, options)));
+      server.handleUpgrade(req, socket, head, (ws) => start(new WebSocketStreams(ws, options)));
     },
   };
 }

@@ -4,15 +4,15 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Exec, KubeConfig } from '@kubernetes/client-node';
-import { startTerminal } from '@ffk/test-kit';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { startTerminal } from '@ffk/test-kit';
+import { Exec, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startSim, type Sim } from '../../sim';
+import { type Sim, startSim } from '../../sim';
 
 const POD = `
 apiVersion: v1
@@ -53,14 +53,18 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
         'kubectl',
         ['--kubeconfig', options.kubeconfig ?? sim.kubeconfigPath, ...args],
         { env: { ...process.env, ...options.env }, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 30_000 },
-        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout: stdout.toString(), stderr: stderr.toString() }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout: stdout.toString(), stderr: stderr.toString() }),
       );
-      child.stdin!.end(options.input ?? '');
+      child.stdin?.end(options.input ?? '');
     });
   const spdy = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
 
   beforeAll(async () => {
-    sim = await startSim({ users: [{ name: 'dev' }], runtime: { imageMap: fileURLToPath(new URL('../../runtime/fixtures/images.yaml', import.meta.url)), nodePorts: {} } });
+    sim = await startSim({
+      users: [{ name: 'dev' }],
+      runtime: { imageMap: fileURLToPath(new URL('../../runtime/fixtures/images.yaml', import.meta.url)), nodePorts: {} },
+    });
     work = mkdtempSync(join(tmpdir(), 'kube-sim-exec-'));
     writeFileSync(join(work, 'pods.yaml'), POD);
     expect((await kubectl(['apply', '-f', join(work, 'pods.yaml')])).code).toBe(0);
@@ -72,14 +76,21 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  for (const [protocol, env] of [['WebSocket v5', {}], ['SPDY', spdy]] as const) {
+  for (const [protocol, env] of [
+    ['WebSocket v5', {}],
+    ['SPDY', spdy],
+  ] as const) {
     it(`runs a command with its output, its exit code and the pod's environment (${protocol})`, async () => {
       const ok = await kubectl(['exec', 'shell', '-v=6', '--', 'sh', '-c', 'echo "$GREETING $HOSTNAME"; pwd; echo to-stderr >&2'], { env });
       expect(ok.code).toBe(0);
       // The fixture image's working directory is its package's (launch.ts).
       expect(ok.stdout).toBe(`hello-from-env shell\n${fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '')}\n`);
       expect(ok.stderr).toContain('to-stderr');
-      expect(ok.stderr).toMatch(protocol === 'SPDY' ? /POST https:\S+\/pods\/shell\/exec\?\S+ 101 Switching Protocols/ : /GET https:\S+\/pods\/shell\/exec\?\S+ 101 Switching Protocols/);
+      expect(ok.stderr).toMatch(
+        protocol === 'SPDY'
+          ? /POST https:\S+\/pods\/shell\/exec\?\S+ 101 Switching Protocols/
+          : /GET https:\S+\/pods\/shell\/exec\?\S+ 101 Switching Protocols/,
+      );
 
       const failed = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'echo partial; exit 3'], { env });
       expect(failed).toMatchObject({ code: 3, stdout: 'partial\n' });
@@ -100,9 +111,16 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
     expect(result.stderr).toContain('exec: "no-such-command": executable file not found in $PATH');
   });
 
-  for (const [protocol, env] of [['WebSocket v5', {}], ['SPDY', spdy]] as const) {
+  for (const [protocol, env] of [
+    ['WebSocket v5', {}],
+    ['SPDY', spdy],
+  ] as const) {
     it(`runs -it under a real terminal of the size kubectl has (${protocol})`, async () => {
-      const terminal = startTerminal('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'exec', '-it', 'shell', '--', 'sh'], { cols: 100, rows: 30, env: { ...process.env, ...env } });
+      const terminal = startTerminal('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'exec', '-it', 'shell', '--', 'sh'], {
+        cols: 100,
+        rows: 30,
+        env: { ...process.env, ...env },
+      });
       try {
         await terminal.waitForScreen((screen) => /[#$] ?$/m.test(screen), 'the shell prompt');
         terminal.type('stty size; tty; echo "TERM=$TERM"\r');
@@ -117,11 +135,41 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
     });
   }
 
+  it('refuses bad options worded as kube-apiserver, before anything runs', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(sim.kubeconfigPath);
+    const refusal = (query: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = `${sim.url.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/shell/exec?${query}`;
+        const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+          ca: Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64'),
+          headers: { authorization: `Bearer ${sim.token}` },
+        });
+        ws.once('open', () => reject(new Error(`upgraded: ${query}`)));
+        ws.once('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+      });
+    const quiet = await refusal('command=true&stdout=false&stderr=false');
+    expect(quiet.status).toBe(400);
+    expect(JSON.parse(quiet.body)).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'you must specify at least 1 of stdin, stdout, stderr' });
+    expect(JSON.parse((await refusal('stdout=true')).body)).toMatchObject({ message: 'you must specify at least one command for the container' });
+
+    const wrongContainer = await kubectl(['exec', 'shell', '-c', 'nope', '--', 'true']);
+    expect(wrongContainer.code).toBe(1);
+    expect(wrongContainer.stderr).toContain('container nope is not valid for pod shell');
+  });
+
   it('applies every terminal size the client sends to the running command (v5 resize channel)', async () => {
     const kc = new KubeConfig();
     kc.loadFromFile(sim.kubeconfigPath);
     const url = `${sim.url.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/shell/exec?command=sh&stdin=true&stdout=true&tty=true`;
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca: Buffer.from(kc.getCurrentCluster()!.caData!, 'base64'), headers: { authorization: `Bearer ${sim.token}` } });
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+      ca: Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64'),
+      headers: { authorization: `Bearer ${sim.token}` },
+    });
     let output = '';
     let status = '';
     ws.on('message', (frame: Buffer) => {
@@ -146,7 +194,7 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
     kc.loadFromFile(sim.kubeconfigPath);
     const stdout = new PassThrough();
     let text = '';
-    stdout.on('data', (chunk: Buffer) => (text += chunk));
+    stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     const status = await new Promise<unknown>((resolve, reject) => {
       new Exec(kc).exec('default', 'shell', 'app', ['sh', '-c', 'echo $GREETING; exit 2'], stdout, null, null, false, resolve).catch(reject);
     });
@@ -174,7 +222,7 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
     for (const word of ['hello', 'again']) {
       const child = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'attach', '-i', 'echo', '-c', 'main']);
       let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stdin.write(`${word}\n`);
       await expect.poll(() => stdout, { timeout: 10_000 }).toContain(`got ${word}`);
       child.kill('SIGKILL');
@@ -205,7 +253,9 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
     await kubectl(['create', 'rolebinding', 'dev-read', '--role=pod-reader', '--user=dev']);
     const refused = await kubectl(['exec', 'shell', '--', 'true'], { kubeconfig: dev });
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toBe('Error from server (Forbidden): pods "shell" is forbidden: User "dev" cannot create resource "pods/exec" in API group "" in the namespace "default"');
+    expect(refused.stderr.trim()).toBe(
+      'Error from server (Forbidden): pods "shell" is forbidden: User "dev" cannot create resource "pods/exec" in API group "" in the namespace "default"',
+    );
 
     // A WebSocket is a GET (needs `get`); with `create` only, kubectl falls back to SPDY's POST and succeeds.
     await kubectl(['create', 'role', 'exec', '--verb=create', '--resource=pods/exec']);

@@ -58,8 +58,8 @@ export function resizeParser(listener: (size: TerminalSize) => void): (data: Buf
     for (const part of parts) {
       if (!part.trim()) continue;
       try {
-        const { Width, Height } = JSON.parse(part) as { Width?: number; Height?: number };
-        if (Number.isInteger(Width) && Number.isInteger(Height) && Width! > 0 && Height! > 0) listener({ width: Width!, height: Height! });
+        const { Width = 0, Height = 0 } = JSON.parse(part) as { Width?: number; Height?: number };
+        if (Number.isInteger(Width) && Number.isInteger(Height) && Width > 0 && Height > 0) listener({ width: Width, height: Height });
       } catch {
         // a garbled size changes nothing, as the kubelet's decoder stops reading sizes
       }

@@ -4,13 +4,13 @@
 // process group on the simulator's lifeline. With a terminal
 // (`-t`) it runs under util-linux's `script`, which gives it a pseudo-terminal without a native
 // module; sizes are applied with `stty -F` on that terminal, and the kernel then sends SIGWINCH.
-import { execFile, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { spawnWithLifeline, type LifelineOptions } from '@ffk/process-kit';
+import { type LifelineOptions, spawnWithLifeline } from '@ffk/process-kit';
 import { dockerSocketPath } from '../../runtime/containers/docker-engine';
 import type { ExecTarget } from '../../runtime/process';
 import { findExecutable } from './find-executable';
@@ -41,7 +41,7 @@ function ended(child: ChildProcess): Promise<number> {
 /** The pseudo-terminal's device, which the shell inside `script` writes to a file before anything else. */
 function watchTtyName(file: string, child: ChildProcess, found: (path: string) => void): void {
   const poll = setInterval(() => {
-    let name = '';
+    let name: string;
     try {
       name = readFileSync(file, 'utf8').trim();
     } catch {
@@ -73,9 +73,12 @@ function commandLine(target: ExecTarget, command: string[], tty: boolean): Comma
   }
   const hostEnv = process.env as Record<string, string>;
   const docker = findExecutable('docker', hostEnv, undefined);
-  if ('error' in docker) return { error: 'the docker CLI is not on the simulator\'s PATH: install it (docker.io) to exec in containers' };
+  if ('error' in docker) return { error: "the docker CLI is not on the simulator's PATH: install it (docker.io) to exec in containers" };
   const socket = dockerSocketPath();
-  return { argv: [docker.path, 'exec', '-i', ...(tty ? ['-t'] : []), target.id, ...command], env: { ...hostEnv, ...(socket ? { DOCKER_HOST: `unix://${socket}` } : {}) } };
+  return {
+    argv: [docker.path, 'exec', '-i', ...(tty ? ['-t'] : []), target.id, ...command],
+    env: { ...hostEnv, ...(socket ? { DOCKER_HOST: `unix://${socket}` } : {}) },
+  };
 }
 
 export function startCommand(target: ExecTarget, command: string[], options: { tty: boolean; size?: TerminalSize }): RunningCommand | { error: string } {
@@ -109,13 +112,13 @@ export function startCommand(target: ExecTarget, command: string[], options: { t
   }
   return {
     stdin: child.stdin,
-    stdout: child.stdout!,
+    stdout: child.stdout as Readable, // stdio is piped
     stderr: options.tty ? null : child.stderr,
     exited: ended(child),
     resize,
     kill() {
       try {
-        process.kill(-child.pid!, 'SIGKILL');
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
       } catch {
         // already gone
       }

@@ -4,8 +4,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { ContainerRunner } from '../../runtime/container-runner';
 import type { LogLine } from '../../runtime/logs';
 import type { RemoteCommandOptions } from './options';
-import { startCommand } from './run-command';
 import type { RemoteStreams, TerminalSize } from './remote-streams';
+import { startCommand } from './run-command';
 import { internalError, nonZeroExit, success } from './status';
 
 /** kubectl sends its terminal's size right after connecting; a command started before would see 0 × 0. */
@@ -69,5 +69,6 @@ export function runAttach(runner: ContainerRunner, streams: RemoteStreams): void
   attached.log.on('end', onEnd);
   streams.once('hangup', detach);
   // The container's stdin stays open when the client detaches, as with a container's `stdinOnce: false`.
-  if (streams.stdin && attached.stdin) streams.stdin.on('data', (chunk: Buffer) => attached.stdin!.write(chunk));
+  const { stdin } = attached;
+  if (streams.stdin && stdin) streams.stdin.on('data', (chunk: Buffer) => stdin.write(chunk));
 }

@@ -3,11 +3,11 @@
 // client opens one stream per `streamType` (error, stdin, stdout, stderr, resize); the session
 // starts once every stream the options ask for is open. The Status goes on the error stream.
 import { EventEmitter } from 'node:events';
-import { Writable, type Duplex } from 'node:stream';
+import { type Duplex, Writable } from 'node:stream';
 import { RstStatus } from '../spdy/frames';
 import { SpdySession, type SpdyStream } from '../spdy/session';
 import type { RemoteCommandOptions } from './options';
-import { resizeParser, stdinFeed, type ExitStatus, type RemoteStreams, type TerminalSize } from './remote-streams';
+import { type ExitStatus, type RemoteStreams, resizeParser, stdinFeed, type TerminalSize } from './remote-streams';
 
 export const SPDY_PROTOCOLS = ['v4.channel.k8s.io'];
 /** As the kubelet's streamCreationTimeout. */
@@ -67,7 +67,10 @@ export class SpdyStreams extends EventEmitter<{ resize: [TerminalSize]; hangup: 
       stream.on('end', () => feed.stream.end());
       stream.on('reset', () => feed.stream.end());
     } else if (type === 'resize') {
-      stream.on('data', resizeParser((size) => this.emit('resize', size)));
+      stream.on(
+        'data',
+        resizeParser((size) => this.emit('resize', size)),
+      );
     } else if (type === 'stdout' || type === 'stderr') {
       this[type] = new Writable({
         write: (chunk: Buffer, _encoding, done) => {

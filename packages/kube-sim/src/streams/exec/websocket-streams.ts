@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { ChannelConnection } from '../channels';
 import type { RemoteCommandOptions } from './options';
-import { resizeParser, stdinFeed, type ExitStatus, type RemoteStreams, type TerminalSize } from './remote-streams';
+import { type ExitStatus, type RemoteStreams, resizeParser, stdinFeed, type TerminalSize } from './remote-streams';
 
 export const V5 = 'v5.channel.k8s.io';
 export const WEBSOCKET_PROTOCOLS = [V5, 'v4.channel.k8s.io', 'v4.base64.channel.k8s.io'];
@@ -27,7 +27,12 @@ export class WebSocketStreams extends EventEmitter<{ resize: [TerminalSize]; han
     super();
     const channels = new ChannelConnection(ws);
     this.channels = channels;
-    const feed = options.stdin ? stdinFeed(() => ws.pause(), () => ws.resume()) : undefined;
+    const feed = options.stdin
+      ? stdinFeed(
+          () => ws.pause(),
+          () => ws.resume(),
+        )
+      : undefined;
     this.stdin = feed?.stream;
     const writer = (channel: number) => new Writable({ write: (chunk: Buffer, _encoding, done) => channels.send(channel, chunk, () => done()) });
     this.stdout = options.stdout ? writer(Channel.stdout) : undefined;
