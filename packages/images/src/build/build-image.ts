@@ -18,6 +18,8 @@ export interface BuildRequest {
   dockerfile: string;
   tag: string;
   target?: string;
+  /** Rebuild every step, as on a machine that never built it (a benchmark's cold build). */
+  noCache?: boolean;
   /** Every line of build output, for progress. */
   onLine?: (line: string) => void;
   signal?: AbortSignal;
@@ -77,6 +79,7 @@ export function buildArgs(builder: Builder, request: BuildRequest, caBundle: str
     '--tag',
     request.tag,
     ...(request.target ? ['--target', request.target] : []),
+    ...(request.noCache ? ['--no-cache'] : []),
     // Without a default bridge RUN steps have no network unless they share the host's.
     ...(builder.hostNetwork ? ['--network', 'host'] : []),
     ...(caBundle ? ['--secret', `id=ca-certificates,src=${caBundle}`] : []),
