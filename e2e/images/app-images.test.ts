@@ -8,7 +8,7 @@ import { ADDED_BYTES_BUDGET, APP_IMAGES, buildImage, type AppImage } from '@ffk/
 import { freePort, startPostgres, type TestPostgres } from '@ffk/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageBytes, imageFiles, runContainer, waitUntilOk, type Container } from './containers';
+import { imageBytes, imageFiles, removeLeftovers, runContainer, waitUntilOk, type Container } from './containers';
 import { announceSkip, builder, requireDocker, skipReason } from './engine';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -105,6 +105,7 @@ describe.skipIf(skipReason !== undefined).each(APP_IMAGES)('image $image', (app)
   let url: string;
 
   beforeAll(async () => {
+    await removeLeftovers(builder!);
     const built = await buildImage({ repoRoot, dockerfile: app.dockerfile, tag });
     console.log(`${tag}: built in ${(built.ms / 1000).toFixed(1)} s (${built.steps.ran} steps ran, ${built.steps.cached} cached)`);
     world = await harness(app);

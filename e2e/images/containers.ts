@@ -1,6 +1,7 @@
 // Containers of the kit's images for tests: on the host network (the engine here has no bridge),
 // listening on loopback only, removed by the test that started them.
 import { spawn } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { mustRun, runCommand, type Builder } from '@ffk/images';
 
 export interface Container {
@@ -14,10 +15,30 @@ export interface Container {
 
 let started = 0;
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The owner of a test container: this process, in this PID namespace (the engine may be shared with other machines' containers). */
+const owner = `${readlinkSync('/proc/self/ns/pid').replace(/\D/g, '')}.${process.pid}`;
+
+/** Removes containers that test runs which no longer exist left behind (a run killed before its afterAll). */
+export async function removeLeftovers(builder: Builder): Promise<void> {
+  const namespace = owner.split('.')[0];
+  const listed = await mustRun(builder.client, ['ps', '--all', '--filter', `label=dev.ffk.e2e.pidns=${namespace}`, '--format', '{{.Names}} {{.Label "dev.ffk.e2e.pid"}}']);
+  const orphans = listed.split('\n').filter(Boolean).map((line) => line.split(' ')).filter(([, pid]) => !alive(Number(pid))).map(([name]) => name!);
+  if (orphans.length) await runCommand(builder.client, ['rm', '--force', ...orphans]);
+}
+
 export async function runContainer(builder: Builder, image: string, env: Record<string, string>, args: string[] = []): Promise<Container> {
   const name = `ffk-e2e-${image.replace(/[^a-z0-9]+/g, '-')}-${process.pid}-${++started}`;
   const envArgs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
-  await mustRun(builder.client, ['run', '--detach', '--network', 'host', '--label', 'dev.ffk.e2e=1', '--name', name, ...envArgs, image, ...args]);
+  await mustRun(builder.client, ['run', '--detach', '--network', 'host', '--label', `dev.ffk.e2e.pidns=${owner.split('.')[0]}`, '--label', `dev.ffk.e2e.pid=${process.pid}`, '--name', name, ...envArgs, image, ...args]);
   const docker = (argv: string[]) => mustRun(builder.client, argv);
   return {
     name,

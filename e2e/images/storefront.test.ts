@@ -7,7 +7,7 @@ import { APP_IMAGES, buildImage, ensurePostgresImage } from '@ffk/images';
 import { freePort } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStorefront } from '../../labs/shared/storefront';
-import { runContainer, waitUntilOk, type Container } from './containers';
+import { removeLeftovers, runContainer, waitUntilOk, type Container } from './containers';
 import { announceSkip, builder, skipReason } from './engine';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,6 +21,7 @@ describe.skipIf(skipReason !== undefined)('the storefront from the images', () =
   let webUrl: string;
 
   beforeAll(async () => {
+    await removeLeftovers(builder!);
     const postgresTag = (await ensurePostgresImage(repoRoot, () => {})).tag;
     for (const app of APP_IMAGES) await buildImage({ repoRoot, dockerfile: app.dockerfile, tag: `${app.image}:${TAG}` });
     const [pgPort, inventoryPort, catalogPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
