@@ -24,13 +24,12 @@ const alive = (pid: number) => {
   }
 };
 
-/** The owner of a test container: this process, in this PID namespace (the engine may be shared with other machines' containers). */
-const owner = `${readlinkSync('/proc/self/ns/pid').replace(/\D/g, '')}.${process.pid}`;
+/** A test container's owner is this process in this PID namespace: the engine may serve other containers' test runs too. */
+const pidNamespace = readlinkSync('/proc/self/ns/pid').replace(/\D/g, '');
 
 /** Removes containers that test runs which no longer exist left behind (a run killed before its afterAll). */
 export async function removeLeftovers(builder: Builder): Promise<void> {
-  const namespace = owner.split('.')[0];
-  const listed = await mustRun(builder.client, ['ps', '--all', '--filter', `label=dev.ffk.e2e.pidns=${namespace}`, '--format', '{{.Names}} {{.Label "dev.ffk.e2e.pid"}}']);
+  const listed = await mustRun(builder.client, ['ps', '--all', '--filter', `label=dev.ffk.e2e.pidns=${pidNamespace}`, '--format', '{{.Names}} {{.Label "dev.ffk.e2e.pid"}}']);
   const orphans = listed.split('\n').filter(Boolean).map((line) => line.split(' ')).filter(([, pid]) => !alive(Number(pid))).map(([name]) => name!);
   if (orphans.length) await runCommand(builder.client, ['rm', '--force', ...orphans]);
 }
@@ -38,7 +37,7 @@ export async function removeLeftovers(builder: Builder): Promise<void> {
 export async function runContainer(builder: Builder, image: string, env: Record<string, string>, args: string[] = []): Promise<Container> {
   const name = `ffk-e2e-${image.replace(/[^a-z0-9]+/g, '-')}-${process.pid}-${++started}`;
   const envArgs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
-  await mustRun(builder.client, ['run', '--detach', '--network', 'host', '--label', `dev.ffk.e2e.pidns=${owner.split('.')[0]}`, '--label', `dev.ffk.e2e.pid=${process.pid}`, '--name', name, ...envArgs, image, ...args]);
+  await mustRun(builder.client, ['run', '--detach', '--network', 'host', '--label', `dev.ffk.e2e.pidns=${pidNamespace}`, '--label', `dev.ffk.e2e.pid=${process.pid}`, '--name', name, ...envArgs, image, ...args]);
   const docker = (argv: string[]) => mustRun(builder.client, argv);
   return {
     name,
