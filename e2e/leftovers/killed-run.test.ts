@@ -2,10 +2,10 @@
 // detached simulator with the kit's pods and an intercept is SIGKILLed half-way; afterwards none
 // of its processes runs and none of its listening sockets is open.
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { descendants, isAlive, startProcess } from '@ffk/test-kit';
+import { descendants, isAlive, listeningSockets, socketInodesOf, startProcess } from '@ffk/test-kit';
 import { describe, expect, it } from 'vitest';
 
 const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '../vitest.mjs');
@@ -28,39 +28,11 @@ function processesOfRun(mark: string): number[] {
   return [...new Set([...marked, ...marked.flatMap(descendants)])].filter(isAlive);
 }
 
-/** Inodes of the TCP sockets that are listening, with their local address. */
-function listeningSockets(): Map<string, string> {
-  const sockets = new Map<string, string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const row of read(table).split('\n').slice(1)) {
-      const fields = row.trim().split(/\s+/);
-      if (fields[3] === '0A') sockets.set(fields[9]!, fields[1]!); // 0A: LISTEN
-    }
-  }
-  return sockets;
-}
-
-/** The listening sockets the given processes hold: inode -> "address:port" (hex, as the kernel shows it). */
+/** The listening sockets the given processes hold: inode -> the kernel's address:port. */
 function listenersOf(pids: number[]): Map<string, string> {
-  const listening = listeningSockets();
-  const held = new Map<string, string>();
-  for (const pid of pids) {
-    let fds: string[] = [];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
-        if (inode && listening.has(inode)) held.set(inode, listening.get(inode)!);
-      } catch {
-        // closed while we looked
-      }
-    }
-  }
-  return held;
+  const listening = listeningSockets()!;
+  const held = pids.flatMap(socketInodesOf).filter((inode) => listening.has(inode));
+  return new Map(held.map((inode) => [inode, listening.get(inode)!.local]));
 }
 
 const commandOf = (pid: number) => read(`/proc/${pid}/cmdline`).replace(/\0/g, ' ');
@@ -81,7 +53,7 @@ describe('a test run killed half-way', () => {
       process.kill(run.child.pid!, 'SIGKILL'); // the test runner itself, as an aborted turbo run would
 
       await expect
-        .poll(() => ({ processes: pids.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`), listening: [...ports.keys()].filter((inode) => listeningSockets().has(inode)).map((inode) => ports.get(inode)) }), {
+        .poll(() => ({ processes: pids.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`), listening: [...ports.keys()].filter((inode) => listeningSockets()!.has(inode)).map((inode) => ports.get(inode)) }), {
           timeout: 15_000,
           interval: 250,
         })

@@ -7,6 +7,7 @@ import { isClusterError, openSession, waitForRollout } from '@ffk/cluster';
 import { APP_IMAGES, IMAGE_TAG, buildImage as buildWithKit, stepPrinter, type AppImage } from '@ffk/images';
 import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
 import type { ActionTask, Backend, LabContext } from '@ffk/labs';
+import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
 import { STOREFRONT_URL, viewStorefront } from './storefront';
 
 export const KIND_CLUSTER = 'ffk';
@@ -93,6 +94,9 @@ export const startCluster: ActionTask = {
     }
     const clusters = (await ctx.$`kind get clusters`).stdout.split('\n').map((line) => line.trim());
     if (clusters.includes(KIND_CLUSTER)) return `kind cluster "${KIND_CLUSTER}" is already up`;
+    // kind maps the storefront to host port 8080; an offline run's simulator may still hold it.
+    const simulator = simulatorHoldingPort(8080, ctx.repoRoot);
+    if (simulator) throw new Error(`port 8080, where kind maps the storefront, is in use: ${stopSimulatorAdvice(simulator.pid)}`);
     ctx.log('kind create cluster --config k8s/kind/cluster.yaml (about a minute the first time: it pulls the node image)');
     await ctx.$`kind create cluster --config k8s/kind/cluster.yaml`;
     return `created kind cluster "${KIND_CLUSTER}" (context kind-${KIND_CLUSTER})`;

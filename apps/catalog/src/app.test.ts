@@ -44,30 +44,35 @@ afterAll(async () => {
   await db?.stop();
 });
 
+interface ProductsBody {
+  inventory: { ok: boolean; servedBy: string | null };
+  products: { sku: string; stock: number | null }[];
+}
+
 describe('GET /products', () => {
   it('lists the seeded products with stock from the real inventory', async () => {
     const response = await fetch(`${catalog.url}/products`);
     expect(response.status).toBe(200);
-    const body = await responseJson(response);
+    const body = await responseJson<ProductsBody>(response);
     expect(body.inventory).toEqual({ ok: true, servedBy: 'inventory-5c8d-x2k4q' });
-    expect(body.products.map((product: { sku: string }) => product.sku)).toEqual(SEED_PRODUCTS.map((product) => product.sku));
+    expect(body.products.map((product) => product.sku)).toEqual(SEED_PRODUCTS.map((product) => product.sku));
     // Every product has a stock row: the two seeds agree on SKUs.
-    const { rows } = await pool.query('select sku, quantity from stock');
+    const { rows } = await pool.query<{ sku: string; quantity: number }>('select sku, quantity from stock');
     const stock = Object.fromEntries(rows.map((row) => [row.sku, row.quantity]));
     for (const product of body.products) expect(product.stock, product.sku).toBe(stock[product.sku]);
     expect(body.products[0]).toEqual({
-      id: expect.any(Number),
+      id: expect.any(Number) as unknown,
       sku: 'KTL-GOOSE-1L',
       name: 'Gooseneck Pour-Over Kettle',
-      description: expect.any(String),
+      description: expect.any(String) as unknown,
       priceCents: 4900,
-      stock: expect.any(Number),
+      stock: expect.any(Number) as unknown,
     });
   });
 
   it('shows a reservation made at inventory', async () => {
     await fetch(`${inventory.url}/stock/MUG-ENML-350/reserve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":3}' });
-    const { rows } = await pool.query("select id from products where sku = 'MUG-ENML-350'");
+    const { rows } = await pool.query<{ id: number }>("select id from products where sku = 'MUG-ENML-350'");
     const product = await responseJson(await fetch(`${catalog.url}/products/${rows[0].id}`));
     expect(product).toMatchObject({ sku: 'MUG-ENML-350', stock: 45, inventory: { ok: true } });
   });
@@ -83,10 +88,10 @@ describe('when inventory is down or slow', () => {
     const stopped = await startInventory();
     await stopped.close(500);
     const degraded = await startCatalog(stopped.url);
-    const body = await responseJson(await fetch(`${degraded.url}/products`));
+    const body = await responseJson<ProductsBody>(await fetch(`${degraded.url}/products`));
     expect(body.inventory).toEqual({ ok: false, servedBy: null });
     expect(body.products).toHaveLength(SEED_PRODUCTS.length);
-    expect(body.products.every((product: { stock: unknown }) => product.stock === null)).toBe(true);
+    expect(body.products.every((product) => product.stock === null)).toBe(true);
   });
 
   it('gives up on an inventory that accepts connections but never answers, within its timeout', async () => {
@@ -94,7 +99,7 @@ describe('when inventory is down or slow', () => {
     try {
       const degraded = await startCatalog(silent.url);
       const started = Date.now();
-      const body = await responseJson(await fetch(`${degraded.url}/products`));
+      const body = await responseJson<ProductsBody>(await fetch(`${degraded.url}/products`));
       const elapsed = Date.now() - started;
       expect(silent.connections()).toBeGreaterThan(0);
       expect(body.inventory).toEqual({ ok: false, servedBy: null });

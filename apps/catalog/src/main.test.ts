@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
-const cleanups: Array<() => Promise<unknown>> = [];
+const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
@@ -57,7 +57,7 @@ describe('SIGTERM', () => {
 
     // An idle keep-alive connection must not hold the shutdown up.
     const keepAlive = new Agent({ keepAlive: true });
-    cleanups.push(async () => keepAlive.destroy());
+    cleanups.push(() => keepAlive.destroy());
     await new Promise<void>((resolve, reject) => get(`${base}/healthz`, { agent: keepAlive }, (res) => res.resume().on('end', resolve)).on('error', reject));
 
     const inFlight = fetch(`${base}/products`);
@@ -69,9 +69,9 @@ describe('SIGTERM', () => {
 
     const response = await inFlight;
     expect(response.status).toBe(200);
-    const body = await responseJson(response);
+    const body = await responseJson<{ inventory: unknown; products: { sku: string; stock: number | null }[] }>(response);
     expect(body.inventory).toEqual({ ok: true, servedBy: null });
-    expect(body.products.find((product: { sku: string }) => product.sku === 'KTL-GOOSE-1L').stock).toBe(9);
+    expect(body.products.find((product) => product.sku === 'KTL-GOOSE-1L')?.stock).toBe(9);
 
     const exit = await catalog.exited;
     const shutdownMs = Date.now() - signalledAt;

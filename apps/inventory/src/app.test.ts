@@ -40,7 +40,7 @@ describe('probes', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const response = await fetch(`${server.url}/readyz`);
     expect(response.status).toBe(503);
-    const body = await responseJson(response);
+    const body = await responseJson<{ status: string; reason: string }>(response);
     expect(body.status).toBe('not ready');
     expect(body.reason).toMatch(/^postgres: .*ECONNREFUSED/);
   });

@@ -16,7 +16,7 @@ export interface LocalStackOptions {
   /** Use this PostgreSQL instead of the embedded one. */
   databaseUrl?: string;
   /** Where the embedded database keeps its data, or 'memory'. */
-  storage: string | 'memory';
+  storage: string;
   /** A finished step: "inventory", seconds since the step began, and where it is. */
   onReady(step: string, seconds: number, where: string): void;
   /** A line of a service's log, already prefixed with its name. */
@@ -57,8 +57,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  await assertPortsFree(SERVICES.map((name) => ({ name, port: options.ports[name], envVar: PORT_VARIABLES[name] })));
-  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, options.ports[name] || (await freePort())]))) as Record<ServiceName, number>;
+  await assertPortsFree(SERVICES.map((name) => ({ name, port: options.ports[name], envVar: PORT_VARIABLES[name] })), REPO_ROOT);
+  const chosen = await Promise.all(SERVICES.map(async (name) => [name, options.ports[name] || (await freePort())]));
+  const ports = Object.fromEntries(chosen) as Record<ServiceName, number>;
   const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://localhost:${ports[name]}`])) as Record<ServiceName, string>;
 
   let database: EmbeddedPostgres | null = null;
@@ -105,7 +106,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ready = true;
         } catch (error) {
           if (options.signal?.aborted) throw error;
-          throw new Error(`${name} ${(error as Error).message}`);
+          throw new Error(`${name} ${(error as Error).message}`, { cause: error });
         }
         options.onReady(name, (performance.now() - started) / 1000, urls[name]);
       }),

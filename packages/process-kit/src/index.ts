@@ -2,3 +2,6 @@ export { passOnLifeline, spawnWithLifeline, type LifelineOptions } from './lifel
 export { endProcessGroup, watchLifeline } from './lifeline/watch.mjs';
 export { findPostgresBinaries, type PostgresBinaries } from './postgres/binaries';
 export { unprivilegedAccount, type Account } from './postgres/account';
+export { listeningSockets, socketInodesOf, type ListeningSocket } from './processes/sockets';
+export { descendants, isAlive } from './processes/tree';
+export { simulatorHoldingPort, stopSimulatorAdvice } from './processes/leftover-simulator';

@@ -16,7 +16,7 @@ afterAll(async () => {
   await db?.stop();
 });
 
-const stockRows = async () => (await pool.query('select sku, quantity from stock order by sku')).rows;
+const stockRows = async () => (await pool.query<{ sku: string; quantity: number }>('select sku, quantity from stock order by sku')).rows;
 
 it('creates and seeds the stock table once; running again (even concurrently) changes nothing', async () => {
   expect(await migrate(pool, 'inventory', migrations)).toEqual(['001-create-stock', '002-seed-stock']);

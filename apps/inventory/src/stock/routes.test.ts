@@ -29,19 +29,19 @@ describe('GET /stock', () => {
   it('lists every seeded SKU with its quantity', async () => {
     const response = await fetch(`${server.url}/stock`);
     expect(response.status).toBe(200);
-    const { items } = await responseJson(response);
-    expect(items).toEqual(expect.arrayContaining(SEED_STOCK.map((row) => ({ sku: row.sku, quantity: expect.any(Number) }))));
+    const { items } = await responseJson<{ items: unknown[] }>(response);
+    expect(items).toEqual(expect.arrayContaining(SEED_STOCK.map((row) => ({ sku: row.sku, quantity: expect.any(Number) as unknown }))));
     expect(items).toHaveLength(SEED_STOCK.length);
   });
 
   it('returns one SKU, and 404 for an unknown one', async () => {
     const found = await fetch(`${server.url}/stock/MUG-ENML-350`);
     expect(found.status).toBe(200);
-    expect(await responseJson(found)).toEqual({ sku: 'MUG-ENML-350', quantity: expect.any(Number) });
+    expect(await responseJson(found)).toEqual({ sku: 'MUG-ENML-350', quantity: expect.any(Number) as unknown });
 
     const missing = await fetch(`${server.url}/stock/NOPE-000`);
     expect(missing.status).toBe(404);
-    expect((await responseJson(missing)).error).toContain('NOPE-000');
+    expect((await responseJson<{ error: string }>(missing)).error).toContain('NOPE-000');
   });
 });
 
@@ -58,7 +58,7 @@ describe('POST /stock/:sku/reserve', () => {
     const response = await reserve('KTL-GOOSE-1L', { quantity: 2 });
     expect(response.status).toBe(409);
     expect(await responseJson(response)).toEqual({ error: 'insufficient stock', available: 1 });
-    const { rows } = await pool.query("select quantity from stock where sku = 'KTL-GOOSE-1L'");
+    const { rows } = await pool.query<{ quantity: number }>("select quantity from stock where sku = 'KTL-GOOSE-1L'");
     expect(rows[0].quantity).toBe(1);
   });
 
@@ -67,7 +67,7 @@ describe('POST /stock/:sku/reserve', () => {
     for (const body of [{}, { quantity: 0 }, { quantity: -3 }, { quantity: 1.5 }, { quantity: '2' }]) {
       const response = await reserve('MUG-ENML-350', body);
       expect(response.status, JSON.stringify(body)).toBe(400);
-      expect((await responseJson(response)).error).toContain('quantity');
+      expect((await responseJson<{ error: string }>(response)).error).toContain('quantity');
     }
     const malformed = await fetch(`${server.url}/stock/MUG-ENML-350/reserve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":' });
     expect(malformed.status).toBe(400);
@@ -77,7 +77,7 @@ describe('POST /stock/:sku/reserve', () => {
     await pool.query("update stock set quantity = 20 where sku = 'BNS-ETH-250'");
     const started = Date.now();
     const responses = await Promise.all(Array.from({ length: 50 }, () => reserve('BNS-ETH-250', { quantity: 1 })));
-    const bodies = await Promise.all(responses.map(responseJson));
+    const bodies = await Promise.all(responses.map((response) => responseJson<{ quantity: number }>(response)));
     console.info(`50 concurrent reservations answered in ${Date.now() - started} ms`);
 
     const statuses = responses.map((response) => response.status);
@@ -86,7 +86,7 @@ describe('POST /stock/:sku/reserve', () => {
     // Every success saw a distinct remaining quantity 19..0: no two requests got the same unit.
     const remaining = bodies.filter((_, i) => statuses[i] === 200).map((body) => body.quantity);
     expect(remaining.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    const { rows } = await pool.query("select quantity from stock where sku = 'BNS-ETH-250'");
+    const { rows } = await pool.query<{ quantity: number }>("select quantity from stock where sku = 'BNS-ETH-250'");
     expect(rows[0].quantity).toBe(0);
   });
 });

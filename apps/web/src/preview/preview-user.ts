@@ -33,7 +33,8 @@ export function previewUserOf(req: Request): string | null {
 export function previewRoutes(): Router {
   const router = Router();
   router.post('/preview', urlencoded({ extended: false, limit: '1kb' }), (req, res) => {
-    const name = typeof req.body?.user === 'string' ? req.body.user.trim() : '';
+    const { user } = (req.body ?? {}) as { user?: unknown };
+    const name = typeof user === 'string' ? user.trim() : '';
     if (!isValidPreviewName(name)) {
       res.status(400).type('text/plain').send("A preview name is 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit.\n");
       return;

@@ -16,6 +16,6 @@ export function textColorFor(background: string): string {
   if (!HEX.test(background)) return '#ffffff';
   const hex = background.length === 4 ? [...background.slice(1)].map((c) => c + c).join('') : background.slice(1);
   const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
-  const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
   return luminance > 0.6 ? '#111827' : '#ffffff';
 }

@@ -11,7 +11,7 @@ export interface SafeHtml {
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
+  return value.replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
 }
 
 function isSafe(value: unknown): value is SafeHtml {
@@ -22,15 +22,16 @@ type Interpolation = SafeHtml | string | number | null | undefined | false | rea
 
 function render(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';
-  if (Array.isArray(value)) return value.map(render).join('');
+  if (typeof value === 'string') return escapeHtml(value);
+  if (typeof value === 'number') return String(value);
   if (isSafe(value)) return value.text;
-  return escapeHtml(String(value));
+  return value.map(render).join('');
 }
 
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
-  let text = strings[0]!;
+  let text = strings[0];
   values.forEach((value, i) => {
-    text += render(value) + strings[i + 1]!;
+    text += render(value) + strings[i + 1];
   });
   return { [SAFE]: true, text };
 }

@@ -8,6 +8,7 @@ import { readBody } from '../http/body';
 import type { ResourcePath } from '../http/paths';
 import { sendJson } from '../http/respond';
 import type { ListResult, ObjectStore, PatchType, WriteOptions } from '../registry/object-store';
+import { strategyFor } from '../registry/strategies';
 import type { KubeObject } from '../store/types';
 import { deleteOptions, getOptions, listOptions, writeOptions } from './request-options';
 import { apiVersionOf, type ResourceType } from './resources';
@@ -111,7 +112,7 @@ export function resourceHandler(store: ObjectStore, settings: WatchSettings, aut
     if (method === 'DELETE' && !subresource) {
       const options = deleteOptions(query, await readBody(req));
       const { object, gone } = store.delete(type.plural, namespace, name, options);
-      if (gone && type.kind !== 'Pod') {
+      if (gone && !strategyFor(type.kind).returnsDeletedObject) {
         return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, ...(type.group ? { group: type.group } : {}), kind: type.plural, uid: object.metadata.uid } });
       }
       return sendJson(res, gone ? 200 : 202, object);

@@ -47,10 +47,9 @@ function scale(store: ObjectStore, events: EventRecorder, deployment: StoredDepl
 /** One reconcile; returns ms after which to look again (the progress deadline), if any. */
 function sync(store: ObjectStore, events: EventRecorder, key: string): number | undefined {
   const [namespace, name] = splitKey(key);
-  const found = store.find('deployments', namespace, name);
-  if (!found || found.metadata.deletionTimestamp) return undefined;
-  const deployment = found as StoredDeployment;
-  const all = ownedBy(store.list('replicasets', { namespace }).items, found) as StoredRS[];
+  const deployment = store.find<StoredDeployment>('deployments', namespace, name);
+  if (!deployment || deployment.metadata.deletionTimestamp) return undefined;
+  const all = ownedBy(store.list<StoredRS>('replicasets', { namespace }).items, deployment);
   const replicas = deployment.spec.replicas ?? 1;
   const maxRevision = Math.max(0, ...all.map(revisionOf));
 
@@ -61,7 +60,7 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
   if (!newRS && !deployment.spec.paused) {
     newRS = createReplicaSet(store, deployment, olds, maxRevision + 1);
     created = true;
-    events.record(found, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${specReplicas(newRS)}`);
+    events.record(deployment, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${specReplicas(newRS)}`);
   } else if (newRS && revisionOf(newRS) < maxRevision) {
     // Rolled back to an older template: that ReplicaSet becomes the newest revision again.
     newRS = store.patch('replicasets', namespace, newRS.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: String(maxRevision + 1) } } }) as StoredRS;
@@ -72,7 +71,7 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
     else rollingUpdate(store, events, deployment, newRS, olds);
     cleanUpHistory(store, deployment, olds);
   }
-  if (newRS && found.metadata.annotations?.[REVISION] !== String(revisionOf(newRS))) {
+  if (newRS && deployment.metadata.annotations?.[REVISION] !== String(revisionOf(newRS))) {
     store.patch('deployments', namespace, name, 'merge', { metadata: { annotations: { [REVISION]: String(revisionOf(newRS)) } } });
   }
   return writeStatus(store, namespace, name, newRS, olds, replicas, created);
@@ -185,8 +184,8 @@ function condition(previous: Condition[] | undefined, next: Omit<Condition, 'las
 }
 
 function writeStatus(store: ObjectStore, namespace: string | undefined, name: string, newRS: StoredRS | undefined, olds: StoredRS[], replicas: number, created: boolean): number | undefined {
-  const deployment = store.get('deployments', namespace, name) as StoredDeployment;
-  const all = [...(newRS ? [store.find('replicasets', namespace, newRS.metadata.name!) ?? newRS] : []), ...olds] as StoredRS[];
+  const deployment = store.get<StoredDeployment>('deployments', namespace, name);
+  const all = [...(newRS ? [store.find<StoredRS>('replicasets', namespace, newRS.metadata.name!) ?? newRS] : []), ...olds];
   const sum = (field: 'replicas' | 'readyReplicas' | 'availableReplicas') => all.reduce((total, rs) => total + (rs.status?.[field] ?? 0), 0);
   const freshNew = all[0] && newRS ? all[0] : undefined;
   const counts = {

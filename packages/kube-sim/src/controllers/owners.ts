@@ -4,7 +4,7 @@ import { controlledBy, controllerOf } from './workloads';
 import type { ObjectStore } from '../registry/object-store';
 import type { KubeObject } from '../store/types';
 
-export function ownedBy(objects: KubeObject[], owner: KubeObject): KubeObject[] {
+export function ownedBy<T extends { metadata: KubeObject['metadata'] }>(objects: T[], owner: { metadata: KubeObject['metadata'] }): T[] {
   return objects.filter((object) => controlledBy(object, owner));
 }
 

@@ -21,10 +21,9 @@ export const replicaSetController: Controller = {
 /** One reconcile; returns ms after which to look again (a pod becoming available), if any. */
 function sync(store: ObjectStore, events: EventRecorder, key: string): number | undefined {
   const [namespace, name] = splitKey(key);
-  const object = store.find('replicasets', namespace, name);
-  if (!object || object.metadata.deletionTimestamp) return undefined;
-  const rs = object as unknown as ReplicaSet & KubeObject;
-  const pods = ownedBy(store.list('pods', { namespace }).items, object) as unknown as Pod[];
+  const rs = store.find<ReplicaSet & KubeObject>('replicasets', namespace, name);
+  if (!rs || rs.metadata.deletionTimestamp) return undefined;
+  const pods = ownedBy(store.list<Pod>('pods', { namespace }).items, rs);
   const active = pods.filter(isActive);
   const wanted = rs.spec.replicas ?? 1;
 
@@ -40,22 +39,22 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
           namespace,
           labels: { ...template.metadata?.labels },
           ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-          ownerReferences: [controllerRef(object)],
+          ownerReferences: [controllerRef(rs)],
         },
         spec: structuredClone(template.spec),
       });
-      events.record(object, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+      events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
     }
   } else if (active.length > wanted) {
     for (const pod of [...active].sort(deletionOrder).slice(0, active.length - wanted)) {
       store.delete('pods', namespace, pod.metadata.name!);
-      events.record(object, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+      events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
     }
   }
 
   const now = Date.now();
   const minReady = rs.spec.minReadySeconds ?? 0;
-  const current = ownedBy(store.list('pods', { namespace }).items, object) as unknown as Pod[];
+  const current = ownedBy(store.list<Pod>('pods', { namespace }).items, rs);
   const live = current.filter(isActive);
   const templateLabels = Object.entries(rs.spec.template.metadata?.labels ?? {});
   const status = {

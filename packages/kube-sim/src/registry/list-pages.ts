@@ -22,8 +22,8 @@ export interface ListOptions {
   resourceVersionMatch?: string;
 }
 
-export interface ListResult {
-  items: KubeObject[];
+export interface ListResult<T = KubeObject> {
+  items: T[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -68,7 +68,7 @@ function parseResourceVersion(text: string | undefined): number {
 }
 
 /** One page of a list. `matches` applies the selectors; `selective` says whether any was given. */
-export function listPage(storage: Storage, type: ResourceType, options: ListOptions, matches: (object: KubeObject) => boolean, selective: boolean): ListResult {
+export function listPage<T = KubeObject>(storage: Storage, type: ResourceType, options: ListOptions, matches: (object: KubeObject) => boolean, selective: boolean): ListResult<T> {
   const current = storage.resourceVersion;
   const prefix = type.namespaced ? (options.namespace ? `${options.namespace}/` : '') : '/';
   let readAt = current;
@@ -98,7 +98,7 @@ export function listPage(storage: Storage, type: ResourceType, options: ListOpti
     if (matches(entries[i][1])) items.push(structuredClone(entries[i][1]));
     last = i;
   }
-  const result: ListResult = { items, resourceVersion: String(readAt) };
+  const result: ListResult<T> = { items: items as T[], resourceVersion: String(readAt) };
   if (limit !== undefined && last < entries.length - 1) {
     result.continue = encodeContinue(`${entries[last][0].slice(prefix.length)}\u0000`, readAt);
     if (!selective) result.remainingItemCount = entries.length - 1 - last;

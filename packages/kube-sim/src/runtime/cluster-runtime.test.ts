@@ -1,17 +1,15 @@
 // The runtime through the real API server: kubectl and client-node drive a Deployment of the
 // fixture app; pods run as processes, Services route, logs and port-forward stream.
-import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
 import { startSim, type Sim } from '../sim';
 import { kindNodePorts, parseNodePorts } from './cluster-runtime';
 import { appManifest } from './fixtures/app-manifest';
+import { getThroughPortForward } from './fixtures/port-forward';
 import type { Pod } from './kube-types';
 import { podProcesses } from './processes';
 
@@ -132,16 +130,8 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
       follow.kill();
     }
 
-    const kc = new KubeConfig();
-    kc.loadFromFile(sim.kubeconfigPath);
-    const output = new PassThrough();
-    const input = new PassThrough();
-    const ws = (await new PortForward(kc).portForward('default', pod.metadata.name!, [8080], output, null, input)) as WebSocket;
-    let answer = '';
-    output.on('data', (chunk) => (answer += chunk));
-    input.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    await expect.poll(() => answer).toContain(`hello from ${pod.metadata.name}`);
-    ws.close(); // kubectl port-forward: src/streams/kubectl-port-forward.test.ts
+    // kubectl port-forward: src/streams/kubectl-port-forward.test.ts
+    await getThroughPortForward(sim.kubeconfigPath, pod.metadata.name!, 8080, `hello from ${pod.metadata.name}`);
   });
 
   it('shows an image it cannot run as ErrImagePull, with the reason', async () => {

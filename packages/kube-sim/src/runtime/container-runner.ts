@@ -1,17 +1,17 @@
 // One container of a running pod, as the kubelet drives it: pull (resolve the image), build the
 // environment, start, probe, restart per restartPolicy with back-off, stop on delete; and the
 // ContainerStatus it reports at every step.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
-import { dirname, join } from 'node:path';
 import { RestartBackoff, type BackoffOptions } from './backoff';
+import type { DockerRuntime } from './containers/docker-runtime';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env';
 import type { ImageMap } from './images';
 import type { Container, ContainerState, ContainerStatus, Pod } from './kube-types';
-import { launchSpec, type PodNetwork } from './launch';
+import { launchSpec, podEnv, type PodNetwork } from './launch';
 import type { ContainerLog } from './logs';
-import { ContainerProcess, type ExitInfo } from './process';
-import { mountProcessVolumes, VolumeMountError } from './process-volumes';
+import type { PodVolumes } from './pod-volumes';
+import { ContainerProcess, type ContainerInstance, type ExitInfo } from './process';
+import { VolumeMountError } from './process-volumes';
 import { ProbeWorker } from './probes';
 
 export interface ContainerContext {
@@ -19,6 +19,9 @@ export interface ContainerContext {
   container: Container;
   network: PodNetwork;
   images: ImageMap;
+  /** Runs containers whose image the local Docker engine has; without it, every container is a process. */
+  docker?: DockerRuntime;
+  volumes: PodVolumes;
   envSources: EnvSources;
   backoff?: BackoffOptions;
   /** Init containers run to completion once; app containers follow the pod's restartPolicy. */
@@ -53,9 +56,9 @@ export class ContainerRunner {
   restartCount = 0;
   private state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
   private lastState: ContainerState = {};
-  private process: ContainerProcess | undefined;
+  private process: ContainerInstance | undefined;
   private previousLog: ContainerLog | undefined;
-  private containerID = '';
+  private imageID = '';
   private ready = false;
   private started = false;
   private probes: ProbeWorker[] = [];
@@ -99,10 +102,15 @@ export class ContainerRunner {
   }
 
   start(): void {
-    if (this.stopping) return;
-    const { pod, container, images, envSources, network } = this.ctx;
+    if (!this.stopping) void this.launch();
+  }
+
+  private async launch(): Promise<void> {
+    const { pod, container, images, envSources, network, docker, volumes } = this.ctx;
     const image = container.image ?? '';
-    const pulled = images.resolve(image);
+    const local = await docker?.localImage(container);
+    if (this.stopping) return;
+    const pulled = local && docker ? { local, docker } : images.resolve(image);
     if ('error' in pulled) {
       this.setWaiting('ErrImagePull', pulled.error);
       this.ctx.onEvent?.('Warning', 'Failed', pulled.error);
@@ -113,10 +121,13 @@ export class ContainerRunner {
       return;
     }
     let env: Record<string, string>;
+    let binds: string[] = [];
     let mounts = new Map<string, string>();
     try {
-      // Only the Node image reads its volumes; the repository's entry points need none.
-      if (pulled.runtime.kind === 'node-image') mounts = mountProcessVolumes(pod, container, envSources, join(dirname(network.namesFile), 'volumes'));
+      // A container gets its volumes mounted; of the processes only the Node image reads them
+      // (the repository's entry points need none).
+      if ('local' in pulled) binds = volumes.binds(pod, container, envSources);
+      else if (pulled.runtime.kind === 'node-image') mounts = volumes.paths(pod, container, envSources);
       env = containerEnv(pod, container, network.ip, envSources);
     } catch (error) {
       if (error instanceof VolumeMountError) {
@@ -134,16 +145,29 @@ export class ContainerRunner {
     if (this.process) this.previousLog = this.process.log;
     this.ctx.onEvent?.('Normal', 'Pulled', `Container image "${image}" already present on machine`);
     this.ctx.onEvent?.('Normal', 'Created', `Created container ${container.name}`);
-    const spec = launchSpec(pulled.runtime, container, env, network, mounts);
-    const instance = new ContainerProcess(spec);
+    let instance: ContainerInstance;
+    // Running (probes start, "Started") once the runtime has started it: a process at once, a
+    // Docker container when the engine says so.
+    const running = (env: Record<string, string>) => {
+      if (instance !== this.process || !instance.running) return;
+      this.state = { running: { startedAt: kubeTime(Date.now()) } };
+      this.started = !container.startupProbe;
+      this.ctx.onEvent?.('Normal', 'Started', `Started container ${container.name}`);
+      this.startProbes(env);
+      this.ctx.onChange();
+    };
+    if ('local' in pulled) {
+      instance = pulled.docker.run(pod, container, pulled.local, env, network, binds, this.restartCount, () => running(podEnv(env, network)));
+      this.imageID = pulled.local.id;
+      this.setWaiting('ContainerCreating');
+    } else {
+      const spec = launchSpec(pulled.runtime, container, env, network, mounts);
+      instance = new ContainerProcess(spec);
+      this.imageID = `kube-sim:${image}`;
+      queueMicrotask(() => running(spec.env));
+    }
     this.process = instance;
-    this.containerID = `kube-sim://${randomBytes(16).toString('hex')}`;
-    this.state = { running: { startedAt: kubeTime(instance.startedAt) } };
     this.ready = false;
-    this.started = !container.startupProbe;
-    this.ctx.onEvent?.('Normal', 'Started', `Started container ${container.name}`);
-    this.startProbes(spec.env);
-    this.ctx.onChange();
     void instance.exited.then((exit) => this.onExit(instance, exit));
   }
 
@@ -211,11 +235,11 @@ export class ContainerRunner {
     return this.ctx.pod.spec.terminationGracePeriodSeconds ?? 30;
   }
 
-  private onExit(instance: ContainerProcess, exit: ExitInfo): void {
+  private onExit(instance: ContainerInstance, exit: ExitInfo): void {
     if (instance !== this.process) return;
     this.stopProbes();
     this.ready = false;
-    const terminated = terminatedState(exit, this.containerID);
+    const terminated = terminatedState(exit, instance.containerID);
     const policy = this.ctx.init ? 'OnFailure' : this.ctx.pod.spec.restartPolicy ?? 'Always';
     const restart = !this.stopping && (policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0));
     if (!restart) {
@@ -263,8 +287,8 @@ export class ContainerRunner {
     return {
       name: this.name,
       image: this.ctx.container.image ?? '',
-      imageID: this.process ? `kube-sim:${this.ctx.container.image}` : '',
-      ...(this.containerID ? { containerID: this.containerID } : {}),
+      imageID: this.process ? this.imageID : '',
+      ...(this.process?.containerID ? { containerID: this.process.containerID } : {}),
       ready: this.ready,
       started: this.state.running ? this.started : false,
       restartCount: this.restartCount,

@@ -33,6 +33,17 @@ function packageDirectory(entry: string): string {
   return dirname(entry);
 }
 
+/** The container's environment plus what the network preload reads to give it the pod's network. */
+export function podEnv(env: Record<string, string>, network: PodNetwork): Record<string, string> {
+  return {
+    HOSTNAME: network.hostname,
+    ...env,
+    [POD_IP_ENV]: network.ip,
+    [POD_NAMESPACE_ENV]: network.namespace,
+    [NAMES_FILE_ENV]: network.namesFile,
+  };
+}
+
 /** `mounts`: mountPath -> directory, for the Node image's volumes (process-volumes.ts). */
 export function launchSpec(runtime: ImageRuntime, container: Container, env: Record<string, string>, network: PodNetwork, mounts = new Map<string, string>()): LaunchSpec {
   const hostEnv = Object.fromEntries(HOST_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
@@ -40,14 +51,7 @@ export function launchSpec(runtime: ImageRuntime, container: Container, env: Rec
   if (runtime.kind === 'postgres') hostEnv.PATH = `${findPostgresBin()}:${hostEnv.PATH ?? '/usr/bin:/bin'}`;
   // The kubelet expands $(VAR) in args from the container's environment.
   const args = (container.args ?? []).map((arg) => expandVariables(arg, (name) => env[name]));
-  const fullEnv = {
-    ...hostEnv,
-    HOSTNAME: network.hostname,
-    ...env,
-    [POD_IP_ENV]: network.ip,
-    [POD_NAMESPACE_ENV]: network.namespace,
-    [NAMES_FILE_ENV]: network.namesFile,
-  };
+  const fullEnv = { ...hostEnv, ...podEnv(env, network) };
   const node = (script: string, preloads: string[]) => ({
     command: process.execPath,
     args: ['--import', tsx, ...preloads.flatMap((p) => ['--import', p]), script, ...args],

@@ -1,29 +1,17 @@
-// Process mode has no mount namespace: a container's ConfigMap and Secret volumes are written as
-// files under the simulator's state directory, once per pod, and the container is told where
-// each of its mountPaths landed (see node-image.ts, which points its arguments there).
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// A pod's ConfigMap, Secret and emptyDir volumes, written as files under the simulator's state
+// directory, once per pod. Container pods bind-mount them (pod-volumes.ts); process mode has no
+// mount namespace, so the container is told where each of its mountPaths landed (see
+// node-image.ts, which points its arguments there).
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvSources } from './env';
-import type { Container, Pod } from './kube-types';
-
-interface KeyToPath {
-  key: string;
-  path: string;
-}
-
-/** The fields of a pod's volumes kube-sim reads (the Pod types carry no volumes). */
-interface Volume {
-  name: string;
-  configMap?: { name?: string; items?: KeyToPath[]; optional?: boolean };
-  secret?: { secretName?: string; items?: KeyToPath[]; optional?: boolean };
-}
-
-type MountingContainer = Container & { volumeMounts?: { name: string; mountPath: string }[] };
+import type { Container, KeyToPath, Pod, Volume } from './kube-types';
 
 /** The kubelet's FailedMount: the container stays ContainerCreating until it can be set up. */
 export class VolumeMountError extends Error {}
 
-function volumeFiles(volume: Volume, pod: Pod, sources: EnvSources): Map<string, Buffer> {
+/** The files of a ConfigMap or Secret volume; undefined for an emptyDir. */
+function volumeFiles(volume: Volume, pod: Pod, sources: EnvSources): Map<string, Buffer> | undefined {
   const namespace = pod.metadata.namespace ?? 'default';
   const failed = (why: string) => new VolumeMountError(`MountVolume.SetUp failed for volume "${volume.name}" : ${why}`);
   if (volume.configMap) {
@@ -39,11 +27,13 @@ function volumeFiles(volume: Volume, pod: Pod, sources: EnvSources): Map<string,
     if (!found && !volume.secret.optional) throw failed(`secret "${volume.secret.secretName}" not found`);
     return new Map(Object.entries(found?.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')] as const));
   }
-  throw failed('kube-sim mounts configMap and secret volumes into process-mode containers, nothing else');
+  if (volume.emptyDir) return undefined;
+  throw failed(`kube-sim mounts configMap, secret and emptyDir volumes, not ${Object.keys(volume).find((key) => key !== 'name') ?? 'this kind'}`);
 }
 
 function writeVolume(dir: string, volume: Volume, files: Map<string, Buffer>): void {
-  const items = (volume.configMap ?? volume.secret)?.items ?? [...files.keys()].map((key) => ({ key, path: key }));
+  const source = volume.configMap ?? volume.secret;
+  const items: KeyToPath[] = source?.items ?? [...files.keys()].map((key) => ({ key, path: key }));
   // Staged: a failed setup (a missing key) is tried again in full next time.
   const staging = `${dir}.partial`;
   rmSync(staging, { recursive: true, force: true });
@@ -53,22 +43,32 @@ function writeVolume(dir: string, volume: Volume, files: Map<string, Buffer>): v
     if (!content) throw new VolumeMountError(`MountVolume.SetUp failed for volume "${volume.name}" : references non-existent config key: ${item.key}`);
     const file = join(staging, posix.normalize(item.path).replace(/^(\.\.\/)+/, ''));
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content, { mode: 0o644 });
+    writeFileSync(file, content);
+    chmodSync(file, item.mode ?? source?.defaultMode ?? 0o644);
   }
   renameSync(staging, dir);
 }
 
+/** The directory of the pod's volume `name` under `root`, set up on first use (a restart sees the same files; an emptyDir keeps its contents). */
+export function volumeDirectory(pod: Pod, name: string, sources: EnvSources, root: string): { volume: Volume; dir: string } {
+  const volume = pod.spec.volumes?.find((v) => v.name === name);
+  if (!volume) throw new VolumeMountError(`volume "${name}" is not declared in the pod's volumes`);
+  const dir = join(root, pod.metadata.uid ?? pod.metadata.name ?? 'pod', volume.name);
+  if (!existsSync(dir)) {
+    const files = volumeFiles(volume, pod, sources);
+    if (files) writeVolume(dir, volume, files);
+    else {
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o777); // as the kubelet makes an emptyDir: any user of the pod may write
+    }
+  }
+  return { volume, dir };
+}
+
 /** mountPath -> directory holding that volume's files, for each volume the container mounts. */
 export function mountProcessVolumes(pod: Pod, container: Container, sources: EnvSources, root: string): Map<string, string> {
-  const volumes = ((pod.spec as { volumes?: Volume[] }).volumes ?? []);
   const mounts = new Map<string, string>();
-  for (const mount of (container as MountingContainer).volumeMounts ?? []) {
-    const volume = volumes.find((v) => v.name === mount.name);
-    if (!volume) throw new VolumeMountError(`volume "${mount.name}" is not declared in the pod's volumes`);
-    const dir = join(root, pod.metadata.uid ?? pod.metadata.name ?? 'pod', volume.name);
-    if (!existsSync(dir)) writeVolume(dir, volume, volumeFiles(volume, pod, sources));
-    mounts.set(mount.mountPath.replace(/\/+$/, ''), dir);
-  }
+  for (const mount of container.volumeMounts ?? []) mounts.set(mount.mountPath.replace(/\/+$/, ''), volumeDirectory(pod, mount.name, sources, root).dir);
   return mounts;
 }
 

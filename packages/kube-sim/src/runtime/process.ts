@@ -1,6 +1,7 @@
 // A container as a local process: its own process group (so stop() reaches whatever it forks),
 // stdout/stderr into its ContainerLog, and a lifeline (@ffk/process-kit): no container outlives its simulator.
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { ContainerLog } from './logs';
 import { spawnWithLifeline } from '@ffk/process-kit';
@@ -21,10 +22,24 @@ export interface ExitInfo {
   finishedAt: number;
 }
 
-export class ContainerProcess {
+/** One run of a container, as a local process or as a container on the Docker engine. */
+export interface ContainerInstance {
+  readonly log: ContainerLog;
+  readonly startedAt: number;
+  readonly exited: Promise<ExitInfo>;
+  /** `<runtime>://<id>`, as the kubelet reports it in containerStatuses. */
+  readonly containerID: string;
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  /** SIGTERM, then SIGKILL once the grace period is over. */
+  stop(graceSeconds: number): Promise<ExitInfo>;
+}
+
+export class ContainerProcess implements ContainerInstance {
   readonly log = new ContainerLog();
   readonly startedAt = Date.now();
   readonly exited: Promise<ExitInfo>;
+  readonly containerID = `kube-sim://${randomBytes(16).toString('hex')}`;
   private readonly child: ChildProcess;
   private exit: ExitInfo | undefined;
 

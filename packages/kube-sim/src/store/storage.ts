@@ -42,7 +42,9 @@ export class Storage {
    */
   listAt(resource: string, revision: number, keyPrefix = ''): [string, KubeObject][] {
     if (revision < this.compacted) throw expired(revision, this.compacted);
-    const byKey = new Map(this.objects.get(resource) ?? []);
+    const live = this.objects.get(resource) ?? new Map<string, KubeObject>();
+    // The newest state is read as it is; an older one from a copy with the later changes undone.
+    const byKey = revision < this.revision ? new Map(live) : live;
     for (let i = this.history.length - 1; i >= 0 && this.history[i].resourceVersion > revision; i--) {
       const event = this.history[i];
       if (event.resource !== resource) continue;

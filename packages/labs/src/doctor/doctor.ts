@@ -2,6 +2,7 @@
 import { findBuilder, type EngineProbe } from '@ffk/images';
 import type { Shell } from '../shell/shell';
 import { MIN_KIND, MIN_NODE, atLeast, probeDockerEngine, probeKind, probeKubectl, probeSkaffold } from './probes';
+import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
 import { availableMemoryBytes, portFree } from './system';
 
 export type Status = 'ok' | 'warn' | 'fail';
@@ -28,6 +29,8 @@ export interface DoctorReport {
 
 export interface DoctorOptions {
   $: Shell;
+  /** The checkout, whose leftover simulator may hold a port. */
+  repoRoot?: string;
   ports?: number[];
   nodeVersion?: string;
   memoryBytes?: number;
@@ -138,10 +141,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   );
 
   for (const port of options.ports ?? [8080]) {
+    const free = await portFree(port);
+    const simulator = free || !options.repoRoot ? undefined : simulatorHoldingPort(port, options.repoRoot);
     checks.push(
-      (await portFree(port))
+      free
         ? { id: `port-${port}`, title: `Port ${port} free`, status: 'ok', detail: 'free', neededFor: 'everything' }
-        : {
+        : simulator
+          ? { id: `port-${port}`, title: `Port ${port} free`, status: 'fail', detail: `in use: ${stopSimulatorAdvice(simulator.pid)}`, fix: 'npm run ffk -- sim stop', neededFor: 'everything' }
+          : {
             id: `port-${port}`,
             title: `Port ${port} free`,
             status: 'fail',

@@ -31,7 +31,7 @@ export async function runInteractive(loaded: LoadedLab, options: InteractiveOpti
   const session = openSession(loaded, { repoRoot: options.repoRoot, store, mode: 'interactive', offline: options.offline, out, log: (line) => emit({ type: 'log', line }) });
   const effects = createEffectRunner(session, emit);
   const keys = listenForKeys(options.stdin ?? process.stdin, (key) => emit({ type: 'key', key }));
-  const screen = createScreen(out);
+  const screen = createScreen(stdout);
   const ticker = repeating(() => emit({ type: 'tick', at: Date.now() }), TICK_MS);
 
   let { state, effects: work } = startRunner(loaded, resumeIndex(loaded, store), Date.now());

@@ -6,7 +6,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgresOptions {
   /** A directory to keep the data in across runs, or 'memory' for a throwaway database. */
-  storage: string | 'memory';
+  storage: string;
   /** 0 picks a free port. */
   port?: number;
 }

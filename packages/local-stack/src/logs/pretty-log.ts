@@ -40,20 +40,20 @@ export function prettyLine(line: string): string {
   } catch {
     return line;
   }
-  const level = LEVELS[entry.level as number] ?? { name: String(entry.level ?? 'LOG'), color: 'white' as Color };
+  const level = LEVELS[entry.level as number] ?? { name: typeof entry.level === 'string' || typeof entry.level === 'number' ? String(entry.level) : 'LOG', color: 'white' as Color };
   const { err, ...rest } = entry;
   const extras = Object.entries(rest)
     .filter(([key, value]) => !HIDDEN.has(key) && !isEmpty(value))
     .map(([key, value]) => `${styleText('gray', `${key}=`)}${field(value)}`);
   const stack = (err as { stack?: string } | undefined)?.stack;
-  return [styleText('gray', clock(entry.time)), styleText(level.color, level.name.padEnd(5)), entry.msg ?? '', ...extras].join(' ') + (stack ? `\n${stack}` : '');
+  return [styleText('gray', clock(entry.time)), styleText(level.color, level.name.padEnd(5)), typeof entry.msg === 'string' ? entry.msg : '', ...extras].join(' ') + (stack ? `\n${stack}` : '');
 }
 
 const NAME_COLORS: Color[] = ['cyan', 'magenta', 'blue', 'yellow'];
 
 /** `name │ ` in a colour of its own, padded so the three services' lines line up. */
 export function prefixFor(name: string, index: number, width: number): string {
-  return styleText(NAME_COLORS[index % NAME_COLORS.length]!, `${name.padEnd(width)} │ `);
+  return styleText(NAME_COLORS[index % NAME_COLORS.length], `${name.padEnd(width)} │ `);
 }
 
 /**

@@ -56,8 +56,9 @@ export function startService(spec: ServiceSpec, writeLine: (line: string) => voi
     stdio: ['ignore', 'pipe', 'pipe'],
     onLost: 'watches',
   });
-  const pid = child.pid!;
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', writeLine);
+  const { pid, stdout, stderr } = child;
+  if (pid === undefined || !stdout || !stderr) throw new Error(`could not start ${spec.entry} under tsx watch`);
+  for (const stream of [stdout, stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', writeLine);
 
   const exited = once(child, 'exit').then(([code, signal]) => (signal ? `was killed by ${signal}` : `exited with code ${code}`));
   // Killing the whole group also ends the app when tsx itself is gone.

@@ -10,7 +10,8 @@ export interface ReadyWatch {
 
 /** Polls a service's /readyz until it answers 200. */
 export async function waitReady(url: string, watch: ReadyWatch): Promise<void> {
-  let gone: string | null = null;
+  // Set from a callback, so TypeScript must not narrow it to its initial null.
+  let gone = null as string | null;
   void watch.exited.then((how) => (gone = how));
   const deadline = Date.now() + watch.timeoutMs;
   let last = 'no answer yet';

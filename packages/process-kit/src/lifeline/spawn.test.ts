@@ -1,18 +1,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isAlive as alive } from '../processes/tree';
 
 const spawnModule = fileURLToPath(new URL('./spawn.ts', import.meta.url));
 const preload = fileURLToPath(new URL('./preload.mjs', import.meta.url));
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * A parent process that starts `children` (code run with spawnWithLifeline in scope), prints

@@ -15,7 +15,9 @@ const ours = (url: string | undefined) => url !== undefined && url.startsWith('f
 const hasExtension = (specifier: string) => /\.[cm]?[jt]sx?$|\.json$/.test(specifier);
 const send = (message: ChildMessage) => process.send?.(message);
 
-function resolveOurs(specifier: string, context: ResolveHookContext, next: (specifier: string, context?: Partial<ResolveHookContext>) => ResolveFnOutput): ResolveFnOutput {
+type NextResolve = (specifier: string, context?: Partial<ResolveHookContext>) => ResolveFnOutput;
+
+function resolveOurs(specifier: string, context: ResolveHookContext, next: NextResolve): ResolveFnOutput {
   if (!specifier.startsWith('.') || hasExtension(specifier) || !ours(context.parentURL)) return next(specifier, context);
   for (const candidate of [`${specifier}.ts`, `${specifier}/index.ts`]) {
     try {

@@ -17,7 +17,7 @@ afterEach(async () => {
  * gracefully on the first SIGINT/SIGTERM and exits 3 on a second one (which would cut a graceful
  * stop short).
  */
-async function devService(): Promise<{ url: string; runner: StartedProcess; setText(text: string): void }> {
+async function devService(): Promise<{ url: string; runner: StartedProcess; setText: (text: string) => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'service-dev-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
@@ -47,12 +47,18 @@ process.on('SIGINT', stop);
   return { url: `http://127.0.0.1:${port}/`, runner, setText };
 }
 
+/** Ctrl-C in the terminal: SIGINT to the runner's whole process group. */
+function interrupt(runner: StartedProcess): void {
+  if (runner.child.pid === undefined) throw new Error('service-dev did not start');
+  process.kill(-runner.child.pid, 'SIGINT');
+}
+
 /** Polls the service until it answers `text` (it is down while it restarts). */
 async function answers(url: string, text: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   let last = 'nothing';
   while (Date.now() < deadline) {
-    last = await fetch(url).then((response) => response.text(), (error: Error) => String(error.cause ?? error));
+    last = await fetch(url).then((response) => response.text(), (error: Error) => String(error.cause instanceof Error ? error.cause : error));
     if (last === text) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -77,7 +83,7 @@ describe('service-dev', () => {
   it('Ctrl-C (SIGINT to the whole process group) stops the service gracefully, once, and the runner with its code', async () => {
     const { url, runner } = await devService();
     await answers(url, 'one');
-    process.kill(-runner.child.pid!, 'SIGINT');
+    interrupt(runner);
     expect((await runner.exited).code).toBe(0);
     expect(await refuses(url)).toBe(true);
   });
@@ -85,11 +91,11 @@ describe('service-dev', () => {
   it('Ctrl-C right after a restart lets the previous run finish its in-flight request', async () => {
     const { url, runner, setText } = await devService();
     await answers(url, 'one');
-    const slow = fetch(`${url}slow`).then((response) => response.text(), (error: Error) => `failed: ${String(error.cause ?? error)}`);
+    const slow = fetch(`${url}slow`).then((response) => response.text(), (error: Error) => `failed: ${String(error.cause instanceof Error ? error.cause : error)}`);
     await new Promise((resolve) => setTimeout(resolve, 100)); // in flight in the first run
     setText('two');
     await answers(url, 'two'); // the next run serves while the first one still drains
-    process.kill(-runner.child.pid!, 'SIGINT');
+    interrupt(runner);
     expect(await slow).toBe('slow one');
     expect((await runner.exited).code).toBe(0);
   });

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listen } from './lifecycle';
 
 const SERVICE = fileURLToPath(new URL('./testing/slow-prepare-service.ts', import.meta.url));
-const cleanups: Array<() => Promise<unknown>> = [];
+const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
@@ -19,7 +19,8 @@ async function startService(): Promise<{ service: StartedProcess; base: string }
   return { service, base: `http://127.0.0.1:${port}` };
 }
 
-const settled = (promise: Promise<unknown>) => Promise.race([promise.then(() => true, () => true), new Promise((resolve) => setTimeout(() => resolve(false), 300))]);
+const settled = (promise: Promise<unknown>) =>
+  Promise.race([promise.then(() => true, () => true), new Promise((resolve) => setTimeout(() => resolve(false), 300))]);
 
 describe('runService', () => {
   it('listens while it prepares: probes answer at once (not ready), other requests wait for prepare', async () => {
@@ -27,7 +28,7 @@ describe('runService', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const notReady = await fetch(`${base}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({ status: 'not ready', reason: expect.stringContaining('starting') });
+    expect(await notReady.json()).toMatchObject({ status: 'not ready', reason: expect.stringContaining('starting') as unknown });
 
     const early = fetch(`${base}/products`);
     expect(await settled(early)).toBe(false); // held, not answered by a half-started service
@@ -50,11 +51,11 @@ describe('runService', () => {
 describe('runService under a dev runner (IPC)', () => {
   it('says the port is free as soon as it stops listening, while an in-flight request still finishes', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', SERVICE], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { PATH: process.env.PATH } });
-    cleanups.push(async () => void child.kill('SIGKILL'));
+    cleanups.push(() => void child.kill('SIGKILL'));
     let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     await expect.poll(() => output, { timeout: 30_000 }).toMatch(/"msg":"listening"/);
-    const port = Number(/"port":(\d+)/.exec(output)![1]);
+    const port = Number(/"port":(\d+)/.exec(output)?.[1]);
     child.kill('SIGUSR2');
     await expect.poll(() => output).toMatch(/"msg":"ready"/);
 
@@ -77,7 +78,7 @@ describe('listen().close()', () => {
     const requested = new Promise<void>((resolve) => (arrived = resolve));
     const server = await listen((_req, res) => (arrived(), setTimeout(() => res.end('done'), 30)), { port: 0, host: '127.0.0.1' });
     const agent = new Agent({ keepAlive: true });
-    cleanups.push(async () => agent.destroy());
+    cleanups.push(() => agent.destroy());
     let finishedAt = 0;
     const answered = new Promise<string>((resolve, reject) =>
       get(server.url, { agent }, (res) => {

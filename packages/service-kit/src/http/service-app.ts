@@ -50,7 +50,7 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<strin
 function readinessRoute(checks: Record<string, ReadinessCheck>, timeoutMs: number): RequestHandler {
   return async (_req, res) => {
     const names = Object.keys(checks);
-    const results = await Promise.all(names.map((name) => runCheck(checks[name]!, timeoutMs)));
+    const results = await Promise.all(Object.values(checks).map((check) => runCheck(check, timeoutMs)));
     const failed = names.filter((_, i) => results[i] !== 'ok');
     const body = { status: failed.length ? 'not ready' : 'ready', checks: Object.fromEntries(names.map((name, i) => [name, results[i]])) };
     if (failed.length) res.status(503).json({ ...body, reason: failed.map((name) => `${name}: ${body.checks[name]}`).join('; ') });
@@ -59,12 +59,12 @@ function readinessRoute(checks: Record<string, ReadinessCheck>, timeoutMs: numbe
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, _next) => {
+  return (error: { status?: unknown; statusCode?: unknown; message?: string } | undefined, req, res, _next) => {
     const status = Number(error?.status ?? error?.statusCode ?? 500);
     if (status >= 500) logger.error({ err: error, method: req.method, path: req.originalUrl }, 'request failed');
     if (res.headersSent) return void res.destroy();
     // 4xx messages come from body parsing and are about the caller's input; 5xx details stay in the log.
-    res.status(status).json({ error: status < 500 ? error.message : 'internal error' });
+    res.status(status).json({ error: status < 500 ? error?.message : 'internal error' });
   };
 }
 

@@ -24,14 +24,14 @@ it('lets services that share a database start at the same moment without racing'
   // duplicate key in pg_type; under the advisory lock every run succeeds.
   const runs = await Promise.all(['a', 'b', 'c', 'd'].map((service) => migrate(pool, service, [table(`t_${service}`)])));
   expect(runs).toEqual([['create-t_a'], ['create-t_b'], ['create-t_c'], ['create-t_d']]);
-  const { rows } = await pool.query('select service, id from ffk_migrations order by service');
+  const { rows } = await pool.query<{ service: string; id: string }>('select service, id from ffk_migrations order by service');
   expect(rows.map((row) => `${row.service}/${row.id}`)).toEqual(['a/create-t_a', 'b/create-t_b', 'c/create-t_c', 'd/create-t_d']);
 });
 
 it('applies all of a run or none of it', async () => {
   const broken: Migration = { id: 'broken', up: (client) => client.query('select * from no_such_table') };
   await expect(migrate(pool, 'e', [table('t_e'), broken])).rejects.toThrow('migrating e failed: relation "no_such_table" does not exist');
-  const { rows } = await pool.query("select count(*)::int as n from pg_tables where tablename = 't_e'");
+  const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from pg_tables where tablename = 't_e'");
   expect(rows[0].n).toBe(0);
 });
 

@@ -44,7 +44,7 @@ export async function waitForPostgres(pool: Pool, logger: Logger, { timeoutMs = 
     } catch (error) {
       const reason = (error as Error).message || (error as { code?: string }).code || String(error);
       if (Date.now() - started + intervalMs > timeoutMs) {
-        throw new Error(`PostgreSQL at ${target(pool)} did not answer within ${Math.round(timeoutMs / 1000)} s: ${reason}`);
+        throw new Error(`PostgreSQL at ${target(pool)} did not answer within ${Math.round(timeoutMs / 1000)} s: ${reason}`, { cause: error });
       }
       logger.info({ attempt, reason }, `waiting for PostgreSQL at ${target(pool)}`);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -47,7 +47,7 @@ describe('createUpstream', () => {
     const upstream = createUpstream({ name: 'inventory', baseUrl: `http://127.0.0.1:${await freePort()}`, timeoutMs: 1_000 });
     expect(await failureOf(upstream.fetch('/stock'))).toEqual({
       failure: 'unreachable',
-      message: expect.stringMatching(/^inventory refused the connection \(GET http:\/\/127\.0\.0\.1:\d+\/stock\): is it running\?$/),
+      message: expect.stringMatching(/^inventory refused the connection \(GET http:\/\/127\.0\.0\.1:\d+\/stock\): is it running\?$/) as unknown,
     });
   });
 
@@ -56,7 +56,7 @@ describe('createUpstream', () => {
     try {
       const upstream = createUpstream({ name: 'inventory', baseUrl: silent.url, timeoutMs: 200 });
       const started = Date.now();
-      expect(await failureOf(upstream.json('/stock'))).toEqual({ failure: 'timeout', message: expect.stringMatching(/^inventory did not answer within 200 ms/) });
+      expect(await failureOf(upstream.json('/stock'))).toEqual({ failure: 'timeout', message: expect.stringMatching(/^inventory did not answer within 200 ms/) as unknown });
       expect(Date.now() - started).toBeLessThan(1_500);
       expect(silent.connections()).toBe(1);
     } finally {
@@ -97,7 +97,7 @@ describe('createUpstream', () => {
 describe('warm()', () => {
   it('opens the connection ahead of time: the first real call reuses it', async () => {
     const seen: Array<{ method: string; url: string; socket: unknown }> = [];
-    const server = await listen((req, res) => (seen.push({ method: req.method!, url: req.url!, socket: req.socket }), res.setHeader('content-type', 'application/json').end('{"ok":true}')), { port: 0, host: '127.0.0.1' });
+    const server = await listen((req, res) => (seen.push({ method: String(req.method), url: String(req.url), socket: req.socket }), res.setHeader('content-type', 'application/json').end('{"ok":true}')), { port: 0, host: '127.0.0.1' });
     try {
       // A fresh origin for fetch's connection pool, so nothing else warmed it before.
       const upstream = createUpstream({ name: 'fresh', baseUrl: server.url.replace('127.0.0.1', 'localhost'), timeoutMs: 1_000 });
@@ -107,7 +107,7 @@ describe('warm()', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       await upstream.json('/stock');
       expect(seen.map(({ method, url }) => `${method} ${url}`)).toEqual(['GET /healthz', 'GET /stock']);
-      expect(seen[1]!.socket).toBe(seen[0]!.socket);
+      expect(seen[1]?.socket).toBe(seen[0]?.socket);
     } finally {
       await server.close(100);
     }

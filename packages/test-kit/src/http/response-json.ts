@@ -1,4 +1,4 @@
-/** A fetch Response's JSON body, typed loosely so tests can reach into it (fetch types it unknown). */
-export async function responseJson(response: Response): Promise<any> {
-  return response.json();
+/** A fetch Response's JSON body, as the shape the test expects (`unknown` unless it names one). */
+export async function responseJson<T = unknown>(response: Response): Promise<T> {
+  return (await response.json()) as T;
 }

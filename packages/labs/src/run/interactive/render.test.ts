@@ -116,7 +116,13 @@ describe('screenUpdate', () => {
   });
 
   it('rewrites only from the last line when that is all that changed (a spinner, a task finishing below)', () => {
-    expect(screenUpdate('a\n⠋ task 0 ms', 'a\n⠙ task 100 ms')).toBe('\r\x1b[K⠙ task 100 ms');
-    expect(screenUpdate('a\n⠋ task 0 ms', 'a\n✔ task 0.2 s\n⠋ next 0 ms')).toBe('\r\x1b[K✔ task 0.2 s\n⠋ next 0 ms');
+    expect(screenUpdate('a\n⠋ task 0 ms', 'a\n⠙ task 100 ms', 80)).toBe('\r\x1b[J⠙ task 100 ms');
+    expect(screenUpdate('a\n⠋ task 0 ms', 'a\n✔ task 0.2 s\n⠋ next 0 ms', 80)).toBe('\r\x1b[J✔ task 0.2 s\n⠋ next 0 ms');
+  });
+
+  it('goes up to the first row of a last line that wrapped, so it is not written twice', () => {
+    const long = `↷ Build the images ${'x'.repeat(30)}`; // 49 columns: 3 rows at 20, exactly 1 at 49
+    expect(screenUpdate(`a\n${long}`, `a\n${long}\n↷ Load`, 20)).toBe(`\x1b[2A\r\x1b[J${long}\n↷ Load`);
+    expect(screenUpdate(`a\n${long}`, `a\n${long}\n↷ Load`, 49)).toBe(`\r\x1b[J${long}\n↷ Load`);
   });
 });

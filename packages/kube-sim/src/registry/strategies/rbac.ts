@@ -1,18 +1,14 @@
-// Validation of rbac.authorization.k8s.io/v1 objects, worded as kube-apiserver's
-// pkg/apis/rbac/validation words it: rule shapes, roleRef and subjects, and an immutable roleRef.
-import { RBAC_GROUP } from '../api/resources';
-import type { StatusCause } from '../api/status';
-import type { KubeObject } from '../store/types';
+// Role, ClusterRole, RoleBinding, ClusterRoleBinding (pkg/registry/rbac/*/strategy.go), validated
+// as kube-apiserver's pkg/apis/rbac/validation words it: names that are any path segment (like
+// `system:discovery`), rule shapes, roleRef and subjects, and an immutable roleRef.
+import { fieldInvalid as invalid, fieldNotSupported as unsupported, fieldRequired as required } from '../../api/field-errors';
+import { RBAC_GROUP } from '../../api/resources';
+import type { StatusCause } from '../../api/status';
+import type { KubeObject } from '../../store/types';
+import { pathSegment } from '../validation';
+import type { Strategy } from './strategy';
 
 type Json = Record<string, any>;
-
-const required = (field: string, why?: string): StatusCause => ({ reason: 'FieldValueRequired', message: why ? `Required value: ${why}` : 'Required value', field });
-const invalid = (field: string, value: unknown, why: string): StatusCause => ({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${why}`, field });
-const unsupported = (field: string, value: unknown, supported: string[]): StatusCause => ({
-  reason: 'FieldValueNotSupported',
-  message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((s) => `"${s}"`).join(', ')}`,
-  field,
-});
 
 function ruleCauses(rule: Json, field: string, namespaced: boolean): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -29,7 +25,7 @@ function ruleCauses(rule: Json, field: string, namespaced: boolean): StatusCause
   return causes;
 }
 
-export function roleCauses(role: KubeObject): StatusCause[] {
+function roleCauses(role: KubeObject): StatusCause[] {
   return ((role.rules ?? []) as Json[]).flatMap((rule, i) => ruleCauses(rule, `rules[${i}]`, role.kind === 'Role'));
 }
 
@@ -45,7 +41,7 @@ function subjectCauses(subject: Json, field: string, clusterScoped: boolean): St
   return causes;
 }
 
-export function bindingCauses(binding: KubeObject): StatusCause[] {
+function bindingCauses(binding: KubeObject): StatusCause[] {
   const causes: StatusCause[] = [];
   const roleRef: Json = binding.roleRef ?? {};
   const clusterScoped = binding.kind === 'ClusterRoleBinding';
@@ -58,7 +54,10 @@ export function bindingCauses(binding: KubeObject): StatusCause[] {
 }
 
 /** A binding's roleRef never changes (delete and re-create the binding instead). */
-export function bindingUpdateCauses(next: KubeObject, previous: KubeObject): StatusCause[] {
+function bindingUpdateCauses(next: KubeObject, previous: KubeObject): StatusCause[] {
   const ref = (roleRef: Json | undefined) => `${roleRef?.apiGroup}/${roleRef?.kind}/${roleRef?.name}`;
   return ref(next.roleRef) === ref(previous.roleRef) ? [] : [invalid('roleRef', next.roleRef, 'cannot change roleRef')];
 }
+
+export const roleStrategy: Strategy = { name: pathSegment, validate: roleCauses };
+export const bindingStrategy: Strategy = { name: pathSegment, validate: bindingCauses, validateUpdate: bindingUpdateCauses };

@@ -1,0 +1,3 @@
+import { baseConfig } from './index.ts';
+
+export default baseConfig;
