@@ -1,10 +1,10 @@
 // The one way the kit builds its images: labs 1 and 2, skaffold.yaml (custom build command),
 // the image tests and the outer-loop benchmark all call buildImage.
 import { isAbsolute, join } from 'node:path';
-import { ensureBaseImage, parseBaseTag } from '../base/stand-in-base';
 import type { BaseOutcome } from '../base/stand-in-base';
-import { findBuilder } from '../docker/engine';
+import { ensureBaseImage, parseBaseTag } from '../base/stand-in-base';
 import type { Builder } from '../docker/engine';
+import { findBuilder } from '../docker/engine';
 import { CommandError, mustRun, runCommand } from '../docker/run';
 import { defaultBaseImage } from './dockerfile-base';
 import { hostCaBundle } from './host-ca';
