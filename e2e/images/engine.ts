@@ -1,11 +1,16 @@
 // Whether this machine can build and run the kit's images. Without a usable engine the image
 // tests report themselves skipped with the reason; REQUIRE_DOCKER=1 makes that a failure instead.
-import { findBuilder, type Builder } from '@ffk/images';
+import { type Builder, findBuilder } from '@ffk/images';
 
 const probe = await findBuilder();
 
 export const builder: Builder | undefined = probe.ok ? probe.builder : undefined;
 export const skipReason: string | undefined = probe.ok ? undefined : `${probe.problem} (fix: ${probe.fix})`;
+/** The builder, for tests that run only when there is one (describe.skipIf(skipReason)). */
+export function testBuilder(): Builder {
+  if (!builder) throw new Error(`no Docker engine with BuildKit: ${skipReason}`);
+  return builder;
+}
 export const requireDocker = process.env.REQUIRE_DOCKER === '1';
 
 /** One line in the test output saying why a file's container tests did not run. */
