@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
