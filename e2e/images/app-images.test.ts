@@ -9,7 +9,7 @@ import { freePort, startPostgres, type TestPostgres } from '@ffk/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Container, imageBytes, imageFiles, removeLeftovers, runContainer, waitUntilOk } from './containers';
-import { announceSkip, requireDocker, skipReason, testBuilder } from './engine';
+import { announceSkip, BUILD_HOOK_TIMEOUT_MS, requireDocker, skipReason, testBuilder } from './engine';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BASE_IMAGE = 'node:24.21.0-bookworm-slim';
@@ -124,7 +124,7 @@ describe.skipIf(skipReason !== undefined).each(APP_IMAGES)('image $image', (app)
     url = `http://127.0.0.1:${port}`;
     container = await runContainer(testBuilder(), tag, { ...world.env, PORT: String(port), HOST: '127.0.0.1', POD_NAME: `${app.name}-e2e` });
     await waitUntilOk(`${url}/readyz`, container);
-  });
+  }, BUILD_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await container?.remove();

@@ -17,3 +17,6 @@ export const requireDocker = process.env.REQUIRE_DOCKER === '1';
 export function announceSkip(file: string): void {
   if (skipReason && !requireDocker) console.log(`${file} skipped: ${skipReason}; REQUIRE_DOCKER=1 makes this a failure`);
 }
+
+/** For a beforeAll that builds images: a cold build takes minutes on a busy 2-core machine (about 5 per image seen under heavy load). */
+export const BUILD_HOOK_TIMEOUT_MS = 20 * 60_000;

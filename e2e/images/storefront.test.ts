@@ -8,7 +8,7 @@ import { freePort } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStorefront } from '../../labs/shared/storefront';
 import { type Container, removeLeftovers, runContainer, waitUntilOk } from './containers';
-import { announceSkip, skipReason, testBuilder } from './engine';
+import { announceSkip, BUILD_HOOK_TIMEOUT_MS, skipReason, testBuilder } from './engine';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TAG = 'e2e';
@@ -45,7 +45,7 @@ describe.skipIf(skipReason !== undefined)('the storefront from the images', () =
     await start('catalog', catalogPort, { DATABASE_URL: databaseUrl, INVENTORY_URL: `http://127.0.0.1:${inventoryPort}` });
     await start('web', webPort, { CATALOG_URL: `http://127.0.0.1:${catalogPort}` });
     webUrl = `http://127.0.0.1:${webPort}/`;
-  });
+  }, BUILD_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const container of containers.reverse()) await container.remove();
