@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildImage, ensurePostgresImage, runCommand } from '@ffk/images';
-import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipReason as noEngineReason, testBuilder } from '../images/engine';

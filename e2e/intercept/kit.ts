@@ -95,14 +95,22 @@ export interface Ffk {
   killAll(): void;
 }
 
+/** Which `ffk` runs, from where: by default the repository's bin (sources through tsx). */
+export interface FfkInstall {
+  /** an executable `ffk` (e.g. node_modules/.bin/ffk of an install from the packed tarball) */
+  bin?: string;
+  cwd?: string;
+}
+
 /**
  * The `ffk` bin against the kit's cluster. It leads its own process group so that cleanup can
  * reach the local command it started, even after the CLI itself was killed; on the test's
  * lifeline, it ends with that group when the test process does.
  */
-export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}): Ffk {
-  const child = spawnWithLifeline(process.execPath, [FFK_BIN, ...args], {
-    cwd: repoRoot,
+export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}, install: FfkInstall = {}): Ffk {
+  const [command, ...prefix] = install.bin ? [install.bin] : [process.execPath, FFK_BIN];
+  const child = spawnWithLifeline(command!, [...prefix, ...args], {
+    cwd: install.cwd ?? repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KUBECONFIG: kit.kubeconfig, FFK_STATE_DIR: kit.stateDir, LOG_LEVEL: 'warn', ...env },
@@ -149,8 +157,8 @@ export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}):
 }
 
 /** `ffk <args>` to its end: exit code and output. */
-export async function ffkDone(kit: Kit, args: string[]): Promise<{ code: number | null; output: string }> {
-  const run = ffk(kit, args);
+export async function ffkDone(kit: Kit, args: string[], install: FfkInstall = {}): Promise<{ code: number | null; output: string }> {
+  const run = ffk(kit, args, {}, install);
   return { code: await run.exited, output: run.output() };
 }
 

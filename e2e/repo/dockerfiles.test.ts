@@ -3,7 +3,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effective, isRootUser, parseStages, unpinnedReason } from './dockerfile';
 import { SERVICES, execFileAsync, readRepoFile, readRepoYaml, repoFileExists, repoPath } from './repo-files';

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { isClusterError, openSession, waitForRollout } from '@ffk/cluster';
 import { APP_IMAGES, IMAGE_TAG, buildImage as buildWithKit, stepPrinter, type AppImage } from '@ffk/images';
-import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import type { ActionTask, Backend, LabContext } from '@ffk/labs';
 import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
 import { STOREFRONT_URL, viewStorefront } from './storefront';

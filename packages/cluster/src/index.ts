@@ -11,6 +11,7 @@ export { classifyContext, type ContextClass } from './kubeconfig/classify';
 export { guardContext, describeTarget, type GuardOptions } from './kubeconfig/guard';
 export { pinContext, describeDrift, type ContextPin, type KubeconfigDrift } from './kubeconfig/pin';
 export { openSession, type ClusterSession, type SessionOptions } from './kubeconfig/session';
+export { whoAmI, type ClusterIdentity } from './identity/who-am-i';
 
 export { readDeployment } from './workloads/deployments';
 export { selectorString } from './workloads/selectors';

@@ -1,6 +1,7 @@
 // Agent: the sidecar in the intercepted pod.
 export { startAgent, type RunningAgent } from './agent/agent';
 export { AGENT_DEFAULTS, AgentConfigError, agentEnv, parseAgentEnv, type AgentConfig, type AgentPort } from './agent/config';
+export { personalProblem } from './agent/intercept-rules';
 // Connector: the developer's side.
 export {
   Connector,

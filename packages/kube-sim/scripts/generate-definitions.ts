@@ -21,6 +21,7 @@ const roots = [
   'autoscaling/v1/Scale',
   ...['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].flatMap((k) => [`rbac.authorization.k8s.io/v1/${k}`, `rbac.authorization.k8s.io/v1/${k}List`]),
   ...['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'LocalSubjectAccessReview'].map((k) => `authorization.k8s.io/v1/${k}`),
+  'authentication.k8s.io/v1/SelfSubjectReview',
 ].map((file) => join(models, `${file}.d.ts`));
 roots.push(...['Status', 'DeleteOptions', 'WatchEvent', 'APIResourceList'].map((k) => join(machinery, `apis/meta/v1/${k}.d.ts`)));
 

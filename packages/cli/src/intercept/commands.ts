@@ -1,11 +1,11 @@
 // `ffk intercept` and `ffk leave`.
 import { Option, type Command } from 'commander';
-import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/control';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { addClusterFlags, isJson } from '../cli-kit/cluster-flags';
 import { action, exitWith, UsageError } from '../cli-kit/errors';
 import { createReporter, type Print } from '../cli-kit/output';
 import { localIntercepts } from './local-state';
-import { runIntercept, type InterceptFlags } from './run-intercept';
+import type { InterceptFlags } from './run-intercept';
 
 export function registerInterceptCommands(program: Command, out: Print, err: Print): void {
   const intercept = program
@@ -27,6 +27,8 @@ export function registerInterceptCommands(program: Command, out: Print, err: Pri
   intercept.action(
     action(err, out, (args) => isJson(args[2] as InterceptFlags), async (deployment: string, command: string[], flags: InterceptFlags) => {
       const reporter = createReporter(isJson(flags), out, err);
+      // Loaded when it runs: `ffk --help` and `ffk leave` never pay for client-node.
+      const { runIntercept } = await import('./run-intercept');
       const code = await runIntercept(deployment, command, { ...flags, envFile: flags.envFile ?? flags.writeEnv }, reporter, out);
       if (code !== 0) exitWith(code);
     }),

@@ -1,5 +1,5 @@
 // Parsing what the user typed for an intercept, with one-line errors.
-import type { InterceptSpec } from '@ffk/intercept';
+import { personalProblem, type InterceptSpec } from '@ffk/intercept';
 import { UsageError } from '../cli-kit/errors';
 
 export interface PortFlag {
@@ -19,14 +19,18 @@ export function parsePortFlag(value: string | undefined): PortFlag {
 }
 
 export function parseInterceptSpec(user: string | undefined, header: string | undefined): InterceptSpec {
-  if (user && header) throw new UsageError('--user and --header both select a personal intercept: give one of them');
-  if (user) return { mode: 'personal', value: user };
-  if (header) {
-    const match = /^([A-Za-z0-9-]+)=(.+)$/.exec(header);
+  if (user !== undefined && header !== undefined) throw new UsageError('--user and --header both select a personal intercept: give one of them');
+  let spec: InterceptSpec = { mode: 'global' };
+  if (user !== undefined) spec = { mode: 'personal', value: user };
+  else if (header !== undefined) {
+    const match = /^([A-Za-z0-9-]+)=(.*)$/.exec(header);
     if (!match) throw new UsageError(`--header ${header} is not NAME=VALUE: use e.g. --header x-team=blue`);
-    return { mode: 'personal', header: match[1]!.toLowerCase(), value: match[2]! };
+    spec = { mode: 'personal', header: match[1]!.toLowerCase(), value: match[2]! };
   }
-  return { mode: 'global' };
+  // The agent refuses these too; saying it here names the flag.
+  const problem = spec.mode === 'personal' ? personalProblem(spec.header, spec.value) : undefined;
+  if (problem) throw new UsageError(`${user !== undefined ? '--user' : '--header'}: ${problem}`);
+  return spec;
 }
 
 export function describeMode(spec: InterceptSpec, localPort: number): string {

@@ -1,7 +1,7 @@
 // `ffk intercept`, `leave`, `list`, `uninstall`, `gc` as a user runs them (the bin as a child
 // process) against kube-sim with pods running the real agent.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -112,6 +112,9 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
 
   it('ends with the exit code of `-- <command>`, which ran with the imported env and an env file', async () => {
     const envFile = join(scratch, 'named.env');
+    // An existing file others may read: the Secret values written into it must not be.
+    writeFileSync(envFile, '# old\n', { mode: 0o644 });
+    chmodSync(envFile, 0o644);
     const run = ffk('intercept', 'named', '--port', `${localPort}:web`, '--write-env', envFile, '-o', 'json', '--',
       process.execPath, '-e', 'process.exit(process.env.PORT === process.argv[1] ? 7 : 1)', String(localPort));
     const active = await run.event('active');
@@ -121,6 +124,7 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     expect(left).toMatchObject({ event: 'left', exitCode: 7 });
     // PORT was the pod's 3000; locally it is the port the connector delivers to.
     expect(readFileSync(envFile, 'utf8')).toContain(`PORT=${localPort}\n`);
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
     expect((await viaAgent('/')).servedBy).toMatch(/^named-/);
   });
 
@@ -130,7 +134,8 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     const second = await finished('intercept', 'named', '--port', String(localPort));
     expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n'), second.stderr).toHaveLength(1);
-    expect(second.stderr).toMatch(/^ffk: another developer holds a global intercept on named \(.*held by .*\): intercept only your own requests with --user <your name>/);
+    // The holder's name is what the API server says about the user (SelfSubjectReview), not the OS user.
+    expect(second.stderr).toMatch(/^ffk: another developer holds a global intercept on named \(.*held by kubernetes-admin@.*\): intercept only your own requests with --user <your name>/);
 
     const personal = ffk('intercept', 'named', '--port', String(localPort), '--user', 'bob', '-o', 'json');
     await personal.event('active');
@@ -144,6 +149,12 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe('ffk: deployment "nmaed" not found in namespace "default" (context "ffk-sim"): did you mean "named"?\n');
 
+    // Personal intercepts that would take other people's requests are refused before anything changes.
+    const host = await finished('intercept', 'named', '--port', '3000', '--header', 'Host=shop.example');
+    expect(host.stderr).toBe('ffk: --header: a personal intercept cannot route on the standard request header host: every request carries it, so it would take other people\'s traffic; use a header of your own such as x-ffk-user\n');
+    const empty = await finished('intercept', 'named', '--port', '3000', '--user', '');
+    expect(empty.stderr).toBe('ffk: --user: a personal intercept needs a non-empty value for x-ffk-user (e.g. your name)\n');
+
     const port = await finished('intercept', 'named', '--port', 'abc');
     expect(port.stderr).toBe('ffk: --port abc is not <local port>[:<service port>]: use e.g. --port 3000 (the port your local process listens on) or --port 3000:80\n');
 
@@ -153,7 +164,20 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     const refused = await finished('intercept', 'named', '--port', '3000', '--kubeconfig', remote);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('context    gke_shop_prod');
-    expect(refused.stderr).toBe('ffk: refusing to change context "gke_shop_prod" (https://203.0.113.7:6443): it is not a local cluster; switch to a local context with --context, or pass --allow-remote-context if you mean it\n');
+    expect(refused.stderr).toBe('ffk: refusing to change context "gke_shop_prod" (https://203.0.113.7:6443): it is not a local cluster: context "gke_shop_prod" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim); switch to a local context with --context, or pass --allow-remote-context if you mean it\n');
+    // A local-sounding name with a remote server, and a loopback server (a tunnel, here the sim itself) under any other name: refused too.
+    const kindProd = join(scratch, 'kind-prod-kubeconfig');
+    writeFileSync(kindProd, readFileSync(remote, 'utf8').replaceAll('gke_shop_prod', 'kind-prod'));
+    expect((await finished('intercept', 'named', '--port', '3000', '--kubeconfig', kindProd)).stderr).toContain(
+      'it is not a local cluster: context "kind-prod" is named like kind, but its server https://203.0.113.7:6443 is not on loopback or on a local container network; switch to a local context with --context, or pass --allow-remote-context',
+    );
+    const tunnel = join(scratch, 'tunnel-kubeconfig');
+    writeFileSync(tunnel, readFileSync(sim.kubeconfigPath, 'utf8').replaceAll('ffk-sim', 'prod-via-ssh'));
+    const specBefore = (await sim.getJson('deployment', 'named')).spec;
+    const viaTunnel = await finished('intercept', 'named', '--port', '3000', '--kubeconfig', tunnel);
+    expect(viaTunnel.code).toBe(1);
+    expect(viaTunnel.stderr).toContain('context "prod-via-ssh" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim) (a server on loopback is not proof: it may be a tunnel or proxy to a remote cluster)');
+    expect((await sim.getJson('deployment', 'named')).spec).toEqual(specBefore);
   });
 
   it('gc removes an agent whose lease has expired, leave ends an intercept from another terminal', async () => {

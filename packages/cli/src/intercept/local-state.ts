@@ -3,10 +3,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '../cli-kit/process-alive';
+import { isRecordedProcess, type ProcessRef } from '../cli-kit/process-alive';
 
-export interface LocalIntercept {
-  pid: number;
+export interface LocalIntercept extends ProcessRef {
   context: string;
   server: string;
   namespace: string;
@@ -42,7 +41,10 @@ export function removeLocalIntercept(intercept: Pick<LocalIntercept, 'context' |
   rmSync(join(dir, fileName(intercept)), { force: true });
 }
 
-/** The intercepts whose process still runs; files of dead processes (a SIGKILLed CLI) are removed. */
+/**
+ * The intercepts whose process still runs; files of dead processes (a SIGKILLed CLI), and of pids
+ * now reused by another process, are removed.
+ */
 export function localIntercepts(dir = stateDir()): LocalIntercept[] {
   let files: string[];
   try {
@@ -54,7 +56,7 @@ export function localIntercepts(dir = stateDir()): LocalIntercept[] {
   for (const file of files) {
     try {
       const intercept = JSON.parse(readFileSync(join(dir, file), 'utf8')) as LocalIntercept;
-      if (processAlive(intercept.pid)) alive.push(intercept);
+      if (isRecordedProcess(intercept)) alive.push(intercept);
       else rmSync(join(dir, file), { force: true });
     } catch {
       // being written right now, or not ours: skip

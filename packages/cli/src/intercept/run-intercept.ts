@@ -1,13 +1,15 @@
 // `ffk intercept`: banner and guard, then the session (packages/intercept/src/session) step by
 // step with its progress rendered, then the foreground until Ctrl-C, `ffk leave`, or the end of
 // `-- <command>`.
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeDrift } from '@ffk/cluster';
 import { ConnectorRefusedError, type InterceptSpec } from '@ffk/intercept';
 import { DEFAULT_LEASE_SECONDS, formatEnvFile } from '@ffk/intercept/control';
 import { InterceptSession, SessionInterrupted, TunnelUnreachableError, type LocalEnvironment, type PodTunnels } from '@ffk/intercept/session';
-import { openClusterSession, type ClusterFlags } from '../cli-kit/cluster-flags';
+import type { ClusterFlags } from '../cli-kit/cluster-flags';
+import { openClusterSession } from '../cli-kit/cluster-session';
+import { writePrivateFile } from '../cli-kit/private-file';
+import { thisProcess } from '../cli-kit/process-alive';
 import { UsageError } from '../cli-kit/errors';
 import type { Print, Reporter } from '../cli-kit/output';
 import { runLocalCommand, type LocalCommand } from './child';
@@ -51,7 +53,7 @@ export async function runIntercept(deploymentName: string, command: string[], fl
   try {
     const tunnels = await startSession(session, deploymentName, reporter, mode, started);
     const environment = flags.envFile || command.length > 0 ? await importEnvironment(session, deploymentName, flags.envFile, reporter) : undefined;
-    cleanups.push(trackLocalState({ pid: process.pid, context: target.context, server: target.server, namespace: target.namespace, deployment: deploymentName }, spec, port, tunnels));
+    cleanups.push(trackLocalState({ ...thisProcess(), context: target.context, server: target.server, namespace: target.namespace, deployment: deploymentName }, spec, port, tunnels));
     const child = command.length > 0 ? await startCommand(command, environment!, reporter, cleanups) : undefined;
     cleanups.push(attachStatusView(tunnels, reporter, out, { deployment: deploymentName, target: `127.0.0.1:${port.local}`, tty: Boolean(process.stdout.isTTY) }));
     const ended = await foreground(stop.signal, child, command[0]);
@@ -112,7 +114,7 @@ async function importEnvironment(session: InterceptSession, deployment: string, 
   reporter.done(`environment: ${Object.keys(environment.env).length} variables${rewritten.length ? `; pointed at local tunnels: ${rewritten.join(', ')}` : ''}${skipped.length ? `; left out: ${skipped.join(', ')}` : ''}`);
   const file = envFile ? resolve(envFile) : undefined;
   if (file) {
-    writeFileSync(file, formatEnvFile(environment.env, `environment of deployment/${deployment} (container ${container}), imported by ffk intercept; cluster hosts point at its tunnels while it runs`), { mode: 0o600 });
+    writePrivateFile(file, formatEnvFile(environment.env, `environment of deployment/${deployment} (container ${container}), imported by ffk intercept; cluster hosts point at its tunnels while it runs`));
     reporter.done(`wrote ${file}`);
   }
   reporter.data({ event: 'env', variables: Object.keys(environment.env), rewritten, outbound: environment.outbound, skipped: environment.skipped, envFile: file });
@@ -120,7 +122,7 @@ async function importEnvironment(session: InterceptSession, deployment: string, 
 }
 
 /** The file `ffk status` and `ffk leave` read, kept current every 2 s; removed on cleanup. */
-function trackLocalState(where: Pick<LocalIntercept, 'pid' | 'context' | 'server' | 'namespace' | 'deployment'>, spec: InterceptSpec, port: PortFlag, tunnels: PodTunnels): Cleanup {
+function trackLocalState(where: Pick<LocalIntercept, 'pid' | 'pidStart' | 'context' | 'server' | 'namespace' | 'deployment'>, spec: InterceptSpec, port: PortFlag, tunnels: PodTunnels): Cleanup {
   const now = () => new Date().toISOString();
   const local: LocalIntercept = {
     ...where, mode: spec.mode === 'global' ? 'global' : `personal ${spec.header ?? 'x-ffk-user'}=${spec.value}`,

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,24 @@ describe('ffk sim', () => {
     expect(status.stdout).toContain('kube-sim is not running');
     expect(existsSync(join(stateDir, 'sim.pid'))).toBe(false);
     await expect(run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), '--request-timeout', '2s', 'get', 'namespaces'])).rejects.toThrow(/connection refused|connection to the server .* was refused/); // kubectl words it either way
+  });
+
+  it('never signals a process that merely reuses the pid a stale state file names', async () => {
+    // A sim that died without cleaning up; its pid now belongs to someone else's process.
+    const stranger = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(stateDir, 'sim.pid'), `${stranger.pid}\n`);
+      writeFileSync(join(stateDir, 'server.json'), JSON.stringify({ pid: stranger.pid, url: 'https://127.0.0.1:1', kubeconfig: join(stateDir, 'kubeconfig') }));
+      expect((await ffk('status')).stdout).toContain('kube-sim is not running');
+      const stop = await ffk('stop');
+      expect(stop.stdout).toBe('kube-sim is not running\n');
+      expect(stranger.exitCode).toBeNull();
+      expect(stranger.signalCode).toBeNull();
+      expect(() => process.kill(stranger.pid!, 0)).not.toThrow();
+      expect(existsSync(join(stateDir, 'server.json'))).toBe(false);
+    } finally {
+      stranger.kill('SIGKILL');
+    }
   });
 
   it('adds users held to RBAC with --user, each with its own kubeconfig, and refuses a bad one in one line', async () => {

@@ -7,6 +7,7 @@ import type { SimUser } from '@ffk/kube-sim';
 import { passOnLifeline } from '@ffk/process-kit';
 import { userKubeconfigPath } from '@ffk/kube-sim/kubeconfig';
 import type { Print } from '../cli-kit/output';
+import { thisProcess } from '../cli-kit/process-alive';
 import { clearServer, recordServer, runningServer, simState, type SimState } from './state';
 
 /** Ends the command with an exit code (main() turns a CommanderError into the process exit code). */
@@ -33,7 +34,7 @@ async function runForeground(state: SimState, out: Print, users: SimUser[]): Pro
   const sim = await startSim({ stateDir: state.dir, users });
   sim.users.forEach((user) => sim.kubeconfigFor(user.name));
   const userLines = sim.users.map((user) => userLine(state, user.name)).join('');
-  recordServer(state, { pid: process.pid, url: sim.url, kubeconfig: sim.kubeconfigPath });
+  recordServer(state, { ...thisProcess(), url: sim.url, kubeconfig: sim.kubeconfigPath });
   out(`kube-sim serving ${sim.url} (context ${sim.context}) in ${Math.round(performance.now() - started)} ms\n${exportLine(state)}\n${userLines}`);
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();

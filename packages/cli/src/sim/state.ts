@@ -1,7 +1,7 @@
 // Where `ffk sim` keeps its state: <repository root>/.ffk/sim (git-ignored), or $FFK_SIM_DIR.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { processAlive } from '../cli-kit/process-alive';
+import { isRecordedProcess, type ProcessRef } from '../cli-kit/process-alive';
 
 export interface SimState {
   dir: string;
@@ -29,17 +29,16 @@ export function simState(env = process.env, cwd = process.cwd()): SimState {
   };
 }
 
-export interface RunningServer {
-  pid: number;
+export interface RunningServer extends ProcessRef {
   url: string;
   kubeconfig: string;
 }
 
-/** The simulator this state dir belongs to, if its process is still alive. */
+/** The simulator this state dir belongs to, if its process (that very one, not a reused pid) still runs. */
 export function runningServer(state: SimState): RunningServer | undefined {
   try {
     const server = JSON.parse(readFileSync(state.serverFile, 'utf8')) as RunningServer;
-    if (processAlive(server.pid)) return server;
+    if (isRecordedProcess(server)) return server;
   } catch {
     // No server file: not running.
   }

@@ -16,8 +16,8 @@ export function guardContext(target: ClusterTarget, options: GuardOptions = {}):
     const flag = options.allowFlag ?? '--allow-remote-context';
     throw new ClusterError(
       'remote-context',
-      `refusing to change context "${target.context}" (${target.server}): it is not a local cluster; switch to a local context with --context, or pass ${flag} if you mean it`,
-      { details: { target } },
+      `refusing to change context "${target.context}" (${target.server}): it is not a local cluster: ${verdict.reason}; switch to a local context with --context, or pass ${flag} if you mean it`,
+      { details: { target, reason: verdict.reason } },
     );
   }
   return verdict;

@@ -30,24 +30,35 @@ function kubeconfig(contexts: Array<{ name: string; server: string; namespace?: 
 describe('context classification', () => {
   it.each([
     ['kind-ffk', 'https://127.0.0.1:40000'],
+    ['kind-ffk', 'https://ffk-control-plane:6443'],
+    ['kind-v6', 'https://[fc00:f853:ccd:e793::2]:6443'],
     ['ffk-sim', 'https://127.0.0.1:40001'],
     ['docker-desktop', 'https://kubernetes.docker.internal:6443'],
     ['minikube', 'https://192.168.49.2:8443'],
     ['k3d-dev', 'https://0.0.0.0:6550'],
+    ['k3d-dev', 'https://host.docker.internal:6550'],
     ['rancher-desktop', 'https://127.0.0.1:6443'],
-    ['my-laptop', 'https://127.0.0.1:6443'],
-    ['tunnel', 'https://localhost:8443'],
-    ['v6', 'https://[::1]:6443'],
-  ])('%s at %s is local', (context, server) => {
+  ])('%s at %s is local: the name and the server agree', (context, server) => {
     expect(classifyContext({ context, server }).local).toBe(true);
   });
 
   it.each([
-    ['arn:aws:eks:eu-west-1:123:cluster/prod', 'https://ABC.gr7.eu-west-1.eks.amazonaws.com'],
-    ['gke_proj_europe-west1_main', 'https://34.76.10.20'],
-    ['kindness', 'https://10.0.0.5:6443'],
-  ])('%s at %s is remote', (context, server) => {
-    expect(classifyContext({ context, server }).local).toBe(false);
+    ['arn:aws:eks:eu-west-1:123:cluster/prod', 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', 'is not named like a local cluster'],
+    ['gke_proj_europe-west1_main', 'https://34.76.10.20', 'is not named like a local cluster'],
+    ['kindness', 'https://10.0.0.5:6443', 'is not named like a local cluster'],
+    // A local-sounding name is not proof: the server must be on this machine too.
+    ['kind-prod', 'https://prod.example.com:6443', 'is named like kind, but its server https://prod.example.com:6443 is not on loopback or on a local container network'],
+    ['k3d-prod', 'https://34.76.10.20', 'is named like k3d, but its server'],
+    ['ffk-sim', 'https://10.0.0.5:6443', 'is named like the ffk simulator, but its server https://10.0.0.5:6443 is not on loopback'],
+    ['ffk-sim', 'https://172.18.0.2:6443', 'is named like the ffk simulator'],
+    // Nor is a loopback server alone: an SSH tunnel or kubectl proxy to production looks the same.
+    ['my-laptop', 'https://127.0.0.1:6443', 'a server on loopback is not proof'],
+    ['tunnel', 'https://localhost:8443', 'a server on loopback is not proof'],
+    ['v6', 'https://[::1]:6443', 'a server on loopback is not proof'],
+  ])('%s at %s is not local', (context, server, reason) => {
+    const verdict = classifyContext({ context, server });
+    expect(verdict.local).toBe(false);
+    expect(verdict.reason).toContain(reason);
   });
 });
 
@@ -57,9 +68,13 @@ describe('loading and guarding', () => {
     const { target } = loadKubeconfig({ kubeconfig: file });
     expect(target).toEqual({ context: 'prod', cluster: 'prod-cluster', server: 'https://34.76.10.20', namespace: 'shop', user: 'prod-user' });
     expect(() => guardContext(target)).toThrow(
-      'refusing to change context "prod" (https://34.76.10.20): it is not a local cluster; switch to a local context with --context, or pass --allow-remote-context if you mean it',
+      'refusing to change context "prod" (https://34.76.10.20): it is not a local cluster: context "prod" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim); switch to a local context with --context, or pass --allow-remote-context if you mean it',
     );
     expect(guardContext(target, { allowRemote: true }).local).toBe(false);
+    const kindProd = { ...target, context: 'kind-prod', server: 'https://prod.example.com:6443' };
+    expect(() => guardContext(kindProd)).toThrow(
+      'refusing to change context "kind-prod" (https://prod.example.com:6443): it is not a local cluster: context "kind-prod" is named like kind, but its server https://prod.example.com:6443 is not on loopback or on a local container network; switch to a local context with --context, or pass --allow-remote-context if you mean it',
+    );
     // A session for changes is refused the same way; a read-only one (ffk list) may look.
     expect(() => openSession({ kubeconfig: file })).toThrow(/^refusing to change context "prod"/);
     expect(openSession({ kubeconfig: file, readOnly: true }).classification.local).toBe(false);

@@ -64,7 +64,7 @@ export async function startAgent(config: AgentConfig, logger: Logger = pino({ le
   });
 
   const servicePorts = await Promise.all(
-    config.ports.map((port) => listenServicePort({ port, bindHost: config.bindHost, appHost: config.appHost, probePaths: config.probePaths, registry, logger })),
+    config.ports.map((port) => listenServicePort({ port, bindHost: config.bindHost, appHost: config.appHost, probePaths: config.probePaths, timeouts: config.timeouts, registry, logger })),
   );
   const closeTunnelServer = closable(tunnelServer);
   const tunnelPort = await listen(tunnelServer, config.tunnelPort, config.tunnelHost);

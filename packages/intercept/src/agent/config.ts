@@ -1,3 +1,5 @@
+import type { ConnectionTimeouts } from './connection-timeouts';
+
 /**
  * The agent's configuration, read from its container's environment. `agentEnv` is the inverse
  * for the CLI, which writes the sidecar's env: keep the two in this one file.
@@ -33,6 +35,8 @@ export interface AgentConfig {
   missedHeartbeats: number;
   podName: string;
   logLevel: string;
+  /** slowloris and idle limits of the service ports (default CONNECTION_TIMEOUTS; tests shorten them) */
+  timeouts?: ConnectionTimeouts;
 }
 
 export const AGENT_DEFAULTS = {

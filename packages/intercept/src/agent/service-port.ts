@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AgentPort } from './config';
+import { awaitHead, closeWhenIdle, CONNECTION_TIMEOUTS, headArrived, KEEP_ALIVE_MS, type ConnectionTimeouts } from './connection-timeouts';
 import { forwardToApp, forwardToTunnel, type AppTarget } from './http-forward';
 import type { InterceptRegistry } from './intercepts';
 import { rawToApp, rawToTunnel, requestHead } from './raw-forward';
@@ -11,6 +12,8 @@ import { closable, listen } from '../util/servers';
 
 export interface ServicePortOptions {
   port: AgentPort;
+  /** default CONNECTION_TIMEOUTS */
+  timeouts?: ConnectionTimeouts;
   bindHost: string;
   appHost: string;
   probePaths: string[];
@@ -28,6 +31,7 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
   const { port, appHost, registry, logger } = options;
   const app: AppTarget = { host: appHost, port: port.app, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }) };
   const probePaths = new Set(options.probePaths);
+  const timeouts = options.timeouts ?? CONNECTION_TIMEOUTS;
   const debug = logger.isLevelEnabled('debug');
 
   /** The tunnel an HTTP request goes to, or undefined for the app; probes always go to the app. */
@@ -41,13 +45,17 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
     if (debug) logger.debug({ port: port.name, method: req.method, url: req.url, to: tunnel ? 'tunnel' : 'app', owner: tunnel?.owner }, 'route');
   };
 
-  const httpServer = http.createServer({ noDelay: true, requestTimeout: 0, keepAliveTimeout: 65_000 }, (req, res) => {
+  const httpServer = http.createServer({ noDelay: true, requestTimeout: 0, keepAliveTimeout: KEEP_ALIVE_MS }, (req, res) => {
+    headArrived(req.socket);
+    // The next request on this connection gets its own deadline once this answer is out.
+    res.once('finish', () => awaitHead(req.socket, KEEP_ALIVE_MS + timeouts.headMs));
     const tunnel = route(req);
     logRoute(req, tunnel);
     if (tunnel) forwardToTunnel(req, res, tunnel, app, logger);
     else forwardToApp(req, res, app, logger);
   });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    closeWhenIdle(socket as net.Socket, timeouts.idleMs);
     const tunnel = req.method === 'CONNECT' ? undefined : route(req);
     logRoute(req, tunnel);
     const prefix = Buffer.concat([requestHead(req), head]);
@@ -64,6 +72,7 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
   });
 
   const rawConnection = (socket: net.Socket) => {
+    closeWhenIdle(socket, timeouts.idleMs);
     const tunnel = port.protocol === 'tcp' ? registry.matchConnection(port.name)?.holder : undefined;
     if (tunnel?.isOpen) rawToTunnel(socket, tunnel, port.name);
     else rawToApp(socket, appHost, port.app);
@@ -72,6 +81,7 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
   const server = net.createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => socket.destroy());
     if (port.protocol === 'tcp') return rawConnection(socket);
+    awaitHead(socket, timeouts.headMs);
     socket.once('data', (first: Buffer) => {
       if (looksLikeHttp1(first)) {
         // Hand the socket to the HTTP server, then replay the first bytes to its parser.

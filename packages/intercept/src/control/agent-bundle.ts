@@ -5,14 +5,9 @@ import { createHash } from 'node:crypto';
 import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
 import { friendly, isClusterError, type ClusterAccess } from '@ffk/cluster';
 import packageJson from '../../package.json' with { type: 'json' };
+import { AGENT_BUNDLE_KEY } from './agent-image';
 
-/** The apps' base image (apps/*\/Dockerfile), pinned by tag; `--agent-image` names a mirror of it. */
-export const DEFAULT_AGENT_IMAGE = 'node:24.21.0-bookworm-slim';
-/** Where the sidecar mounts the ConfigMap, and the bundle's key in it. */
-export const AGENT_MOUNT_PATH = '/ffk-agent';
-export const AGENT_BUNDLE_KEY = 'agent.mjs';
-export const AGENT_VOLUME = 'ffk-agent';
-
+export { AGENT_BUNDLE_KEY, AGENT_MOUNT_PATH, AGENT_VOLUME, DEFAULT_AGENT_IMAGE } from './agent-image';
 export const bundleConfigMapName = (deployment: string) => `ffk-agent-${deployment}`;
 
 export interface AgentBundle {

@@ -7,6 +7,8 @@ export const ANNOTATION = {
   agent: 'ffk.dev/agent',
   /** DeploymentOriginal / ServiceOriginal (JSON): the exact fields before ffk changed them. */
   original: 'ffk.dev/original',
+  /** HMAC of the original, keyed by the agent's token (signature.ts): restore refuses without it. */
+  signature: 'ffk.dev/signature',
   /** ISO time after which `ffk gc` may remove the agent (renewed while an intercept runs). */
   leaseExpires: 'ffk.dev/lease-expires',
   /** who renewed the lease last: user@host */
@@ -39,6 +41,8 @@ export interface AgentRecord {
 export interface DeploymentOriginal {
   container: string;
   fields: Record<string, unknown>;
+  /** what ffk wrote into each of those fields: restore puts back only fields that still hold it */
+  written: Record<string, unknown>;
   /** the Deployment had no metadata.annotations before ffk added its own */
   hadAnnotations: boolean;
 }
@@ -48,6 +52,22 @@ export interface ServiceOriginal {
   ports: { index: number; port: number; targetPort: number | string }[];
   hadAnnotations: boolean;
 }
+
+/** The agent record, when the annotation holds one of the right shape (it may have been edited by hand). */
+export function readAgentRecord(meta: V1ObjectMeta | undefined): AgentRecord | undefined {
+  const record = readJsonAnnotation<Partial<AgentRecord>>(meta, ANNOTATION.agent);
+  const port = (p: unknown) => {
+    const q = p as Partial<AgentPort> | null;
+    return typeof q?.name === 'string' && isPort(q.listen) && isPort(q.app) && (q.protocol === 'http' || q.protocol === 'tcp');
+  };
+  const valid =
+    typeof record === 'object' && record !== null && typeof record.image === 'string' && typeof record.container === 'string' &&
+    typeof record.secret === 'string' && isPort(record.tunnelPort) && isPort(record.healthPort) &&
+    Array.isArray(record.ports) && record.ports.length > 0 && record.ports.every(port);
+  return valid ? (record as AgentRecord) : undefined;
+}
+
+const isPort = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
 
 export function readJsonAnnotation<T>(meta: V1ObjectMeta | undefined, key: string): T | undefined {
   const raw = meta?.annotations?.[key];

@@ -170,7 +170,7 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     const stale = await sim.getJson('deployment', 'numeric');
     await sim.kubectl('label', 'deployment', 'numeric', 'touched=yes');
     const choice = choosePort(stale as never, await listServices(access));
-    const plan = planInstall(stale as never, choice, { image: DEFAULT_AGENT_IMAGE, version: '0.0.0', bundle: 'ffk-agent-numeric', secret: 'x', lease: { expires: new Date(), holder: 'me' } });
+    const plan = planInstall(stale as never, choice, { image: DEFAULT_AGENT_IMAGE, version: '0.0.0', bundle: 'ffk-agent-numeric', secret: 'x', token: 'test-token', lease: { expires: new Date(), holder: 'me' } });
     const error = await patchDeployment(access, 'numeric', plan.ops).catch((e: unknown) => e);
     expect(isStale(error)).toBe(true);
     const after = await sim.getJson('deployment', 'numeric');
@@ -194,12 +194,12 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     expect(lease).toEqual({ expires: soon, holder: 'bob@desk' });
 
     // Not yet expired: gc leaves it.
-    expect(await collectGarbage(access, { wait: false })).toEqual([]);
+    expect(await collectGarbage(access, { wait: false })).toEqual({ removed: [], failed: [] });
     const listed = (await listWorkloads(access)).find((w) => w.name === 'named');
     expect(listed).toMatchObject({ installed: true, expired: false, leaseHolder: 'bob@desk' });
 
     // Later than the lease: gc uninstalls.
-    expect(await collectGarbage(access, { now: new Date(soon.getTime() + 1000), wait: false })).toEqual(['named']);
+    expect(await collectGarbage(access, { now: new Date(soon.getTime() + 1000), wait: false })).toEqual({ removed: ['named'], failed: [] });
     const after = await sim.getJson('deployment', 'named');
     expect(after.spec.template.spec.containers.map((c: Json) => c.name)).toEqual(['app']);
     expect(after.spec.template.spec.containers[0].ports[0].name).toBe('http');

@@ -1,10 +1,10 @@
 // `ffk list` and `ffk gc`: find installed agents and the ones whose lease has run out.
 import { AppsV1Api } from '@kubernetes/client-node';
 import { friendly, type ClusterAccess } from '@ffk/cluster';
-import { ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
+import { readAgentRecord, type AgentRecord } from './annotations';
 import { installedRecord } from './install';
 import { leaseOf } from './lease';
-import { hasAgent, uninstallAgent } from './restore';
+import { hasAgent, leaseExpired, uninstallAgent } from './restore';
 
 export interface WorkloadAgent {
   name: string;
@@ -30,20 +30,39 @@ export async function listWorkloads(access: ClusterAccess, now = new Date()): Pr
       name: deployment.metadata!.name!,
       namespace,
       installed,
-      record: installedRecord(deployment) ?? readJsonAnnotation<AgentRecord>(deployment.metadata, ANNOTATION.agent),
+      record: installedRecord(deployment) ?? readAgentRecord(deployment.metadata),
       leaseExpires: lease.expires?.toISOString(),
       leaseHolder: lease.holder,
-      // An agent without a lease annotation (edited by hand) counts as expired: nobody renews it.
-      expired: installed && (!lease.expires || lease.expires <= now),
+      // An agent without a readable lease (edited by hand) counts as expired: nobody renews it.
+      expired: installed && leaseExpired(deployment, now),
       replicas: deployment.spec?.replicas ?? 1,
       readyReplicas: deployment.status?.readyReplicas ?? 0,
     };
   });
 }
 
-/** Uninstalls every agent whose lease has expired; returns their names. */
-export async function collectGarbage(access: ClusterAccess, options: { now?: Date; wait?: boolean; onProgress?: (message: string) => void } = {}): Promise<string[]> {
-  const expired = (await listWorkloads(access, options.now)).filter((w) => w.expired);
-  for (const workload of expired) await uninstallAgent(access, workload.name, { wait: options.wait, onProgress: options.onProgress });
-  return expired.map((w) => w.name);
+export interface GarbageCollection {
+  removed: string[];
+  /** workloads gc could not clean up, each with why; the others were still collected */
+  failed: { name: string; message: string }[];
+}
+
+/**
+ * Uninstalls every agent whose lease has expired. The lease is checked again inside each guarded
+ * patch, so an intercept that renews it meanwhile keeps its agent; one workload that cannot be
+ * restored (an edited original) is reported and does not stop the others.
+ */
+export async function collectGarbage(access: ClusterAccess, options: { now?: Date; wait?: boolean; onProgress?: (message: string) => void } = {}): Promise<GarbageCollection> {
+  const now = options.now ?? new Date();
+  const expired = (await listWorkloads(access, now)).filter((w) => w.expired);
+  const result: GarbageCollection = { removed: [], failed: [] };
+  for (const workload of expired) {
+    try {
+      const done = await uninstallAgent(access, workload.name, { wait: options.wait, onProgress: options.onProgress, onlyIfExpiredAt: now });
+      if (done.removed) result.removed.push(workload.name);
+    } catch (error) {
+      result.failed.push({ name: workload.name, message: (error as Error).message });
+    }
+  }
+  return result;
 }

@@ -2,10 +2,11 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { ClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
 import { currentAgentBundle, DEFAULT_AGENT_IMAGE, needsUpgrade, writeBundleConfigMap, type AgentBundle } from './agent-bundle';
-import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
+import { AGENT_CONTAINER, ANNOTATION, readAgentRecord, type AgentRecord } from './annotations';
 import { defaultHolder, DEFAULT_LEASE_SECONDS, leaseFor } from './lease';
 import { patchDeployment, patchService, withFreshRead } from './patch';
-import { planInstall, planServiceRewrite, planUpgrade } from './plan';
+import type { AgentPort } from '../agent/config';
+import { planInstall, planServiceRewrite, planUpgrade, type PatchOp } from './plan';
 import { choosePort, servicesSelecting } from './ports';
 import { listServices, readService } from './services';
 import { ensureToken, readToken } from './token-secret';
@@ -17,6 +18,8 @@ export interface EnsureAgentOptions {
   image?: string;
   /** the agent's code and version (default: this CLI's) */
   bundle?: AgentBundle;
+  /** the Deployment as the caller has just read it (saves reading it again) */
+  current?: V1Deployment;
   leaseSeconds?: number;
   holder?: string;
   /** Says what is happening and what is awaited ("waiting for 1 pod … to become Ready"). */
@@ -39,42 +42,59 @@ export interface InstalledAgent {
 
 export function installedRecord(deployment: V1Deployment): AgentRecord | undefined {
   const hasSidecar = deployment.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER);
-  return hasSidecar ? readJsonAnnotation<AgentRecord>(deployment.metadata, ANNOTATION.agent) : undefined;
+  return hasSidecar ? readAgentRecord(deployment.metadata) : undefined;
 }
 
 /** Installs the agent unless it is there (or upgrades an older one), waits for its rollout, points numeric Service targetPorts at it. */
 export async function ensureAgent(access: ClusterAccess, name: string, options: EnsureAgentOptions = {}): Promise<InstalledAgent> {
   const progress = options.onProgress ?? (() => undefined);
   const bundle = options.bundle ?? (await currentAgentBundle());
-  const { deployment, record, token, changed, upgradedFrom } = await withFreshRead(async () => {
-    const current = await readDeployment(access, name);
+  let known = options.current;
+  const found = await withFreshRead(async () => {
+    const current = known ?? (await readDeployment(access, name));
+    known = undefined; // a retry after a conflict reads afresh
     const existing = installedRecord(current);
-    if (existing) {
-      checkRequestedPort(current, existing, await listServices(access), options.port);
-      const token = await readToken(access, existing.secret);
-      if (!needsUpgrade(existing.version, bundle.version)) return { deployment: current, record: existing, token, changed: false };
-      const image = options.image ?? (existing.bundle ? existing.image : DEFAULT_AGENT_IMAGE);
-      const plan = planUpgrade(current, existing, { image, version: bundle.version, bundle: await writeBundleConfigMap(access, name, bundle) });
-      const from = existing.version ?? existing.image;
-      progress(`upgrading the ${AGENT_CONTAINER} sidecar of deployment ${name} from ${from} to ${bundle.version} (this ffk's), on ${image}`);
-      await patchDeployment(access, name, plan.ops);
-      return { deployment: current, record: plan.record, token, changed: true, upgradedFrom: from };
-    }
+    if (existing) return keepOrUpgrade(access, current, existing, bundle, options, progress);
     if (current.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER)) {
       throw new ClusterError('invalid', `deployment "${name}" has a container named ${AGENT_CONTAINER} but no ${ANNOTATION.agent} annotation: remove that container or rename it, then try again`);
     }
-    return { ...(await install(access, current, bundle, options, progress)), changed: true, upgradedFrom: undefined };
+    return { ...(await install(access, current, bundle, options, progress)), changed: true, upgradedFrom: undefined, services: undefined };
   });
+  const { deployment, record, token, changed, upgradedFrom } = found;
   const installedNow = changed && !upgradedFrom;
-  progress(`waiting for the rollout of deployment ${name}${installedNow ? ' with the agent' : upgradedFrom ? ' with the upgraded agent' : ''} (pods Ready, agent answering /healthz)`);
-  await waitForRollout(access, name, {
-    timeoutMs: options.rolloutTimeoutMs,
-    stuckAfterMs: options.stuckAfterMs,
-    onProgress: (p: RolloutProgress) => progress(p.message),
-  });
-  const rewrittenServices = await rewriteNumericServices(access, name, record);
+  // An agent already rolled out needs no watch: the common start, kept to a few requests.
+  if (changed || !rolledOut(deployment)) {
+    progress(`waiting for the rollout of deployment ${name}${installedNow ? ' with the agent' : upgradedFrom ? ' with the upgraded agent' : ''} (pods Ready, agent answering /healthz)`);
+    await waitForRollout(access, name, {
+      timeoutMs: options.rolloutTimeoutMs,
+      stuckAfterMs: options.stuckAfterMs,
+      onProgress: (p: RolloutProgress) => progress(p.message),
+    });
+  }
+  const rewrittenServices = await rewriteNumericServices(access, name, record, token, changed ? undefined : { deployment, services: found.services! });
   for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0]!.name}`);
   return { deployment, record, token, installedNow, upgradedFrom, rewrittenServices };
+}
+
+/** The installed agent as it is, or upgraded to this CLI's bundle when older (one rollout). */
+async function keepOrUpgrade(access: ClusterAccess, current: V1Deployment, existing: AgentRecord, bundle: AgentBundle, options: EnsureAgentOptions, progress: (message: string) => void) {
+  const name = current.metadata!.name!;
+  const [services, token] = await Promise.all([listServices(access), readToken(access, existing.secret)]);
+  checkRequestedPort(current, existing, services, options.port);
+  if (!needsUpgrade(existing.version, bundle.version)) return { deployment: current, record: existing, token, services, changed: false, upgradedFrom: undefined };
+  const image = options.image ?? (existing.bundle ? existing.image : DEFAULT_AGENT_IMAGE);
+  const plan = planUpgrade(current, existing, { image, version: bundle.version, bundle: await writeBundleConfigMap(access, name, bundle) });
+  const from = existing.version ?? existing.image;
+  progress(`upgrading the ${AGENT_CONTAINER} sidecar of deployment ${name} from ${from} to ${bundle.version} (this ffk's), on ${image}`);
+  await patchDeployment(access, name, plan.ops);
+  return { deployment: current, record: plan.record, token, services, changed: true, upgradedFrom: from };
+}
+
+/** `kubectl rollout status`'s test on the Deployment alone: every replica updated and available, no old one left. */
+function rolledOut(deployment: V1Deployment): boolean {
+  const wanted = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  return (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1) && status.updatedReplicas === wanted && status.replicas === wanted && status.availableReplicas === wanted;
 }
 
 async function install(access: ClusterAccess, current: V1Deployment, bundle: AgentBundle, options: EnsureAgentOptions, progress: (message: string) => void) {
@@ -83,28 +103,33 @@ async function install(access: ClusterAccess, current: V1Deployment, bundle: Age
   const { secret, token } = await ensureToken(access, name);
   const configMap = await writeBundleConfigMap(access, name, bundle);
   const lease = leaseFor(options.leaseSeconds ?? DEFAULT_LEASE_SECONDS, options.holder ?? defaultHolder());
-  const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, version: bundle.version, bundle: configMap, secret, lease });
+  const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, version: bundle.version, bundle: configMap, secret, token, lease });
   progress(`installing the ${AGENT_CONTAINER} sidecar ${bundle.version} (on ${plan.record.image}) into deployment ${name}: port ${choice.name ?? choice.containerPort} (${choice.containerPort}) goes through the agent`);
   await patchDeployment(access, name, plan.ops);
   return { deployment: current, record: plan.record, token };
 }
 
-/** After the rollout (so old pods without the named port never lose their endpoints). */
-async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord): Promise<string[]> {
+/** After the rollout (so old pods without the named port never lose their endpoints); `known`: objects just read, checked first. */
+async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord, token: string, known?: { deployment: V1Deployment; services: V1Service[] }): Promise<string[]> {
   const port = record.ports[0]!;
+  const deployment = known?.deployment ?? (await readDeployment(access, name));
+  const services = servicesSelecting(deployment, known?.services ?? (await listServices(access)));
   const rewritten: string[] = [];
-  const deployment = await readDeployment(access, name);
-  for (const service of servicesSelecting(deployment, await listServices(access))) {
+  for (const service of services.filter((s) => serviceRewrite(s, port, token).length > 0)) {
     const changed = await withFreshRead(async () => {
       const fresh = await readService(access, service.metadata!.name!);
-      const indexes = (fresh.spec?.ports ?? []).map((p, i) => ({ p, i })).filter(({ p }) => String(p.targetPort ?? p.port) === String(port.app)).map(({ i }) => i);
-      const ops = planServiceRewrite(fresh, indexes, port.name);
+      const ops = serviceRewrite(fresh, port, token);
       if (ops.length) await patchService(access, fresh.metadata!.name!, ops);
       return ops.length > 0;
     });
     if (changed) rewritten.push(service.metadata!.name!);
   }
   return rewritten;
+}
+
+function serviceRewrite(service: V1Service, port: AgentPort, token: string): PatchOp[] {
+  const indexes = (service.spec?.ports ?? []).map((p, i) => ({ p, i })).filter(({ p }) => String(p.targetPort ?? p.port) === String(port.app)).map(({ i }) => i);
+  return planServiceRewrite(service, indexes, port.name, token);
 }
 
 /** With the agent installed for one port, another port needs a reinstall: say so. */

@@ -25,10 +25,13 @@ export function leaseFor(seconds: number, holder = defaultHolder(), now = new Da
   return { expires: new Date(now.getTime() + seconds * 1000), holder };
 }
 
+/** The lease as recorded; a date that does not parse (edited by hand) counts as no lease. */
 export function leaseOf(deployment: V1Deployment): { expires?: Date; holder?: string } {
   const annotations = deployment.metadata?.annotations ?? {};
-  const expires = annotations[ANNOTATION.leaseExpires];
-  return { expires: expires ? new Date(expires) : undefined, holder: annotations[ANNOTATION.leaseHolder] };
+  const raw = annotations[ANNOTATION.leaseExpires];
+  const expires = typeof raw === 'string' ? new Date(raw) : undefined;
+  const holder = annotations[ANNOTATION.leaseHolder];
+  return { expires: expires && !Number.isNaN(expires.getTime()) ? expires : undefined, holder: typeof holder === 'string' ? holder : undefined };
 }
 
 /** Extends the lease to at least `lease.expires` (a teammate's longer lease is kept). */

@@ -3,9 +3,10 @@
 import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Service, V1Volume } from '@kubernetes/client-node';
 import { ClusterError } from '@ffk/cluster';
 import { AGENT_DEFAULTS, agentEnv, type AgentPort } from '../agent/config';
-import { AGENT_BUNDLE_KEY, AGENT_MOUNT_PATH, AGENT_VOLUME } from './agent-bundle';
+import { AGENT_BUNDLE_KEY, AGENT_MOUNT_PATH, AGENT_VOLUME } from './agent-image';
 import { AGENT_CONTAINER, ANNOTATION, annotationPath, readJsonAnnotation, type AgentRecord, type DeploymentOriginal, type ServiceOriginal } from './annotations';
 import type { PortChoice } from './ports';
+import { originalVerifies, signOriginal } from './signature';
 
 export type PatchOp =
   | { op: 'test' | 'add' | 'replace'; path: string; value: unknown }
@@ -21,6 +22,8 @@ export interface InstallOptions {
   version: string;
   bundle: string;
   secret: string;
+  /** the agent's token: it signs the recorded original */
+  token: string;
   lease: LeaseValue;
   now?: Date;
 }
@@ -78,13 +81,15 @@ export function planInstall(deployment: V1Deployment, choice: PortChoice, option
       }
     }
   }
-  const original: DeploymentOriginal = { container: app.name, fields, hadAnnotations: Boolean(deployment.metadata?.annotations) };
+  const original: DeploymentOriginal = { container: app.name, fields, written: changes as Record<string, unknown>, hadAnnotations: Boolean(deployment.metadata?.annotations) };
+  const originalJson = JSON.stringify(original);
   const base = `/spec/template/spec/containers/${choice.containerIndex}`;
   const ops: PatchOp[] = [
     { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion },
     ...annotationOps(deployment.metadata?.annotations, {
       [ANNOTATION.agent]: JSON.stringify(record),
-      [ANNOTATION.original]: JSON.stringify(original),
+      [ANNOTATION.original]: originalJson,
+      [ANNOTATION.signature]: signOriginal(options.token, deployment.metadata, originalJson),
       ...leaseAnnotations(options.lease),
     }),
     ...Object.entries(changes).map(([field, value]): PatchOp => ({ op: field in app ? 'replace' : 'add', path: `${base}/${field}`, value })),
@@ -195,13 +200,25 @@ function freePorts(taken: Set<number>, wanted: number[]): number[] {
   });
 }
 
-/** Puts back exactly the fields recorded at install, removes the sidecar and ffk's annotations. */
-export function planRestore(deployment: V1Deployment): PatchOp[] {
+export interface RestorePlan {
+  ops: PatchOp[];
+  /** fields a teammate changed since the install: left as they are, with what ffk had recorded */
+  left: { field: string; original: unknown }[];
+}
+
+/**
+ * Puts back the fields recorded at install that still hold what ffk wrote (a teammate's later
+ * change wins and is reported), removes the sidecar and ffk's annotations. The record must carry
+ * a valid signature by the agent's token; an edited or unsigned one is refused.
+ */
+export function planRestore(deployment: V1Deployment, token: string): RestorePlan {
   const name = deployment.metadata?.name;
-  const original = readJsonAnnotation<DeploymentOriginal>(deployment.metadata, ANNOTATION.original);
   const containers = deployment.spec?.template.spec?.containers ?? [];
   const agentIndex = containers.findIndex((c) => c.name === AGENT_CONTAINER);
   const ops: PatchOp[] = [{ op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion }];
+  const left: RestorePlan['left'] = [];
+  const recorded = deployment.metadata?.annotations?.[ANNOTATION.original] !== undefined;
+  const original = recorded ? checkedOriginal(deployment, token) : undefined;
   if (original) {
     const appIndex = containers.findIndex((c) => c.name === original.container);
     if (appIndex < 0) {
@@ -209,6 +226,10 @@ export function planRestore(deployment: V1Deployment): PatchOp[] {
     }
     const app = containers[appIndex] as unknown as Record<string, unknown>;
     for (const [field, value] of Object.entries(original.fields)) {
+      if (!holds(app[field], original.written[field])) {
+        left.push({ field: `containers[${original.container}].${field}`, original: value });
+        continue;
+      }
       const path = `/spec/template/spec/containers/${appIndex}/${field}`;
       if (value === null) {
         if (field in app) ops.push({ op: 'remove', path });
@@ -219,11 +240,36 @@ export function planRestore(deployment: V1Deployment): PatchOp[] {
   if (agentIndex >= 0) ops.push({ op: 'remove', path: `/spec/template/spec/containers/${agentIndex}` });
   ops.push(...removeVolumeOps(deployment));
   ops.push(...removeAnnotationOps(deployment.metadata?.annotations, original?.hadAnnotations ?? true));
-  return ops;
+  return { ops, left };
 }
 
+function checkedOriginal(deployment: V1Deployment, token: string): DeploymentOriginal {
+  const name = deployment.metadata?.name;
+  if (!originalVerifies(token, deployment.metadata)) {
+    throw new ClusterError(
+      'invalid',
+      `the ${ANNOTATION.original} annotation of deployment "${name}" does not carry a valid signature by its agent's token (edited since the install, or written by an older ffk): ffk will not apply it; restore the Deployment by hand (remove the ${AGENT_CONTAINER} container and ffk.dev/* annotations, rename the app's port back)`,
+    );
+  }
+  const original = readJsonAnnotation<DeploymentOriginal>(deployment.metadata, ANNOTATION.original);
+  if (!original || typeof original.container !== 'string' || !isRecord(original.fields) || !isRecord(original.written)) {
+    throw new ClusterError('invalid', `the ${ANNOTATION.original} annotation of deployment "${name}" is not an original ffk can read: restore the Deployment by hand`);
+  }
+  return original;
+}
+
+/** `current` still holds what ffk wrote: every value it wrote is there (the server may add defaults). */
+function holds(current: unknown, written: unknown): boolean {
+  if (written === null || typeof written !== 'object') return current === written;
+  if (current === null || typeof current !== 'object' || Array.isArray(current) !== Array.isArray(written)) return false;
+  if (Array.isArray(written)) return written.length === (current as unknown[]).length && written.every((w, i) => holds((current as unknown[])[i], w));
+  return Object.entries(written).every(([key, value]) => holds((current as Record<string, unknown>)[key], value));
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Service ports with a numeric targetPort to the app move to the agent's port name. */
-export function planServiceRewrite(service: V1Service, indexes: number[], agentPort: string): PatchOp[] {
+export function planServiceRewrite(service: V1Service, indexes: number[], agentPort: string, token: string): PatchOp[] {
   const ports = service.spec?.ports ?? [];
   const numeric = indexes.filter((i) => typeof (ports[i]?.targetPort ?? ports[i]?.port) === 'number' || /^\d+$/.test(String(ports[i]?.targetPort)));
   if (numeric.length === 0) return [];
@@ -231,9 +277,10 @@ export function planServiceRewrite(service: V1Service, indexes: number[], agentP
     ports: numeric.map((index) => ({ index, port: ports[index]!.port, targetPort: ports[index]!.targetPort ?? ports[index]!.port })),
     hadAnnotations: Boolean(service.metadata?.annotations),
   };
+  const originalJson = JSON.stringify(original);
   return [
     { op: 'test', path: '/metadata/resourceVersion', value: service.metadata!.resourceVersion },
-    ...annotationOps(service.metadata?.annotations, { [ANNOTATION.original]: JSON.stringify(original) }),
+    ...annotationOps(service.metadata?.annotations, { [ANNOTATION.original]: originalJson, [ANNOTATION.signature]: signOriginal(token, service.metadata, originalJson) }),
     ...numeric.flatMap((index): PatchOp[] => [
       { op: 'test', path: `/spec/ports/${index}/port`, value: ports[index]!.port },
       { op: 'replace', path: `/spec/ports/${index}/targetPort`, value: agentPort },
@@ -241,15 +288,22 @@ export function planServiceRewrite(service: V1Service, indexes: number[], agentP
   ];
 }
 
-/** The Service's recorded targetPorts back, and the annotation gone; [] when ffk never changed it. */
-export function planServiceRestore(service: V1Service): PatchOp[] {
+/**
+ * The Service's recorded targetPorts back (those that still point at the agent's port), and the
+ * annotation gone; [] when ffk never changed it. An unsigned or edited record is refused.
+ */
+export function planServiceRestore(service: V1Service, token: string, agentPort: string): PatchOp[] {
+  if (service.metadata?.annotations?.[ANNOTATION.original] === undefined) return [];
+  const name = service.metadata?.name;
   const original = readJsonAnnotation<ServiceOriginal>(service.metadata, ANNOTATION.original);
-  if (!original) return [];
+  if (!originalVerifies(token, service.metadata) || !Array.isArray(original?.ports)) {
+    throw new ClusterError('invalid', `the ${ANNOTATION.original} annotation of service "${name}" does not carry a valid signature by the agent's token: ffk will not apply it; point its targetPort back at the app by hand and remove the ffk.dev/* annotations`);
+  }
   const ports = service.spec?.ports ?? [];
   return [
     { op: 'test', path: '/metadata/resourceVersion', value: service.metadata!.resourceVersion },
     ...original.ports
-      .filter(({ index, port }) => ports[index]?.port === port)
+      .filter(({ index, port }) => ports[index]?.port === port && ports[index]?.targetPort === agentPort)
       .map(({ index, targetPort }): PatchOp => ({ op: 'replace', path: `/spec/ports/${index}/targetPort`, value: targetPort })),
     ...removeAnnotationOps(service.metadata?.annotations, original.hadAnnotations),
   ];

@@ -1,40 +1,57 @@
-// `ffk uninstall`: put the Deployment and its Services back exactly as they were.
+// `ffk uninstall`: put the Deployment and its Services back as they were, where nobody else
+// changed them since, from originals signed by the agent's token.
 import type { V1Deployment } from '@kubernetes/client-node';
-import { readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
+import { isClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
 import { bundleConfigMapName, deleteBundleConfigMap } from './agent-bundle';
-import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
+import { AGENT_CONTAINER, ANNOTATION, readAgentRecord } from './annotations';
+import { leaseOf } from './lease';
 import { patchDeployment, patchService, withFreshRead } from './patch';
 import { planRestore, planServiceRestore } from './plan';
 import { servicesSelecting } from './ports';
 import { listServices, readService } from './services';
-import { deleteTokenSecret, secretName } from './token-secret';
+import { deleteTokenSecret, readToken, secretName } from './token-secret';
 
 export interface UninstallResult {
-  /** false when there was no agent to remove */
+  /** false when there was no agent to remove (or, for gc, when its lease was renewed meanwhile) */
   removed: boolean;
   restoredServices: string[];
+  /** fields a teammate changed after the install: left as they are */
+  leftFields: string[];
+}
+
+export interface UninstallOptions {
+  wait?: boolean;
+  onProgress?: (message: string) => void;
+  /** gc: remove only while the lease is expired at this time, checked again inside the guarded patch */
+  onlyIfExpiredAt?: Date;
 }
 
 export function hasAgent(deployment: V1Deployment): boolean {
   return Boolean(deployment.metadata?.annotations?.[ANNOTATION.agent]) || Boolean(deployment.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER));
 }
 
-export async function uninstallAgent(
-  access: ClusterAccess,
-  name: string,
-  options: { wait?: boolean; onProgress?: (message: string) => void } = {},
-): Promise<UninstallResult> {
+/** Expired at `now`, or no (readable) lease at all: nobody renews it. */
+export function leaseExpired(deployment: V1Deployment, now: Date): boolean {
+  const { expires } = leaseOf(deployment);
+  return !expires || expires <= now;
+}
+
+export async function uninstallAgent(access: ClusterAccess, name: string, options: UninstallOptions = {}): Promise<UninstallResult> {
   const progress = options.onProgress ?? (() => undefined);
+  const nothing = { removed: false, restoredServices: [], leftFields: [] };
   const deployment = await readDeployment(access, name);
-  if (!hasAgent(deployment)) return { removed: false, restoredServices: [] };
-  const record = readJsonAnnotation<AgentRecord>(deployment.metadata, ANNOTATION.agent);
+  if (!hasAgent(deployment)) return nothing;
+  if (options.onlyIfExpiredAt && !leaseExpired(deployment, options.onlyIfExpiredAt)) return nothing;
+  // The signing key is the Secret ffk names after the Deployment, never one an annotation points at.
+  const token = await tokenOf(access, name);
+  const agentPort = readAgentRecord(deployment.metadata)?.ports[0]?.name ?? deployment.spec?.template.spec?.containers.find((c) => c.name === AGENT_CONTAINER)?.ports?.[0]?.name ?? '';
 
   // Services first: their numeric targetPort reaches the app again before the agent goes away.
   const restoredServices: string[] = [];
   for (const service of servicesSelecting(deployment, await listServices(access))) {
     const restored = await withFreshRead(async () => {
       const fresh = await readService(access, service.metadata!.name!);
-      const ops = planServiceRestore(fresh);
+      const ops = planServiceRestore(fresh, token, agentPort);
       if (ops.length) await patchService(access, fresh.metadata!.name!, ops);
       return ops.length > 0;
     });
@@ -43,15 +60,41 @@ export async function uninstallAgent(
       progress(`service ${service.metadata!.name}: targetPort restored`);
     }
   }
-  await withFreshRead(async () => patchDeployment(access, name, planRestore(await readDeployment(access, name))));
-  progress(`deployment ${name}: ${AGENT_CONTAINER} removed, original ports and probes restored`);
-  await deleteTokenSecret(access, record?.secret ?? secretName(name));
-  await deleteBundleConfigMap(access, record?.bundle ?? bundleConfigMapName(name));
+  const restored = await withFreshRead(async () => {
+    const fresh = await readDeployment(access, name);
+    // gc: a lease renewed since the first read keeps the agent (the patch's resourceVersion test
+    // makes a renewal between this read and the patch fail it, and this check runs again).
+    if (options.onlyIfExpiredAt && !leaseExpired(fresh, options.onlyIfExpiredAt)) return undefined;
+    const plan = planRestore(fresh, token);
+    await patchDeployment(access, name, plan.ops);
+    return plan;
+  });
+  if (!restored) {
+    progress(`deployment ${name}: its lease was renewed while gc ran; the agent stays`);
+    return { ...nothing, restoredServices };
+  }
+  for (const { field, original } of restored.left) {
+    progress(`deployment ${name}: ${field} was changed by someone since ffk installed the agent and was left as it is (ffk had recorded ${JSON.stringify(original)})`);
+  }
+  progress(`deployment ${name}: ${AGENT_CONTAINER} removed, original ports and probes restored${restored.left.length ? ' where nobody changed them since' : ''}`);
+  // Named after the Deployment, never after what an annotation says: that could name anything.
+  await deleteTokenSecret(access, secretName(name));
+  await deleteBundleConfigMap(access, bundleConfigMapName(name));
   if (options.wait !== false) {
     // The new pods must pass their readiness probe before the old ones (with the agent) go:
     // about one readiness period of the app (5 s with the kit's manifests), not a grace period.
     progress(`waiting for the rollout of deployment ${name} without the agent: new pods Ready (readiness probe), then the old ones stop`);
     await waitForRollout(access, name, { onProgress: (p: RolloutProgress) => progress(p.message) });
   }
-  return { removed: true, restoredServices };
+  return { removed: true, restoredServices, leftFields: restored.left.map((l) => l.field) };
+}
+
+/** The agent's token, or '' when its Secret is gone (then no original verifies, and restore says so). */
+async function tokenOf(access: ClusterAccess, name: string): Promise<string> {
+  try {
+    return await readToken(access, secretName(name));
+  } catch (error) {
+    if (isClusterError(error, 'not-found')) return '';
+    throw error;
+  }
 }

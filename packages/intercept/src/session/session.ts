@@ -3,11 +3,12 @@
 // the abort signal (Ctrl-C, `ffk leave`) when it ends; close() undoes whatever was started.
 import type { V1Deployment } from '@kubernetes/client-node';
 import { readDeployment, type ClusterAccess } from '@ffk/cluster';
-import { DEFAULT_LEASE_SECONDS, defaultHolder, ensureAgent, keepLease, leaseFor, renewLease, type InstalledAgent } from '../control/index';
+import { DEFAULT_LEASE_SECONDS, ensureAgent, keepLease, leaseFor, renewLease, type InstalledAgent } from '../control/index';
 import type { AgentPort } from '../agent/config';
 import type { InterceptSpec } from '../tunnel/protocol';
 import { prepareEnvironment, type LocalEnvironment } from './environment';
 import { gitOpsManager } from './gitops';
+import { ownerOf } from './owner';
 import { PodTunnels } from './pod-tunnels';
 
 export interface InterceptSessionOptions {
@@ -55,7 +56,11 @@ export class InterceptSession {
   private deploymentObject?: V1Deployment;
   private installed?: InstalledAgent;
   private podTunnels?: PodTunnels;
+  /** the first lease renewal of an agent that was there already, under way while the tunnels open */
+  private leaseRenewed: Promise<void> = Promise.resolve();
   private readonly cleanups: (() => unknown)[] = [];
+  /** who holds the intercept and the lease, as the cluster names the user; set by ensureAgent() */
+  private owner?: string;
 
   constructor(private readonly options: InterceptSessionOptions) {}
 
@@ -70,19 +75,22 @@ export class InterceptSession {
     return this.podTunnels;
   }
 
-  /** Installs the agent unless there (one rollout), renews the lease and keeps renewing it. */
+  /** Installs (or upgrades) the agent unless there (one rollout), renews the lease and keeps renewing it. */
   async ensureAgent(): Promise<AgentReady> {
     const { access, deployment: name, onProgress, onWarning } = this.options;
     const leaseSeconds = this.options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
-    this.deploymentObject = await readDeployment(access, name);
+    [this.deploymentObject, this.owner] = await Promise.all([readDeployment(access, name), this.options.owner ?? ownerOf(access)]);
     this.checkpoint();
     const gitops = gitOpsManager(this.deploymentObject);
     if (gitops) onWarning?.(`deployment ${name} looks managed by ${gitops}: a sync may remove the agent and end the intercept; pause auto-sync while you work`);
     const started = performance.now();
-    this.installed = await ensureAgent(access, name, { port: this.options.port, image: this.options.image, leaseSeconds, onProgress });
+    this.installed = await ensureAgent(access, name, { port: this.options.port, image: this.options.image, leaseSeconds, holder: this.owner, onProgress, current: this.deploymentObject });
     this.checkpoint();
-    if (!this.installed.installedNow) await renewLease(access, name, leaseFor(leaseSeconds));
-    const lease = keepLease(access, name, { seconds: leaseSeconds, onError: (e) => onWarning?.(`could not renew the lease: ${(e as Error).message}`) });
+    if (!this.installed.installedNow) {
+      this.leaseRenewed = renewLease(access, name, leaseFor(leaseSeconds, this.owner));
+      this.leaseRenewed.catch(() => undefined); // awaited (and thrown) by openTunnels()
+    }
+    const lease = keepLease(access, name, { seconds: leaseSeconds, holder: this.owner, onError: (e) => onWarning?.(`could not renew the lease: ${(e as Error).message}`) });
     this.cleanups.push(() => lease.stop());
     const { installedNow, upgradedFrom, record } = this.installed;
     return { installedNow, upgradedFrom, version: record.version, image: record.image, ms: performance.now() - started };
@@ -100,11 +108,11 @@ export class InterceptSession {
       token,
       intercept: this.options.intercept,
       localPort: this.options.localPort,
-      owner: this.options.owner ?? defaultHolder(),
+      owner: this.owner,
     });
     this.podTunnels = tunnels;
     this.cleanups.push(() => tunnels.stop());
-    const pods = await tunnels.start(this.options.tunnelTimeoutMs ?? 20_000);
+    const [pods] = await Promise.all([tunnels.start(this.options.tunnelTimeoutMs ?? 20_000), this.leaseRenewed]);
     this.checkpoint();
     return { pods, port: record.ports[0]!, localPort: this.options.localPort, tunnelPort: record.tunnelPort, selector, ms: performance.now() - started };
   }

@@ -2,7 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import pino from 'pino';
 import { startAgent, type RunningAgent } from '../agent/agent';
-import { AGENT_DEFAULTS } from '../agent/config';
+import { AGENT_DEFAULTS, type AgentConfig } from '../agent/config';
 import { Connector, type ConnectorOptions } from '../connector/connector';
 import { generateToken } from '../tunnel/token';
 import { startTestServer, type TestServer } from './servers';
@@ -26,7 +26,7 @@ export interface AgentFixture {
 }
 
 /** An app server behind a running agent (its tunnel on loopback), plus connectors on demand. */
-export async function startAgentFixture(overrides: { heartbeatMs?: number; missedHeartbeats?: number } = {}): Promise<AgentFixture> {
+export async function startAgentFixture(overrides: Partial<Pick<AgentConfig, 'heartbeatMs' | 'missedHeartbeats' | 'timeouts'>> = {}): Promise<AgentFixture> {
   const app = await startTestServer('app');
   const token = generateToken();
   const logs: Record<string, unknown>[] = [];

@@ -29,9 +29,24 @@ export function humanDuration(seconds: number): string {
 }
 
 export const age = (timestamp: string | undefined) => (timestamp ? humanDuration((Date.now() - Date.parse(timestamp)) / 1000) : '<unknown>');
-export const orNone = (value: unknown) => (value === undefined || value === null || value === '' ? '<none>' : String(value));
+export const orNone = (value: string | number | undefined | null) => (value === undefined || value === null || value === '' ? '<none>' : String(value));
 export const selectorText = (selector: Record<string, string> | undefined) =>
-  selector && Object.keys(selector).length ? Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') : '<none>';
+  selector && Object.keys(selector).length
+    ? Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+    : '<none>';
 
-export const NAME: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', cell: (o) => o.metadata.name };
-export const AGE: Column = { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', cell: (o) => age(o.metadata.creationTimestamp) };
+export const NAME: Column = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  description: 'Name must be unique within a namespace.',
+  cell: (o) => o.metadata.name,
+};
+export const AGE: Column = {
+  name: 'Age',
+  type: 'string',
+  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  cell: (o) => age(o.metadata.creationTimestamp),
+};

@@ -18,16 +18,35 @@ export const fieldInvalid = (field: string, value: unknown, detail: string): Sta
   field,
 });
 
-export const fieldRequired = (field: string, detail?: string): StatusCause => ({ reason: 'FieldValueRequired', message: withDetail('Required value', detail), field });
+export const fieldRequired = (field: string, detail?: string): StatusCause => ({
+  reason: 'FieldValueRequired',
+  message: withDetail('Required value', detail),
+  field,
+});
 
-export const fieldForbidden = (field: string, detail: string): StatusCause => ({ reason: 'FieldValueForbidden', message: withDetail('Forbidden', detail), field });
+export const fieldForbidden = (field: string, detail: string): StatusCause => ({
+  reason: 'FieldValueForbidden',
+  message: withDetail('Forbidden', detail),
+  field,
+});
 
-export const fieldDuplicate = (field: string, value: unknown): StatusCause => ({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${goValue(value)}`, field });
+export const fieldDuplicate = (field: string, value: unknown): StatusCause => ({
+  reason: 'FieldValueDuplicate',
+  message: `Duplicate value: ${goValue(value)}`,
+  field,
+});
 
-export const fieldTooLong = (field: string, max: number): StatusCause => ({ reason: 'FieldValueTooLong', message: `Too long: may not be more than ${max} bytes`, field });
+export const fieldTooLong = (field: string, max: number): StatusCause => ({
+  reason: 'FieldValueTooLong',
+  message: `Too long: may not be more than ${max} bytes`,
+  field,
+});
 
 export const fieldNotSupported = (field: string, value: unknown, supported: string[]): StatusCause => ({
   reason: 'FieldValueNotSupported',
-  message: withDetail(`Unsupported value: ${goValue(value)}`, supported.length ? `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}` : ''),
+  message: withDetail(
+    `Unsupported value: ${goValue(value)}`,
+    supported.length ? `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}` : '',
+  ),
   field,
 });

@@ -38,7 +38,8 @@ function listCauses(options: ListRequest): StatusCause[] {
       causes.push(fieldForbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
     }
     if (match) {
-      if (options.sendInitialEvents === undefined) causes.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+      if (options.sendInitialEvents === undefined)
+        causes.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
       if (match !== 'NotOlderThan') causes.push(fieldNotSupported('resourceVersionMatch', match, ['NotOlderThan']));
       if (options.continue) causes.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
     }
@@ -48,7 +49,8 @@ function listCauses(options: ListRequest): StatusCause[] {
     if (!options.resourceVersion) causes.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
     if (options.continue) causes.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
     if (match !== 'Exact' && match !== 'NotOlderThan') causes.push(fieldNotSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
-    if (match === 'Exact' && options.resourceVersion === '0') causes.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    if (match === 'Exact' && options.resourceVersion === '0')
+      causes.push(fieldForbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
   }
   if (options.sendInitialEvents !== undefined) causes.push(fieldForbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
   return causes;
@@ -88,8 +90,9 @@ function fieldManagerCauses(manager: string | undefined): StatusCause[] {
   if (Buffer.byteLength(manager) > 128) causes.push(fieldTooLong('fieldManager', 128));
   let position = 0;
   for (const char of manager) {
+    const codePoint = char.codePointAt(0) ?? 0;
     if (/[\p{C}]/u.test(char)) {
-      const code = char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      const code = codePoint.toString(16).toUpperCase().padStart(4, '0');
       causes.push(fieldInvalid('fieldManager', manager, `invalid character U+${code} (at position ${position})`));
     }
     position += Buffer.byteLength(char);
@@ -128,14 +131,20 @@ export function writeOptions(query: URLSearchParams, verb: 'create' | 'update' |
 
 const PROPAGATION = ['Foreground', 'Background', 'Orphan'];
 
-type DeleteBody = { gracePeriodSeconds?: number; propagationPolicy?: string; orphanDependents?: boolean; preconditions?: DeleteOptions['preconditions']; dryRun?: string[] };
+type DeleteBody = {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  orphanDependents?: boolean;
+  preconditions?: DeleteOptions['preconditions'];
+  dryRun?: string[];
+};
 
 /** DeleteOptions: from the body when there is one, else from the query (never both), then validated. */
 export function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
   let options: DeleteBody;
   if (body !== undefined) {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of a DELETE must be a DeleteOptions object');
-    options = body as DeleteBody;
+    options = body;
   } else {
     const q = new QueryParameters(query);
     options = {

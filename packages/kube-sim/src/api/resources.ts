@@ -75,10 +75,13 @@ export function builtinResources(): ResourceType[] {
     kind(AUTHORIZATION_GROUP, 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', { namespaced: false, verbs: ['create'] }),
     kind(AUTHORIZATION_GROUP, 'SubjectAccessReview', 'subjectaccessreviews', { namespaced: false, verbs: ['create'] }),
     kind(AUTHORIZATION_GROUP, 'LocalSubjectAccessReview', 'localsubjectaccessreviews', { verbs: ['create'] }),
+    // `kubectl auth whoami`: the requesting user as authentication saw it.
+    kind(AUTHENTICATION_GROUP, 'SelfSubjectReview', 'selfsubjectreviews', { namespaced: false, verbs: ['create'] }),
   ];
 }
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
+export const AUTHENTICATION_GROUP = 'authentication.k8s.io';
 
 export const apiVersionOf = (r: { group: string; version: string }) => (r.group ? `${r.group}/${r.version}` : r.version);

@@ -1,11 +1,13 @@
 // Watch responses: one JSON event per line ({"type","object"}), ordered by resourceVersion,
 // with BOOKMARKs when asked for, an end after timeoutSeconds, and 410 Expired sent as an ERROR
-// event (as the API server's watch cache does) when the resourceVersion is too old.
+// event (as the API server's watch cache does) when the resourceVersion is too old, and a watcher
+// that stops reading dropped (slow-watchers.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectStore } from '../registry/object-store';
 import type { KubeObject } from '../store/types';
 import type { ListRequest } from './request-options';
 import { apiVersionOf, type ResourceType } from './resources';
+import { boundedWatchWriter, type WatchBufferLimits } from './slow-watchers';
 import { ApiError } from './status';
 import { objectTable, wantsTable } from './table';
 
@@ -16,6 +18,8 @@ export interface WatchSettings {
   defaultWatchSeconds: () => number;
   /** Open watches, so stop() can end them. */
   open: Set<ServerResponse>;
+  /** When a watcher that does not read is dropped (default WATCH_BUFFER_LIMITS). */
+  bufferLimits?: WatchBufferLimits;
 }
 
 export function serveWatch(
@@ -37,12 +41,18 @@ export function serveWatch(
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
   res.flushHeaders();
   settings.open.add(res);
-  const send = (event: unknown) => res.write(`${JSON.stringify(event)}\n`);
+  const writer = boundedWatchWriter(res, () => {
+    finish();
+    // Unsent events would stay in memory until the client reads: drop the connection with them.
+    res.destroy();
+  }, settings.bufferLimits);
+  const send = (event: unknown) => writer.write(`${JSON.stringify(event)}\n`);
 
   const timers: NodeJS.Timeout[] = [];
   let unsubscribe = () => {};
   const finish = () => {
     unsubscribe();
+    writer.stop();
     timers.forEach(clearTimeout);
     settings.open.delete(res);
     if (!res.writableEnded) res.end();

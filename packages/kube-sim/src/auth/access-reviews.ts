@@ -1,6 +1,7 @@
 // authorization.k8s.io/v1 access reviews, answered by the same authorizer that guards requests
 // and never stored: SelfSubjectAccessReview (`kubectl auth can-i`), SelfSubjectRulesReview
-// (`kubectl auth can-i --list`), SubjectAccessReview and LocalSubjectAccessReview (about another user).
+// (`kubectl auth can-i --list`), SubjectAccessReview and LocalSubjectAccessReview (about another user),
+// and authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`).
 import { badRequest, invalid, type StatusCause } from '../api/status';
 import { AUTHORIZATION_GROUP } from '../api/resources';
 import type { KubeObject } from '../store/types';
@@ -100,5 +101,9 @@ export const REVIEWERS: Record<string, Reviewer> = {
     };
     if (errors.length > 0) status.evaluationError = aggregate(errors);
     return answered(review, status);
+  },
+  selfsubjectreviews(_authorizer, user, review, schemaCauses) {
+    check(review, schemaCauses);
+    return answered(review, { userInfo: { username: user.name, groups: user.groups } });
   },
 };

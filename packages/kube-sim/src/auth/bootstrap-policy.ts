@@ -2,7 +2,7 @@
 // for what the simulator serves: cluster-admin for system:masters, discovery and self access
 // reviews for every authenticated user, and the user-facing view, edit and admin roles (their
 // rules flattened: the simulator does not aggregate ClusterRoles).
-import { AUTHORIZATION_GROUP, OBJECT_VERBS, RBAC_GROUP } from '../api/resources';
+import { AUTHENTICATION_GROUP, AUTHORIZATION_GROUP, OBJECT_VERBS, RBAC_GROUP } from '../api/resources';
 import type { ObjectStore } from '../registry/object-store';
 import type { PolicyRule } from './rbac';
 import { AUTHENTICATED_GROUP, PRIVILEGED_GROUP } from './users';
@@ -44,7 +44,10 @@ const CLUSTER_ROLES: Record<string, PolicyRule[]> = {
   'system:discovery': [
     { nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get'] },
   ],
-  'system:basic-user': [rule([AUTHORIZATION_GROUP], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], ['create'])],
+  'system:basic-user': [
+    rule([AUTHORIZATION_GROUP], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], ['create']),
+    rule([AUTHENTICATION_GROUP], ['selfsubjectreviews'], ['create']),
+  ],
   'system:public-info-viewer': [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }],
 };
 

@@ -22,7 +22,8 @@ import { authenticator, setRequestUser, type TokenUser, type UserInfo } from '..
 import type { WatchSettings } from '../api/watch-handler';
 import type { ObjectStore } from '../registry/object-store';
 import type { Certificate } from '../tls/certificate';
-import { sendError, sendJson } from './respond';
+import { requestUrl } from './limits';
+import { sendError, sendJson, toApiError } from './respond';
 import { rejectUpgrade, Router } from './router';
 
 /** Paths a real API server shows to anyone (system:public-info-viewer). */
@@ -112,26 +113,41 @@ export function createApiServer(store: ObjectStore, options: ApiServerOptions): 
 
   /** Authentication, impersonation, then authorization (as kube-apiserver's filters): the user, or the error to answer. */
   const admit = (req: IncomingMessage): UserInfo | ApiError => {
+    let url: URL;
+    try {
+      url = requestUrl(req);
+    } catch (error) {
+      return error as ApiError;
+    }
     const requester = authenticate(req);
     if (!requester) return unauthorized();
     const user = effectiveUser(req, requester, authorizer);
     if (user instanceof ApiError) return user;
-    const attributes = requestAttributes(user, req.method ?? 'GET', new URL(req.url ?? '/', 'https://kube-sim'));
+    const attributes = requestAttributes(user, req.method ?? 'GET', url);
     const decision = authorizer.authorize(attributes);
     if (!decision.allowed) return forbidden(attributes, decision.reason);
     setRequestUser(req, user);
     return user;
   };
 
+  // Whatever a request holds, it is answered: an unexpected error is a 500, never a stopped server.
+  const admitOrError = (req: IncomingMessage): UserInfo | ApiError => {
+    try {
+      return admit(req);
+    } catch (error) {
+      return toApiError(error);
+    }
+  };
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (PUBLIC_PATHS.has(path)) return void router.handleRequest(req, res);
-    const admitted = admit(req);
+    const admitted = admitOrError(req);
     if (admitted instanceof ApiError) return sendError(res, admitted);
     void router.handleRequest(req, res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const admitted = admit(req);
+    const admitted = admitOrError(req);
     if (admitted instanceof ApiError) return rejectUpgrade(socket, admitted);
     void router.handleUpgrade(req, socket, head);
   });

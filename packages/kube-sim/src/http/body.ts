@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, unsupportedMediaType } from '../api/status';
 import { decodeKubernetesProtobuf, UndecodedKindError } from '../protobuf/decode';
+import { readBodyBytes } from './limits';
 
 /** Protobuf (what kubectl's typed commands send): the kinds src/protobuf has tables for; see README. */
 function fromProtobuf(body: Buffer): unknown {
@@ -23,10 +24,9 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
     req.resume();
     throw unsupportedMediaType(type.split(';')[0]);
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  if (type.includes('protobuf')) return fromProtobuf(Buffer.concat(chunks));
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = await readBodyBytes(req);
+  if (type.includes('protobuf')) return fromProtobuf(body);
+  const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return type.includes('yaml') ? parseYaml(text) : JSON.parse(text);

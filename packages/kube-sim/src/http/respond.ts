@@ -20,5 +20,7 @@ export function sendError(res: ServerResponse, error: unknown): void {
     res.end();
     return;
   }
+  // A body past the limit was not read to its end: this connection cannot carry another request.
+  if (apiError.code === 413) res.setHeader('connection', 'close');
   sendJson(res, apiError.code, apiError.toStatus());
 }

@@ -7,6 +7,7 @@ import type { ResourceType } from '../api/resources';
 import { ApiError, methodNotAllowed, notFoundPath } from '../api/status';
 import type { ObjectStore } from '../registry/object-store';
 import type { KubeObject } from '../store/types';
+import { requestUrl } from './limits';
 import { parseResourcePath, type ResourcePath } from './paths';
 import { sendError, toApiError } from './respond';
 
@@ -57,8 +58,8 @@ export class Router {
   }
 
   async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://kube-sim');
     try {
+      const url = requestUrl(req);
       const route = this.routes.get(`${req.method} ${url.pathname.replace(/\/$/, '') || '/'}`);
       if (route) return await route(req, res, url);
       const path = parseResourcePath(url.pathname);
@@ -75,8 +76,8 @@ export class Router {
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://kube-sim');
     try {
+      const url = requestUrl(req);
       const path = parseResourcePath(url.pathname);
       const custom = path?.subresource ? this.subresources.get(`${path.plural}/${path.subresource}`) : undefined;
       if (!path || !custom?.upgrade) throw notFoundPath();

@@ -1,5 +1,5 @@
 // rbac.authorization.k8s.io/v1 and authorization.k8s.io/v1 messages: what `kubectl create
-// role|rolebinding|clusterrole|clusterrolebinding` and `kubectl auth can-i` send.
+// role|rolebinding|clusterrole|clusterrolebinding`, `kubectl auth can-i` and `whoami` send.
 import { f, list, type Message } from './message';
 import { LABEL_SELECTOR, LABEL_SELECTOR_REQUIREMENT, withMetadata } from './meta';
 
@@ -32,4 +32,6 @@ export const RBAC_KINDS: Record<string, Message> = {
   'authorization.k8s.io/v1/SubjectAccessReview': review(ACCESS_REVIEW_SPEC),
   'authorization.k8s.io/v1/LocalSubjectAccessReview': review(ACCESS_REVIEW_SPEC),
   'authorization.k8s.io/v1/SelfSubjectRulesReview': review({ 1: f('namespace', 'string') }),
+  // `kubectl auth whoami` sends it empty: the answer is all in the status.
+  'authentication.k8s.io/v1/SelfSubjectReview': withMetadata({}),
 };

@@ -46,11 +46,11 @@ function decodeContinue(token: string): { start: string; resourceVersion: number
   if (bad >= 0 || token.length % 4 === 1) throw invalid(`: illegal base64 data at input byte ${bad >= 0 ? bad : token.length - 1}`);
   let parsed: { v?: unknown; rv?: unknown; start?: unknown };
   try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof parsed;
   } catch (error) {
     throw invalid(`: ${(error as Error).message}`);
   }
-  if (parsed?.v !== 'meta.k8s.io/v1') throw invalid(`: server does not recognize this encoded version ${String(parsed?.v ?? '')}`);
+  if (parsed?.v !== 'meta.k8s.io/v1') throw invalid(`: server does not recognize this encoded version ${typeof parsed?.v === 'string' ? parsed.v : ''}`);
   if (!Number.isInteger(parsed.rv) || parsed.rv === 0) throw invalid(': incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   if (typeof parsed.start !== 'string' || parsed.start === '') throw invalid(': encoded start key empty (version meta.k8s.io/v1)');
   const cleaned = `/${parsed.start}`.replace(/\/+/g, '/');
@@ -62,13 +62,21 @@ function decodeContinue(token: string): { start: string; resourceVersion: number
 function parseResourceVersion(text: string | undefined): number {
   if (!text || text === '0') return 0;
   if (!/^\d+$/.test(text)) {
-    throw badRequest(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`);
+    throw badRequest(
+      `invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`,
+    );
   }
   return Number(text);
 }
 
 /** One page of a list. `matches` applies the selectors; `selective` says whether any was given. */
-export function listPage<T = KubeObject>(storage: Storage, type: ResourceType, options: ListOptions, matches: (object: KubeObject) => boolean, selective: boolean): ListResult<T> {
+export function listPage<T = KubeObject>(
+  storage: Storage,
+  type: ResourceType,
+  options: ListOptions,
+  matches: (object: KubeObject) => boolean,
+  selective: boolean,
+): ListResult<T> {
   const current = storage.resourceVersion;
   const prefix = type.namespaced ? (options.namespace ? `${options.namespace}/` : '') : '/';
   let readAt = current;

@@ -130,7 +130,7 @@ export class ObjectStore {
   list<T = KubeObject>(plural: string, options: ListOptions = {}): ListResult<T> {
     const type = this.resource(plural);
     const matchLabels = labelMatcher(options.labelSelector);
-    const matchFields = fieldMatcher(options.fieldSelector);
+    const matchFields = fieldMatcher(options.fieldSelector, strategyFor(type.kind).fieldLabels);
     return listPage<T>(this.storage, type, options, (o) => matchLabels(o) && matchFields(o), Boolean(options.labelSelector || options.fieldSelector));
   }
 
@@ -236,7 +236,7 @@ export class ObjectStore {
     const type = this.resource(plural);
     const namespace = type.namespaced ? options.namespace : undefined;
     const matchLabels = labelMatcher(options.labelSelector);
-    const matchFields = fieldMatcher(options.fieldSelector);
+    const matchFields = fieldMatcher(options.fieldSelector, strategyFor(type.kind).fieldLabels);
     const visible = (object: KubeObject | undefined) =>
       object !== undefined && (namespace === undefined || object.metadata.namespace === namespace) && matchLabels(object) && matchFields(object);
     let from = Number(options.resourceVersion ?? 0);

@@ -137,10 +137,14 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
   it('shows an image it cannot run as ErrImagePull, with the reason', async () => {
     await kubectl('run', 'mystery', '--image=example.com/mystery:1', '--restart=Never');
     await kubectl('wait', 'pod/mystery', '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull', '--timeout=20s');
-    const pod = JSON.parse(await kubectl('get', 'pod', 'mystery', '-o', 'json')) as Pod;
-    expect(pod.status?.containerStatuses?.[0].state.waiting?.message).toMatch(/kube-sim runs only the images mapped in/);
-    const events = JSON.parse(await kubectl('get', 'events', '--field-selector', 'involvedObject.name=mystery', '-o', 'json')).items as { reason: string; type: string }[];
+    // The pull error's message, also once the status has moved on to ImagePullBackOff (1 s later).
+    const events = JSON.parse(await kubectl('get', 'events', '--field-selector', 'involvedObject.name=mystery', '-o', 'json')).items as {
+      reason: string;
+      type: string;
+      message: string;
+    }[];
     expect(events.map((e) => `${e.type}/${e.reason}`)).toEqual(expect.arrayContaining(['Normal/Scheduled', 'Warning/Failed']));
+    expect(events.find((e) => e.reason === 'Failed')?.message).toMatch(/kube-sim runs only the images mapped in/);
     await kubectl('delete', 'pod', 'mystery', '--wait=true');
   });
 

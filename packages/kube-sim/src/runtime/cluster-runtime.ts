@@ -12,6 +12,7 @@ import { endpointsController } from '../network/endpoints-controller';
 import { kubeProxy } from '../network/kube-proxy';
 import { ServiceNetwork } from '../network/service-network';
 import type { ObjectStore } from '../registry/object-store';
+import { remoteCommandHandler } from '../streams/exec/handler';
 import { podLogsHandler } from '../streams/pod-logs';
 import type { ForwardingTracker } from '../streams/forwarding';
 import { portForwardHandler } from '../streams/port-forward';
@@ -138,6 +139,8 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   }
 
   router.addSubresource('pods', 'log', podLogsHandler((namespace, name) => kubelet.worker(namespace, name)));
+  router.addSubresource('pods', 'exec', remoteCommandHandler('exec', (namespace, name) => kubelet.worker(namespace, name)));
+  router.addSubresource('pods', 'attach', remoteCommandHandler('attach', (namespace, name) => kubelet.worker(namespace, name)));
   const portForward = portForwardHandler();
   router.addSubresource('pods', 'portforward', portForward);
 

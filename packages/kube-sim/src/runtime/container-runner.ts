@@ -10,7 +10,7 @@ import type { Container, ContainerState, ContainerStatus, Pod } from './kube-typ
 import { launchSpec, podEnv, type PodNetwork } from './launch';
 import type { ContainerLog } from './logs';
 import type { PodVolumes } from './pod-volumes';
-import { ContainerProcess, type ContainerInstance, type ExitInfo } from './process';
+import { ContainerProcess, type ContainerInstance, type ExecTarget, type ExitInfo } from './process';
 import { VolumeMountError } from './process-volumes';
 import { ProbeWorker } from './probes';
 
@@ -96,6 +96,16 @@ export class ContainerRunner {
     return previous ? this.previousLog : this.process?.log;
   }
 
+  /** Where `kubectl exec` runs a command: the running instance's environment, or its Docker container. */
+  get execTarget(): ExecTarget | undefined {
+    return this.process?.running ? this.process.execTarget : undefined;
+  }
+
+  /** The running instance, for `kubectl attach`: its output as it comes, and its stdin when it has one. */
+  get attachable(): { log: ContainerLog; stdin: NodeJS.WritableStream | null } | undefined {
+    return this.process?.running ? { log: this.process.log, stdin: this.process.stdin } : undefined;
+  }
+
   /** The process id of the running instance (tests kill it to simulate a crash). */
   get pid(): number | undefined {
     return this.process?.running ? this.process.pid : undefined;
@@ -161,7 +171,7 @@ export class ContainerRunner {
       this.imageID = pulled.local.id;
       this.setWaiting('ContainerCreating');
     } else {
-      const spec = launchSpec(pulled.runtime, container, env, network, mounts);
+      const spec = { ...launchSpec(pulled.runtime, container, env, network, mounts), stdin: container.stdin };
       instance = new ContainerProcess(spec);
       this.imageID = `kube-sim:${image}`;
       queueMicrotask(() => running(spec.env));

@@ -67,6 +67,8 @@ export interface Container {
   startupProbe?: Probe;
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
   restartPolicy?: string;
+  /** Keep a stdin open for `kubectl attach -i`. */
+  stdin?: boolean;
   volumeMounts?: VolumeMount[];
   securityContext?: { runAsUser?: number; runAsGroup?: number };
 }

@@ -2,6 +2,7 @@
 // stdout/stderr into its ContainerLog, and a lifeline (@ffk/process-kit): no container outlives its simulator.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import { constants } from 'node:os';
 import { ContainerLog } from './logs';
 import { spawnWithLifeline } from '@ffk/process-kit';
@@ -11,6 +12,8 @@ export interface LaunchSpec {
   args: string[];
   cwd?: string;
   env: Record<string, string>;
+  /** Give the process a stdin pipe (a container with `stdin: true`, for attach). */
+  stdin?: boolean;
 }
 
 export interface ExitInfo {
@@ -22,6 +25,9 @@ export interface ExitInfo {
   finishedAt: number;
 }
 
+/** Where `kubectl exec` runs a command: a process pod's environment and working directory, or inside a Docker container. */
+export type ExecTarget = { kind: 'process'; env: Record<string, string>; cwd?: string } | { kind: 'docker'; id: string };
+
 /** One run of a container, as a local process or as a container on the Docker engine. */
 export interface ContainerInstance {
   readonly log: ContainerLog;
@@ -31,6 +37,10 @@ export interface ContainerInstance {
   readonly containerID: string;
   readonly pid: number | undefined;
   readonly running: boolean;
+  /** Undefined until it runs. */
+  readonly execTarget: ExecTarget | undefined;
+  /** The container's stdin for `kubectl attach -i`, when it has one. */
+  readonly stdin: Writable | null;
   /** SIGTERM, then SIGKILL once the grace period is over. */
   stop(graceSeconds: number): Promise<ExitInfo>;
 }
@@ -43,11 +53,14 @@ export class ContainerProcess implements ContainerInstance {
   private readonly child: ChildProcess;
   private exit: ExitInfo | undefined;
 
+  readonly execTarget: ExecTarget;
+
   constructor(spec: LaunchSpec) {
+    this.execTarget = { kind: 'process', env: spec.env, cwd: spec.cwd };
     this.child = spawnWithLifeline(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true, // own process group: signals reach the whole container
       onLost: 'watches', // Node containers preload the watcher; postgres-main.ts watches itself
     });
@@ -66,6 +79,11 @@ export class ContainerProcess implements ContainerInstance {
         finish({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined }),
       );
     });
+  }
+
+  /** The container's stdin when it asked for one (`stdin: true`), else null. */
+  get stdin(): Writable | null {
+    return this.child.stdin;
   }
 
   get pid(): number | undefined {

@@ -49,8 +49,8 @@ export class Storage {
       const event = this.history[i];
       if (event.resource !== resource) continue;
       const key = keyOf(event.object.metadata.namespace, event.object.metadata.name);
-      if (event.type === 'ADDED') byKey.delete(key);
-      else byKey.set(key, event.previous!);
+      if (event.type === 'ADDED' || !event.previous) byKey.delete(key);
+      else byKey.set(key, event.previous);
     }
     return [...byKey.entries()].filter(([key]) => key.startsWith(keyPrefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }

@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from './helpers';
 
 const NS = '/api/v1/namespaces/params';
-const configMap = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { app: name } }, data: { a: '1' }, ...extra });
+const configMap = (name: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, labels: { app: name } },
+  data: { a: '1' },
+  ...extra,
+});
 
 describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, () => {
   let cluster: TestCluster;
@@ -21,7 +27,8 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
   beforeAll(async () => {
     cluster = await startCluster({ runtime: false });
     cluster.sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'params' } });
-    for (const name of ['one', 'two', 'three']) cluster.sim.store.create('configmaps', { ...configMap(name), metadata: { ...configMap(name).metadata, namespace: 'params' } });
+    for (const name of ['one', 'two', 'three'])
+      cluster.sim.store.create('configmaps', { ...configMap(name), metadata: { ...configMap(name).metadata, namespace: 'params' } });
   });
   afterAll(() => cluster?.stop());
 
@@ -31,7 +38,8 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
       const first = response.json();
       return first.kind ?? first.type;
     };
-    for (const yes of ['1', 't', 'T', 'TRUE', 'true', 'True', '', 'yes', 'f', 'F']) expect({ yes, got: await kindOf(`watch=${yes}`) }).toEqual({ yes, got: 'ADDED' });
+    for (const yes of ['1', 't', 'T', 'TRUE', 'true', 'True', '', 'yes', 'f', 'F'])
+      expect({ yes, got: await kindOf(`watch=${yes}`) }).toEqual({ yes, got: 'ADDED' });
     for (const no of ['0', 'false', 'FALSE', 'False', 'fAlSe']) expect({ no, got: await kindOf(`watch=${no}`) }).toEqual({ no, got: 'ConfigMapList' });
     expect(await kindOf('')).toBe('ConfigMapList');
     // The first of repeated values counts.
@@ -40,7 +48,8 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
   });
 
   it('integers: strconv.ParseInt accepts a sign, refuses anything else with its own words; the first of repeated values counts', async () => {
-    const names = async (query: string) => (await cluster.raw('GET', `${NS}/configmaps?${query}`)).json().items.map((i: { metadata: { name: string } }) => i.metadata.name);
+    const names = async (query: string) =>
+      (await cluster.raw('GET', `${NS}/configmaps?${query}`)).json().items.map((i: { metadata: { name: string } }) => i.metadata.name);
     expect(await names('limit=%2B1')).toEqual(['one']);
     expect(await names('limit=1&limit=3')).toEqual(['one']);
     expect(await names('limit=0')).toEqual(['one', 'three', 'two']);
@@ -53,14 +62,28 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
       ['watch=1&timeoutSeconds=soon', 'strconv.ParseInt: parsing "soon": invalid syntax'],
     ]) {
       const response = await cluster.raw('GET', `${NS}/configmaps?${query}`);
-      expect({ query, status: response.status, reason: response.json().reason, message: response.json().message }).toEqual({ query, status: 400, reason: 'BadRequest', message });
+      expect({ query, status: response.status, reason: response.json().reason, message: response.json().message }).toEqual({
+        query,
+        status: 400,
+        reason: 'BadRequest',
+        message,
+      });
     }
   });
 
   it('strings: selectors take the first value; unknown parameters and `pretty` are ignored', async () => {
-    const names = async (query: string) => (await cluster.raw('GET', `${NS}/configmaps?${query}`)).json().items.map((i: { metadata: { name: string } }) => i.metadata.name);
+    const names = async (query: string) =>
+      (await cluster.raw('GET', `${NS}/configmaps?${query}`)).json().items.map((i: { metadata: { name: string } }) => i.metadata.name);
     expect(await names('labelSelector=app%3Done&labelSelector=app%3Dtwo')).toEqual(['one']);
     expect(await names('fieldSelector=metadata.name%3Dtwo')).toEqual(['two']);
+    // Field labels are the kind's (field label conversion): 400 for one it does not have.
+    const configMapField = await cluster.raw('GET', `${NS}/configmaps?fieldSelector=status.phase%3DRunning`);
+    expect({ status: configMapField.status, message: configMapField.json().message }).toEqual({
+      status: 400,
+      message: '"status.phase" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    });
+    expect((await cluster.raw('GET', `${NS}/pods?fieldSelector=status.phase%3DRunning`)).status).toBe(200);
+    expect((await cluster.raw('GET', `${NS}/pods?fieldSelector=spec.colour%3Dred`)).json().message).toBe('field label not supported: spec.colour');
     expect(await names('pretty=true&bogus=1&includeUninitialized=true')).toEqual(['one', 'three', 'two']);
     expect((await cluster.raw('GET', `${NS}/configmaps/one?pretty=1&export=true&nonsense`)).status).toBe(200);
   });
@@ -72,11 +95,17 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     const invalid = await cluster.raw('GET', `${NS}/configmaps?watch=1&sendInitialEvents=true`);
     expect(invalid.status).toBe(422);
-    expect(invalid.json().message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
-    const initial = await cluster.raw('GET', `${NS}/configmaps?watch=1&sendInitialEvents=True&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=t`, { firstLine: true });
+    expect(invalid.json().message).toBe(
+      'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+    );
+    const initial = await cluster.raw('GET', `${NS}/configmaps?watch=1&sendInitialEvents=True&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=t`, {
+      firstLine: true,
+    });
     expect(initial.json().type).toBe('ADDED');
     const match = await cluster.raw('GET', `${NS}/configmaps?watch=1&resourceVersionMatch=NotOlderThan`);
-    expect(match.json().message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+    expect(match.json().message).toBe(
+      'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+    );
   });
 
   it('create and update: dryRun=All writes nothing, other dryRun values, fieldValidation values and long field managers are refused', async () => {
@@ -85,7 +114,10 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
     expect(await exists('dry')).toBe(false);
     const cases: [string, string][] = [
       ['dryRun=Some', 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"'],
-      ['fieldValidation=Loud', 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loud": supported values: "", "Ignore", "Strict", "Warn"'],
+      [
+        'fieldValidation=Loud',
+        'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loud": supported values: "", "Ignore", "Strict", "Warn"',
+      ],
       [`fieldManager=${'m'.repeat(129)}`, 'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes'],
     ];
     for (const [query, message] of cases) {
@@ -111,7 +143,10 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
     expect(merge.status).toBe(422);
     expect(merge.json().message).toBe('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
     const apply = (fieldManager: string, force: string, value: string) =>
-      cluster.raw('PATCH', `${NS}/configmaps/two?${fieldManager}&${force}`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'two' }, data: { a: value } }, contentType: 'application/apply-patch+yaml' });
+      cluster.raw('PATCH', `${NS}/configmaps/two?${fieldManager}&${force}`, {
+        body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'two' }, data: { a: value } },
+        contentType: 'application/apply-patch+yaml',
+      });
     const anonymous = await apply('', '', '1');
     expect(anonymous.json().message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     expect((await apply('fieldManager=first', 'force=0', '1')).status).toBe(200);
@@ -123,8 +158,16 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
   it('delete: options from the query (or the body), gracePeriodSeconds as an integer, propagationPolicy and orphanDependents checked', async () => {
     const cases: [string, number, string][] = [
       ['gracePeriodSeconds=now', 400, 'strconv.ParseInt: parsing "now": invalid syntax'],
-      ['propagationPolicy=Bogus', 422, 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Bogus": supported values: "Foreground", "Background", "Orphan", "nil"'],
-      ['propagationPolicy=Orphan&orphanDependents=true', 422, 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set'],
+      [
+        'propagationPolicy=Bogus',
+        422,
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Bogus": supported values: "Foreground", "Background", "Orphan", "nil"',
+      ],
+      [
+        'propagationPolicy=Orphan&orphanDependents=true',
+        422,
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set',
+      ],
       ['dryRun=Yes', 422, 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Yes"}: supported values: "All"'],
     ];
     for (const [query, status, message] of cases) {
@@ -134,13 +177,16 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
     expect((await cluster.raw('DELETE', `${NS}/configmaps/three?dryRun=All&gracePeriodSeconds=%2B0`)).status).toBe(200);
     expect(await exists('three')).toBe(true);
     // A body replaces the query: the query's bad policy is not read.
-    const withBody = await cluster.raw('DELETE', `${NS}/configmaps/three?propagationPolicy=Bogus`, { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+    const withBody = await cluster.raw('DELETE', `${NS}/configmaps/three?propagationPolicy=Bogus`, {
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+    });
     expect(withBody.status).toBe(200);
     expect(await exists('three')).toBe(false);
   });
 
   it('deletecollection: list options select what goes, delete options apply to each', async () => {
-    for (const name of ['gone-1', 'gone-2']) expect((await cluster.raw('POST', `${NS}/configmaps`, { body: { ...configMap(name), metadata: { name, labels: { batch: 'x' } } } })).status).toBe(201);
+    for (const name of ['gone-1', 'gone-2'])
+      expect((await cluster.raw('POST', `${NS}/configmaps`, { body: { ...configMap(name), metadata: { name, labels: { batch: 'x' } } } })).status).toBe(201);
     const dry = await cluster.raw('DELETE', `${NS}/configmaps?labelSelector=batch%3Dx&dryRun=All`);
     expect(dry.json().items).toHaveLength(2);
     expect(await exists('gone-1')).toBe(true);
@@ -158,14 +204,19 @@ describe('query parameters as kube-apiserver parses them', { timeout: 60_000 }, 
     const rows = (await cluster.raw('GET', `${NS}/configmaps/one?includeObject=Object`, { accept: table })).json().rows;
     expect(rows[0].object.data).toEqual({ a: '1' });
     const badInclude = await cluster.raw('GET', `${NS}/configmaps?includeObject=Everything`, { accept: table });
-    expect(badInclude.json().message).toBe('TableOptions.meta.k8s.io "" is invalid: includeObject: Invalid value: "Everything": must be \'Metadata\', \'Object\', \'None\', or empty');
+    expect(badInclude.json().message).toBe(
+      "TableOptions.meta.k8s.io \"\" is invalid: includeObject: Invalid value: \"Everything\": must be 'Metadata', 'Object', 'None', or empty",
+    );
 
     await cluster.kubectlOk('create', 'deployment', 'web', '-n', 'params', '--image=nginx:1.27');
     const deployments = '/apis/apps/v1/namespaces/params/deployments/web';
     const scale = (await cluster.raw('GET', `${deployments}/scale`)).json();
     expect((await cluster.raw('PUT', `${deployments}/scale?dryRun=All`, { body: { ...scale, spec: { replicas: 5 } } })).json().spec.replicas).toBe(5);
     expect((await cluster.raw('GET', `${deployments}/scale`)).json().spec.replicas).toBe(1);
-    const status = await cluster.raw('PATCH', `${deployments}/status?fieldManager=x&force=true`, { body: { status: {} }, contentType: 'application/merge-patch+json' });
+    const status = await cluster.raw('PATCH', `${deployments}/status?fieldManager=x&force=true`, {
+      body: { status: {} },
+      contentType: 'application/merge-patch+json',
+    });
     expect(status.json().message).toBe('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
   });
 });

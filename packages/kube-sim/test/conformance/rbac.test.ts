@@ -1,6 +1,6 @@
 // RBAC and access reviews, as a user who is not the admin meets them: client-node and kubectl
 // against one simulator with extra users, asserting what a real kube-apiserver answers.
-import { AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type RbacV1Subject, type V1PolicyRule } from '@kubernetes/client-node';
+import { AppsV1Api, AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type RbacV1Subject, type V1PolicyRule } from '@kubernetes/client-node';
 import WebSocket, { WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, statusOf, type TestCluster } from './helpers';
@@ -48,6 +48,20 @@ describe('RBAC against kube-sim', () => {
     expect(dev.getCurrentUser()).toMatchObject({ name: 'dev', token: 'dev-token' });
     const resources = (await cluster.kubectl(['api-resources', '--api-group', RBAC, '-o', 'name'])).stdout.trim().split('\n');
     expect(resources.sort()).toEqual([`clusterrolebindings.${RBAC}`, `clusterroles.${RBAC}`, `rolebindings.${RBAC}`, `roles.${RBAC}`]);
+  });
+
+  it('answers SelfSubjectReview (kubectl auth whoami) with the user authentication saw, for any user', async () => {
+    const whoami = async (kubeconfig?: string) => JSON.parse((await cluster.kubectl(['auth', 'whoami', '-o', 'json'], undefined, kubeconfig)).stdout);
+    expect(await whoami(devKubeconfig)).toMatchObject({
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+      status: { userInfo: { username: 'dev', groups: ['system:authenticated'] } },
+    });
+    expect((await whoami()).status.userInfo).toEqual({ username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] });
+    const carol = new KubeConfig();
+    carol.loadFromFile(cluster.sim.kubeconfigFor('carol'));
+    const review = await carol.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: {} });
+    expect(review.status?.userInfo).toEqual({ username: 'carol', groups: ['team-a', 'system:authenticated'] });
   });
 
   it('refuses a user without bindings with kube-apiserver\'s 403, and lets the admin do anything', async () => {

@@ -35,18 +35,42 @@ describe('validation answers as kube-apiserver words them', { timeout: 60_000 },
     expect(taken.stderr.trim()).toBe('The Service "shop" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated');
 
     const outside = await cluster.raw('POST', '/api/v1/namespaces/checks/services', {
-      body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'far' }, spec: { type: 'NodePort', ports: [{ name: 'a', port: 80 }, { name: 'b', port: 81, nodePort: 40000 }] } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'far' },
+        spec: {
+          type: 'NodePort',
+          ports: [
+            { name: 'a', port: 80 },
+            { name: 'b', port: 81, nodePort: 40000 },
+          ],
+        },
+      },
     });
     expect(outside.status).toBe(422);
     // What the failed create took for its first port is given back: that port can be had.
     const took = Number(/(\d+)/.exec(await cluster.kubectlOk('get', 'svc', 'web', '-n', 'checks', '-o', 'jsonpath={.spec.ports[0].nodePort}'))![1]);
     expect(took).toBe(30080);
-    const free = await cluster.raw('POST', '/api/v1/namespaces/checks/services', { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'next' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30000 }] } } });
+    const free = await cluster.raw('POST', '/api/v1/namespaces/checks/services', {
+      body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'next' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30000 }] } },
+    });
     expect(free.status).toBe(201);
     expect(outside.json()).toMatchObject({
       reason: 'Invalid',
-      message: 'Service "far" is invalid: spec.ports[1].nodePort: Invalid value: 40000: provided port is not in the valid range. The range of valid ports is 30000-32767',
-      details: { name: 'far', kind: 'Service', causes: [{ reason: 'FieldValueInvalid', field: 'spec.ports[1].nodePort', message: 'Invalid value: 40000: provided port is not in the valid range. The range of valid ports is 30000-32767' }] },
+      message:
+        'Service "far" is invalid: spec.ports[1].nodePort: Invalid value: 40000: provided port is not in the valid range. The range of valid ports is 30000-32767',
+      details: {
+        name: 'far',
+        kind: 'Service',
+        causes: [
+          {
+            reason: 'FieldValueInvalid',
+            field: 'spec.ports[1].nodePort',
+            message: 'Invalid value: 40000: provided port is not in the valid range. The range of valid ports is 30000-32767',
+          },
+        ],
+      },
     });
   });
 
@@ -72,15 +96,38 @@ ${data}
     const tls = await cluster.raw('POST', '/api/v1/namespaces/checks/secrets', {
       body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cert' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': 'x' } },
     });
-    expect(tls.json()).toMatchObject({ message: 'Secret "cert" is invalid: data[tls.key]: Required value', details: { causes: [{ reason: 'FieldValueRequired', field: 'data[tls.key]' }] } });
+    expect(tls.json()).toMatchObject({
+      message: 'Secret "cert" is invalid: data[tls.key]: Required value',
+      details: { causes: [{ reason: 'FieldValueRequired', field: 'data[tls.key]' }] },
+    });
     const docker = await cluster.raw('POST', '/api/v1/namespaces/checks/secrets', {
-      body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pull' }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': '[1]' } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'pull' },
+        type: 'kubernetes.io/dockerconfigjson',
+        stringData: { '.dockerconfigjson': '[1]' },
+      },
     });
     expect(docker.json().message).toBe(
       'Secret "pull" is invalid: data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": json: cannot unmarshal array into Go value of type map[string]interface {}',
     );
     expect((await cluster.kubectl(['create', '-f', '-'], secret('kubernetes.io/basic-auth', 'stringData: { username: me }'))).code).toBe(0);
-    expect((await cluster.kubectl(['create', 'secret', 'docker-registry', 'reg', '-n', 'checks', '--docker-server=r.example', '--docker-username=u', '--docker-password=p'])).code).toBe(0);
+    expect(
+      (
+        await cluster.kubectl([
+          'create',
+          'secret',
+          'docker-registry',
+          'reg',
+          '-n',
+          'checks',
+          '--docker-server=r.example',
+          '--docker-username=u',
+          '--docker-password=p',
+        ])
+      ).code,
+    ).toBe(0);
   });
 
   it('stores quantities in canonical form: cpu "0.1" reads back 100m', async () => {

@@ -6,7 +6,6 @@ import { isAlive as alive } from '../processes/tree';
 const spawnModule = fileURLToPath(new URL('./spawn.ts', import.meta.url));
 const preload = fileURLToPath(new URL('./preload.mjs', import.meta.url));
 
-
 /**
  * A parent process that starts `children` (code run with spawnWithLifeline in scope), prints
  * their pids as JSON, and then idles until it is killed.
@@ -16,7 +15,7 @@ async function parentWith(children: string, env: NodeJS.ProcessEnv = process.env
     const pids = [${children}].map((child) => child.pid); console.log(JSON.stringify(pids)); setInterval(() => {}, 1000);`;
   const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const line = await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
-  return { parent: parent.pid!, pids: JSON.parse(line) as number[] };
+  return { parent: Number(parent.pid), pids: JSON.parse(line) as number[] };
 }
 
 const idleNode = `spawnWithLifeline(process.execPath, ['--import', ${JSON.stringify(preload)}, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore', onLost: 'watches' })`;
@@ -38,7 +37,7 @@ describe('lifeline', { timeout: 20_000 }, () => {
     const { parent, pids } = await parentWith(
       `await new Promise((resolve) => spawnWithLifeline(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', ${JSON.stringify(middle)}], { stdio: ['ignore', 'pipe', 'inherit'], onLost: 'watches' }).stdout.once('data', (pid) => resolve({ pid: Number(pid) })))`,
     );
-    const grandchild = pids[0]!;
+    const grandchild = pids[0];
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(alive(grandchild)).toBe(true); // it outlived the middle process, which exited
     process.kill(parent, 'SIGKILL');

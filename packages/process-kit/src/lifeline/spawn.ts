@@ -1,7 +1,7 @@
 // The parent's side of a lifeline: every child gets the read end of a pipe on fd 3 (named in
 // FFK_LIFELINE_FD) whose other end only this process holds. Children that watch it (see
 // watch.mjs) end when this process ends, however it ends, SIGKILL included.
-import { spawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
+import { type ChildProcess, spawn, type SpawnOptions, type StdioOptions } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { inheritedLifeline, LIFELINE_FD_ENV } from './watch.mjs';
@@ -32,7 +32,11 @@ export function spawnWithLifeline(command: string, args: readonly string[], opti
   const child =
     onLost === 'watches'
       ? spawn(command, args, { ...rest, uid, gid, env: { ...env, [LIFELINE_FD_ENV]: String(LIFELINE_FD) }, stdio: withFd3(rest.stdio, 'pipe') })
-      : spawn(process.execPath, [keeper, JSON.stringify({ command, args, uid, gid, stopSignal: onLost, fd: LIFELINE_FD })], { ...rest, env, stdio: withFd3(rest.stdio, 'pipe') });
+      : spawn(process.execPath, [keeper, JSON.stringify({ command, args, uid, gid, stopSignal: onLost, fd: LIFELINE_FD })], {
+          ...rest,
+          env,
+          stdio: withFd3(rest.stdio, 'pipe'),
+        });
   const lifeline = child.stdio[LIFELINE_FD] as Readable | null;
   // We never write and never read; the open end is the whole message. It must not keep us alive.
   lifeline?.on('error', () => {});

@@ -16,6 +16,9 @@ export function unprivilegedAccount(): Account | undefined {
     .split('\n')
     .map((line) => line.split(':'));
   const entry = accounts.find((fields) => fields[0] === 'postgres') ?? accounts.find((fields) => fields[0] === 'nobody');
-  if (!entry) throw new Error('PostgreSQL refuses to run as root and neither a `postgres` nor a `nobody` user exists to run it as: run the tests as a normal user, or create one (useradd --system postgres).');
+  if (!entry)
+    throw new Error(
+      'PostgreSQL refuses to run as root and neither a `postgres` nor a `nobody` user exists to run it as: run the tests as a normal user, or create one (useradd --system postgres).',
+    );
   return { uid: Number(entry[2]), gid: Number(entry[3]) };
 }

@@ -32,7 +32,10 @@ function linkLibraries(nativeDir: string): void {
       symlinkSync(relative(dirname(link), join(packageDir, source)), link);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new Error(`could not prepare PostgreSQL from npm: linking ${target} in ${packageDir} failed (${(error as Error).message}); run the tests as the user who ran npm install`);
+        throw new Error(
+          `could not prepare PostgreSQL from npm: linking ${target} in ${packageDir} failed (${(error as Error).message}); run the tests as the user who ran npm install`,
+          { cause: error },
+        );
       }
     }
   }

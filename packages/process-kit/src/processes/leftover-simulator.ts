@@ -24,4 +24,5 @@ export function simulatorHoldingPort(port: number, repoRoot: string): { pid: num
 }
 
 /** The advice for a port held by this checkout's simulator. */
-export const stopSimulatorAdvice = (pid: number) => `this checkout's kube-sim (pid ${pid}, left running by \`ffk sim start --detach\` or a lab) holds it: stop it with \`npm run ffk -- sim stop\``;
+export const stopSimulatorAdvice = (pid: number) =>
+  `this checkout's kube-sim (pid ${pid}, left running by \`ffk sim start --detach\` or a lab) holds it: stop it with \`npm run ffk -- sim stop\``;

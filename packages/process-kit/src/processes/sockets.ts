@@ -20,7 +20,7 @@ export function listeningSockets(): Map<string, ListeningSocket> | undefined {
   const sockets = new Map<string, ListeningSocket>();
   for (const row of tables.flatMap((table) => table.split('\n').slice(1))) {
     const fields = row.trim().split(/\s+/);
-    if (fields[3] === '0A') sockets.set(fields[9]!, { local: fields[1]!, port: Number.parseInt(fields[1]!.split(':')[1]!, 16) }); // 0A: LISTEN
+    if (fields[3] === '0A') sockets.set(fields[9], { local: fields[1], port: Number.parseInt(fields[1].split(':')[1], 16) }); // 0A: LISTEN
   }
   return sockets;
 }

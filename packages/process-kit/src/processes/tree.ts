@@ -16,7 +16,11 @@ export function descendants(pid: number): number[] {
   }
   const found: number[] = [];
   const queue = [pid];
-  while (queue.length) for (const child of children.get(queue.shift()!) ?? []) found.push(child), queue.push(child);
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const below = children.get(next) ?? [];
+    found.push(...below);
+    queue.push(...below);
+  }
   return found;
 }
 

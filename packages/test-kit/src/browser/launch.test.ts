@@ -5,7 +5,8 @@ describe('launchBrowser', () => {
   let browser: Browser | undefined;
   afterAll(async () => browser?.close());
 
-  it('renders a page in headless Chromium', async () => {
+  // 120 s: the first launch on a machine unpacks Chromium from npm (5-50 s, by load).
+  it('renders a page in headless Chromium', { timeout: 120_000 }, async () => {
     browser = await launchBrowser();
     const page = await browser.newPage();
     await page.setContent('<h1 style="color: rgb(1, 2, 3)">hello</h1><script>document.title = "ran " + (1 + 1)</script>');

@@ -13,13 +13,20 @@ export function dataKeyCauses(object: KubeObject): StatusCause[] {
   const keys = [...Object.keys(object.data ?? {}), ...Object.keys(object.binaryData ?? {})];
   return keys
     .filter((key) => !CONFIG_KEY.test(key))
-    .map((key) => fieldInvalid(`data[${key}]`, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+    .map((key) =>
+      fieldInvalid(
+        `data[${key}]`,
+        key,
+        "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+      ),
+    );
 }
 
 export function immutableDataCauses(next: KubeObject, previous: KubeObject): StatusCause[] {
   if (!previous.immutable) return [];
   const causes: StatusCause[] = [];
-  if (!sameJson(next.data, previous.data) || !sameJson(next.binaryData, previous.binaryData)) causes.push(fieldForbidden('data', 'field is immutable when `immutable` is set'));
+  if (!sameJson(next.data, previous.data) || !sameJson(next.binaryData, previous.binaryData))
+    causes.push(fieldForbidden('data', 'field is immutable when `immutable` is set'));
   if (!next.immutable) causes.push(fieldForbidden('immutable', 'field is immutable when `immutable` is set'));
   return causes;
 }

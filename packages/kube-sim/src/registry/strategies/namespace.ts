@@ -16,6 +16,7 @@ export const namespaceStrategy: Strategy = {
     namespace.metadata.labels = { ...namespace.metadata.labels, 'kubernetes.io/metadata.name': namespace.metadata.name };
   },
   statusWritableWithObject: true,
+  fieldLabels: { 'status.phase': (o) => o.status?.phase ?? '' },
   terminate: (namespace) => void (namespace.status = { ...namespace.status, phase: 'Terminating' }),
   holdsDeletion: (namespace) => (namespace.spec?.finalizers ?? []).length > 0,
   columns: [NAME, { name: 'Status', type: 'string', cell: (o) => o.status?.phase ?? 'Active' }, AGE],

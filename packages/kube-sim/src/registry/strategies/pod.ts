@@ -2,7 +2,7 @@
 // a spec that only changes images (and a few scheduling fields) once created, graceful deletion
 // of a pod bound to a node (the kubelet removes it once its containers stopped), and the columns
 // of `kubectl get pods`.
-import { AGE, NAME, orNone, type Column } from '../../api/columns';
+import { AGE, type Column, NAME, orNone } from '../../api/columns';
 import { fieldForbidden } from '../../api/field-errors';
 import { sameJson } from '../../store/same-json';
 import type { KubeObject } from '../../store/types';
@@ -30,7 +30,8 @@ function qosClass(spec: Json): string {
   const resources = containers.map((c) => c.resources ?? {});
   if (resources.every((r) => !r.limits && !r.requests)) return 'BestEffort';
   const guaranteed = resources.every(
-    (r) => r.limits?.cpu && r.limits?.memory && (!r.requests || ['cpu', 'memory'].every((k) => !r.requests[k] || String(r.requests[k]) === String(r.limits[k]))),
+    (r) =>
+      r.limits?.cpu && r.limits?.memory && (!r.requests || ['cpu', 'memory'].every((k) => !r.requests[k] || String(r.requests[k]) === String(r.limits[k]))),
   );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
@@ -46,9 +47,17 @@ function podStatus(pod: KubeObject): string {
 
 const COLUMNS: Column[] = [
   NAME,
-  { name: 'Ready', type: 'string', cell: (o) => `${(o.status?.containerStatuses ?? []).filter((c: { ready?: boolean }) => c.ready).length}/${(o.spec?.containers ?? []).length}` },
+  {
+    name: 'Ready',
+    type: 'string',
+    cell: (o) => `${(o.status?.containerStatuses ?? []).filter((c: { ready?: boolean }) => c.ready).length}/${(o.spec?.containers ?? []).length}`,
+  },
   { name: 'Status', type: 'string', cell: podStatus },
-  { name: 'Restarts', type: 'string', cell: (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, c: { restartCount?: number }) => n + (c.restartCount ?? 0), 0)) },
+  {
+    name: 'Restarts',
+    type: 'string',
+    cell: (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, c: { restartCount?: number }) => n + (c.restartCount ?? 0), 0)),
+  },
   AGE,
   { name: 'IP', type: 'string', priority: 1, cell: (o) => orNone(o.status?.podIP) },
   { name: 'Node', type: 'string', priority: 1, cell: (o) => orNone(o.spec?.nodeName) },
@@ -95,5 +104,15 @@ export const podStrategy: Strategy = {
   gracePeriod: (pod, requested) => (pod.spec?.nodeName ? (requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30) : 0),
   holdsDeletion: (pod) => Boolean(pod.spec?.nodeName),
   returnsDeletedObject: true,
+  fieldLabels: {
+    'spec.nodeName': (o) => o.spec?.nodeName ?? '',
+    'spec.restartPolicy': (o) => o.spec?.restartPolicy ?? '',
+    'spec.schedulerName': (o) => o.spec?.schedulerName ?? '',
+    'spec.serviceAccountName': (o) => o.spec?.serviceAccountName ?? '',
+    'spec.hostNetwork': (o) => String(o.spec?.hostNetwork ?? false),
+    'status.phase': (o) => o.status?.phase ?? '',
+    'status.podIP': (o) => o.status?.podIP ?? '',
+    'status.nominatedNodeName': (o) => o.status?.nominatedNodeName ?? '',
+  },
   columns: COLUMNS,
 };

@@ -35,7 +35,9 @@ function typeCauses(secret: KubeObject): StatusCause[] {
   };
   switch (secret.type) {
     case 'kubernetes.io/service-account-token':
-      return secret.metadata.annotations?.['kubernetes.io/service-account.name'] ? [] : [fieldRequired('metadata.annotations[kubernetes.io/service-account.name]')];
+      return secret.metadata.annotations?.['kubernetes.io/service-account.name']
+        ? []
+        : [fieldRequired('metadata.annotations[kubernetes.io/service-account.name]')];
     case 'kubernetes.io/dockercfg':
       return jsonKey('.dockercfg');
     case 'kubernetes.io/dockerconfigjson':
@@ -61,12 +63,20 @@ export const secretStrategy: Strategy = {
     }
     for (const [key, encoded] of Object.entries((secret.data ?? {}) as Record<string, string>)) {
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
-        throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, encoded.search(/[^A-Za-z0-9+/=]/))} (data[${key}])`);
+        throw badRequest(
+          `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, encoded.search(/[^A-Za-z0-9+/=]/))} (data[${key}])`,
+        );
       }
     }
   },
   defaults: (secret) => setDefault(secret, 'type', 'Opaque'),
+  fieldLabels: { type: (o) => o.type ?? '' },
   validate: (secret) => [...dataKeyCauses(secret), ...typeCauses(secret)],
   validateUpdate: (next, previous) => [...immutableDataCauses(next, previous), ...(previous.type !== next.type ? [immutable('type', next.type)] : [])],
-  columns: [NAME, { name: 'Type', type: 'string', cell: (o) => o.type ?? 'Opaque' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length }, AGE],
+  columns: [
+    NAME,
+    { name: 'Type', type: 'string', cell: (o) => o.type ?? 'Opaque' },
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length },
+    AGE,
+  ],
 };

@@ -3,7 +3,7 @@
 // taken at create, kept across updates that leave them out and given back at deletion (a failed
 // allocation is a 422 naming the Service and the port's index), an immutable clusterIP, and the
 // columns of `kubectl get services`.
-import { AGE, NAME, orNone, selectorText, type Column } from '../../api/columns';
+import { AGE, type Column, NAME, orNone, selectorText } from '../../api/columns';
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldRequired } from '../../api/field-errors';
 import { invalid, type StatusCause } from '../../api/status';
 import type { KubeObject } from '../../store/types';
@@ -60,12 +60,24 @@ function take(service: KubeObject, pools: Pools): void {
   const spec = service.spec;
   if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
     const requested = spec.clusterIP || undefined;
-    spec.clusterIP = allocating(service, 'spec.clusterIPs', spec.clusterIPs ?? [requested], (why) => `failed to allocate IP ${requested}: ${why}`, () => pools.clusterIPs.allocate(requested));
+    spec.clusterIP = allocating(
+      service,
+      'spec.clusterIPs',
+      spec.clusterIPs ?? [requested],
+      (why) => `failed to allocate IP ${requested}: ${why}`,
+      () => pools.clusterIPs.allocate(requested),
+    );
     spec.clusterIPs = [spec.clusterIP];
   } else if (spec.clusterIP === 'None') spec.clusterIPs = ['None'];
   if (usesNodePorts(spec)) {
     (spec.ports ?? []).forEach((port: Json, i: number) => {
-      port.nodePort = allocating(service, `spec.ports[${i}].nodePort`, port.nodePort, (why) => why, () => pools.nodePorts.allocate(port.nodePort));
+      port.nodePort = allocating(
+        service,
+        `spec.ports[${i}].nodePort`,
+        port.nodePort,
+        (why) => why,
+        () => pools.nodePorts.allocate(port.nodePort),
+      );
     });
   }
 }
@@ -80,7 +92,7 @@ const COLUMNS: Column[] = [
   NAME,
   { name: 'Type', type: 'string', cell: (o) => o.spec?.type ?? 'ClusterIP' },
   { name: 'Cluster-IP', type: 'string', cell: (o) => orNone(o.spec?.clusterIP) },
-  { name: 'External-IP', type: 'string', cell: (o) => (o.spec?.externalName ?? (o.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>')) },
+  { name: 'External-IP', type: 'string', cell: (o) => o.spec?.externalName ?? (o.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>') },
   { name: 'Port(s)', type: 'string', cell: servicePorts },
   AGE,
   { name: 'Selector', type: 'string', priority: 1, cell: (o) => selectorText(o.spec?.selector) },

@@ -5,6 +5,7 @@
 // no rule of its own for any kind.
 import type { Column } from '../../api/columns';
 import type { StatusCause } from '../../api/status';
+import type { FieldLabels } from '../../store/selectors';
 import type { KubeObject } from '../../store/types';
 import type { ClusterIPAllocator, NodePortAllocator } from '../allocators';
 import type { NameRule } from '../validation';
@@ -44,6 +45,8 @@ export interface Strategy {
   holdsDeletion?(object: KubeObject): boolean;
   /** A DELETE answers the deleted object rather than a Success Status (ReturnDeletedObject). */
   returnsDeletedObject?: boolean;
+  /** Field selector labels beyond metadata.name and metadata.namespace (AddFieldLabelConversionFunc). */
+  fieldLabels?: FieldLabels;
   /** The columns `kubectl get` prints (default: Name, Age). */
   columns?: Column[];
 }

@@ -1,7 +1,7 @@
 // Deployment and ReplicaSet (pkg/registry/apps/{deployment,replicaset}/strategy.go): defaults,
 // quantities in the pod template canonical, generation counting spec changes, a new object's
 // empty status, template and selector rules with an immutable selector, and their columns.
-import { AGE, NAME, type Column } from '../../api/columns';
+import { AGE, type Column, NAME } from '../../api/columns';
 import { fieldInvalid, fieldNotSupported, fieldRequired } from '../../api/field-errors';
 import type { StatusCause } from '../../api/status';
 import { sameJson } from '../../store/same-json';
@@ -28,7 +28,8 @@ function workloadCauses(object: KubeObject): StatusCause[] {
   return causes;
 }
 
-const selectorUnchanged = (next: KubeObject, previous: KubeObject) => (sameJson(next.spec?.selector, previous.spec?.selector) ? [] : [immutable('spec.selector', next.spec?.selector)]);
+const selectorUnchanged = (next: KubeObject, previous: KubeObject) =>
+  sameJson(next.spec?.selector, previous.spec?.selector) ? [] : [immutable('spec.selector', next.spec?.selector)];
 
 const containers = (o: KubeObject) => (o.spec?.template?.spec?.containers ?? []).map((c: { name: string }) => c.name).join(',');
 const images = (o: KubeObject) => (o.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image).join(',');
@@ -84,6 +85,7 @@ export const replicaSetStrategy: Strategy = {
     setDefault(spec, 'replicas', 1);
     defaultPodSpec(spec.template?.spec);
   },
+  fieldLabels: { 'status.replicas': (o) => String(o.status?.replicas ?? 0) },
   // ReplicaSetStatus.replicas is required and has no omitempty: a new ReplicaSet reports 0.
   prepareForCreate: (replicaSet) => void (replicaSet.status = { replicas: 0 }),
   columns: [

@@ -7,26 +7,47 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../../sim';
+import { type Sim, startSim } from '../../sim';
 import { getThroughPortForward } from '../fixtures/port-forward';
-import type { Pod } from '../kube-types';
-import { SIM_LABEL } from './labels';
+import type { ContainerStatus, Pod } from '../kube-types';
 import { noDockerReason, testImage } from './fixtures/test-image';
+import { SIM_LABEL } from './labels';
 
 const run = promisify(execFile);
 
 const skipReason = await noDockerReason();
 const requireDocker = process.env.REQUIRE_DOCKER === '1';
-if (skipReason && !requireDocker) console.log(`kube-sim container tests skipped: ${skipReason}; they run where a Docker engine answers (REQUIRE_DOCKER=1 makes this a failure)`);
+if (skipReason && !requireDocker)
+  console.log(`kube-sim container tests skipped: ${skipReason}; they run where a Docker engine answers (REQUIRE_DOCKER=1 makes this a failure)`);
 
 it.runIf(skipReason !== undefined && requireDocker)('has a Docker engine, as REQUIRE_DOCKER=1 demands', () => {
   expect.fail(`REQUIRE_DOCKER=1 but ${skipReason}`);
 });
 
+function ipOf(pod: Pod): string {
+  const ip = pod.status?.podIP;
+  if (!ip) throw new Error(`pod ${pod.metadata.name} has no address`);
+  return ip;
+}
+
+function statusesOf(pod: Pod): ContainerStatus[] {
+  return pod.status?.containerStatuses ?? [];
+}
+
+function statusOf(pod: Pod, container: string): ContainerStatus {
+  const status = statusesOf(pod).find((c) => c.name === container);
+  if (!status) throw new Error(`pod ${pod.metadata.name} reports no container ${container}`);
+  return status;
+}
+
 /** Containers on the engine with every given label (`key=value`), as `docker ps` lists them. */
 async function dockerPs(...labels: string[]): Promise<{ ID: string; Image: string; Labels: string; Names: string }[]> {
   const { stdout } = await run('docker', ['ps', '-a', '--no-trunc', '--format', '{{json .}}', ...labels.flatMap((label) => ['--filter', `label=${label}`])]);
-  return stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { ID: string; Image: string; Labels: string; Names: string });
 }
 
 const manifest = (image: string) => `
@@ -86,7 +107,20 @@ describe.skipIf(skipReason !== undefined)('pods from local Docker images', { tim
   let sim: Sim;
   let image: string;
   const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout;
-  const webPod = async () => JSON.parse(await kubectl('get', 'pods', '-l', 'app=web', '-o', 'json')).items[0] as Pod;
+  const webPod = async () => {
+    const [pod] = (JSON.parse(await kubectl('get', 'pods', '-l', 'app=web', '-o', 'json')) as { items: Pod[] }).items;
+    if (!pod) throw new Error('no pod of the web Deployment');
+    return pod;
+  };
+  const runtime = () => {
+    if (!sim.runtime) throw new Error('the simulator runs no pods');
+    return sim.runtime;
+  };
+  const docker = () => {
+    const found = runtime().docker;
+    if (!found) throw new Error('the simulator has no Docker runtime');
+    return found;
+  };
 
   beforeAll(async () => {
     image = await testImage();
@@ -103,38 +137,39 @@ describe.skipIf(skipReason !== undefined)('pods from local Docker images', { tim
 
   it('runs each container of the pod from the image, labelled with the simulator and the pod', async () => {
     const pod = await webPod();
-    const listed = await dockerPs(`${SIM_LABEL}=${sim.runtime!.docker!.simId}`, `io.kubernetes.pod.uid=${pod.metadata.uid}`);
+    const listed = await dockerPs(`${SIM_LABEL}=${docker().simId}`, `io.kubernetes.pod.uid=${pod.metadata.uid}`);
     expect(listed.map((c) => c.Image)).toEqual([image, image]);
     expect(listed.map((c) => c.Names).sort()).toEqual(['app', 'sidecar'].map((name) => `k8s_${name}_${pod.metadata.name}_default_${pod.metadata.uid}_0`));
-    for (const status of pod.status!.containerStatuses!) {
+    for (const status of statusesOf(pod)) {
       expect(status.containerID).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
       expect(listed.map((c) => `docker://${c.ID}`)).toContain(status.containerID);
       expect(status.imageID).toMatch(/^sha256:/);
       expect(status.restartCount).toBe(0);
     }
-    expect(pod.status).toMatchObject({ phase: 'Running', podIP: expect.stringMatching(/^127\./) });
+    expect(pod.status?.phase).toBe('Running');
+    expect(ipOf(pod)).toMatch(/^127\./);
     // The image's USER (1000), not the simulator's root.
-    expect(await (await fetch(`http://${pod.status!.podIP}:9090/whoami`)).json()).toEqual({ uid: 1000, gid: 1000 });
+    expect(await (await fetch(`http://${ipOf(pod)}:9090/whoami`)).json()).toEqual({ uid: 1000, gid: 1000 });
   });
 
   it('lets the sidecar reach the app on 127.0.0.1, and shares an emptyDir', async () => {
     const pod = await webPod();
-    expect(await (await fetch(`http://${pod.status!.podIP}:9090/via-localhost`)).text()).toBe(`sidecar saw: hello from ${pod.metadata.name}`);
+    expect(await (await fetch(`http://${ipOf(pod)}:9090/via-localhost`)).text()).toBe(`sidecar saw: hello from ${pod.metadata.name}`);
   });
 
   it('serves the pod through its Service and through port-forward (client-node and kubectl)', async () => {
     const pod = await webPod();
-    const serviceAddress = sim.runtime!.network.addressOf('default', 'web');
+    const serviceAddress = runtime().network.addressOf('default', 'web');
     expect(await (await fetch(`http://${serviceAddress}:80/`, { headers: { connection: 'close' } })).text()).toBe(`hello from ${pod.metadata.name}`);
 
-    await getThroughPortForward(sim.kubeconfigPath, pod.metadata.name!, 8080, `hello from ${pod.metadata.name}`);
+    await getThroughPortForward(sim.kubeconfigPath, pod.metadata.name, 8080, `hello from ${pod.metadata.name}`);
 
     const forward = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'port-forward', 'svc/web', ':80']);
     try {
       let printed = '';
-      forward.stdout.on('data', (chunk: Buffer) => (printed += chunk));
+      forward.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
       await expect.poll(() => printed, { timeout: 15_000 }).toMatch(/Forwarding from 127\.0\.0\.1:\d+/);
-      const port = /127\.0\.0\.1:(\d+)/.exec(printed)![1];
+      const port = /127\.0\.0\.1:(\d+)/.exec(printed)?.[1];
       expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe(`hello from ${pod.metadata.name}`);
     } finally {
       forward.kill();
@@ -143,9 +178,15 @@ describe.skipIf(skipReason !== undefined)('pods from local Docker images', { tim
 
   it('gives env from the ConfigMap and the Secret, and mounts both as files', async () => {
     const pod = await webPod();
-    const env = (await (await fetch(`http://${pod.status!.podIP}:8080/env`)).json()) as Record<string, string>;
-    expect(env).toMatchObject({ GREETING: 'hello from a ConfigMap', PASSWORD: 's3cret', POD_NAME: pod.metadata.name, HOSTNAME: pod.metadata.name, WEB_SERVICE_PORT: '80' });
-    const file = async (path: string) => (await fetch(`http://${pod.status!.podIP}:9090/file?path=${encodeURIComponent(path)}`)).text();
+    const env = (await (await fetch(`http://${ipOf(pod)}:8080/env`)).json()) as Record<string, string>;
+    expect(env).toMatchObject({
+      GREETING: 'hello from a ConfigMap',
+      PASSWORD: 's3cret',
+      POD_NAME: pod.metadata.name,
+      HOSTNAME: pod.metadata.name,
+      WEB_SERVICE_PORT: '80',
+    });
+    const file = async (path: string) => (await fetch(`http://${ipOf(pod)}:9090/file?path=${encodeURIComponent(path)}`)).text();
     expect(await file('/etc/config/greeting')).toBe('file from a ConfigMap');
     expect(await file('/etc/secret/password.txt')).toBe('file from a Secret');
     expect(await file('/etc/secret/PASSWORD')).toBe('s3cret');
@@ -153,35 +194,38 @@ describe.skipIf(skipReason !== undefined)('pods from local Docker images', { tim
 
   it('serves kubectl logs of each container', async () => {
     const pod = await webPod();
-    await fetch(`http://${pod.status!.podIP}:8080/logged-from-a-container`);
-    await expect.poll(async () => kubectl('logs', pod.metadata.name!, '-c', 'app'), { timeout: 10_000 }).toContain('"url":"/logged-from-a-container"');
-    expect(await kubectl('logs', pod.metadata.name!, '-c', 'app')).toContain('"msg":"listening"');
+    await fetch(`http://${ipOf(pod)}:8080/logged-from-a-container`);
+    await expect.poll(async () => kubectl('logs', pod.metadata.name, '-c', 'app'), { timeout: 10_000 }).toContain('"url":"/logged-from-a-container"');
+    expect(await kubectl('logs', pod.metadata.name, '-c', 'app')).toContain('"msg":"listening"');
   });
 
   it('restarts a killed container: restartCount 1, the previous log kept, Ready again', async () => {
     const pod = await webPod();
-    const app = pod.status!.containerStatuses!.find((c) => c.name === 'app')!;
-    await run('docker', ['kill', app.containerID!.replace('docker://', '')]);
+    const app = statusOf(pod, 'app');
+    await run('docker', ['kill', (app.containerID ?? '').replace('docker://', '')]);
     await kubectl('wait', `pod/${pod.metadata.name}`, '--for=jsonpath={.status.containerStatuses[0].restartCount}=1', '--timeout=30s');
     await kubectl('wait', `pod/${pod.metadata.name}`, '--for=condition=Ready', '--timeout=30s');
     const after = await webPod();
-    const status = after.status!.containerStatuses!.find((c) => c.name === 'app')!;
+    const status = statusOf(after, 'app');
     expect(status.lastState.terminated).toMatchObject({ exitCode: 137, reason: 'Error', containerID: app.containerID });
     expect(status.containerID).not.toBe(app.containerID);
-    expect(await kubectl('logs', after.metadata.name!, '-c', 'app', '--previous')).toContain('"msg":"listening"');
+    expect(await kubectl('logs', after.metadata.name, '-c', 'app', '--previous')).toContain('"msg":"listening"');
     // The killed run was removed from the engine; only the running one is there.
-    expect((await dockerPs(`io.kubernetes.pod.uid=${pod.metadata.uid}`, 'io.kubernetes.container.name=app')).map((c) => `docker://${c.ID}`)).toEqual([status.containerID]);
+    expect((await dockerPs(`io.kubernetes.pod.uid=${pod.metadata.uid}`, 'io.kubernetes.container.name=app')).map((c) => `docker://${c.ID}`)).toEqual([
+      status.containerID,
+    ]);
   });
 
   it('stops a deleted pod gracefully (SIGTERM), and leaves none of its containers behind', async () => {
     const pod = await webPod();
-    const log = sim.runtime!.kubelet.worker('default', pod.metadata.name!)!.containers[0].log()!;
+    const log = runtime().kubelet.worker('default', pod.metadata.name)?.containers[0]?.log();
+    if (!log) throw new Error('the app container has no log');
     let final: Pod | undefined;
     const stopWatch = sim.store.watch('pods', { namespace: 'default' }, (event) => {
       if (event.object.metadata.uid === pod.metadata.uid && event.type === 'MODIFIED') final = event.object as unknown as Pod;
     });
     const started = Date.now();
-    await kubectl('delete', 'pod', pod.metadata.name!, '--wait=true');
+    await kubectl('delete', 'pod', pod.metadata.name, '--wait=true');
     stopWatch();
     expect(Date.now() - started).toBeLessThan(5000); // the app exits on SIGTERM, well within its grace period
     expect(log.snapshot().map((line) => line.text)).toContain('{"level":"info","msg":"shutting down"}');
@@ -197,7 +241,13 @@ describe.skipIf(skipReason !== undefined)('pods from local Docker images', { tim
       metadata: { name: 'stubborn', namespace: 'default' },
       spec: {
         terminationGracePeriodSeconds: 2,
-        containers: [{ name: 'app', image, command: ['node', '-e', "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); setInterval(() => {}, 1000); console.log('up')"] }],
+        containers: [
+          {
+            name: 'app',
+            image,
+            command: ['node', '-e', "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); setInterval(() => {}, 1000); console.log('up')"],
+          },
+        ],
       },
     });
     await kubectl('wait', 'pod/stubborn', '--for=condition=Ready', '--timeout=30s');
@@ -213,7 +263,7 @@ describe.skipIf(skipReason !== undefined)('pods from local Docker images', { tim
     await kubectl('run', 'plain', '--image=test/app:1.0', '--env=PORT=8080');
     await kubectl('wait', 'pod/plain', '--for=condition=Ready', '--timeout=30s');
     const pod = JSON.parse(await kubectl('get', 'pod', 'plain', '-o', 'json')) as Pod;
-    expect(pod.status!.containerStatuses![0].containerID).toMatch(/^kube-sim:\/\//);
+    expect(statusesOf(pod)[0].containerID).toMatch(/^kube-sim:\/\//);
     await kubectl('delete', 'pod', 'plain');
   });
 
@@ -221,14 +271,18 @@ describe.skipIf(skipReason !== undefined)('pods from local Docker images', { tim
     await kubectl('run', 'shell', `--image=${image}`, '--command', '--', '/bin/sh', '-c', 'sleep 600');
     await kubectl('wait', 'pod/shell', '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull', '--timeout=20s');
     const pod = JSON.parse(await kubectl('get', 'pod', 'shell', '-o', 'json')) as Pod;
-    const events = JSON.parse(await kubectl('get', 'events', '--field-selector', 'involvedObject.name=shell,reason=Failed', '-o', 'json')).items as { message: string }[];
+    const events = (
+      JSON.parse(await kubectl('get', 'events', '--field-selector', 'involvedObject.name=shell,reason=Failed', '-o', 'json')) as {
+        items: { message: string }[];
+      }
+    ).items;
     expect(events[0]?.message).toMatch(/kube-sim runs only the images mapped in/);
     expect(await dockerPs(`io.kubernetes.pod.uid=${pod.metadata.uid}`)).toEqual([]);
     await kubectl('delete', 'pod', 'shell');
   });
 
   it('leaves no container behind when the simulator stops', async () => {
-    const simId = sim.runtime!.docker!.simId;
+    const simId = docker().simId;
     expect((await dockerPs(`${SIM_LABEL}=${simId}`)).length).toBeGreaterThan(0);
     await sim.stop();
     expect(await dockerPs(`${SIM_LABEL}=${simId}`)).toEqual([]);
@@ -242,7 +296,7 @@ describe.skipIf(skipReason !== undefined)('a SIGKILLed simulator', { timeout: 60
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let printed = '';
-    child.stdout.on('data', (chunk: Buffer) => (printed += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     await expect.poll(() => printed, { timeout: 30_000 }).toContain('simId');
     const { simId, stateDir } = JSON.parse(printed) as { simId: string; stateDir: string };
     try {

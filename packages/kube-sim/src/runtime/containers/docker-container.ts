@@ -3,7 +3,7 @@
 // engine removes nothing by itself; this does, once the exit code is read, so no stopped
 // container is left behind.
 import { ContainerLog } from '../logs';
-import type { ContainerInstance, ExitInfo } from '../process';
+import type { ContainerInstance, ExecTarget, ExitInfo } from '../process';
 import { demultiplex, type DockerEngine } from './docker-engine';
 
 /** The body of POST /containers/create (only the fields kube-sim sets). */
@@ -34,7 +34,12 @@ export class DockerContainer implements ContainerInstance {
   private stopRequested: number | undefined;
 
   /** `onStarted`: the engine started it (its containerID and pid are known now). */
-  constructor(private readonly engine: DockerEngine, readonly name: string, body: DockerCreateBody, private readonly onStarted: () => void) {
+  constructor(
+    private readonly engine: DockerEngine,
+    readonly name: string,
+    body: DockerCreateBody,
+    private readonly onStarted: () => void,
+  ) {
     this.exited = this.run(body).then((exit) => {
       this.exit = exit;
       this.log.end();
@@ -55,11 +60,21 @@ export class DockerContainer implements ContainerInstance {
     return !this.exit;
   }
 
+  get execTarget(): ExecTarget | undefined {
+    return this.started && !this.exit ? { kind: 'docker', id: this.id } : undefined;
+  }
+
+  /** Not attached: `stdin: true` is not passed to the engine. */
+  readonly stdin = null;
+
   async stop(graceSeconds: number): Promise<ExitInfo> {
     if (this.exit) return this.exit;
     this.stopRequested ??= graceSeconds;
     // The engine sends the image's stop signal (SIGTERM), then SIGKILL after `t` seconds.
-    if (this.started) await this.engine.call('POST', `/containers/${this.id}/stop?t=${Math.max(0, Math.ceil(graceSeconds))}`, undefined, (graceSeconds + 30) * 1000).catch(() => {});
+    if (this.started)
+      await this.engine
+        .call('POST', `/containers/${this.id}/stop?t=${Math.max(0, Math.ceil(graceSeconds))}`, undefined, (graceSeconds + 30) * 1000)
+        .catch(() => {});
     return this.exited;
   }
 

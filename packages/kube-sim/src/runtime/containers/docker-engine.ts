@@ -1,7 +1,7 @@
 // The local Docker engine, spoken to over its Engine API on the unix socket (no docker CLI per
 // call: an inspect costs a millisecond, and secrets in a container's environment never show up
 // in a process list). API version 1.41 is what Debian's dockerd 20.10 serves and newer ones accept.
-import { request, type IncomingMessage } from 'node:http';
+import { type IncomingMessage, request } from 'node:http';
 import type { Socket } from 'node:net';
 
 const API = '/v1.41';
@@ -15,7 +15,10 @@ export function dockerSocketPath(env: NodeJS.ProcessEnv = process.env): string |
 }
 
 export class DockerApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -28,13 +31,19 @@ export interface DockerResponse<T> {
 export class DockerEngine {
   constructor(readonly socketPath: string) {}
 
-  /** One API call; JSON in and out (`timeoutMs` 0: no limit, for waits). Throws DockerApiError for 4xx/5xx (the engine's own message), or the socket error when no engine answers. */
+  /**
+   * One API call; JSON in and out (`timeoutMs` 0: no limit, for waits). Throws DockerApiError for
+   * 4xx/5xx (the engine's own message), or the socket error when no engine answers.
+   */
   async call<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<DockerResponse<T>> {
     const response = await this.send(method, path, body, timeoutMs);
     const text = await readAll(response);
-    const parsed = text && (response.headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text;
+    const parsed: unknown = text && (response.headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text;
     const status = response.statusCode ?? 0;
-    if (status >= 400) throw new DockerApiError(status, (parsed as { message?: string })?.message ?? String(parsed || `HTTP ${status}`));
+    if (status >= 400) {
+      const message = typeof parsed === 'object' && parsed && 'message' in parsed ? String(parsed.message) : typeof parsed === 'string' && parsed;
+      throw new DockerApiError(status, message || `HTTP ${status}`);
+    }
     return { status, body: parsed as T };
   }
 
@@ -55,7 +64,7 @@ export class DockerEngine {
         if (head.length) socket.unshift(head);
         resolve(socket);
       });
-      req.on('response', async (response) => reject(new DockerApiError(response.statusCode ?? 0, await readAll(response))));
+      req.on('response', (response) => void readAll(response).then((text) => reject(new DockerApiError(response.statusCode ?? 0, text)), reject));
       req.on('error', reject);
       req.end();
     });

@@ -14,8 +14,7 @@ import { podEnv, type PodNetwork } from '../launch';
 import { DockerContainer, type DockerCreateBody } from './docker-container';
 import { DockerEngine, dockerSocketPath } from './docker-engine';
 import { OWNER_PID_LABEL, SIM_LABEL } from './labels';
-import { startReaper, sweepOrphans, type Reaper } from './reaper';
-
+import { type Reaper, startReaper, sweepOrphans } from './reaper';
 
 export interface LocalImage {
   /** The reference the pod names (what `docker ps` shows). */
@@ -53,7 +52,10 @@ export class DockerRuntime {
   private reaper: Reaper | undefined;
 
   /** `shareDir` holds the name table; containers mount it read-only at the same path. */
-  constructor(private readonly shareDir: string, socketPath: string) {
+  constructor(
+    private readonly shareDir: string,
+    socketPath: string,
+  ) {
     this.engine = new DockerEngine(socketPath);
   }
 

@@ -2,9 +2,9 @@
 // the simulator started, so the simulator starts a small reaper process in its own session, tied
 // to it by a lifeline (@ffk/process-kit): when the simulator exits in any way, the reaper removes
 // every container labelled with the simulator's identity, then exits.
-import { spawnWithLifeline } from '@ffk/process-kit';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { spawnWithLifeline } from '@ffk/process-kit';
 import { alive } from '../../network/addresses';
 import type { DockerEngine } from './docker-engine';
 
@@ -52,5 +52,8 @@ export async function removeContainers(engine: DockerEngine, label: string): Pro
 
 /** Containers of simulators whose process is gone (and whose reaper did not finish, e.g. killed too). */
 export async function sweepOrphans(engine: DockerEngine, ownerLabel: string): Promise<number> {
-  return removeAll(engine, (await listContainers(engine, ownerLabel)).filter((c) => !alive(Number(c.Labels[ownerLabel]))));
+  return removeAll(
+    engine,
+    (await listContainers(engine, ownerLabel)).filter((c) => !alive(Number(c.Labels[ownerLabel]))),
+  );
 }
