@@ -11,12 +11,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffk, isLocal, localCatalog, startKit, viewStorefront, waitForStorefront, type FfkInstall, type Kit, type LocalCatalog } from '../e2e/intercept/kit';
+import { ffk, localCatalog, startKit, type FfkInstall, type Kit, type LocalCatalog } from '../e2e/intercept/kit';
 import { buildCli } from '../packages/cli/build-cli';
+import { EDITS, percentile, saveToVisible } from './shared/save-to-visible';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const EDITS = 20;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)]!;
 const round = (ms: number) => Math.round(ms);
 
 const median = (values: number[]) => percentile(values, 50);
@@ -36,19 +35,6 @@ async function timeStart(kit: Kit, catalog: LocalCatalog, install: FfkInstall = 
   }
 }
 
-/** Polls until `seen` says the text is there; resolves with the time since `since`. */
-async function until(since: number, seen: () => Promise<boolean>): Promise<number> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if (await seen()) return performance.now() - since;
-    } catch {
-      // between two processes: try again
-    }
-    if (Date.now() > deadline) throw new Error('the edit did not show within 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** `ffk --help` from spawn to exit, wall clock; the median of `runs` (the first fills V8's compile cache). */
 async function timeHelp(bin: string, runs = 11): Promise<number> {
@@ -61,33 +47,6 @@ async function timeHelp(bin: string, runs = 11): Promise<number> {
   return median(times.slice(1));
 }
 
-async function saveToVisible(kit: Kit, catalog: LocalCatalog): Promise<{ storefront: number[]; local: number[] }> {
-  const run = ffk(kit, ['intercept', 'catalog', '--port', String(catalog.port), '--', ...catalog.command]);
-  const storefront: number[] = [];
-  const local: number[] = [];
-  try {
-    await waitForStorefront(kit, (v) => isLocal(v.servedBy.banner), { timeoutMs: 120_000 });
-    for (let i = 1; i <= EDITS; i++) {
-      const text = `Edit ${i} at ${Date.now()}`;
-      const saved = performance.now();
-      catalog.setBanner(text);
-      // The same edit, watched both ways at once: through the cluster, and on the local port.
-      const [viaStorefront, direct] = await Promise.all([
-        until(saved, async () => (await viewStorefront(kit)).banner === text),
-        until(saved, async () => ((await (await fetch(`http://127.0.0.1:${catalog.port}/banner`, { signal: AbortSignal.timeout(5000) })).json()) as { text: string }).text === text),
-      ]);
-      storefront.push(viaStorefront);
-      local.push(direct);
-      console.log(`  edit ${i}/${EDITS}: storefront ${round(viaStorefront)} ms, local process ${round(direct)} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // let the restarted process settle, as between two saves
-    }
-    return { storefront, local };
-  } finally {
-    run.child.kill('SIGINT');
-    await run.exited;
-    run.killAll();
-  }
-}
 
 const [kit, catalog, cli] = await Promise.all([startKit(), localCatalog(), buildCli()]);
 const bundled: FfkInstall = { bin: cli.bin };

@@ -4,12 +4,12 @@
 import { createServer, type Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADDED_BYTES_BUDGET, APP_IMAGES, buildImage, type AppImage } from '@ffk/images';
+import { ADDED_BYTES_BUDGET, APP_IMAGES, type AppImage, buildImage } from '@ffk/images';
 import { freePort, startPostgres, type TestPostgres } from '@ffk/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageBytes, imageFiles, runContainer, waitUntilOk, type Container } from './containers';
-import { announceSkip, builder, requireDocker, skipReason } from './engine';
+import { type Container, imageBytes, imageFiles, removeLeftovers, runContainer, waitUntilOk } from './containers';
+import { announceSkip, BUILD_HOOK_TIMEOUT_MS, requireDocker, skipReason, testBuilder } from './engine';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BASE_IMAGE = 'node:24.21.0-bookworm-slim';
@@ -58,41 +58,52 @@ function lockedTable(url: string, table: string, path: string): InFlight {
 
 /** A stand-in upstream on loopback that answers `answers` by path, holding /held requests while asked to. */
 async function fakeUpstream(answers: Record<string, unknown>): Promise<{ url: string; hold: InFlight['hold']; server: Server }> {
-  let gate: Promise<void> | undefined;
-  const server = createServer(async (req, res) => {
-    if (gate) await gate;
-    const body = answers[req.url ?? ''];
-    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json', 'x-ffk-served-by': 'fake-upstream' }).end(JSON.stringify(body ?? { error: 'not found' }));
+  let gate: Promise<void> = Promise.resolve();
+  const server = createServer((req, res) => {
+    void gate.then(() => {
+      const body = answers[req.url ?? ''];
+      res
+        .writeHead(body ? 200 : 404, { 'content-type': 'application/json', 'x-ffk-served-by': 'fake-upstream' })
+        .end(JSON.stringify(body ?? { error: 'not found' }));
+    });
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
     server,
-    hold: async () => {
-      let release!: () => void;
+    hold: () => {
+      let release = () => {};
       gate = new Promise((resolve) => (release = resolve));
-      return async () => {
-        gate = undefined;
+      return Promise.resolve(() => {
         release();
-      };
+        return gate;
+      });
     },
   };
 }
 
 async function harness(app: AppImage): Promise<Harness> {
   if (app.name === 'web') {
-    const catalog = await fakeUpstream({ '/banner': { text: 'Hello', color: 'teal' }, '/products': { products: [], inventory: { ok: true, servedBy: 'fake' } } });
-    return { env: { CATALOG_URL: catalog.url }, inFlight: { path: '/', hold: catalog.hold }, stop: async () => void catalog.server.close() };
+    const catalog = await fakeUpstream({
+      '/banner': { text: 'Hello', color: 'teal' },
+      '/products': { products: [], inventory: { ok: true, servedBy: 'fake' } },
+    });
+    return {
+      env: { CATALOG_URL: catalog.url },
+      inFlight: { path: '/', hold: catalog.hold },
+      stop: () => new Promise((resolve) => catalog.server.close(() => resolve())),
+    };
   }
   const postgres: TestPostgres = await startPostgres();
-  if (app.name === 'inventory') return { env: { DATABASE_URL: postgres.url }, inFlight: lockedTable(postgres.url, 'stock', '/stock'), stop: () => postgres.stop() };
+  if (app.name === 'inventory')
+    return { env: { DATABASE_URL: postgres.url }, inFlight: lockedTable(postgres.url, 'stock', '/stock'), stop: () => postgres.stop() };
   const inventory = await fakeUpstream({ '/stock': { items: [] } });
   return {
     env: { DATABASE_URL: postgres.url, INVENTORY_URL: inventory.url },
     inFlight: lockedTable(postgres.url, 'products', '/products'),
     stop: async () => {
-      inventory.server.close();
+      await new Promise((resolve) => inventory.server.close(resolve));
       await postgres.stop();
     },
   };
@@ -105,14 +116,15 @@ describe.skipIf(skipReason !== undefined).each(APP_IMAGES)('image $image', (app)
   let url: string;
 
   beforeAll(async () => {
+    await removeLeftovers(testBuilder());
     const built = await buildImage({ repoRoot, dockerfile: app.dockerfile, tag });
     console.log(`${tag}: built in ${(built.ms / 1000).toFixed(1)} s (${built.steps.ran} steps ran, ${built.steps.cached} cached)`);
     world = await harness(app);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    container = await runContainer(builder!, tag, { ...world.env, PORT: String(port), HOST: '127.0.0.1', POD_NAME: `${app.name}-e2e` });
+    container = await runContainer(testBuilder(), tag, { ...world.env, PORT: String(port), HOST: '127.0.0.1', POD_NAME: `${app.name}-e2e` });
     await waitUntilOk(`${url}/readyz`, container);
-  });
+  }, BUILD_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await container?.remove();
@@ -125,7 +137,10 @@ describe.skipIf(skipReason !== undefined).each(APP_IMAGES)('image $image', (app)
   });
 
   it('answers /healthz and /readyz', async () => {
-    for (const [probe, status] of [['/healthz', 'ok'], ['/readyz', 'ready']]) {
+    for (const [probe, status] of [
+      ['/healthz', 'ok'],
+      ['/readyz', 'ready'],
+    ]) {
       const response = await fetch(`${url}${probe}`);
       expect(response.status, `${probe}: ${await response.clone().text()}`).toBe(200);
       expect(((await response.json()) as { status: string }).status).toBe(status);
@@ -133,12 +148,14 @@ describe.skipIf(skipReason !== undefined).each(APP_IMAGES)('image $image', (app)
   });
 
   it(`holds only its bundle and package.json over the base image, within ${ADDED_BYTES_BUDGET / 2 ** 20} MiB`, async () => {
-    const [base, files] = await Promise.all([(baseFiles ??= imageFiles(builder!, BASE_IMAGE)), imageFiles(builder!, tag)]);
+    const [base, files] = await Promise.all([(baseFiles ??= imageFiles(testBuilder(), BASE_IMAGE)), imageFiles(testBuilder(), tag)]);
     const added = [...files].filter((path) => !base.has(path)).sort();
     // No tests, sources, node_modules (so no dev dependencies), .git or other packages' code.
     expect(added).toEqual(['app', 'app/dist', 'app/dist/main.js', 'app/package.json']);
-    const [imageSize, baseSize] = await Promise.all([imageBytes(builder!, tag), imageBytes(builder!, BASE_IMAGE)]);
-    console.log(`${tag}: ${(imageSize / 1e6).toFixed(1)} MB, of which ${((imageSize - baseSize) / 1e6).toFixed(2)} MB over ${BASE_IMAGE} (budget ${(ADDED_BYTES_BUDGET / 1e6).toFixed(2)} MB)`);
+    const [imageSize, baseSize] = await Promise.all([imageBytes(testBuilder(), tag), imageBytes(testBuilder(), BASE_IMAGE)]);
+    console.log(
+      `${tag}: ${(imageSize / 1e6).toFixed(1)} MB, of which ${((imageSize - baseSize) / 1e6).toFixed(2)} MB over ${BASE_IMAGE} (budget ${(ADDED_BYTES_BUDGET / 1e6).toFixed(2)} MB)`,
+    );
     expect(imageSize - baseSize).toBeLessThanOrEqual(ADDED_BYTES_BUDGET);
   });
 

@@ -1,7 +1,8 @@
 // Containers of the kit's images for tests: on the host network (the engine here has no bridge),
 // listening on loopback only, removed by the test that started them.
 import { spawn } from 'node:child_process';
-import { mustRun, runCommand, type Builder } from '@ffk/images';
+import { readlinkSync } from 'node:fs';
+import { type Builder, mustRun, runCommand } from '@ffk/images';
 
 export interface Container {
   name: string;
@@ -14,10 +15,55 @@ export interface Container {
 
 let started = 0;
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A test container's owner is this process in this PID namespace: the engine may serve other containers' test runs too. */
+const pidNamespace = readlinkSync('/proc/self/ns/pid').replace(/\D/g, '');
+
+/** Removes containers that test runs which no longer exist left behind (a run killed before its afterAll). */
+export async function removeLeftovers(builder: Builder): Promise<void> {
+  const listed = await mustRun(builder.client, [
+    'ps',
+    '--all',
+    '--filter',
+    `label=dev.ffk.e2e.pidns=${pidNamespace}`,
+    '--format',
+    '{{.Names}} {{.Label "dev.ffk.e2e.pid"}}',
+  ]);
+  const orphans = listed
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' '))
+    .filter(([, pid]) => !alive(Number(pid)))
+    .map(([name]) => name);
+  if (orphans.length) await runCommand(builder.client, ['rm', '--force', ...orphans]);
+}
+
 export async function runContainer(builder: Builder, image: string, env: Record<string, string>, args: string[] = []): Promise<Container> {
   const name = `ffk-e2e-${image.replace(/[^a-z0-9]+/g, '-')}-${process.pid}-${++started}`;
   const envArgs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
-  await mustRun(builder.client, ['run', '--detach', '--network', 'host', '--label', 'dev.ffk.e2e=1', '--name', name, ...envArgs, image, ...args]);
+  await mustRun(builder.client, [
+    'run',
+    '--detach',
+    '--network',
+    'host',
+    '--label',
+    `dev.ffk.e2e.pidns=${pidNamespace}`,
+    '--label',
+    `dev.ffk.e2e.pid=${process.pid}`,
+    '--name',
+    name,
+    ...envArgs,
+    image,
+    ...args,
+  ]);
   const docker = (argv: string[]) => mustRun(builder.client, argv);
   return {
     name,
@@ -62,8 +108,16 @@ export async function imageFiles(builder: Builder, image: string): Promise<Set<s
     exported.stdout.pipe(list.stdin);
     const chunks: Buffer[] = [];
     list.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise<void>((resolve, reject) => list.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`listing ${image}: tar exited ${code}`)))));
-    return new Set(Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((path) => path.replace(/\/$/, '')));
+    await new Promise<void>((resolve, reject) =>
+      list.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`listing ${image}: tar exited ${code}`)))),
+    );
+    return new Set(
+      Buffer.concat(chunks)
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((path) => path.replace(/\/$/, '')),
+    );
   } finally {
     await runCommand(builder.client, ['rm', id]);
   }

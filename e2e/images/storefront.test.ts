@@ -7,8 +7,8 @@ import { APP_IMAGES, buildImage, ensurePostgresImage } from '@ffk/images';
 import { freePort } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStorefront } from '../../labs/shared/storefront';
-import { runContainer, waitUntilOk, type Container } from './containers';
-import { announceSkip, builder, skipReason } from './engine';
+import { type Container, removeLeftovers, runContainer, waitUntilOk } from './containers';
+import { announceSkip, BUILD_HOOK_TIMEOUT_MS, skipReason, testBuilder } from './engine';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TAG = 'e2e';
@@ -21,15 +21,23 @@ describe.skipIf(skipReason !== undefined)('the storefront from the images', () =
   let webUrl: string;
 
   beforeAll(async () => {
+    await removeLeftovers(testBuilder());
     const postgresTag = (await ensurePostgresImage(repoRoot, () => {})).tag;
     for (const app of APP_IMAGES) await buildImage({ repoRoot, dockerfile: app.dockerfile, tag: `${app.image}:${TAG}` });
     const [pgPort, inventoryPort, catalogPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const databaseUrl = `postgres://ffk:ffk-e2e@127.0.0.1:${pgPort}/ffk`;
     // As k8s/base/postgres/deployment.yaml runs it: uid 70, settings as arguments.
-    const postgres = await runContainer(builder!, postgresTag, { POSTGRES_USER: 'ffk', POSTGRES_PASSWORD: 'ffk-e2e', POSTGRES_DB: 'ffk' }, ['-c', 'listen_addresses=127.0.0.1', '-c', `port=${pgPort}`, '-c', 'max_connections=50']);
+    const postgres = await runContainer(testBuilder(), postgresTag, { POSTGRES_USER: 'ffk', POSTGRES_PASSWORD: 'ffk-e2e', POSTGRES_DB: 'ffk' }, [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `port=${pgPort}`,
+      '-c',
+      'max_connections=50',
+    ]);
     containers.push(postgres);
     const start = async (name: keyof typeof POD_NAMES, port: number, env: Record<string, string>) => {
-      const container = await runContainer(builder!, `ffk/${name}:${TAG}`, { ...env, PORT: String(port), HOST: '127.0.0.1', POD_NAME: POD_NAMES[name] });
+      const container = await runContainer(testBuilder(), `ffk/${name}:${TAG}`, { ...env, PORT: String(port), HOST: '127.0.0.1', POD_NAME: POD_NAMES[name] });
       containers.push(container);
       await waitUntilOk(`http://127.0.0.1:${port}/readyz`, container, 60_000);
     };
@@ -37,7 +45,7 @@ describe.skipIf(skipReason !== undefined)('the storefront from the images', () =
     await start('catalog', catalogPort, { DATABASE_URL: databaseUrl, INVENTORY_URL: `http://127.0.0.1:${inventoryPort}` });
     await start('web', webPort, { CATALOG_URL: `http://127.0.0.1:${catalogPort}` });
     webUrl = `http://127.0.0.1:${webPort}/`;
-  });
+  }, BUILD_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const container of containers.reverse()) await container.remove();
@@ -47,7 +55,7 @@ describe.skipIf(skipReason !== undefined)('the storefront from the images', () =
     const view = parseStorefront(await (await fetch(webUrl)).text());
     expect(view.banner).not.toBe('');
     expect(view.products).toBeGreaterThan(0);
-    expect(view.inStock, "products showing a stock count from inventory").toBeGreaterThan(0);
+    expect(view.inStock, 'products showing a stock count from inventory').toBeGreaterThan(0);
     expect(view.servedBy).toEqual({ banner: POD_NAMES.catalog, products: POD_NAMES.catalog, inventory: POD_NAMES.inventory });
   });
 });

@@ -13,8 +13,8 @@ import { buildImage, ensurePostgresImage, runCommand } from '@ffk/images';
 import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builder, skipReason as noEngineReason } from '../images/engine';
-import { deployKit, desiredState, ffk, ffkDone, isLocal, localCatalog, repoRoot, viewStorefront, waitForStorefront, type Ffk, type Kit, type LocalCatalog } from './kit';
+import { skipReason as noEngineReason, testBuilder } from '../images/engine';
+import { deployKit, desiredState, type Ffk, ffk, ffkDone, isLocal, type Kit, type LocalCatalog,localCatalog, repoRoot, viewStorefront, waitForStorefront } from './kit';
 
 const run = promisify(execFile);
 const K3S_IMAGE = 'rancher/k3s:v1.36.1-k3s1'; // the Kubernetes of the kit's kind node (k8s/kind/cluster.yaml), which kubectl 1.36 matches
@@ -29,8 +29,8 @@ const NODE_IMAGE = DEFAULT_AGENT_IMAGE;
 
 /** Why the k3s node image cannot be had (no registry and not on the engine), or undefined when it is there. */
 async function noK3sReason(): Promise<string | undefined> {
-  if ((await runCommand(builder!.client, ['image', 'inspect', K3S_IMAGE])).code === 0) return undefined;
-  const pull = await runCommand(builder!.client, ['pull', K3S_IMAGE]);
+  if ((await runCommand(testBuilder().client, ['image', 'inspect', K3S_IMAGE])).code === 0) return undefined;
+  const pull = await runCommand(testBuilder().client, ['pull', K3S_IMAGE]);
   return pull.code === 0 ? undefined : `${K3S_IMAGE} cannot be pulled (${pull.stderr.trim().split('\n').at(-1)})`;
 }
 

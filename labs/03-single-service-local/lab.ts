@@ -134,7 +134,7 @@ The terminal without VS Code: \`npm run ffk -- intercept catalog --port 3000 -- 
       kind: 'chart',
       title: 'Outer loop against inner loop',
       body: 'Your measurements from labs 2 and 3, from save to visible on the storefront.',
-      loops: [LOOPS.outerKind, LOOPS.outerSim, LOOPS.intercept],
+      loops: [LOOPS.outerKind, LOOPS.outerDockerSim, LOOPS.outerSim, LOOPS.intercept],
     },
   ],
   resetCluster: redeployApp,

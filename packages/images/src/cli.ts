@@ -7,11 +7,11 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ImageBuildError, buildImage, ensureBaseOf, requireBuilder } from './build/build-image';
+import { buildImage, ensureBaseOf, ImageBuildError, requireBuilder } from './build/build-image';
 import { stepPrinter } from './build/progress';
+import type { AppImage } from './images';
 import { APP_IMAGES, IMAGE_TAG } from './images';
 import { ensurePostgresImage } from './postgres/stand-in-postgres';
-import type { AppImage } from './images';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -22,7 +22,8 @@ class UsageError extends Error {}
 async function base(): Promise<void> {
   const builder = await requireBuilder();
   say(`docker client ${builder.client} (${builder.clientVersion}, BuildKit ${builder.buildkit}), engine ${builder.engineVersion}`);
-  const outcome = await ensureBaseOf(builder, repoRoot, APP_IMAGES[0]!.dockerfile, say)!;
+  const outcome = await ensureBaseOf(builder, repoRoot, APP_IMAGES[0].dockerfile, say);
+  if (!outcome) throw new ImageBuildError(`${APP_IMAGES[0].dockerfile} has no \`ARG NODE_IMAGE=…\` line naming its base`);
   const said = {
     official: `${outcome.tag}: the official image is here already, nothing to build`,
     pulled: `${outcome.tag}: pulled the official image`,
@@ -56,15 +57,19 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'postgres') {
     const outcome = await ensurePostgresImage(repoRoot, stepPrinter(say));
-    say(`${outcome.tag}: ${{ official: 'the official image is here already', pulled: 'pulled the official image', 'stand-in': 'stand-in built' }[outcome.kind]} (${seconds(outcome.ms)})`);
+    say(
+      `${outcome.tag}: ${{ official: 'the official image is here already', pulled: 'pulled the official image', 'stand-in': 'stand-in built' }[outcome.kind]} (${seconds(outcome.ms)})`,
+    );
     return;
   }
   if (command === 'skaffold') {
     const ref = process.env.IMAGE;
-    if (!ref) throw new UsageError('`images skaffold` is Skaffold\'s custom build command and reads $IMAGE: run `images build` yourself instead');
+    if (!ref) throw new UsageError("`images skaffold` is Skaffold's custom build command and reads $IMAGE: run `images build` yourself instead");
     return build(appImage(ref.replace(/:[^/]*$/, '')), ref, values.target);
   }
-  throw new UsageError(`usage: npm run images -- base | postgres | build [${APP_IMAGES.map((image) => image.name).join('|')} …] [--tag <tag>] [--target <stage>] | skaffold [--target <stage>]`);
+  throw new UsageError(
+    `usage: npm run images -- base | postgres | build [${APP_IMAGES.map((image) => image.name).join('|')} …] [--tag <tag>] [--target <stage>] | skaffold [--target <stage>]`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

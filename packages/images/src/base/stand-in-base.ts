@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mustRun, runCommand } from '../docker/run';
 import type { Builder } from '../docker/engine';
+import { mustRun, runCommand } from '../docker/run';
 
 /** The label that marks our stand-in and records the digest of the inputs it was built from. */
 export const INPUTS_LABEL = 'dev.ffk.stand-in-base.inputs';
@@ -29,11 +29,17 @@ export type BaseOutcome =
 export function parseBaseTag(tag: string, npmVersion: string): BaseImage {
   const match = /^node:(\d+\.\d+\.\d+)-([a-z]+)-slim$/.exec(tag);
   if (!match) throw new Error(`cannot stand in for ${tag}: only node:<x.y.z>-<debian suite>-slim tags are supported`);
-  return { tag, nodeVersion: match[1]!, npmVersion, suite: match[2]! };
+  return { tag, nodeVersion: match[1], npmVersion, suite: match[2] };
 }
 
 // Debian's slim images drop documentation and translations the same way (dpkg path excludes).
-const DPKG_OPTIONS = ['path-exclude=/usr/share/doc/*', 'path-include=/usr/share/doc/*/copyright', 'path-exclude=/usr/share/man/*', 'path-exclude=/usr/share/info/*', 'path-exclude=/usr/share/locale/*'];
+const DPKG_OPTIONS = [
+  'path-exclude=/usr/share/doc/*',
+  'path-include=/usr/share/doc/*/copyright',
+  'path-exclude=/usr/share/man/*',
+  'path-exclude=/usr/share/info/*',
+  'path-exclude=/usr/share/locale/*',
+];
 
 /** mmdebstrap customize hooks: Node and npm under /usr/local as the official image has them, and its `node` user. */
 function hooks(nodeTarball: string, npmTarball: string): string[] {
@@ -70,7 +76,7 @@ async function packed(spec: string, log: (line: string) => void): Promise<string
   try {
     await mustRun('npm', ['pack', spec, '--silent', '--pack-destination', work]);
     const [tarball] = readdirSync(work);
-    await mustRun('mv', [join(work, tarball!), join(dir, file)]);
+    await mustRun('mv', [join(work, tarball), join(dir, file)]);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -110,11 +116,22 @@ export async function ensureBaseImage(builder: Builder, base: BaseImage, log: (l
     step(2, `Debian ${base.suite} (minbase) from Debian's packages with mmdebstrap`);
     await mustRun(
       'mmdebstrap',
-      ['--variant=minbase', ...DPKG_OPTIONS.map((option) => `--dpkgopt=${option}`), ...hooks(node, npm).map((hook) => `--customize-hook=${hook}`), base.suite, rootfs],
+      [
+        '--variant=minbase',
+        ...DPKG_OPTIONS.map((option) => `--dpkgopt=${option}`),
+        ...hooks(node, npm).map((hook) => `--customize-hook=${hook}`),
+        base.suite,
+        rootfs,
+      ],
       { onLine: (line) => line.startsWith('I: ') && log(`  ${line.slice(3)}`) },
     );
     step(3, `docker import as ${base.tag}`);
-    const changes = [`ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, `ENV NODE_VERSION=${base.nodeVersion}`, `LABEL ${INPUTS_LABEL}=${digest}`, 'CMD ["node"]'];
+    const changes = [
+      `ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      `ENV NODE_VERSION=${base.nodeVersion}`,
+      `LABEL ${INPUTS_LABEL}=${digest}`,
+      'CMD ["node"]',
+    ];
     await mustRun(builder.client, ['import', ...changes.flatMap((change) => ['--change', change]), '-', base.tag], { input: createReadStream(rootfs) });
     const bytes = Number((await mustRun(builder.client, ['image', 'inspect', base.tag, '--format', '{{.Size}}'])).trim());
     return { kind: 'built', tag: base.tag, ms: performance.now() - started, bytes };

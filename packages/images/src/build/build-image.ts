@@ -1,10 +1,10 @@
 // The one way the kit builds its images: labs 1 and 2, skaffold.yaml (custom build command),
 // the image tests and the outer-loop benchmark all call buildImage.
 import { isAbsolute, join } from 'node:path';
-import { ensureBaseImage, parseBaseTag } from '../base/stand-in-base';
 import type { BaseOutcome } from '../base/stand-in-base';
-import { findBuilder } from '../docker/engine';
+import { ensureBaseImage, parseBaseTag } from '../base/stand-in-base';
 import type { Builder } from '../docker/engine';
+import { findBuilder } from '../docker/engine';
 import { CommandError, mustRun, runCommand } from '../docker/run';
 import { defaultBaseImage } from './dockerfile-base';
 import { hostCaBundle } from './host-ca';
@@ -18,6 +18,8 @@ export interface BuildRequest {
   dockerfile: string;
   tag: string;
   target?: string;
+  /** Rebuild every step, as on a machine that never built it (a benchmark's cold build). */
+  noCache?: boolean;
   /** Every line of build output, for progress. */
   onLine?: (line: string) => void;
   signal?: AbortSignal;
@@ -77,6 +79,7 @@ export function buildArgs(builder: Builder, request: BuildRequest, caBundle: str
     '--tag',
     request.tag,
     ...(request.target ? ['--target', request.target] : []),
+    ...(request.noCache ? ['--no-cache'] : []),
     // Without a default bridge RUN steps have no network unless they share the host's.
     ...(builder.hostNetwork ? ['--network', 'host'] : []),
     ...(caBundle ? ['--secret', `id=ca-certificates,src=${caBundle}`] : []),

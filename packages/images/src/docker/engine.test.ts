@@ -29,7 +29,10 @@ esac
 describe('findBuilder', () => {
   it('passes over a 28.x client without buildx for a 20.10 client that has BuildKit built in', async () => {
     const probe = await findBuilder({ clients: [fakeClient('docker28', '28.2.2'), fakeClient('docker20', '20.10.24+dfsg1')] });
-    expect(probe).toMatchObject({ ok: true, builder: { client: join(dir, 'docker20'), buildkit: 'built into client 20.10.24+dfsg1', env: { DOCKER_BUILDKIT: '1' }, hostNetwork: true } });
+    expect(probe).toMatchObject({
+      ok: true,
+      builder: { client: join(dir, 'docker20'), buildkit: 'built into client 20.10.24+dfsg1', env: { DOCKER_BUILDKIT: '1' }, hostNetwork: true },
+    });
   });
 
   it('uses a 28.x client when it has the buildx plugin', async () => {
@@ -39,15 +42,21 @@ describe('findBuilder', () => {
 
   it('says BuildKit is missing, and how to get it, when the engine answers but no client has it', async () => {
     const probe = await findBuilder({ clients: [fakeClient('docker28only', '28.2.2')] });
-    expect(probe).toMatchObject({ ok: false, engine: true, problem: expect.stringContaining('need the buildx plugin'), fix: expect.stringContaining('docker-buildx') });
+    expect(probe).toMatchObject({ ok: false, engine: true });
+    expect(probe.ok ? '' : `${probe.problem} | ${probe.fix}`).toMatch(/need the buildx plugin.*\|.*docker-buildx/);
   });
 
   it('says no engine answers when none does', async () => {
     const probe = await findBuilder({ clients: [fakeClient('docker-down', '20.10.24+dfsg1', { engine: false })] });
-    expect(probe).toMatchObject({ ok: false, engine: false, problem: expect.stringContaining('Cannot connect to the Docker daemon') });
+    expect(probe).toMatchObject({ ok: false, engine: false });
+    expect(probe.ok ? '' : probe.problem).toContain('Cannot connect to the Docker daemon');
   });
 
   it('says the command is missing when there is no client', async () => {
-    expect(await findBuilder({ clients: [join(dir, 'nothing-here')] })).toMatchObject({ ok: false, engine: false, problem: 'the docker command is not installed' });
+    expect(await findBuilder({ clients: [join(dir, 'nothing-here')] })).toMatchObject({
+      ok: false,
+      engine: false,
+      problem: 'the docker command is not installed',
+    });
   });
 });

@@ -37,8 +37,7 @@ function resolved(client: string): string {
 
 /** Every distinct docker client installed (or of `candidates`), the one on PATH first. */
 async function clients(candidates?: string[]): Promise<string[]> {
-  const onPath = candidates ? undefined : await runCommand('sh', ['-c', 'command -v docker']);
-  const found = candidates ?? [onPath!.stdout.trim(), ...CLIENTS.slice(1)].filter(Boolean);
+  const found = candidates ?? [(await runCommand('sh', ['-c', 'command -v docker'])).stdout.trim(), ...CLIENTS.slice(1)].filter(Boolean);
   const seen = new Set<string>();
   const result: string[] = [];
   for (const client of found) {
@@ -67,7 +66,8 @@ async function inspectClient(client: string): Promise<ClientInfo> {
 
 async function buildkitOf(info: ClientInfo): Promise<{ env: NodeJS.ProcessEnv; buildkit: string } | undefined> {
   if ((await runCommand(info.client, ['buildx', 'version'])).code === 0) return { env: { ...process.env, DOCKER_BUILDKIT: '1' }, buildkit: 'buildx plugin' };
-  if (major(info.clientVersion) >= 18 && major(info.clientVersion) < 23) return { env: { ...process.env, DOCKER_BUILDKIT: '1' }, buildkit: `built into client ${info.clientVersion}` };
+  if (major(info.clientVersion) >= 18 && major(info.clientVersion) < 23)
+    return { env: { ...process.env, DOCKER_BUILDKIT: '1' }, buildkit: `built into client ${info.clientVersion}` };
   return undefined;
 }
 
@@ -75,27 +75,33 @@ async function buildkitOf(info: ClientInfo): Promise<{ env: NodeJS.ProcessEnv; b
 export async function findBuilder(options: { clients?: string[] } = {}): Promise<EngineProbe> {
   const found = await clients(options.clients);
   if (found.length === 0)
-    return { ok: false, engine: false, problem: 'the docker command is not installed', fix: 'install Docker Engine (https://docs.docker.com/engine/install/) or open the repository in its devcontainer' };
+    return {
+      ok: false,
+      engine: false,
+      problem: 'the docker command is not installed',
+      fix: 'install Docker Engine (https://docs.docker.com/engine/install/) or open the repository in its devcontainer',
+    };
   const infos = await Promise.all(found.map(inspectClient));
-  const answering = infos.filter((info) => info.engineVersion);
+  const answering = infos.flatMap((info) => (info.engineVersion ? [{ ...info, engineVersion: info.engineVersion }] : []));
   if (answering.length === 0)
     return {
       ok: false,
       engine: false,
-      problem: `no Docker engine answers (${infos[0]!.engineProblem})`,
+      problem: `no Docker engine answers (${infos[0].engineProblem})`,
       fix: 'start the engine: `sudo service docker start`, Docker Desktop, or as root `dockerd --bridge=none --iptables=false --ip6tables=false &`',
     };
   for (const info of answering) {
     const buildkit = await buildkitOf(info);
     if (!buildkit) continue;
     const bridge = await runCommand(info.client, ['network', 'inspect', 'bridge', '--format', '{{.Name}}']);
-    return { ok: true, builder: { client: info.client, clientVersion: info.clientVersion, engineVersion: info.engineVersion!, ...buildkit, hostNetwork: bridge.code !== 0 } };
+    const { client, clientVersion, engineVersion } = info;
+    return { ok: true, builder: { client, clientVersion, engineVersion, ...buildkit, hostNetwork: bridge.code !== 0 } };
   }
   const described = answering.map((info) => `${info.client} ${info.clientVersion}`).join(', ');
   return {
     ok: false,
     engine: true,
     problem: `no docker client here can use BuildKit (${described}: 23+ clients need the buildx plugin), and the Dockerfiles' RUN --mount needs it`,
-    fix: 'install the buildx plugin (`apt-get install docker-buildx` or Docker\'s `docker-buildx-plugin`), or a client with BuildKit built in (Debian bookworm\'s docker.io 20.10 puts one at /usr/bin/docker)',
+    fix: "install the buildx plugin (`apt-get install docker-buildx` or Docker's `docker-buildx-plugin`), or a client with BuildKit built in (Debian bookworm's docker.io 20.10 puts one at /usr/bin/docker)",
   };
 }

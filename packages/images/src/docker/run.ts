@@ -32,7 +32,7 @@ export class CommandError extends Error {
 /** Runs `file args`, resolving with its output whatever the exit code (ENOENT is code 127, as in a shell). */
 export function runCommand(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'], signal: options.signal });
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal });
     const out: string[] = [];
     const err: string[] = [];
     const collect = (into: string[], stream: NodeJS.ReadableStream) => {
@@ -42,14 +42,15 @@ export function runCommand(file: string, args: string[], options: RunOptions = {
         into.push(chunk);
         if (!options.onLine) return;
         const lines = (partial + chunk).split('\n');
-        partial = lines.pop()!;
+        partial = lines.pop() ?? '';
         for (const line of lines) options.onLine(line);
       });
       stream.on('end', () => partial && options.onLine?.(partial));
     };
-    collect(out, child.stdout!);
-    collect(err, child.stderr!);
-    if (options.input) options.input.pipe(child.stdin!);
+    collect(out, child.stdout);
+    collect(err, child.stderr);
+    if (options.input) options.input.pipe(child.stdin);
+    else child.stdin.end();
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') resolve({ code: 127, stdout: '', stderr: `${file}: command not found` });
       else reject(error);

@@ -1,5 +1,5 @@
 // The agent container's entry point: config from env, one line and exit 1 when it is wrong.
-import pino from 'pino';
+import { createLogger } from '@ffk/service-kit/logger';
 import { startAgent } from './agent';
 import { AgentConfigError, parseAgentEnv, type AgentConfig } from './config';
 
@@ -12,7 +12,8 @@ try {
   process.exit(1);
 }
 
-const logger = pino({ level: config.logLevel, base: { pod: config.podName, component: 'ffk-agent' } });
+// The services' log shape (ISO time, name), so one query reads an intercepted pod's two containers.
+const logger = createLogger({ name: 'ffk-agent', level: config.logLevel, fields: { pod: config.podName } });
 try {
   const agent = await startAgent(config, logger);
   logger.info({ ports: agent.ports, tunnel: `${config.tunnelHost}:${agent.tunnelPort}`, health: agent.healthPort }, 'agent ready');

@@ -48,10 +48,11 @@ async function freePort(): Promise<number> {
 const byId = (report: DoctorReport, id: string) => report.checks.find((check) => check.id === id)!;
 const GiB = 1024 ** 3;
 
-const BUILDKIT_OK = async (): Promise<EngineProbe> => ({
-  ok: true,
-  builder: { client: '/usr/bin/docker', clientVersion: '20.10.24', engineVersion: '20.10.24', env: {}, buildkit: 'built into client 20.10.24', hostNetwork: false },
-});
+const BUILDKIT_OK = (): Promise<EngineProbe> =>
+  Promise.resolve({
+    ok: true,
+    builder: { client: '/usr/bin/docker', clientVersion: '20.10.24', engineVersion: '20.10.24', env: {}, buildkit: 'built into client 20.10.24', hostNetwork: false },
+  });
 
 const NO_ENGINE = 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1';
 
@@ -138,7 +139,8 @@ describe('doctor', () => {
       ports: [await freePort()],
       nodeVersion: '24.11.0',
       memoryBytes: 8 * GiB,
-      findBuilder: async () => ({ ok: false, engine: true, problem: 'no docker client here can use BuildKit (docker 28.2.2: 23+ clients need the buildx plugin)', fix: 'install the buildx plugin' }),
+      findBuilder: () =>
+        Promise.resolve({ ok: false, engine: true, problem: 'no docker client here can use BuildKit (docker 28.2.2: 23+ clients need the buildx plugin)', fix: 'install the buildx plugin' }),
     });
     expect(byId(report, 'buildkit')).toMatchObject({ status: 'fail', detail: expect.stringContaining('buildx plugin'), fix: 'install the buildx plugin' });
     expect(report).toMatchObject({ mode: 'offline', offline: { missing: ['no BuildKit'] } });

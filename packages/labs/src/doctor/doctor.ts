@@ -1,8 +1,8 @@
 // `npm run doctor`: is this machine ready for the labs, and if not, the exact fix for each piece.
-import { findBuilder, type EngineProbe } from '@ffk/images';
-import type { Shell } from '../shell/shell';
-import { MIN_KIND, MIN_NODE, atLeast, probeDockerEngine, probeKind, probeKubectl, probeSkaffold } from './probes';
+import { type EngineProbe, findBuilder } from '@ffk/images';
 import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
+import type { Shell } from '../shell/shell';
+import { atLeast, MIN_KIND, MIN_NODE, probeDockerEngine, probeKind, probeKubectl, probeSkaffold } from './probes';
 import { availableMemoryBytes, portFree } from './system';
 
 export type Status = 'ok' | 'warn' | 'fail';
@@ -75,7 +75,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     : { ok: false, engine: false, problem: 'needs a Docker engine first', fix: '' };
   checks.push(
     buildkit.ok
-      ? { id: 'buildkit', title: 'BuildKit', status: 'ok', detail: `${buildkit.builder.client} ${buildkit.builder.clientVersion} (${buildkit.builder.buildkit})`, neededFor: 'kind' }
+      ? {
+          id: 'buildkit',
+          title: 'BuildKit',
+          status: 'ok',
+          detail: `${buildkit.builder.client} ${buildkit.builder.clientVersion} (${buildkit.builder.buildkit})`,
+          neededFor: 'kind',
+        }
       : { id: 'buildkit', title: 'BuildKit', status: 'fail', detail: buildkit.problem, ...(buildkit.fix ? { fix: buildkit.fix } : {}), neededFor: 'kind' },
   );
   checks.push(
@@ -136,8 +142,22 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     memory >= 4 * GiB
       ? { id: 'memory', title: 'Free memory (4 GiB for kind)', status: 'ok', detail: gib, neededFor: 'everything' }
       : memory >= 2 * GiB
-        ? { id: 'memory', title: 'Free memory (4 GiB for kind)', status: 'warn', detail: `${gib}: the cluster may be slow or evict pods`, fix: memoryFix, neededFor: 'everything' }
-        : { id: 'memory', title: 'Free memory (4 GiB for kind)', status: 'fail', detail: `${gib}: too little for a cluster and three services`, fix: memoryFix, neededFor: 'everything' },
+        ? {
+            id: 'memory',
+            title: 'Free memory (4 GiB for kind)',
+            status: 'warn',
+            detail: `${gib}: the cluster may be slow or evict pods`,
+            fix: memoryFix,
+            neededFor: 'everything',
+          }
+        : {
+            id: 'memory',
+            title: 'Free memory (4 GiB for kind)',
+            status: 'fail',
+            detail: `${gib}: too little for a cluster and three services`,
+            fix: memoryFix,
+            neededFor: 'everything',
+          },
   );
 
   for (const port of options.ports ?? [8080]) {
@@ -147,15 +167,22 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       free
         ? { id: `port-${port}`, title: `Port ${port} free`, status: 'ok', detail: 'free', neededFor: 'everything' }
         : simulator
-          ? { id: `port-${port}`, title: `Port ${port} free`, status: 'fail', detail: `in use: ${stopSimulatorAdvice(simulator.pid)}`, fix: 'npm run ffk -- sim stop', neededFor: 'everything' }
+          ? {
+              id: `port-${port}`,
+              title: `Port ${port} free`,
+              status: 'fail',
+              detail: `in use: ${stopSimulatorAdvice(simulator.pid)}`,
+              fix: 'npm run ffk -- sim stop',
+              neededFor: 'everything',
+            }
           : {
-            id: `port-${port}`,
-            title: `Port ${port} free`,
-            status: 'fail',
-            detail: 'in use: the storefront is forwarded there',
-            fix: `find the process with \`ss -ltnp 'sport = :${port}'\` (or \`lsof -i :${port}\`) and stop it`,
-            neededFor: 'everything',
-          },
+              id: `port-${port}`,
+              title: `Port ${port} free`,
+              status: 'fail',
+              detail: 'in use: the storefront is forwarded there',
+              fix: `find the process with \`ss -ltnp 'sport = :${port}'\` (or \`lsof -i :${port}\`) and stop it`,
+              neededFor: 'everything',
+            },
     );
   }
 
