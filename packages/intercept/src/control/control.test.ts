@@ -63,20 +63,20 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
 
     const installed = await sim.getJson('deployment', 'named');
     const [app, sidecar] = installed.spec.template.spec.containers as Json[];
-    expect(app!.ports).toEqual([{ name: 'ffk-http', containerPort: 3000, protocol: 'TCP' }]);
-    expect(app!.readinessProbe.tcpSocket.port).toBe('ffk-http');
-    expect(sidecar!.name).toBe(AGENT_CONTAINER);
-    expect(sidecar!.image).toBe('ffk/agent:test');
-    expect(sidecar!.ports[0]).toMatchObject({ name: 'http', containerPort: 9900 });
+    expect(app.ports).toEqual([{ name: 'ffk-http', containerPort: 3000, protocol: 'TCP' }]);
+    expect(app.readinessProbe.tcpSocket.port).toBe('ffk-http');
+    expect(sidecar.name).toBe(AGENT_CONTAINER);
+    expect(sidecar.image).toBe('ffk/agent:test');
+    expect(sidecar.ports[0]).toMatchObject({ name: 'http', containerPort: 9900 });
     // The token is referenced, never written into the spec.
-    expect(JSON.stringify(sidecar!.env)).not.toContain(agent.token);
+    expect(JSON.stringify(sidecar.env)).not.toContain(agent.token);
     expect(installed.metadata.annotations[ANNOTATION.agent]).toBeTruthy();
     // A named targetPort needs no Service change.
     expect(comparable(await sim.getJson('service', 'named'))).toEqual(comparable(serviceBefore));
 
     // The Service's port name now reaches the agent: passthrough to the app, then an intercept.
     const pod = (await newestReadyPod(access.kc, 'default', { app: 'named' })).metadata!.name!;
-    const viaAgent = () => openPortForward(access.kc, 'default', pod, agent.record.ports[0]!.listen).then((s) => getOver(s, '/hello'));
+    const viaAgent = () => openPortForward(access.kc, 'default', pod, agent.record.ports[0].listen).then((s) => getOver(s, '/hello'));
     expect((await viaAgent()).servedBy).toBe(pod);
     const connector = new Connector({
       openStream: () => openPortForward(access.kc, 'default', pod, agent.record.tunnelPort),

@@ -70,13 +70,13 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
     onProgress: (p: RolloutProgress) => progress(p.message),
   });
   const rewrittenServices = await rewriteNumericServices(access, name, record);
-  for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0]!.name}`);
+  for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0].name}`);
   return { deployment, record, token, installedNow, rewrittenServices };
 }
 
 /** After the rollout (so old pods without the named port never lose their endpoints). */
 async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord): Promise<string[]> {
-  const port = record.ports[0]!;
+  const port = record.ports[0];
   const rewritten: string[] = [];
   const deployment = await readDeployment(access, name);
   for (const service of servicesSelecting(deployment, await listServices(access))) {
@@ -95,7 +95,7 @@ async function rewriteNumericServices(access: ClusterAccess, name: string, recor
 /** With the agent installed for one port, another port needs a reinstall: say so. */
 function checkRequestedPort(deployment: V1Deployment, record: AgentRecord, services: V1Service[], requested: string | undefined): void {
   if (!requested) return;
-  const port = record.ports[0]!;
+  const port = record.ports[0];
   const accepted = new Set([port.name, String(port.app), String(port.listen)]);
   for (const service of servicesSelecting(deployment, services)) {
     for (const p of service.spec?.ports ?? []) if (accepted.has(String(p.targetPort ?? p.port))) accepted.add(String(p.port)).add(p.name ?? '');
