@@ -158,7 +158,7 @@ export function portForwardHandler(): SubresourceHandler & { tracker: Forwarding
       }
       if (upgrade === 'spdy/3.1') return upgradeToSpdy(req, socket, head, pod, tracker);
       if (tunnel) req.headers['sec-websocket-protocol'] = offered.map((p) => (p === SPDY_TUNNEL ? SPDY_TUNNEL_ALIAS : p)).filter((p) => !p.includes('/')).join(', ');
-      server.handleUpgrade(req, socket as Duplex, head, (ws) => {
+      server.handleUpgrade(req, socket, head, (ws) => {
         if (ws.protocol === SPDY_TUNNEL) {
           const tunnel = createWebSocketStream(ws);
           ws.once('close', () => tunnel.destroy()); // also while reading is held back, when 'end' would wait

@@ -35,7 +35,7 @@ function scale(store: ObjectStore, events: EventRecorder, deployment: StoredDepl
   if (specReplicas(rs) === replicas) return;
   const { maxSurge } = surgeAndUnavailable(deployment);
   const wanted = deployment.spec.replicas ?? 1;
-  store.patch('replicasets', rs.metadata.namespace, rs.metadata.name!, 'merge', {
+  store.patch('replicasets', rs.metadata.namespace, rs.metadata.name, 'merge', {
     metadata: { annotations: { [DESIRED]: String(wanted), [MAX]: String(wanted + maxSurge) } },
     spec: { replicas },
   });
@@ -64,7 +64,7 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
     events.record(found, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${specReplicas(newRS)}`);
   } else if (newRS && revisionOf(newRS) < maxRevision) {
     // Rolled back to an older template: that ReplicaSet becomes the newest revision again.
-    newRS = store.patch('replicasets', namespace, newRS.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: String(maxRevision + 1) } } }) as StoredRS;
+    newRS = store.patch('replicasets', namespace, newRS.metadata.name, 'merge', { metadata: { annotations: { [REVISION]: String(maxRevision + 1) } } }) as StoredRS;
   }
 
   if (newRS && !deployment.spec.paused) {
@@ -170,7 +170,7 @@ function recreate(store: ObjectStore, events: EventRecorder, deployment: StoredD
 function cleanUpHistory(store: ObjectStore, deployment: StoredDeployment, olds: StoredRS[]): void {
   const limit = deployment.spec.revisionHistoryLimit ?? 10;
   const idle = olds.filter((rs) => specReplicas(rs) === 0 && (rs.status?.replicas ?? 0) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
-  for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) store.delete('replicasets', rs.metadata.namespace, rs.metadata.name!);
+  for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) store.delete('replicasets', rs.metadata.namespace, rs.metadata.name);
 }
 
 function condition(previous: Condition[] | undefined, next: Omit<Condition, 'lastUpdateTime' | 'lastTransitionTime'>, touch: boolean): Condition {
@@ -186,7 +186,7 @@ function condition(previous: Condition[] | undefined, next: Omit<Condition, 'las
 
 function writeStatus(store: ObjectStore, namespace: string | undefined, name: string, newRS: StoredRS | undefined, olds: StoredRS[], replicas: number, created: boolean): number | undefined {
   const deployment = store.get('deployments', namespace, name) as StoredDeployment;
-  const all = [...(newRS ? [store.find('replicasets', namespace, newRS.metadata.name!) ?? newRS] : []), ...olds] as StoredRS[];
+  const all = [...(newRS ? [store.find('replicasets', namespace, newRS.metadata.name) ?? newRS] : []), ...olds] as StoredRS[];
   const sum = (field: 'replicas' | 'readyReplicas' | 'availableReplicas') => all.reduce((total, rs) => total + (rs.status?.[field] ?? 0), 0);
   const freshNew = all[0] && newRS ? all[0] : undefined;
   const counts = {

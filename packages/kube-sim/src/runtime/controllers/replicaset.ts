@@ -48,7 +48,7 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
     }
   } else if (active.length > wanted) {
     for (const pod of [...active].sort(deletionOrder).slice(0, active.length - wanted)) {
-      store.delete('pods', namespace, pod.metadata.name!);
+      store.delete('pods', namespace, pod.metadata.name);
       events.record(object, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
     }
   }
