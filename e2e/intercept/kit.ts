@@ -111,8 +111,8 @@ export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}):
     output += chunk.toString();
     waiters.forEach((check) => check());
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
@@ -170,7 +170,7 @@ export interface LocalCatalog {
 function devCommand(dir: string): string[] {
   const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { dev: string } }).scripts.dev;
   const [bin, ...args] = script.split(/\s+/);
-  return [process.execPath, realpathSync(join(repoRoot, 'node_modules/.bin', bin!)), ...args.map((arg) => (existsSync(join(dir, arg)) ? join(dir, arg) : arg))];
+  return [process.execPath, realpathSync(join(repoRoot, 'node_modules/.bin', bin)), ...args.map((arg) => (existsSync(join(dir, arg)) ? join(dir, arg) : arg))];
 }
 
 /**
