@@ -24,7 +24,7 @@ export function parseInterceptSpec(user: string | undefined, header: string | un
   if (header) {
     const match = /^([A-Za-z0-9-]+)=(.+)$/.exec(header);
     if (!match) throw new UsageError(`--header ${header} is not NAME=VALUE: use e.g. --header x-team=blue`);
-    return { mode: 'personal', header: match[1]!.toLowerCase(), value: match[2]! };
+    return { mode: 'personal', header: match[1].toLowerCase(), value: match[2] };
   }
   return { mode: 'global' };
 }

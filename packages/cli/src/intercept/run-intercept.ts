@@ -82,7 +82,7 @@ export async function runIntercept(deploymentName: string, command: string[], fl
     cleanups.push(() => lease.stop());
 
     const selector = deployment.spec?.selector?.matchLabels ?? {};
-    const agentPort = agent.record.ports[0]!;
+    const agentPort = agent.record.ports[0];
     reporter.step(`opening tunnels (port-forward to ${agent.record.tunnelPort}) to the Ready pods of ${selectorString(selector)} and registering the intercept`);
     const tunnelsStarted = performance.now();
     const tunnels = new PodTunnels({ access: session, selector, tunnelPort: agent.record.tunnelPort, token: agent.token, intercept: spec, localPort: port.local, owner: defaultHolder() });

@@ -27,7 +27,7 @@ export function registerWorkloadCommands(program: Command, out: Print, err: Prin
       workloads.forEach((w, i) => {
         const agent = w.installed ? (w.record ? `${w.record.image} (${w.record.ports.map((p) => `${p.name}→${p.app}`).join(',')})` : 'installed') : '-';
         const lease = w.installed ? (w.expired ? 'expired' : `until ${w.leaseExpires?.slice(11, 19)} (${w.leaseHolder})`) : '-';
-        const held = intercepts[i]!.map((x) => (x.mode === 'global' ? `global by ${x.owner}` : `${x.header ?? 'x-ffk-user'}=${x.value} by ${x.owner}`));
+        const held = intercepts[i].map((x) => (x.mode === 'global' ? `global by ${x.owner}` : `${x.header ?? 'x-ffk-user'}=${x.value} by ${x.owner}`));
         rows.push([w.name, `${w.readyReplicas}/${w.replicas}`, agent, lease, held.join('; ') || '-']);
       });
       reporter.text(`context ${session.target.context} · namespace ${session.target.namespace}\n${table(rows)}`);
