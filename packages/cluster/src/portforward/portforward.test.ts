@@ -25,7 +25,7 @@ afterAll(() => sim?.stop());
 
 async function podOf(app: string): Promise<string> {
   const [pod] = await resolveReadyPods(cluster.kc, namespace, { app });
-  return pod!.metadata!.name!;
+  return pod.metadata!.name!;
 }
 
 /** Writes `text` and collects what comes back until `expected` bytes arrived. */

@@ -23,7 +23,7 @@ async function kubelet(cluster: LoadedKubeconfig, stale: V1Pod, state: V1Contain
   const api = cluster.kc.makeApiClient(CoreV1Api);
   const { namespace } = cluster.target;
   const pod = await api.readNamespacedPod({ name: stale.metadata!.name!, namespace });
-  const container = pod.spec!.containers[0]!;
+  const container = pod.spec!.containers[0];
   await api.replaceNamespacedPodStatus({
     name: pod.metadata!.name!,
     namespace,
@@ -51,11 +51,11 @@ it('says which pod it waits for and why, and resolves once every pod is updated 
   await expect.poll(async () => (await podsOf(cluster, 'catalog')).length).toBe(3);
   const [first, second, third] = await podsOf(cluster, 'catalog');
   await expect.poll(() => messages.at(-1)).toMatch(/^0 of 3 updated pods available; waiting for pod catalog-\S+ to become Ready: containers not started yet \(Pending\)$/);
-  await kubelet(cluster, first!, running);
-  await kubelet(cluster, second!, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } });
-  await expect.poll(() => messages.at(-1)).toBe(`1 of 3 updated pods available; waiting for pod ${second!.metadata!.name} to become Ready: container catalog not ready (CrashLoopBackOff)`);
-  await kubelet(cluster, second!, running);
-  await kubelet(cluster, third!, running);
+  await kubelet(cluster, first, running);
+  await kubelet(cluster, second, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } });
+  await expect.poll(() => messages.at(-1)).toBe(`1 of 3 updated pods available; waiting for pod ${second.metadata!.name} to become Ready: container catalog not ready (CrashLoopBackOff)`);
+  await kubelet(cluster, second, running);
+  await kubelet(cluster, third, running);
   const result = await done;
   expect(result.counts).toEqual({ desired: 3, updated: 3, ready: 3, available: 3, old: 0 });
   expect(messages.length).toBeGreaterThanOrEqual(3);
