@@ -22,7 +22,7 @@ export function atLeast(version: string, minimum: string): boolean {
   const need = parseVersion(minimum)!;
   if (!have) return false;
   for (let i = 0; i < 3; i++) {
-    if (have[i]! !== need[i]!) return have[i]! > need[i]!;
+    if (have[i] !== need[i]) return have[i] > need[i];
   }
   return true;
 }
@@ -43,7 +43,7 @@ export async function probeDockerEngine($: Shell): Promise<Probe & { client: boo
     const reason = said.find((line) => /cannot connect|error|permission/i.test(line)) ?? said.find(Boolean);
     return { found: false, client: true, problem: `the docker client is installed but no engine answers (${reason?.trim() || 'docker info failed'})` };
   }
-  return { found: true, client: true, version: info.out.split('\n')[0]!.trim() };
+  return { found: true, client: true, version: info.out.split('\n')[0].trim() };
 }
 
 export async function probeKind($: Shell): Promise<Probe> {

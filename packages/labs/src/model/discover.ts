@@ -22,7 +22,7 @@ export function listLabs(repoRoot: string): LabEntry[] {
     .filter((entry) => entry.isDirectory() && LAB_DIR.test(entry.name) && existsSync(join(root, entry.name, 'lab.ts')))
     .map((entry) => {
       const [, number, name] = LAB_DIR.exec(entry.name)!;
-      return { number: Number(number), name: name!, dir: join(root, entry.name) };
+      return { number: Number(number), name: name, dir: join(root, entry.name) };
     })
     .sort((a, b) => a.number - b.number);
 }
@@ -41,7 +41,7 @@ export async function loadLab(entry: LabEntry): Promise<LoadedLab> {
   const module = (await import(pathToFileURL(join(entry.dir, 'lab.ts')).href)) as { default?: Lab | LabInput };
   if (!module.default) throw new UserError(`${join(entry.dir, 'lab.ts')} has no default export: end it with \`export default defineLab({...})\`.`);
   // defineLab is idempotent, so a lab that skipped it is still validated.
-  return { ...entry, lab: defineLab(module.default as LabInput) };
+  return { ...entry, lab: defineLab(module.default) };
 }
 
 export function parseLabNumber(text: string | undefined): number {

@@ -39,7 +39,7 @@ export async function runTasks(
     }
     const started = performance.now();
     const elapsed = () => formatDuration(performance.now() - started);
-    const line = () => `\r\x1b[K${style.cyan(FRAMES[Math.floor((performance.now() - started) / 100) % FRAMES.length]!)} ${task.title} ${style.dim(elapsed())}`;
+    const line = () => `\r\x1b[K${style.cyan(FRAMES[Math.floor((performance.now() - started) / 100) % FRAMES.length])} ${task.title} ${style.dim(elapsed())}`;
     let timer: NodeJS.Timeout | undefined;
     if (out.isTTY) {
       out.write(line());

@@ -49,7 +49,7 @@ export function runInteractive(loaded: LoadedLab, options: InteractiveOptions): 
   if (resumeAt > 0) state.notice = `Resumed at step ${resumeAt + 1} (\`npm run lab:reset -- ${loaded.number}\` starts over).`;
 
   return new Promise<number>((finish) => {
-    const step = () => steps[state.index]!;
+    const step = () => steps[state.index];
 
     const redrawTask = () => {
       const task = step() as TaskStep;
