@@ -30,7 +30,7 @@ const children: ChildProcess[] = [];
 const cleanups: (() => void)[] = [];
 
 function median<T>(rounds: T[], by: (round: T) => number): T {
-  return [...rounds].sort((a, b) => by(a) - by(b))[Math.floor(rounds.length / 2)]!;
+  return [...rounds].sort((a, b) => by(a) - by(b))[Math.floor(rounds.length / 2)];
 }
 
 /**
@@ -44,7 +44,7 @@ function start(script: string, env: Record<string, string>, ready: (line: Record
   children.push(child);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited ${code} before it was ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       if (ready(parsed)) resolve({ ...parsed, pid: child.pid });
     });
@@ -73,7 +73,7 @@ async function startLoadProcess(): Promise<{ pid: number; run<T>(command: LoadCo
 function cpuTimeUs(pid: number): number | undefined {
   const stat = `/proc/${pid}/stat`;
   if (!existsSync(stat)) return undefined;
-  const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
 }
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -95,7 +95,7 @@ try {
   const connector = await start('testing/connector-process.ts', { TUNNEL_PORT: String(tunnelPort), TOKEN: token, LOCAL_PORT: String(local.port) }, (line) => line.state === 'active');
   const loads = await Promise.all(Array.from({ length: LOAD_PROCESSES }, startLoadProcess));
   const direct = Number(local.port);
-  const tunnel = (agent.ports as { listen: number }[])[0]!.listen;
+  const tunnel = (agent.ports as { listen: number }[])[0].listen;
   const pids = { load: loads.map((l) => l.pid), local: [Number(local.pid)], agent: [Number(agent.pid)], connector: [Number(connector.pid)] };
 
   type Cpu = Partial<Record<keyof typeof pids, number>>;
@@ -121,7 +121,7 @@ try {
     const cpu: Cpu = {};
     const cores: Cpu = {};
     for (const name of Object.keys(pids) as (keyof typeof pids)[]) {
-      const spent = after[name]!.reduce<number | undefined>((sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - before[name]![i]!), 0);
+      const spent = after[name].reduce<number | undefined>((sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - before[name][i]!), 0);
       if (spent === undefined) continue;
       cpu[name] = Math.round(spent / requests);
       cores[name] = Math.round((spent / elapsedUs) * 100) / 100;
@@ -146,7 +146,7 @@ try {
       for (const [name, port] of round % 2 ? paths : [...paths].reverse()) pair[name] = await measure(port, concurrency);
       rounds.push(pair);
       const { direct: d, tunnel: t } = pair;
-      process.stdout.write(`  c${concurrency} round ${round}/${ROUNDS}: direct ${d.rps} req/s, tunnel ${t.rps} req/s (${(t.rps / d.rps).toFixed(2)} x), added p50 ${(t.p50_ms - d.p50_ms).toFixed(3)} ms; load average ${os.loadavg()[0]!.toFixed(1)}\n`);
+      process.stdout.write(`  c${concurrency} round ${round}/${ROUNDS}: direct ${d.rps} req/s, tunnel ${t.rps} req/s (${(t.rps / d.rps).toFixed(2)} x), added p50 ${(t.p50_ms - d.p50_ms).toFixed(3)} ms; load average ${os.loadavg()[0].toFixed(1)}\n`);
     }
     const kept = concurrency === 1 ? median(rounds, (r) => r.tunnel.p50_ms - r.direct.p50_ms) : median(rounds, (r) => r.tunnel.rps / r.direct.rps);
     for (const [name] of paths) {
@@ -157,10 +157,10 @@ try {
   }
   const [downloader] = loads;
   const downloads = { direct: [] as number[], tunnel: [] as number[] };
-  for (const [, port] of paths) await downloader!.run({ kind: 'download', port, mb: 20 }); // warm-up
+  for (const [, port] of paths) await downloader.run({ kind: 'download', port, mb: 20 }); // warm-up
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, port] of paths) {
-      downloads[name].push(await downloader!.run<number>({ kind: 'download', port, mb: BULK_MB }));
+      downloads[name].push(await downloader.run<number>({ kind: 'download', port, mb: BULK_MB }));
       process.stdout.write(`  bulk round ${round}/${ROUNDS} ${name}: ${downloads[name].at(-1)} MB/s (${BULK_MB} MB download)\n`);
     }
   }
@@ -173,10 +173,10 @@ try {
   const { direct: d, tunnel: t, bulk_mb_s: bulk, cpu_us_per_request_c50: cpu } = results;
   const row = (label: string, r: LoadResult) => `${label.padEnd(12)} ${String(r.rps).padStart(8)} ${r.p50_ms.toFixed(3).padStart(9)} ${r.p99_ms.toFixed(3).padStart(9)}`;
   console.log(`\n${'path'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)}`);
-  console.log(row('direct c1', d.c1!));
-  console.log(row('tunnel c1', t.c1!));
-  console.log(row('direct c50', d.c50!));
-  console.log(row('tunnel c50', t.c50!));
+  console.log(row('direct c1', d.c1));
+  console.log(row('tunnel c1', t.c1));
+  console.log(row('direct c50', d.c50));
+  console.log(row('tunnel c50', t.c50));
   console.log(`bulk MB/s    direct ${bulk.direct}  tunnel ${bulk.tunnel}`);
   if (Object.keys(cpu.tunnel).length) {
     console.log('CPU per request at c50 (kept round), in µs, and cores kept busy:');
@@ -187,8 +187,8 @@ try {
   }
   console.log('');
   const checks: [string, boolean][] = [
-    [`added p50 at c1 ${(t.c1!.p50_ms - d.c1!.p50_ms).toFixed(3)} ms <= 1 ms`, t.c1!.p50_ms - d.c1!.p50_ms <= 1],
-    [`tunnel req/s at c50 ${(t.c50!.rps / d.c50!.rps).toFixed(2)} x direct >= 0.35`, t.c50!.rps >= 0.35 * d.c50!.rps],
+    [`added p50 at c1 ${(t.c1.p50_ms - d.c1.p50_ms).toFixed(3)} ms <= 1 ms`, t.c1.p50_ms - d.c1.p50_ms <= 1],
+    [`tunnel req/s at c50 ${(t.c50.rps / d.c50.rps).toFixed(2)} x direct >= 0.35`, t.c50.rps >= 0.35 * d.c50.rps],
     [`tunnel bulk ${bulk.tunnel} MB/s >= 150`, bulk.tunnel >= 150],
   ];
   for (const [text, ok] of checks) console.log(`${ok ? '✔' : '✖ target missed:'} ${text}`);

@@ -11,7 +11,7 @@ import { ffk, isLocal, localCatalog, startKit, viewStorefront, waitForStorefront
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EDITS = 20;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)]!;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)];
 const round = (ms: number) => Math.round(ms);
 
 /** From spawning `ffk intercept` to its `active` event (tunnels open, intercept registered), wall clock. */
@@ -78,7 +78,7 @@ try {
   console.log(`  start with install: ${round(cold.wallMs)} ms (ffk reports ${cold.reportedMs} ms after its own start)`);
   const installed: { wallMs: number; reportedMs: number }[] = [];
   for (let i = 0; i < 3; i++) installed.push(await timeStart(kit, catalog));
-  const warm = installed.sort((a, b) => a.wallMs - b.wallMs)[1]!;
+  const warm = installed.sort((a, b) => a.wallMs - b.wallMs)[1];
   console.log(`  start, agent installed (median of 3): ${round(warm.wallMs)} ms (ffk reports ${warm.reportedMs} ms)`);
   const edits = await saveToVisible(kit, catalog);
   result = {
