@@ -13,6 +13,7 @@ export { pinContext, describeDrift, type ContextPin, type KubeconfigDrift } from
 export { openSession, type ClusterSession, type SessionOptions } from './kubeconfig/session';
 
 export { readDeployment } from './workloads/deployments';
+export { nameOf } from './workloads/name-of';
 export { selectorString } from './workloads/selectors';
 
 export { parseManifests, objectName, type Manifest } from './apply/manifests';
