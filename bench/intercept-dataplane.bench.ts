@@ -59,11 +59,12 @@ async function startLoadProcess(): Promise<{ pid: number; run<T>(command: LoadCo
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`the load process exited ${code} before it was ready`)));
   });
+  if (child.pid === undefined) throw new Error(`could not start the load process`);
   return {
-    pid: child.pid!,
+    pid: child.pid,
     run: <T>(command: LoadCommand) =>
       new Promise<T>((resolve, reject) => {
-        child.once('message', (answer: { result?: T; error?: string }) => (answer.error ? reject(new Error(answer.error)) : resolve(answer.result!)));
+        child.once('message', (answer: { result?: T; error?: string }) => (answer.error ? reject(new Error(answer.error)) : resolve(answer.result as T)));
         child.send(command);
       }),
   };
@@ -88,7 +89,7 @@ try {
   await build(agentBundle(agentBundleFile)); // the same bundle as the ffk/agent image
   const agent = await start(
     agentBundleFile,
-    { FFK_AGENT_TOKEN: token, FFK_AGENT_PORTS: `http:0:${app.port}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', LOG_LEVEL: 'info' },
+    { FFK_AGENT_TOKEN: token, FFK_AGENT_PORTS: `http:0:${String(app.port)}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', LOG_LEVEL: 'info' },
     (line) => line.msg === 'agent ready',
   );
   const tunnelPort = Number(String(agent.tunnel).split(':').pop());
@@ -121,7 +122,7 @@ try {
     const cpu: Cpu = {};
     const cores: Cpu = {};
     for (const name of Object.keys(pids) as (keyof typeof pids)[]) {
-      const spent = after[name].reduce<number | undefined>((sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - before[name][i]!), 0);
+      const spent = after[name].reduce<number | undefined>((sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - (before[name][i] ?? t)), 0);
       if (spent === undefined) continue;
       cpu[name] = Math.round(spent / requests);
       cores[name] = Math.round((spent / elapsedUs) * 100) / 100;
@@ -129,7 +130,12 @@ try {
     return { ...summarize(samples), cpu, cores };
   };
 
-  const results = { direct: {} as Record<string, LoadResult>, tunnel: {} as Record<string, LoadResult>, bulk_mb_s: { direct: 0, tunnel: 0 }, cpu_us_per_request_c50: { direct: {} as Cpu, tunnel: {} as Cpu } };
+  const results = {
+    direct: {} as Record<string, LoadResult>,
+    tunnel: {} as Record<string, LoadResult>,
+    bulk_mb_s: { direct: 0, tunnel: 0 },
+    cpu_us_per_request_c50: { direct: {} as Cpu, tunnel: {} as Cpu },
+  };
   const coresC50 = { direct: {} as Cpu, tunnel: {} as Cpu };
   const paths = [['direct', direct], ['tunnel', tunnel]] as const;
   process.stdout.write(`  machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} before the run (other work skews single rounds); ${LOAD_PROCESSES} load processes\n`);
@@ -181,8 +187,8 @@ try {
   if (Object.keys(cpu.tunnel).length) {
     console.log('CPU per request at c50 (kept round), in µs, and cores kept busy:');
     for (const [name] of paths) {
-      const parts = Object.entries(cpu[name]).filter(([part]) => coresC50[name][part as keyof Cpu]! >= 0.01);
-      console.log(`  ${name.padEnd(6)} ${parts.map(([part, us]) => `${part === 'load' && LOAD_PROCESSES > 1 ? `load (${LOAD_PROCESSES} processes)` : part} ${us} µs (${coresC50[name][part as keyof Cpu]!.toFixed(2)} cores)`).join(', ')}`);
+      const parts = Object.entries(cpu[name]).filter(([part]) => (coresC50[name][part as keyof Cpu] ?? 0) >= 0.01);
+      console.log(`  ${name.padEnd(6)} ${parts.map(([part, us]) => `${part === 'load' && LOAD_PROCESSES > 1 ? `load (${LOAD_PROCESSES} processes)` : part} ${us} µs (${(coresC50[name][part as keyof Cpu] ?? 0).toFixed(2)} cores)`).join(', ')}`);
     }
   }
   console.log('');

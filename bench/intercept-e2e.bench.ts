@@ -21,7 +21,8 @@ async function timeStart(kit: Kit, catalog: LocalCatalog): Promise<{ wallMs: num
   try {
     await run.waitFor(/"event":"active"/, 120_000);
     const wallMs = performance.now() - started;
-    const active = run.output().split('\n').find((line) => line.includes('"event":"active"'))!;
+    const active = run.output().split('\n').find((line) => line.includes('"event":"active"'));
+    if (!active) throw new Error('ffk intercept printed no "active" event');
     return { wallMs, reportedMs: (JSON.parse(active) as { ms: number }).ms };
   } finally {
     run.child.kill('SIGINT');
