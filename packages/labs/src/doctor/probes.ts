@@ -19,7 +19,8 @@ export function parseVersion(text: string): number[] | null {
 
 export function atLeast(version: string, minimum: string): boolean {
   const have = parseVersion(version);
-  const need = parseVersion(minimum)!;
+  const need = parseVersion(minimum);
+  if (!need) throw new Error(`atLeast: the minimum "${minimum}" is not a version`);
   if (!have) return false;
   for (let i = 0; i < 3; i++) {
     if (have[i] !== need[i]) return have[i] > need[i];
