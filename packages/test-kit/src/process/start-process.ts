@@ -27,8 +27,8 @@ export function startProcess(command: string, args: string[], options: { cwd?: s
   let stderr = '';
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((check) => check());
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), notify()));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), notify()));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('close', (code, signal) => {
       resolve({ code, signal, stdout, stderr });
