@@ -8,8 +8,7 @@ import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { agentBundle } from '../packages/intercept/build-agent';
+import { buildAgentBundle } from '../packages/intercept/src/agent/bundle';
 import { generateToken } from '../packages/intercept/src/index';
 import { summarize, type LoadResult, type LoadSample } from '../packages/intercept/src/testing/load';
 import type { LoadCommand } from '../packages/intercept/src/testing/load-process';
@@ -86,7 +85,7 @@ try {
   const work = mkdtempSync(join(tmpdir(), 'ffk-bench-agent-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
   const agentBundleFile = join(work, 'agent.mjs');
-  await build(agentBundle(agentBundleFile)); // the same bundle as the ffk/agent image
+  writeFileSync(agentBundleFile, await buildAgentBundle()); // the bundle the CLI puts in the agent's ConfigMap
   const agent = await start(
     agentBundleFile,
     { FFK_AGENT_TOKEN: token, FFK_AGENT_PORTS: `http:0:${String(app.port)}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', LOG_LEVEL: 'info' },

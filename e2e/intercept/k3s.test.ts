@@ -1,44 +1,45 @@
 // The same intercept flow on a real Kubernetes (k3s in a container, @testcontainers/k3s), with the
-// kit's kind overlay and the images built from the repository's Dockerfiles, imported into the
-// node as `kind load` would. It needs a Docker engine: without one it is skipped and says why;
-// REQUIRE_DOCKER=1 (devcontainer, users' CI) turns that skip into a failure.
+// kit's kind overlay and the images built from the repository's Dockerfiles (through @ffk/images,
+// as the labs build them), imported into the node as `kind load` would; no agent image is built (the
+// ffk-agent sidecar runs on the apps' Node base). It needs a Docker engine with BuildKit and the
+// rancher/k3s image (from a registry, or already on the engine): without either it is skipped and
+// says why; REQUIRE_DOCKER=1 (devcontainer, users' CI) makes that a failure.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildImage, ensurePostgresImage, runCommand } from '@ffk/images';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builder, skipReason as noEngineReason } from '../images/engine';
 import { deployKit, desiredState, ffk, ffkDone, isLocal, localCatalog, repoRoot, viewStorefront, waitForStorefront, type Ffk, type Kit, type LocalCatalog } from './kit';
 
 const run = promisify(execFile);
-const K3S_IMAGE = 'rancher/k3s:v1.32.5-k3s1'; // the kubectl minor this kit pins
+const K3S_IMAGE = 'rancher/k3s:v1.36.1-k3s1'; // the Kubernetes of the kit's kind node (k8s/kind/cluster.yaml), which kubectl 1.36 matches
 const NODE_PORT = 30080; // the storefront's NodePort in k8s/overlays/kind
 const IMAGES = [
   { tag: 'ffk/web:0.1.0', dockerfile: 'apps/web/Dockerfile' },
   { tag: 'ffk/catalog:0.1.0', dockerfile: 'apps/catalog/Dockerfile' },
   { tag: 'ffk/inventory:0.1.0', dockerfile: 'apps/inventory/Dockerfile' },
-  { tag: 'ffk/agent:0.1.0', dockerfile: 'packages/intercept/Dockerfile.agent' },
 ];
-const POSTGRES_IMAGE = 'postgres:17.11-alpine'; // k8s/base/postgres/deployment.yaml
+// The apps' base, present once they are built: the ffk-agent sidecar runs on it (its code comes from ffk).
+const NODE_IMAGE = DEFAULT_AGENT_IMAGE;
 
-/** Why there is no Docker engine to use, or undefined when there is one. */
-async function noDockerReason(): Promise<string | undefined> {
-  try {
-    await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 10_000 });
-    return undefined;
-  } catch (error) {
-    const detail = (error as { stderr?: string; code?: string }).code === 'ENOENT' ? 'no docker command' : ((error as { stderr?: string }).stderr ?? '').trim().split('\n')[0];
-    return `no Docker engine (${detail || 'docker info failed'})`;
-  }
+/** Why the k3s node image cannot be had (no registry and not on the engine), or undefined when it is there. */
+async function noK3sReason(): Promise<string | undefined> {
+  if ((await runCommand(builder!.client, ['image', 'inspect', K3S_IMAGE])).code === 0) return undefined;
+  const pull = await runCommand(builder!.client, ['pull', K3S_IMAGE]);
+  return pull.code === 0 ? undefined : `${K3S_IMAGE} cannot be pulled (${pull.stderr.trim().split('\n').at(-1)})`;
 }
 
-const skipReason = await noDockerReason();
-if (skipReason && process.env.REQUIRE_DOCKER !== '1') console.log(`e2e/intercept/k3s.test.ts skipped: ${skipReason}; it runs where Docker does (REQUIRE_DOCKER=1 makes this a failure)`);
+const skipReason = noEngineReason ?? (await noK3sReason());
+if (skipReason && process.env.REQUIRE_DOCKER !== '1') console.log(`e2e/intercept/k3s.test.ts skipped: ${skipReason}; it runs where Docker and a registry do (REQUIRE_DOCKER=1 makes this a failure)`);
 
 describe('ffk intercept catalog on k3s (a real cluster in Docker)', { timeout: 600_000 }, () => {
   it.runIf(skipReason && process.env.REQUIRE_DOCKER === '1')('has a Docker engine, as REQUIRE_DOCKER=1 demands', () => {
-    expect.fail(`REQUIRE_DOCKER=1 but ${skipReason}: start Docker (or Docker-in-Docker in the devcontainer)`);
+    expect.fail(`REQUIRE_DOCKER=1 but ${skipReason}: start Docker (or Docker-in-Docker in the devcontainer) where a registry answers`);
   });
 
   describe.skipIf(skipReason !== undefined)('with Docker', () => {
@@ -59,11 +60,11 @@ describe('ffk intercept catalog on k3s (a real cluster in Docker)', { timeout: 6
 
     beforeAll(async () => {
       const built = performance.now();
-      for (const image of IMAGES) await run('docker', ['build', '-f', image.dockerfile, '-t', image.tag, '.'], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
-      await run('docker', ['pull', POSTGRES_IMAGE]);
+      for (const image of IMAGES) await buildImage({ repoRoot, dockerfile: image.dockerfile, tag: image.tag });
+      const postgresImage = (await ensurePostgresImage(repoRoot, () => {})).tag;
       console.log(`k3s: images built in ${Math.round((performance.now() - built) / 1000)} s`);
       k3s = await new K3sContainer(K3S_IMAGE).withExposedPorts(NODE_PORT).start();
-      await importImages(k3s, [...IMAGES.map((i) => i.tag), POSTGRES_IMAGE]);
+      await importImages(k3s, [...IMAGES.map((i) => i.tag), NODE_IMAGE, postgresImage]);
       dir = mkdtempSync(join(tmpdir(), 'ffk-e2e-k3s-'));
       const kubeconfig = join(dir, 'kubeconfig');
       writeFileSync(kubeconfig, k3s.getKubeConfig(), { mode: 0o600 });

@@ -2,10 +2,11 @@
 // benchmark: the kit's manifests rolled out, a storefront read through its NodePort, the
 // `ffk` bin as a user runs it, and a local catalog under its `npm run dev` watcher whose banner
 // can be edited.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnWithLifeline } from '@ffk/process-kit';
 import { freePort } from '@ffk/test-kit';
 import { parseStorefront, type StorefrontView } from '../../labs/shared/storefront';
 import { repoRoot, startCliSim, type CliSim } from '../sim/sim-cli';
@@ -94,16 +95,26 @@ export interface Ffk {
   killAll(): void;
 }
 
+/** Which `ffk` runs, from where: by default the repository's bin (sources through tsx). */
+export interface FfkInstall {
+  /** an executable `ffk` (e.g. node_modules/.bin/ffk of an install from the packed tarball) */
+  bin?: string;
+  cwd?: string;
+}
+
 /**
  * The `ffk` bin against the kit's cluster. It leads its own process group so that cleanup can
- * reach the local command it started, even after the CLI itself was killed.
+ * reach the local command it started, even after the CLI itself was killed; on the test's
+ * lifeline, it ends with that group when the test process does.
  */
-export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}): Ffk {
-  const child = spawn(process.execPath, [FFK_BIN, ...args], {
-    cwd: repoRoot,
+export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}, install: FfkInstall = {}): Ffk {
+  const [command, ...prefix] = install.bin ? [install.bin] : [process.execPath, FFK_BIN];
+  const child = spawnWithLifeline(command!, [...prefix, ...args], {
+    cwd: install.cwd ?? repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KUBECONFIG: kit.kubeconfig, FFK_STATE_DIR: kit.stateDir, LOG_LEVEL: 'warn', ...env },
+    onLost: 'watches',
   });
   let output = '';
   const waiters = new Set<() => void>();
@@ -111,8 +122,8 @@ export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}):
     output += chunk.toString();
     waiters.forEach((check) => check());
   };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
@@ -146,8 +157,8 @@ export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}):
 }
 
 /** `ffk <args>` to its end: exit code and output. */
-export async function ffkDone(kit: Kit, args: string[]): Promise<{ code: number | null; output: string }> {
-  const run = ffk(kit, args);
+export async function ffkDone(kit: Kit, args: string[], install: FfkInstall = {}): Promise<{ code: number | null; output: string }> {
+  const run = ffk(kit, args, {}, install);
   return { code: await run.exited, output: run.output() };
 }
 
@@ -170,7 +181,7 @@ export interface LocalCatalog {
 function devCommand(dir: string): string[] {
   const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { dev: string } }).scripts.dev;
   const [bin, ...args] = script.split(/\s+/);
-  return [process.execPath, realpathSync(join(repoRoot, 'node_modules/.bin', bin)), ...args.map((arg) => (existsSync(join(dir, arg)) ? join(dir, arg) : arg))];
+  return [process.execPath, realpathSync(join(repoRoot, 'node_modules/.bin', bin!)), ...args.map((arg) => (existsSync(join(dir, arg)) ? join(dir, arg) : arg))];
 }
 
 /**

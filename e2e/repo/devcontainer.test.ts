@@ -96,8 +96,8 @@ describe('pinned tool versions vs README.md', () => {
 
   it('the images and CI use the README\'s Node.js', () => {
     for (const service of SERVICES) {
-      const froms = readRepoFile(`apps/${service}/Dockerfile`).match(/^FROM node:\S+/gm) ?? [];
-      expect(froms, `apps/${service}/Dockerfile`).toEqual([`FROM node:${readmeVersion('Node.js')}-bookworm-slim`]);
+      const bases = readRepoFile(`apps/${service}/Dockerfile`).match(/^ARG NODE_IMAGE=node:\S+/gm) ?? [];
+      expect(bases, `apps/${service}/Dockerfile`).toEqual([`ARG NODE_IMAGE=node:${readmeVersion('Node.js')}-bookworm-slim`]);
     }
     expect(readRepoFile('.github/workflows/ci.yml')).toMatch(new RegExp(`node-version: ${readmeVersion('Node.js').replaceAll('.', '\\.')}\\n`));
   });

@@ -33,9 +33,15 @@ export function parseInstructions(text: string): Instruction[] {
 
 export function parseStages(text: string): Stage[] {
   const stages: Stage[] = [];
+  // ARGs before the first FROM may parameterise the FROM lines; their defaults are what builds.
+  const globalArgs = new Map<string, string>();
+  const substituted = (value: string) => value.replace(/\$\{?(\w+)\}?/g, (whole, name: string) => globalArgs.get(name) ?? whole);
   for (const instruction of parseInstructions(text)) {
-    if (instruction.keyword === 'FROM') {
-      const words = instruction.args.split(/\s+/).filter((word) => !word.startsWith('--'));
+    if (instruction.keyword === 'ARG' && stages.length === 0) {
+      const [name = '', value = ''] = instruction.args.split('=');
+      globalArgs.set(name, value);
+    } else if (instruction.keyword === 'FROM') {
+      const words = substituted(instruction.args).split(/\s+/).filter((word) => !word.startsWith('--'));
       const asIndex = words.findIndex((word) => word.toUpperCase() === 'AS');
       stages.push({ from: words[0], name: asIndex >= 0 ? words[asIndex + 1] : undefined, instructions: [] });
     } else if (stages.length > 0) {

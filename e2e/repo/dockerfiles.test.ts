@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effective, isRootUser, parseStages, unpinnedReason } from './dockerfile';
 import { SERVICES, execFileAsync, readRepoFile, readRepoYaml, repoFileExists, repoPath } from './repo-files';
@@ -24,6 +25,10 @@ describe.each(SERVICES)('apps/%s/Dockerfile', (service) => {
     expect(images.map(unpinnedReason).filter(Boolean), `${dockerfile(service)}: unpinned base images`).toEqual([]);
     // Which Node version exactly is held to README.md by devcontainer.test.ts.
     expect(images.some((image) => image.startsWith('node:')), `${dockerfile(service)} has no node: base image`).toBe(true);
+  });
+
+  it('builds on the very image the ffk-agent sidecar runs on (so a node that has the apps has the agent\'s image too)', () => {
+    expect(stages.map((stage) => stage.from)).toContain(DEFAULT_AGENT_IMAGE);
   });
 
   it('prunes the build context to this service with turbo prune --docker first', () => {
@@ -78,7 +83,7 @@ describe('build contexts', () => {
 interface SkaffoldArtifact {
   image: string;
   context?: string;
-  docker?: { dockerfile?: string; target?: string };
+  custom?: { buildCommand?: string; dependencies?: { dockerfile?: { path?: string } } };
   sync?: { manual?: { src: string; dest: string; strip?: string }[] };
 }
 interface SkaffoldConfig {
@@ -108,15 +113,18 @@ describe('skaffold.yaml', () => {
   const config = readRepoYaml<SkaffoldConfig>('skaffold.yaml');
   const dev = withProfile(config, 'dev');
 
-  it('builds the three images locally from their Dockerfiles with the repository root as context, never pushing', () => {
+  it('builds the three images locally from their Dockerfiles through the kit\'s build path, with the repository root as context, never pushing', () => {
     expect(config.apiVersion).toMatch(/^skaffold\/v4beta\d+$/);
     expect(config.build.local?.push, 'build.local.push must be false so kind loads the images').toBe(false);
     expect(config.build.artifacts.map((artifact) => artifact.image).sort()).toEqual(SERVICES.map((service) => `ffk/${service}`).sort());
     for (const artifact of config.build.artifacts) {
       const service = artifact.image.replace('ffk/', '') as Service;
       expect(artifact.context ?? '.', `${artifact.image}: build context`).toBe('.');
-      expect(artifact.docker?.dockerfile, `${artifact.image}: dockerfile`).toBe(dockerfile(service));
-      expect(repoFileExists(artifact.docker!.dockerfile!), `${artifact.image}: ${artifact.docker?.dockerfile} does not exist`).toBe(true);
+      // The one build path labs 1 and 2 use (@ffk/images): a BuildKit client and the host's CA for npm.
+      expect(artifact.custom?.buildCommand, `${artifact.image}: build command`).toBe('npm run -s images -- skaffold');
+      expect(JSON.parse(readRepoFile('package.json')).scripts.images, 'the root "images" script').toMatch(/packages\/images\/src\/cli\.ts$/);
+      expect(artifact.custom?.dependencies?.dockerfile?.path, `${artifact.image}: dockerfile`).toBe(dockerfile(service));
+      expect(repoFileExists(dockerfile(service)), `${artifact.image}: ${dockerfile(service)} does not exist`).toBe(true);
     }
   });
 
@@ -131,7 +139,7 @@ describe('skaffold.yaml', () => {
   it('switches `skaffold dev` to the dev targets, with catalog sources synced into the directory tsx watches', () => {
     expect(config.profiles.find((profile) => profile.name === 'dev')?.activation).toContainEqual({ command: 'dev' });
     for (const artifact of dev.build.artifacts) {
-      expect(artifact.docker?.target, `${artifact.image}: target under the dev profile`).toBe('dev');
+      expect(artifact.custom?.buildCommand, `${artifact.image}: build command under the dev profile`).toBe('npm run -s images -- skaffold --target dev');
       const service = artifact.image.replace('ffk/', '') as Service;
       expect(stagesOf(service).map((stage) => stage.name), `${dockerfile(service)} has no "dev" stage for the dev profile`).toContain('dev');
     }

@@ -57,8 +57,9 @@ the code you are looking at is running.`,
       body: `The slow parts are automated, and each one shows its progress and how long it took:
 
 1. Create the kind cluster \`ffk\` from \`k8s/kind/cluster.yaml\` (if it is not there yet).
-2. Build the images of \`web\`, \`catalog\`, \`inventory\` and the intercept agent, with pinned tags.
-3. Load them into the cluster's node, so nothing is pulled from a registry.
+2. Build the images of \`web\`, \`catalog\` and \`inventory\`, with pinned tags.
+3. Load them into the cluster's node with their Node base image, so nothing is pulled from a
+   registry. (The intercept agent of lab 3 runs on that same base image: \`ffk\` brings its code.)
 4. Deploy the app with \`kubectl apply -k k8s/overlays/kind\` and wait until every rollout is ready.
 5. Forward the storefront to http://localhost:8080.
 

@@ -34,6 +34,8 @@ export interface StartOptions {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** The command as the learner would type it, shown in the log; `command` and `args` when omitted. */
+  shownAs?: string;
   /** Resolves once the process does what it is for; throws (with why) when it does not. */
   ready(): Promise<string>;
 }
@@ -46,7 +48,7 @@ export async function startBackground(ctx: LabContext, options: StartOptions): P
   const child = spawn(options.command, options.args, { cwd: ctx.repoRoot, env: options.env, detached: true, stdio: ['ignore', log, log] });
   child.unref();
   writeFileSync(pidFile(ctx.repoRoot, options.name), `${child.pid}\n`);
-  ctx.log(`${[options.command, ...options.args].join(' ')}  (pid ${child.pid}, output in .ffk/labs/${options.name}.log)`);
+  ctx.log(`${options.shownAs ?? [options.command, ...options.args].join(' ')}  (pid ${child.pid}, output in .ffk/labs/${options.name}.log)`);
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) => reject(new Error(`${options.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${logTail(ctx.repoRoot, options.name)}`))),
   );

@@ -4,20 +4,18 @@
 // can be started first; each one is idempotent and says what it found or did.
 import { join } from 'node:path';
 import { isClusterError, openSession, waitForRollout } from '@ffk/cluster';
+import { APP_IMAGES, IMAGE_TAG, buildImage as buildWithKit, stepPrinter, type AppImage } from '@ffk/images';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import type { ActionTask, Backend, LabContext } from '@ffk/labs';
+import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
 import { STOREFRONT_URL, viewStorefront } from './storefront';
 
 export const KIND_CLUSTER = 'ffk';
 /** The app's Deployments, in the order they become ready (the APIs need PostgreSQL). */
 export const DEPLOYMENTS = ['postgres', 'inventory', 'catalog', 'web'] as const;
-export const IMAGE_TAG = '0.1.0';
-/** What `docker build` makes and `kind load` ships: the three services and the intercept agent. */
-export const IMAGES = [
-  { image: 'ffk/web', dockerfile: 'apps/web/Dockerfile' },
-  { image: 'ffk/catalog', dockerfile: 'apps/catalog/Dockerfile' },
-  { image: 'ffk/inventory', dockerfile: 'apps/inventory/Dockerfile' },
-  { image: 'ffk/agent', dockerfile: 'packages/intercept/Dockerfile.agent' },
-];
+/** What the image build makes and `kind load` ships: the three services (@ffk/images). */
+export const IMAGES = APP_IMAGES;
+export { IMAGE_TAG };
 
 export interface ClusterTarget {
   backend: Backend;
@@ -96,17 +94,23 @@ export const startCluster: ActionTask = {
     }
     const clusters = (await ctx.$`kind get clusters`).stdout.split('\n').map((line) => line.trim());
     if (clusters.includes(KIND_CLUSTER)) return `kind cluster "${KIND_CLUSTER}" is already up`;
+    // kind maps the storefront to host port 8080; an offline run's simulator may still hold it.
+    const simulator = simulatorHoldingPort(8080, ctx.repoRoot);
+    if (simulator) throw new Error(`port 8080, where kind maps the storefront, is in use: ${stopSimulatorAdvice(simulator.pid)}`);
     ctx.log('kind create cluster --config k8s/kind/cluster.yaml (about a minute the first time: it pulls the node image)');
     await ctx.$`kind create cluster --config k8s/kind/cluster.yaml`;
     return `created kind cluster "${KIND_CLUSTER}" (context kind-${KIND_CLUSTER})`;
   },
 };
 
-/** docker build of one image at a tag, from the repository root as its build context. */
-export async function buildImage(ctx: LabContext, image: { image: string; dockerfile: string }, tag: string): Promise<string> {
+/**
+ * One image at a tag, through the kit's build path (@ffk/images: a client with BuildKit, the
+ * host's CA bundle for npm, the Node base pulled or stood in for), with its steps as progress.
+ */
+export async function buildImage(ctx: LabContext, image: AppImage, tag: string): Promise<string> {
   const ref = `${image.image}:${tag}`;
-  const [, ms] = await timed(() => ctx.$`docker build -f ${image.dockerfile} -t ${ref} .`);
-  ctx.log(`${ref} built in ${seconds(ms)}`);
+  const built = await buildWithKit({ repoRoot: ctx.repoRoot, dockerfile: image.dockerfile, tag: ref, onLine: stepPrinter(ctx.log, ''), signal: ctx.signal });
+  ctx.log(`${ref} built in ${seconds(built.ms)} (${built.steps.ran} steps ran, ${built.steps.cached} from the layer cache)`);
   return ref;
 }
 
@@ -117,7 +121,8 @@ export async function loadImages(ctx: LabContext, refs: string[]): Promise<void>
 
 export const buildImages: ActionTask = {
   title: `Build the images (${IMAGES.map((i) => i.image).join(', ')}) at tag ${IMAGE_TAG}`,
-  needs: ['docker', 'kind'],
+  // kind loads them; kube-sim runs its pods from them when they are on the local engine.
+  needs: ['docker'],
   run: async (ctx) => {
     for (const image of IMAGES) await buildImage(ctx, image, IMAGE_TAG);
     return `${IMAGES.length} images (a rebuild with nothing changed is all cache hits)`;
@@ -125,10 +130,11 @@ export const buildImages: ActionTask = {
 };
 
 export const loadImagesTask: ActionTask = {
-  title: 'Load the images into the kind node',
+  title: `Load the images into the kind node, with their Node base image (${DEFAULT_AGENT_IMAGE}), on which the intercept agent runs`,
   needs: ['docker', 'kind'],
   run: async (ctx) => {
-    await loadImages(ctx, IMAGES.map((i) => `${i.image}:${IMAGE_TAG}`));
+    // The base is on this machine once the apps are built; the agent's code comes from ffk in a ConfigMap.
+    await loadImages(ctx, [...IMAGES.map((i) => `${i.image}:${IMAGE_TAG}`), DEFAULT_AGENT_IMAGE]);
     return 'no registry involved: the node has them now';
   },
 };

@@ -1,6 +1,7 @@
 // `ffk intercept catalog` as the labs run it: in the background, against the lab's cluster, with
 // catalog running locally under its `npm run dev` watcher; and the precondition that `ffk` has the command.
 import { hostname, userInfo } from 'node:os';
+import { relative } from 'node:path';
 import type { ActionTask, Backend, LabContext, SkipIf } from '@ffk/labs';
 import { startBackground, stopBackground } from './background';
 import { clusterTarget, ffk, type ClusterTarget } from './cluster';
@@ -51,6 +52,15 @@ export function interceptArgs(target: ClusterTarget, options: InterceptOptions):
   return ['intercept', 'catalog', '--port', String(localPort(target.backend)), '--context', target.context, ...(options.user ? ['--user', options.user] : []), '--', ...LOCAL_CATALOG];
 }
 
+/**
+ * The intercept as a learner would type it in this checkout, which the runner shows; it runs the
+ * same CLI with the runner's Node directly, whose absolute path would mean nothing to them.
+ */
+export function interceptCommandLine(repoRoot: string, target: ClusterTarget, options: InterceptOptions): string {
+  const kubeconfig = target.kubeconfig ? `KUBECONFIG=${relative(repoRoot, target.kubeconfig)} ` : '';
+  return `${kubeconfig}npm run ffk -- ${interceptArgs(target, options).join(' ')}`;
+}
+
 /** Starts the intercept and waits until the storefront shows catalog answered by this machine. */
 export async function startIntercept(ctx: LabContext, options: InterceptOptions): Promise<string> {
   const target = await clusterTarget(ctx);
@@ -59,6 +69,7 @@ export async function startIntercept(ctx: LabContext, options: InterceptOptions)
     name: interceptName(options),
     command: process.execPath,
     args: [FFK_BIN, ...interceptArgs(target, options)],
+    shownAs: interceptCommandLine(ctx.repoRoot, target, options),
     env: target.env,
     ready: async () => {
       const view = await waitForStorefront((v) => isLocal(v.servedBy.banner), {

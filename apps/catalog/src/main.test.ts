@@ -34,7 +34,8 @@ describe('main.ts configuration', () => {
 });
 
 describe('SIGTERM', () => {
-  it('lets an in-flight request finish, refuses new connections, then exits 0', async () => {
+  // 60 s: on a fresh machine the first start compiles every TypeScript file (~12 s there).
+  it('lets an in-flight request finish, refuses new connections, then exits 0', { timeout: 60_000 }, async () => {
     const db: TestPostgres = await startPostgres();
     cleanups.push(() => db.stop());
     // A stand-in inventory that takes 1.5 s to answer keeps a catalog request in flight.

@@ -4,6 +4,8 @@ import { migrations } from './db/migrations';
 
 const config = loadConfig('catalog', {
   PORT: vars.port(3000),
+  // Unset in a pod (all interfaces); a container on the host's network sets it to a loopback address.
+  HOST: vars.optionalText('the address to listen on'),
   DATABASE_URL: vars.postgresUrl(),
   INVENTORY_URL: vars.httpUrl('http://inventory'),
   // Below web's default upstream timeout (2000 ms), so a slow inventory still lets the catalog
@@ -20,6 +22,7 @@ const inventory = createUpstream({ name: 'inventory', baseUrl: config.INVENTORY_
 await runService({
   logger,
   port: config.PORT,
+  host: config.HOST,
   prepare: async () => {
     void inventory.warm(); // the first /products then finds a connection to inventory open
     await waitForPostgres(pool, logger);

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// The installed `ffk` bin: load the TypeScript sources through tsx (Node >= 22.12 required).
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
-  process.stderr.write(`ffk needs Node >= 22.12 (this is ${process.version}). From the repository, run \`npm run ffk -- <args>\`: it fetches Node 24 for you.\n`);
-  process.exit(1);
-}
+// `ffk` from the repository: the TypeScript sources through tsx (the installable package runs
+// the bundle dist/ffk.mjs instead, see build-cli.ts).
+import './require-node.mjs';
 // V8's compiled code on disk (NODE_COMPILE_CACHE, else the OS temp dir), checked per file: client-node's
 // ~900 modules compile once, not on every command (~0.15 s).
 const { enableCompileCache } = await import('node:module');
 enableCompileCache();
+// Started on a lifeline (by a test, say), ffk ends with whatever started it, even when that is SIGKILLed.
+const { endProcessGroup, watchLifeline } = await import('@ffk/process-kit/lifeline');
+watchLifeline(endProcessGroup);
 const simOnly = process.argv[2] === 'sim';
 // client-node is plain JavaScript of some 900 modules: loaded before tsx's hooks exist, it skips
 // them (the same module instance is reused later), which starts every command ~0.6 s sooner.

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import packageJson from '../package.json' with { type: 'json' };
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/ffk.mjs', import.meta.url));
@@ -22,6 +23,13 @@ describe('ffk bin', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: ffk');
     expect(result.stdout).toContain('ffk intercept catalog');
+  });
+
+  it('prints its version with --version and -v', async () => {
+    for (const flag of ['--version', '-v']) {
+      const result = await ffk(flag);
+      expect(result).toMatchObject({ code: 0, stdout: `ffk ${packageJson.version} (node ${process.version})\n` });
+    }
   });
 
   it('rejects an unknown command in one line, without a stack trace', async () => {

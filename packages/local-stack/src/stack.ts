@@ -57,7 +57,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  await assertPortsFree(SERVICES.map((name) => ({ name, port: options.ports[name], envVar: PORT_VARIABLES[name] })));
+  await assertPortsFree(SERVICES.map((name) => ({ name, port: options.ports[name], envVar: PORT_VARIABLES[name] })), REPO_ROOT);
   const chosen = await Promise.all(SERVICES.map(async (name) => [name, options.ports[name] || (await freePort())]));
   const ports = Object.fromEntries(chosen) as Record<ServiceName, number>;
   const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://localhost:${ports[name]}`])) as Record<ServiceName, string>;

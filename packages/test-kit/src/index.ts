@@ -4,4 +4,6 @@ export { freePort } from './ports';
 export { startPostgres } from './postgres/start-postgres';
 export type { TestPostgres } from './postgres/types';
 export { startProcess, type ProcessExit, type StartedProcess } from './process/start-process';
-export { launchBrowser, type Browser, type Page } from './browser';
+export { descendants, isAlive, listeningSockets, socketInodesOf } from '@ffk/process-kit';
+export { startTerminal, type StartedTerminal } from './terminal/start-terminal';
+export { launchBrowser, type Browser, type Page } from './browser/launch';

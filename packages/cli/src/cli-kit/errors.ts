@@ -1,6 +1,6 @@
 // Every failure a user meets ends as ONE line on stderr and an exit code, never a stack trace.
 import { CommanderError } from 'commander';
-import { isClusterError } from '@ffk/cluster';
+import { isClusterError } from '@ffk/cluster/errors';
 import type { Print } from './output';
 
 /** A problem with what the user typed or with the situation, already phrased for them. */

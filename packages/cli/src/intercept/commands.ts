@@ -1,10 +1,11 @@
 // `ffk intercept` and `ffk leave`.
 import { Option, type Command } from 'commander';
+import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { addClusterFlags, isJson } from '../cli-kit/cluster-flags';
 import { action, exitWith, UsageError } from '../cli-kit/errors';
 import { createReporter, type Print } from '../cli-kit/output';
 import { localIntercepts } from './local-state';
-import { runIntercept, type InterceptFlags } from './run-intercept';
+import type { InterceptFlags } from './run-intercept';
 
 export function registerInterceptCommands(program: Command, out: Print, err: Print): void {
   const intercept = program
@@ -19,13 +20,15 @@ export function registerInterceptCommands(program: Command, out: Print, err: Pri
     // Node exits with "node: <file>: not found" when --env-file names a missing file anywhere on
     // its command line, ours included (nodejs/node#54232): this spelling avoids that.
     .option('--write-env <path>', 'the same as --env-file, for a file that does not exist yet')
-    .option('--agent-image <ref>', 'agent image to install (default ffk/agent:<version>)')
+    .option('--agent-image <ref>', `Node image the agent sidecar runs on, e.g. your registry's mirror of it (default ${DEFAULT_AGENT_IMAGE}); its code comes from this ffk in a ConfigMap`)
     .option('--lease-seconds <n>', 'seconds after the last renewal at which `ffk gc` may remove the agent (default 900; renewed every third while running; a longer lease already set is kept)')
     .addOption(new Option('--tunnel-timeout <ms>').hideHelp());
   addClusterFlags(intercept, { changes: true });
   intercept.action(
     action(err, out, (args) => isJson(args[2]), async (deployment: string, command: string[], flags: InterceptFlags) => {
       const reporter = createReporter(isJson(flags), out, err);
+      // Loaded when it runs: `ffk --help` and `ffk leave` never pay for client-node.
+      const { runIntercept } = await import('./run-intercept');
       const code = await runIntercept(deployment, command, { ...flags, envFile: flags.envFile ?? flags.writeEnv }, reporter, out);
       if (code !== 0) exitWith(code);
     }),

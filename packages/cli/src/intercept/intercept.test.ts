@@ -82,16 +82,19 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
 
   it('prints the target first, installs the agent, routes requests until Ctrl-C, then the pods answer again', async () => {
     const before = await sim.getJson('deployment', 'named');
-    const run = ffk('intercept', 'named', '--port', String(localPort), '--agent-image', 'ffk/agent:test');
+    // A cluster that may pull only from its own registry runs the agent on its mirror of the Node image.
+    const run = ffk('intercept', 'named', '--port', String(localPort), '--agent-image', 'mirror.example/library/node:24.21.0-bookworm-slim');
     await new Promise<void>((resolve) => run.child.stdout!.on('data', () => run.stdout.includes('● intercepting') && resolve()));
     expect(run.stdout.split('\n').slice(0, 6).join('\n')).toMatch(/^ffk intercept named\n  context    ffk-sim\n  server     https:\/\/127\.0\.0\.1:\d+\n  namespace  default\n  workload   deployment\/named\n  mode       global: every request goes to 127\.0\.0\.1:\d+$/);
     expect(run.stdout).toContain('→ waiting for the rollout of deployment named with the agent');
-    expect(run.stdout).toMatch(/✓ agent installed in deployment named \(ffk\/agent:test\)/);
+    expect(run.stdout).toMatch(/✓ agent installed in deployment named \((\d+\.\d+\.\d+\+[0-9a-f]{10}) on mirror\.example\/library\/node:24\.21\.0-bookworm-slim\)/);
+    const version = /agent installed in deployment named \((\S+) on/.exec(run.stdout)![1]!;
     expect((await viaAgent('/x')).body).toBe('laptop /x');
 
     const list = await finished('list', '-o', 'json');
-    const named = (JSON.parse(list.stdout) as { workloads: { name: string; installed: boolean; intercepts: { mode: string }[] }[] }).workloads.find((w) => w.name === 'named');
-    expect(named).toMatchObject({ installed: true, intercepts: [{ mode: 'global' }] });
+    const named = (JSON.parse(list.stdout) as { workloads: { name: string; installed: boolean; record: { version: string }; intercepts: { mode: string }[] }[] }).workloads.find((w) => w.name === 'named');
+    expect(named).toMatchObject({ installed: true, record: { version }, intercepts: [{ mode: 'global' }] });
+    expect((await finished('list')).stdout).toMatch(new RegExp(`named\\s+1/1\\s+${version.replace('+', '\\+')} \\(http→3000\\)`));
     const status = await finished('status');
     expect(status.stdout).toMatch(/named\s+default\s+ffk-sim\s+global/);
 
@@ -109,7 +112,7 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
 
   it('ends with the exit code of `-- <command>`, which ran with the imported env and an env file', async () => {
     const envFile = join(scratch, 'named.env');
-    const run = ffk('intercept', 'named', '--port', `${localPort}:web`, '--agent-image', 'ffk/agent:test', '--write-env', envFile, '-o', 'json', '--',
+    const run = ffk('intercept', 'named', '--port', `${localPort}:web`, '--write-env', envFile, '-o', 'json', '--',
       process.execPath, '-e', 'process.exit(process.env.PORT === process.argv[1] ? 7 : 1)', String(localPort));
     const active = await run.event('active');
     expect(active).toMatchObject({ port: 'http', localPort });

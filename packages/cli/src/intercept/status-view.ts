@@ -2,7 +2,7 @@
 // routed requests printed above it; elsewhere (CI, pipes) one line per event.
 import type { ConnectorState, RoutedRequest } from '@ffk/intercept';
 import type { Print, Reporter } from '../cli-kit/output';
-import type { PodTunnels } from './pod-tunnels';
+import type { PodTunnels } from '@ffk/intercept/session';
 
 export function attachStatusView(tunnels: PodTunnels, reporter: Reporter, out: Print, options: { deployment: string; target: string; tty: boolean }): () => void {
   const statusLine = () => {

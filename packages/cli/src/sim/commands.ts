@@ -4,6 +4,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError, type Command } from 'commander';
 import type { SimUser } from '@ffk/kube-sim';
+import { passOnLifeline } from '@ffk/process-kit';
 import { userKubeconfigPath } from '@ffk/kube-sim/kubeconfig';
 import type { Print } from '../cli-kit/output';
 import { clearServer, recordServer, runningServer, simState, type SimState } from './state';
@@ -50,11 +51,12 @@ async function runDetached(state: SimState, out: Print, err: Print, users: SimUs
   const log = openSync(state.logFile, 'a');
   const bin = fileURLToPath(new URL('../../bin/ffk.mjs', import.meta.url));
   const userArgs = users.flatMap((user) => ['--user', [user.name, ...(user.groups?.length ? [user.groups.join(',')] : [])].join(':')]);
-  const child = spawn(process.execPath, [bin, 'sim', 'start', ...userArgs], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, FFK_SIM_DIR: state.dir },
-  });
+  // Detached for good from a shell; started on a lifeline (under a test), it still ends with the test.
+  const child = spawn(
+    process.execPath,
+    [bin, 'sim', 'start', ...userArgs],
+    passOnLifeline({ detached: true, stdio: ['ignore', log, log], env: { ...process.env, FFK_SIM_DIR: state.dir } }),
+  );
   child.unref();
   let exited = false;
   child.once('exit', () => (exited = true));

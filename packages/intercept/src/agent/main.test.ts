@@ -1,13 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentBundle } from '../../build-agent';
+import { buildAgentBundle } from './bundle';
 import { get } from '../testing/http-client';
 import { startTestServer } from '../testing/servers';
 import { generateToken } from '../tunnel/token';
@@ -24,10 +23,9 @@ describe('agent entry point', () => {
     expect(failed).toMatchObject({ code: 1, stderr: 'ffk-agent: bad configuration: FFK_AGENT_TOKEN must be at least 16 characters\n' });
   });
 
-  it('runs as the single esbuild bundle the image ships, logging JSON', async () => {
-    // Same bundle as `npm run build` / Dockerfile.agent, built to a temp dir.
+  it('runs as the single minified bundle the CLI ships in the agent ConfigMap, logging JSON', async () => {
     const outfile = join(work, 'agent.mjs');
-    await build(agentBundle(outfile));
+    writeFileSync(outfile, await buildAgentBundle());
     const app = await startTestServer('app');
     const child = spawn(process.execPath, [outfile], {
       env: { FFK_AGENT_TOKEN: generateToken(), FFK_AGENT_PORTS: `http:0:${app.port}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', POD_NAME: 'catalog-7' },

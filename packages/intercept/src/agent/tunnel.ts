@@ -12,11 +12,12 @@ import {
   MAX_SESSION_MEMORY_MB,
   PROTOCOL_VERSION,
   type AgentMessage,
-  type ConnectorMessage,
   type InterceptSpec,
   type RefusalCode,
 } from '../tunnel/protocol';
 import { splice } from '../tunnel/splice';
+import { describe } from './intercept-rules';
+import { checkDial, checkHello } from './validate';
 
 /** A connector must say hello within this time after connecting. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -47,6 +48,10 @@ export class Tunnel extends EventEmitter {
   private closed = false;
   /** the connector said goodbye (GOAWAY): no new requests, in-flight ones may finish */
   private leaving = false;
+  /** a refusal is on its way: nothing more is read from this peer */
+  private refusing = false;
+  /** outbound connections open or being dialled for this connector */
+  private dials = 0;
   private lastHeard = Date.now();
   private readonly timer: NodeJS.Timeout;
 
@@ -97,6 +102,8 @@ export class Tunnel extends EventEmitter {
 
   /** Refuses politely: the connector reads why, then the tunnel closes. */
   refuse(code: RefusalCode, message: string): void {
+    if (this.refusing) return;
+    this.refusing = true;
     this.send({ type: 'refused', code, message });
     this.control?.end();
     setTimeout(() => this.close(`refused: ${message}`), 200).unref();
@@ -107,37 +114,41 @@ export class Tunnel extends EventEmitter {
     this.control = control;
     control.on('error', () => this.close('control stream failed'));
     control.on('close', () => this.close('control stream closed'));
-    readMessages<ConnectorMessage>(
+    readMessages<{ type: string } & Record<string, unknown>>(
       control,
       (message) => this.onMessage(message),
       (reason) => this.protocolError(reason),
     );
   }
 
-  private onMessage(message: ConnectorMessage) {
+  private onMessage(message: { type: string } & Record<string, unknown>) {
     this.lastHeard = Date.now();
+    if (this.refusing) return;
     if (!this.authenticated) {
-      if (message.type !== 'hello') return this.protocolError(`expected hello, got ${message.type}`);
+      if (message.type !== 'hello') return this.protocolError(`expected hello, got ${describe(message.type)}`);
       return this.onHello(message);
     }
     if (message.type === 'ping') this.send({ type: 'pong' });
     else if (message.type === 'dial') this.dial(message);
-    else this.protocolError(`unexpected ${message.type}`);
+    else this.protocolError(`unexpected ${describe(message.type)}`);
   }
 
-  private onHello(hello: Extract<ConnectorMessage, { type: 'hello' }>) {
+  private onHello(message: Record<string, unknown>) {
     const { logger } = this.options;
-    if (hello.protocol !== PROTOCOL_VERSION) {
-      return this.refuse('protocol', `the agent speaks tunnel protocol ${PROTOCOL_VERSION}, the connector ${hello.protocol}: use matching ffk versions`);
+    if (message.protocol !== PROTOCOL_VERSION) {
+      return this.refuse('protocol', `the agent speaks tunnel protocol ${PROTOCOL_VERSION}, the connector ${describe(message.protocol)}: use matching ffk versions`);
     }
-    if (typeof hello.token !== 'string' || !sameSecret(hello.token, this.options.token)) {
+    if (typeof message.token !== 'string' || message.token.length > MAX_TOKEN_LENGTH || !sameSecret(message.token, this.options.token)) {
       // Never log what was sent: it may be a near-miss of the real token.
       logger.warn({ remote: this.remote }, 'tunnel refused: wrong token');
       return this.refuse('token', 'the agent refused the token: it does not match this agent (reinstall the agent or use its token)');
     }
-    if (typeof hello.connectorId !== 'string' || typeof hello.owner !== 'string') {
-      return this.refuse('bad-request', 'hello needs a connectorId and an owner');
+    const checked = checkHello(message);
+    if (!checked.ok) {
+      logger.info({ remote: this.remote, reason: checked.problem }, 'tunnel refused: bad hello');
+      return this.refuse('bad-request', checked.problem);
     }
+    const hello = checked.value;
     this.connectorId = hello.connectorId;
     this.owner = hello.owner;
     this.authenticated = true;
@@ -145,9 +156,25 @@ export class Tunnel extends EventEmitter {
     if (refusal) this.refuse(refusal.code, refusal.message);
   }
 
-  private dial({ id, host, port }: { id: string; host: string; port: number }) {
+  private dial(message: Record<string, unknown>) {
     const { logger } = this.options;
-    const target = net.connect({ host, port, timeout: DIAL_TIMEOUT_MS });
+    const checked = checkDial(message);
+    if (!checked.ok) {
+      if (checked.id === undefined) return this.protocolError(checked.problem);
+      logger.info({ owner: this.owner, reason: checked.problem }, 'outbound dial refused');
+      return this.send({ type: 'dial-failed', id: checked.id, message: checked.problem });
+    }
+    const { id, host, port } = checked.value;
+    if (this.dials >= MAX_DIALS) return this.send({ type: 'dial-failed', id, message: `${host}:${port}: this tunnel already has ${MAX_DIALS} outbound connections` });
+    let target: net.Socket;
+    try {
+      target = net.connect({ host, port, timeout: DIAL_TIMEOUT_MS });
+    } catch (error) {
+      // Checked above; this is the last line should Node still refuse the options.
+      return this.send({ type: 'dial-failed', id, message: `${host}:${port}: ${(error as Error).message}` });
+    }
+    this.dials++;
+    target.once('close', () => this.dials--);
     target.setNoDelay(true);
     const failed = (error: Error) => {
       logger.info({ host, port, owner: this.owner, err: error.message }, 'outbound dial failed');
@@ -161,7 +188,13 @@ export class Tunnel extends EventEmitter {
       target.setTimeout(0);
       if (this.closed) return target.destroy();
       logger.debug({ host, port, owner: this.owner }, 'outbound dial');
-      splice(target, this.request({ ':method': 'POST', ':path': '/', [KIND_HEADER]: 'dial', [DIAL_ID_HEADER]: id }, false));
+      let stream: ClientHttp2Stream;
+      try {
+        stream = this.request({ ':method': 'POST', ':path': '/', [KIND_HEADER]: 'dial', [DIAL_ID_HEADER]: id }, false);
+      } catch {
+        return target.destroy(); // the tunnel is going away
+      }
+      splice(target, stream);
     });
   }
 
@@ -182,6 +215,10 @@ export class Tunnel extends EventEmitter {
     this.close(`protocol error: ${reason}`);
   }
 }
+
+const MAX_TOKEN_LENGTH = 4096;
+/** Outbound connections per tunnel: a local app's pools need tens, a runaway peer gets no more. */
+const MAX_DIALS = 512;
 
 function sameSecret(given: string, expected: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();

@@ -17,6 +17,10 @@ export const AGENT_CONTAINER = 'ffk-agent';
 
 export interface AgentRecord {
   image: string;
+  /** the agent's version (its bundle's); absent on agents installed from their own image */
+  version?: string;
+  /** ConfigMap (same namespace) holding the agent's bundle */
+  bundle?: string;
   /** the app container whose port the agent took over */
   container: string;
   /** Secret (same namespace) whose key `token` the agent and the connector share */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { newestReadyPod, openPortForward } from '@ffk/cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../connector/connector';
+import { currentAgentBundle, DEFAULT_AGENT_IMAGE, needsUpgrade } from './agent-bundle';
 import { AGENT_CONTAINER, ANNOTATION } from './annotations';
 import { collectGarbage, listWorkloads } from './gc';
 import { ensureAgent } from './install';
@@ -57,26 +58,33 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     const serviceBefore = await sim.getJson('service', 'named');
     const progress: string[] = [];
 
-    const agent = await ensureAgent(access, 'named', { image: 'ffk/agent:test', onProgress: (m) => progress.push(m) });
+    const agent = await ensureAgent(access, 'named', { onProgress: (m) => progress.push(m) });
     expect(agent.installedNow).toBe(true);
     expect(progress.join('\n')).toMatch(/waiting for the rollout of deployment named with the agent/);
 
     const installed = await sim.getJson('deployment', 'named');
     const [app, sidecar] = installed.spec.template.spec.containers as Json[];
-    expect(app.ports).toEqual([{ name: 'ffk-http', containerPort: 3000, protocol: 'TCP' }]);
-    expect(app.readinessProbe.tcpSocket.port).toBe('ffk-http');
-    expect(sidecar.name).toBe(AGENT_CONTAINER);
-    expect(sidecar.image).toBe('ffk/agent:test');
-    expect(sidecar.ports[0]).toMatchObject({ name: 'http', containerPort: 9900 });
+    expect(app!.ports).toEqual([{ name: 'ffk-http', containerPort: 3000, protocol: 'TCP' }]);
+    expect(app!.readinessProbe.tcpSocket.port).toBe('ffk-http');
+    expect(sidecar!.name).toBe(AGENT_CONTAINER);
+    // The stock Node image, running the CLI's bundle from the ConfigMap: nothing to build or push.
+    expect(sidecar!.image).toBe(DEFAULT_AGENT_IMAGE);
+    expect(sidecar!.command).toEqual(['node', '/ffk-agent/agent.mjs']);
+    expect(installed.spec.template.spec.volumes).toEqual([{ name: 'ffk-agent', configMap: { name: 'ffk-agent-named', items: [{ key: 'agent.mjs', path: 'agent.mjs' }], defaultMode: 420 } }]);
+    const bundle = await currentAgentBundle();
+    const configMap = await sim.getJson('configmap', 'ffk-agent-named');
+    expect(configMap.data['agent.mjs']).toBe(bundle.code);
+    expect(agent.record.version).toBe(bundle.version);
+    expect(sidecar!.ports[0]).toMatchObject({ name: 'http', containerPort: 9900 });
     // The token is referenced, never written into the spec.
-    expect(JSON.stringify(sidecar.env)).not.toContain(agent.token);
+    expect(JSON.stringify(sidecar!.env)).not.toContain(agent.token);
     expect(installed.metadata.annotations[ANNOTATION.agent]).toBeTruthy();
     // A named targetPort needs no Service change.
     expect(comparable(await sim.getJson('service', 'named'))).toEqual(comparable(serviceBefore));
 
     // The Service's port name now reaches the agent: passthrough to the app, then an intercept.
     const pod = (await newestReadyPod(access.kc, 'default', { app: 'named' })).metadata!.name!;
-    const viaAgent = () => openPortForward(access.kc, 'default', pod, agent.record.ports[0].listen).then((s) => getOver(s, '/hello'));
+    const viaAgent = () => openPortForward(access.kc, 'default', pod, agent.record.ports[0]!.listen).then((s) => getOver(s, '/hello'));
     expect((await viaAgent()).servedBy).toBe(pod);
     const connector = new Connector({
       openStream: () => openPortForward(access.kc, 'default', pod, agent.record.tunnelPort),
@@ -100,6 +108,40 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     expect(comparable(await sim.getJson('deployment', 'named'))).toEqual(comparable(before));
     expect(comparable(await sim.getJson('service', 'named'))).toEqual(comparable(serviceBefore));
     await expect(sim.kubectl('get', 'secret', 'ffk-agent-named')).rejects.toThrow(/NotFound/);
+    await expect(sim.kubectl('get', 'configmap', 'ffk-agent-named')).rejects.toThrow(/NotFound/);
+  });
+
+  it('upgrades an agent installed by an older ffk with one rollout, keeping the recorded original', async () => {
+    const access = sim.access();
+    const before = await sim.getJson('deployment', 'named');
+    const bundle = await currentAgentBundle();
+    await ensureAgent(access, 'named', { bundle: { version: '0.0.9+0000000000', code: bundle.code } });
+    const old = await sim.getJson('deployment', 'named');
+    const progress: string[] = [];
+
+    const upgraded = await ensureAgent(access, 'named', { onProgress: (m) => progress.push(m) });
+    expect(upgraded).toMatchObject({ installedNow: false, upgradedFrom: '0.0.9+0000000000', record: { version: bundle.version } });
+    expect(progress.join('\n')).toContain(`upgrading the ffk-agent sidecar of deployment named from 0.0.9+0000000000 to ${bundle.version}`);
+    const after = await sim.getJson('deployment', 'named');
+    expect(after.metadata.generation).toBe(old.metadata.generation + 1); // one rollout
+    expect(after.metadata.annotations[ANNOTATION.original]).toBe(old.metadata.annotations[ANNOTATION.original]);
+    const sidecar = after.spec.template.spec.containers.find((c: Json) => c.name === AGENT_CONTAINER);
+    expect(sidecar.env).toContainEqual({ name: 'FFK_AGENT_VERSION', value: bundle.version });
+    expect((await sim.getJson('configmap', 'ffk-agent-named')).metadata.annotations['ffk.dev/agent-version']).toBe(bundle.version);
+    // The same version again: nothing to do.
+    expect((await ensureAgent(access, 'named')).upgradedFrom).toBeUndefined();
+    expect((await sim.getJson('deployment', 'named')).metadata.generation).toBe(after.metadata.generation);
+
+    await uninstallAgent(access, 'named');
+    expect(comparable(await sim.getJson('deployment', 'named'))).toEqual(comparable(before));
+  });
+
+  it('upgrades older agents and agents from their own image, never a newer one', () => {
+    expect(needsUpgrade(undefined, '0.2.0+aaaa')).toBe(true);
+    expect(needsUpgrade('0.1.0+bbbb', '0.2.0+aaaa')).toBe(true);
+    expect(needsUpgrade('0.2.0+bbbb', '0.2.0+aaaa')).toBe(true); // same release, other code
+    expect(needsUpgrade('0.2.0+aaaa', '0.2.0+aaaa')).toBe(false);
+    expect(needsUpgrade('0.10.0+cccc', '0.2.0+aaaa')).toBe(false);
   });
 
   it('rewrites a numeric Service targetPort to the agent after the rollout, and restores it', async () => {
@@ -107,7 +149,7 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     const before = await sim.getJson('deployment', 'numeric');
     const serviceBefore = await sim.getJson('service', 'numeric');
 
-    const agent = await ensureAgent(access, 'numeric', { image: 'ffk/agent:test' });
+    const agent = await ensureAgent(access, 'numeric');
     expect(agent.rewrittenServices).toEqual(['numeric']);
     const service = await sim.getJson('service', 'numeric');
     expect(service.spec.ports[0].targetPort).toBe('ffk-3000');
@@ -128,7 +170,7 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     const stale = await sim.getJson('deployment', 'numeric');
     await sim.kubectl('label', 'deployment', 'numeric', 'touched=yes');
     const choice = choosePort(stale as never, await listServices(access));
-    const plan = planInstall(stale as never, choice, { image: 'ffk/agent:test', secret: 'x', lease: { expires: new Date(), holder: 'me' } });
+    const plan = planInstall(stale as never, choice, { image: DEFAULT_AGENT_IMAGE, version: '0.0.0', bundle: 'ffk-agent-numeric', secret: 'x', lease: { expires: new Date(), holder: 'me' } });
     const error = await patchDeployment(access, 'numeric', plan.ops).catch((e: unknown) => e);
     expect(isStale(error)).toBe(true);
     const after = await sim.getJson('deployment', 'numeric');
@@ -145,7 +187,7 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
 
   it('renews the lease while in use, and gc removes the agent once it has expired', async () => {
     const access = sim.access();
-    await ensureAgent(access, 'named', { image: 'ffk/agent:test', leaseSeconds: 60, holder: 'alice@laptop' });
+    await ensureAgent(access, 'named', { leaseSeconds: 60, holder: 'alice@laptop' });
     const soon = new Date(Date.now() + 600_000);
     await renewLease(access, 'named', { expires: soon, holder: 'bob@desk' });
     const lease = leaseOf(await sim.getJson('deployment', 'named'));

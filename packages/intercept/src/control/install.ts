@@ -1,22 +1,25 @@
 // Install the ffk-agent sidecar into a Deployment (once per workload), and wait until it serves.
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { ClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
-import packageJson from '../../package.json' with { type: 'json' };
+import { currentAgentBundle, DEFAULT_AGENT_IMAGE, needsUpgrade, writeBundleConfigMap, type AgentBundle } from './agent-bundle';
 import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
 import { defaultHolder, DEFAULT_LEASE_SECONDS, leaseFor } from './lease';
 import { patchDeployment, patchService, withFreshRead } from './patch';
-import { planInstall, planServiceRewrite } from './plan';
+import type { AgentPort } from '../agent/config';
+import { planInstall, planServiceRewrite, planUpgrade, type PatchOp } from './plan';
 import { choosePort, servicesSelecting } from './ports';
 import { listServices, readService } from './services';
 import { ensureToken, readToken } from './token-secret';
 
-/** The image the CLI installs unless told otherwise; kind setup builds and loads this tag, kube-sim maps its repository. */
-export const DEFAULT_AGENT_IMAGE = `ffk/agent:${packageJson.version}`;
-
 export interface EnsureAgentOptions {
   /** Service port or container port (number or name) to take over; default: the only one, or "http". */
   port?: string;
+  /** the Node image the sidecar runs on (default: DEFAULT_AGENT_IMAGE; a mirror of it in clusters that must mirror) */
   image?: string;
+  /** the agent's code and version (default: this CLI's) */
+  bundle?: AgentBundle;
+  /** the Deployment as the caller has just read it (saves reading it again) */
+  current?: V1Deployment;
   leaseSeconds?: number;
   holder?: string;
   /** Says what is happening and what is awaited ("waiting for 1 pod … to become Ready"). */
@@ -31,6 +34,8 @@ export interface InstalledAgent {
   token: string;
   /** true when this call installed it (one rollout), false when it was there already */
   installedNow: boolean;
+  /** the version this call replaced (one rollout), when the installed agent was older */
+  upgradedFrom?: string;
   /** Services whose numeric targetPort now points at the agent */
   rewrittenServices: string[];
 }
@@ -40,50 +45,80 @@ export function installedRecord(deployment: V1Deployment): AgentRecord | undefin
   return hasSidecar ? readJsonAnnotation<AgentRecord>(deployment.metadata, ANNOTATION.agent) : undefined;
 }
 
-/** Installs the agent unless it is there, waits for its rollout, points numeric Service targetPorts at it. */
+/** Installs the agent unless it is there (or upgrades an older one), waits for its rollout, points numeric Service targetPorts at it. */
 export async function ensureAgent(access: ClusterAccess, name: string, options: EnsureAgentOptions = {}): Promise<InstalledAgent> {
   const progress = options.onProgress ?? (() => undefined);
-  let installedNow = false;
-  const { deployment, record, token } = await withFreshRead(async () => {
-    const current = await readDeployment(access, name);
+  const bundle = options.bundle ?? (await currentAgentBundle());
+  let known = options.current;
+  const found = await withFreshRead(async () => {
+    const current = known ?? (await readDeployment(access, name));
+    known = undefined; // a retry after a conflict reads afresh
     const existing = installedRecord(current);
-    if (existing) {
-      checkRequestedPort(current, existing, await listServices(access), options.port);
-      return { deployment: current, record: existing, token: await readToken(access, existing.secret) };
-    }
+    if (existing) return keepOrUpgrade(access, current, existing, bundle, options, progress);
     if (current.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER)) {
       throw new ClusterError('invalid', `deployment "${name}" has a container named ${AGENT_CONTAINER} but no ${ANNOTATION.agent} annotation: remove that container or rename it, then try again`);
     }
-    const choice = choosePort(current, await listServices(access), options.port);
-    const { secret, token: fresh } = await ensureToken(access, name);
-    const lease = leaseFor(options.leaseSeconds ?? DEFAULT_LEASE_SECONDS, options.holder ?? defaultHolder());
-    const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, secret, lease });
-    progress(`installing the ${AGENT_CONTAINER} sidecar (${plan.record.image}) into deployment ${name}: port ${choice.name ?? choice.containerPort} (${choice.containerPort}) goes through the agent`);
-    await patchDeployment(access, name, plan.ops);
-    installedNow = true;
-    return { deployment: current, record: plan.record, token: fresh };
+    return { ...(await install(access, current, bundle, options, progress)), changed: true, upgradedFrom: undefined, services: undefined };
   });
-  progress(`waiting for the rollout of deployment ${name}${installedNow ? ' with the agent' : ''} (pods Ready, agent answering /healthz)`);
-  await waitForRollout(access, name, {
-    timeoutMs: options.rolloutTimeoutMs,
-    stuckAfterMs: options.stuckAfterMs,
-    onProgress: (p: RolloutProgress) => progress(p.message),
-  });
-  const rewrittenServices = await rewriteNumericServices(access, name, record);
-  for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0].name}`);
-  return { deployment, record, token, installedNow, rewrittenServices };
+  const { deployment, record, token, changed, upgradedFrom } = found;
+  const installedNow = changed && !upgradedFrom;
+  // An agent already rolled out needs no watch: the common start, kept to a few requests.
+  if (changed || !rolledOut(deployment)) {
+    progress(`waiting for the rollout of deployment ${name}${installedNow ? ' with the agent' : upgradedFrom ? ' with the upgraded agent' : ''} (pods Ready, agent answering /healthz)`);
+    await waitForRollout(access, name, {
+      timeoutMs: options.rolloutTimeoutMs,
+      stuckAfterMs: options.stuckAfterMs,
+      onProgress: (p: RolloutProgress) => progress(p.message),
+    });
+  }
+  const rewrittenServices = await rewriteNumericServices(access, name, record, changed ? undefined : { deployment, services: found.services! });
+  for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0]!.name}`);
+  return { deployment, record, token, installedNow, upgradedFrom, rewrittenServices };
 }
 
-/** After the rollout (so old pods without the named port never lose their endpoints). */
-async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord): Promise<string[]> {
-  const port = record.ports[0];
+/** The installed agent as it is, or upgraded to this CLI's bundle when older (one rollout). */
+async function keepOrUpgrade(access: ClusterAccess, current: V1Deployment, existing: AgentRecord, bundle: AgentBundle, options: EnsureAgentOptions, progress: (message: string) => void) {
+  const name = current.metadata!.name!;
+  const [services, token] = await Promise.all([listServices(access), readToken(access, existing.secret)]);
+  checkRequestedPort(current, existing, services, options.port);
+  if (!needsUpgrade(existing.version, bundle.version)) return { deployment: current, record: existing, token, services, changed: false, upgradedFrom: undefined };
+  const image = options.image ?? (existing.bundle ? existing.image : DEFAULT_AGENT_IMAGE);
+  const plan = planUpgrade(current, existing, { image, version: bundle.version, bundle: await writeBundleConfigMap(access, name, bundle) });
+  const from = existing.version ?? existing.image;
+  progress(`upgrading the ${AGENT_CONTAINER} sidecar of deployment ${name} from ${from} to ${bundle.version} (this ffk's), on ${image}`);
+  await patchDeployment(access, name, plan.ops);
+  return { deployment: current, record: plan.record, token, services, changed: true, upgradedFrom: from };
+}
+
+/** `kubectl rollout status`'s test on the Deployment alone: every replica updated and available, no old one left. */
+function rolledOut(deployment: V1Deployment): boolean {
+  const wanted = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  return (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1) && status.updatedReplicas === wanted && status.replicas === wanted && status.availableReplicas === wanted;
+}
+
+async function install(access: ClusterAccess, current: V1Deployment, bundle: AgentBundle, options: EnsureAgentOptions, progress: (message: string) => void) {
+  const name = current.metadata!.name!;
+  const choice = choosePort(current, await listServices(access), options.port);
+  const { secret, token } = await ensureToken(access, name);
+  const configMap = await writeBundleConfigMap(access, name, bundle);
+  const lease = leaseFor(options.leaseSeconds ?? DEFAULT_LEASE_SECONDS, options.holder ?? defaultHolder());
+  const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, version: bundle.version, bundle: configMap, secret, lease });
+  progress(`installing the ${AGENT_CONTAINER} sidecar ${bundle.version} (on ${plan.record.image}) into deployment ${name}: port ${choice.name ?? choice.containerPort} (${choice.containerPort}) goes through the agent`);
+  await patchDeployment(access, name, plan.ops);
+  return { deployment: current, record: plan.record, token };
+}
+
+/** After the rollout (so old pods without the named port never lose their endpoints); `known`: objects just read, checked first. */
+async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord, known?: { deployment: V1Deployment; services: V1Service[] }): Promise<string[]> {
+  const port = record.ports[0]!;
+  const deployment = known?.deployment ?? (await readDeployment(access, name));
+  const services = servicesSelecting(deployment, known?.services ?? (await listServices(access)));
   const rewritten: string[] = [];
-  const deployment = await readDeployment(access, name);
-  for (const service of servicesSelecting(deployment, await listServices(access))) {
+  for (const service of services.filter((s) => serviceRewrite(s, port).length > 0)) {
     const changed = await withFreshRead(async () => {
       const fresh = await readService(access, service.metadata!.name!);
-      const indexes = (fresh.spec?.ports ?? []).map((p, i) => ({ p, i })).filter(({ p }) => String(p.targetPort ?? p.port) === String(port.app)).map(({ i }) => i);
-      const ops = planServiceRewrite(fresh, indexes, port.name);
+      const ops = serviceRewrite(fresh, port);
       if (ops.length) await patchService(access, fresh.metadata!.name!, ops);
       return ops.length > 0;
     });
@@ -92,10 +127,15 @@ async function rewriteNumericServices(access: ClusterAccess, name: string, recor
   return rewritten;
 }
 
+function serviceRewrite(service: V1Service, port: AgentPort): PatchOp[] {
+  const indexes = (service.spec?.ports ?? []).map((p, i) => ({ p, i })).filter(({ p }) => String(p.targetPort ?? p.port) === String(port.app)).map(({ i }) => i);
+  return planServiceRewrite(service, indexes, port.name);
+}
+
 /** With the agent installed for one port, another port needs a reinstall: say so. */
 function checkRequestedPort(deployment: V1Deployment, record: AgentRecord, services: V1Service[], requested: string | undefined): void {
   if (!requested) return;
-  const port = record.ports[0];
+  const port = record.ports[0]!;
   const accepted = new Set([port.name, String(port.app), String(port.listen)]);
   for (const service of servicesSelecting(deployment, services)) {
     for (const p of service.spec?.ports ?? []) if (accepted.has(String(p.targetPort ?? p.port))) accepted.add(String(p.port)).add(p.name ?? '');

@@ -1,8 +1,9 @@
 // The JSON patches of install and restore, computed from the objects as read. Each starts with a
 // `test` of metadata.resourceVersion, so a concurrent change makes it fail instead of being lost.
-import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Service } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Service, V1Volume } from '@kubernetes/client-node';
 import { ClusterError } from '@ffk/cluster';
 import { AGENT_DEFAULTS, agentEnv, type AgentPort } from '../agent/config';
+import { AGENT_BUNDLE_KEY, AGENT_MOUNT_PATH, AGENT_VOLUME } from './agent-image';
 import { AGENT_CONTAINER, ANNOTATION, annotationPath, readJsonAnnotation, type AgentRecord, type DeploymentOriginal, type ServiceOriginal } from './annotations';
 import type { PortChoice } from './ports';
 
@@ -16,6 +17,9 @@ const MAX_PORT_NAME = 15; // IANA_SVC_NAME
 
 export interface InstallOptions {
   image: string;
+  /** the agent's version and the ConfigMap that holds its bundle */
+  version: string;
+  bundle: string;
   secret: string;
   lease: LeaseValue;
   now?: Date;
@@ -49,6 +53,8 @@ export function planInstall(deployment: V1Deployment, choice: PortChoice, option
   const ports: AgentPort[] = [{ name: agentPortName(choice), listen: listen, app: choice.containerPort, protocol: choice.protocol }];
   const record: AgentRecord = {
     image: options.image,
+    version: options.version,
+    bundle: options.bundle,
     container: app.name,
     secret: options.secret,
     tunnelPort: tunnelPort,
@@ -83,8 +89,45 @@ export function planInstall(deployment: V1Deployment, choice: PortChoice, option
     }),
     ...Object.entries(changes).map(([field, value]): PatchOp => ({ op: field in app ? 'replace' : 'add', path: `${base}/${field}`, value })),
     { op: 'add', path: '/spec/template/spec/containers/-', value: agentContainer(record) },
+    ...addVolumeOps(deployment, record),
   ];
   return { ops, record };
+}
+
+/**
+ * A newer agent in place of an installed one (one rollout): the sidecar and the record replaced,
+ * the bundle's volume added if the old agent had none; the app's recorded original is kept.
+ */
+export function planUpgrade(deployment: V1Deployment, installed: AgentRecord, options: Pick<InstallOptions, 'image' | 'version' | 'bundle'>): InstallPlan {
+  const containers = deployment.spec?.template.spec?.containers ?? [];
+  const record: AgentRecord = { ...installed, image: options.image, version: options.version, bundle: options.bundle };
+  const ops: PatchOp[] = [
+    { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion },
+    { op: 'replace', path: annotationPath(ANNOTATION.agent), value: JSON.stringify(record) },
+    { op: 'replace', path: `/spec/template/spec/containers/${containers.findIndex((c) => c.name === AGENT_CONTAINER)}`, value: agentContainer(record) },
+    ...addVolumeOps(deployment, record),
+  ];
+  return { ops, record };
+}
+
+function agentVolume(record: AgentRecord): V1Volume {
+  return { name: AGENT_VOLUME, configMap: { name: record.bundle, items: [{ key: AGENT_BUNDLE_KEY, path: AGENT_BUNDLE_KEY }] } };
+}
+
+function addVolumeOps(deployment: V1Deployment, record: AgentRecord): PatchOp[] {
+  const volumes = deployment.spec?.template.spec?.volumes;
+  const index = volumes?.findIndex((v) => v.name === AGENT_VOLUME) ?? -1;
+  if (index >= 0) return [{ op: 'replace', path: `/spec/template/spec/volumes/${index}`, value: agentVolume(record) }];
+  if (!volumes) return [{ op: 'add', path: '/spec/template/spec/volumes', value: [agentVolume(record)] }];
+  return [{ op: 'add', path: '/spec/template/spec/volumes/-', value: agentVolume(record) }];
+}
+
+/** The bundle's volume goes; so does the list when it was the only one (Kubernetes omits an empty list). */
+function removeVolumeOps(deployment: V1Deployment): PatchOp[] {
+  const volumes = deployment.spec?.template.spec?.volumes ?? [];
+  const index = volumes.findIndex((v) => v.name === AGENT_VOLUME);
+  if (index < 0) return [];
+  return [{ op: 'remove', path: volumes.length === 1 ? '/spec/template/spec/volumes' : `/spec/template/spec/volumes/${index}` }];
 }
 
 export function leaseAnnotations(lease: LeaseValue): Record<string, string> {
@@ -113,10 +156,14 @@ function agentContainer(record: AgentRecord): V1Container {
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     ...Object.entries(settings).filter(([name]) => name !== 'FFK_AGENT_TOKEN').map(([name, value]) => ({ name, value })),
   ];
+  if (record.version) env.push({ name: 'FFK_AGENT_VERSION', value: record.version });
   return {
     name: AGENT_CONTAINER,
     image: record.image,
     imagePullPolicy: 'IfNotPresent',
+    // The stock Node image; the code is the CLI's bundle from the ConfigMap.
+    command: ['node', `${AGENT_MOUNT_PATH}/${AGENT_BUNDLE_KEY}`],
+    volumeMounts: [{ name: AGENT_VOLUME, mountPath: AGENT_MOUNT_PATH, readOnly: true }],
     ports: record.ports.map((p) => ({ name: p.name, containerPort: p.listen })),
     env,
     readinessProbe: { httpGet: { path: '/healthz', port: record.healthPort }, periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 3 },
@@ -170,6 +217,7 @@ export function planRestore(deployment: V1Deployment): PatchOp[] {
   }
   // Removed last: the app container's index above is still valid.
   if (agentIndex >= 0) ops.push({ op: 'remove', path: `/spec/template/spec/containers/${agentIndex}` });
+  ops.push(...removeVolumeOps(deployment));
   ops.push(...removeAnnotationOps(deployment.metadata?.annotations, original?.hadAnnotations ?? true));
   return ops;
 }

@@ -1,6 +1,7 @@
 // `ffk uninstall`: put the Deployment and its Services back exactly as they were.
 import type { V1Deployment } from '@kubernetes/client-node';
 import { readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
+import { bundleConfigMapName, deleteBundleConfigMap } from './agent-bundle';
 import { AGENT_CONTAINER, ANNOTATION, readJsonAnnotation, type AgentRecord } from './annotations';
 import { patchDeployment, patchService, withFreshRead } from './patch';
 import { planRestore, planServiceRestore } from './plan';
@@ -45,6 +46,7 @@ export async function uninstallAgent(
   await withFreshRead(async () => patchDeployment(access, name, planRestore(await readDeployment(access, name))));
   progress(`deployment ${name}: ${AGENT_CONTAINER} removed, original ports and probes restored`);
   await deleteTokenSecret(access, record?.secret ?? secretName(name));
+  await deleteBundleConfigMap(access, record?.bundle ?? bundleConfigMapName(name));
   if (options.wait !== false) {
     // The new pods must pass their readiness probe before the old ones (with the agent) go:
     // about one readiness period of the app (5 s with the kit's manifests), not a grace period.

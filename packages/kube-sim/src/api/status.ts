@@ -13,6 +13,7 @@ export interface StatusDetails {
   group?: string;
   kind?: string;
   causes?: StatusCause[];
+  retryAfterSeconds?: number;
 }
 
 export class ApiError extends Error {
@@ -21,6 +22,8 @@ export class ApiError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: StatusDetails,
+    /** A Status's ListMeta: the continue token a 410 for an expired continue hands back. */
+    readonly listMeta: { continue?: string } = {},
   ) {
     super(message);
   }
@@ -29,7 +32,7 @@ export class ApiError extends Error {
     return {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: this.listMeta,
       status: 'Failure',
       message: this.message,
       reason: this.reason,
@@ -68,16 +71,28 @@ export const unsupportedMediaType = (type: string) =>
 export const expired = (requested: number, oldest: number) =>
   new ApiError(410, 'Expired', `too old resource version: ${requested} (${oldest})`);
 
+/** errors.NewResourceExpired: a list or continue token older than the kept history. */
+export const resourceExpired = (message: string, continueToken?: string) =>
+  new ApiError(410, 'Expired', message, undefined, continueToken ? { continue: continueToken } : {});
+
+/** storage.NewTooLargeResourceVersionError: a resourceVersion newer than the server has. */
+export const tooLargeResourceVersion = (requested: number, current: number) =>
+  new ApiError(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
+
 export const unauthorized = () => new ApiError(401, 'Unauthorized', 'Unauthorized');
 
 export const notFoundPath = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
 /** 422 Invalid, with one cause per field, worded as the API server words them. */
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): ApiError {
-  const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  // The message lists each distinct error once (field.ErrorList.ToAggregate).
+  const parts = [...new Set(causes.map((c) => (c.field !== undefined ? `${c.field}: ${c.message}` : c.message)))];
   const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return new ApiError(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${summary}`, {
-    name,
+    ...(name ? { name } : {}),
     ...(group ? { group } : {}),
     kind,
     causes,

@@ -2,11 +2,12 @@
 // with BOOKMARKs when asked for, an end after timeoutSeconds, and 410 Expired sent as an ERROR
 // event (as the API server's watch cache does) when the resourceVersion is too old.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ObjectStore, WatchOptions } from '../registry/object-store';
+import type { ObjectStore } from '../registry/object-store';
 import type { KubeObject } from '../store/types';
+import type { ListRequest } from './request-options';
 import { apiVersionOf, type ResourceType } from './resources';
 import { ApiError } from './status';
-import { toTable, wantsTable } from './table';
+import { objectTable, wantsTable } from './table';
 
 export interface WatchSettings {
   /** How often a watch that allows bookmarks gets one. */
@@ -22,13 +23,12 @@ export function serveWatch(
   res: ServerResponse,
   store: ObjectStore,
   type: ResourceType,
-  options: WatchOptions,
-  query: URLSearchParams,
+  options: ListRequest & { namespace?: string },
+  includeObject: string | undefined,
   settings: WatchSettings,
 ): void {
   const asTable = wantsTable(req.headers.accept);
-  const includeObject = query.get('includeObject');
-  const render = (object: KubeObject) => (asTable ? toTable(type.kind, [object], object.metadata.resourceVersion ?? '', includeObject) : object);
+  const render = (object: KubeObject) => (asTable ? objectTable(type.kind, object, includeObject) : object);
   const bookmark = (resourceVersion: string, annotations?: Record<string, string>) => ({
     type: 'BOOKMARK',
     object: { kind: type.kind, apiVersion: apiVersionOf(type), metadata: { resourceVersion, ...(annotations ? { annotations } : {}) } },
@@ -50,7 +50,7 @@ export function serveWatch(
   req.on('close', finish);
   res.on('close', finish);
 
-  const initialEvents = query.get('sendInitialEvents') === 'true';
+  const initialEvents = options.sendInitialEvents === true;
   const watchFrom = initialEvents ? { ...options, resourceVersion: undefined } : options;
   try {
     unsubscribe = store.watch(type.plural, watchFrom, (event) => send({ type: event.type, object: render(event.object) }));
@@ -61,7 +61,7 @@ export function serveWatch(
     }
     throw error;
   }
-  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  const bookmarks = options.allowWatchBookmarks;
   if (initialEvents && bookmarks) send(bookmark(store.resourceVersion, { 'k8s.io/initial-events-end': 'true' }));
   if (bookmarks) {
     const tick = () => {
@@ -71,6 +71,6 @@ export function serveWatch(
     };
     timers[0] = setTimeout(tick, settings.bookmarkIntervalMs);
   }
-  const timeout = Number(query.get('timeoutSeconds')) || settings.defaultWatchSeconds();
+  const timeout = options.timeoutSeconds || settings.defaultWatchSeconds();
   timers[1] = setTimeout(finish, timeout * 1000);
 }

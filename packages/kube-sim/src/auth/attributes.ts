@@ -1,6 +1,7 @@
 // What a request asks to do, as kube-apiserver's RequestInfo resolver reads it from the method and
 // path alone (before any routing): verb, API group, namespace, resource, subresource and name, or
 // a non-resource path (/api, /version, /openapi/v3...).
+import { parseBoolean } from '../api/query-parameters';
 import type { UserInfo } from './users';
 
 export interface Attributes {
@@ -63,8 +64,9 @@ export function requestAttributes(user: UserInfo, method: string, url: URL): Att
   if (parts.length >= 1) attributes.resource = parts[0];
 
   if (!attributes.name && attributes.verb === 'get') {
+    // As RequestInfoFactory: the watch parameter read the way the list handler reads it.
     const watch = url.searchParams.get('watch');
-    attributes.verb = watch !== null && !['false', '0'].includes(watch.toLowerCase()) ? 'watch' : 'list';
+    attributes.verb = watch !== null && parseBoolean(watch) ? 'watch' : 'list';
     // A list or watch of one object by name is authorized by resourceNames like a get.
     const named = exactName(url.searchParams.get('fieldSelector'));
     if (named && VALID_PATH_SEGMENT(named)) attributes.name = named;

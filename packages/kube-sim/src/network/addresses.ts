@@ -21,7 +21,8 @@ export interface AddressBlock {
   close(): void;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (it may belong to another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -9,14 +9,14 @@ export const endpointsController: Controller = {
   start(store) {
     const queue = new WorkQueue('endpoints', (key) => {
       const [namespace, name] = splitKey(key);
-      const service = store.find('services', namespace, name) as unknown as Service | undefined;
+      const service = store.find<Service>('services', namespace, name);
       const current = store.find('endpoints', namespace, name);
       if (!service) {
         if (current) store.delete('endpoints', namespace, name);
         return;
       }
       if (!service.spec.selector || Object.keys(service.spec.selector).length === 0) return; // managed by hand
-      const pods = store.list('pods', { namespace }).items as unknown as Pod[];
+      const pods = store.list<Pod>('pods', { namespace }).items;
       const subsets = endpointSubsets(service, pods);
       const labels = service.metadata.labels;
       if (!current) {

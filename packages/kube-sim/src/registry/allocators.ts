@@ -2,6 +2,9 @@
 // kind) and NodePorts from 30000-32767.
 import { ApiError } from '../api/status';
 
+/** Why an address or port cannot be had, in the allocator's words (the Service strategy names the object). */
+export class AllocationError extends Error {}
+
 const BASE = (10 << 24) | (96 << 16); // 10.96.0.0
 const SIZE = 1 << 20; // /12
 
@@ -16,16 +19,16 @@ export class ClusterIPAllocator {
   private readonly used = new Set<number>();
   private next = 10;
 
-  /** Takes the requested address (422 when taken or outside the range) or the next free one. */
+  /** Takes the requested address (AllocationError when taken or outside the range) or the next free one. */
   allocate(requested?: string): string {
     if (requested) {
       const n = fromIP(requested);
       const offset = n === undefined ? -1 : n - BASE;
       if (offset <= 0 || offset >= SIZE - 1) {
-        throw new ApiError(422, 'Invalid', `Service "" is invalid: spec.clusterIPs: Invalid value: ["${requested}"]: failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is 10.96.0.0/12`);
+        throw new AllocationError(`the provided IP (${requested}) is not in the valid range. The range of valid IPs is 10.96.0.0/12`);
       }
       if (this.used.has(offset)) {
-        throw new ApiError(422, 'Invalid', `Service "" is invalid: spec.clusterIPs: Invalid value: ["${requested}"]: failed to allocate IP ${requested}: provided IP is already allocated`);
+        throw new AllocationError('provided IP is already allocated');
       }
       this.used.add(offset);
       return requested;
@@ -54,7 +57,7 @@ export class NodePortAllocator {
   allocate(requested?: number): number {
     if (requested) {
       if (requested < 30000 || requested > 32767 || this.used.has(requested)) {
-        throw new ApiError(422, 'Invalid', `Service "" is invalid: spec.ports.nodePort: Invalid value: ${requested}: provided port is ${this.used.has(requested) ? 'already allocated' : 'not in the valid range. The range of valid ports is 30000-32767'}`);
+        throw new AllocationError(`provided port is ${this.used.has(requested) ? 'already allocated' : 'not in the valid range. The range of valid ports is 30000-32767'}`);
       }
       this.used.add(requested);
       return requested;

@@ -1,10 +1,11 @@
 // The API server's storage layer as one object: create/get/list/update/patch/delete/watch with
-// the semantics of the real registry (defaults, validation, optimistic concurrency, generation,
-// finalizers, graceful pod deletion, ClusterIPs). The HTTP handlers and every in-process
-// controller (ours and the pod runtime's) go through it, so they see the same rules.
+// the semantics of the generic registry (genericregistry.Store: optimistic concurrency,
+// finalizers, graceful deletion, no-op updates), each kind's rules coming from its strategy
+// (./strategies). The HTTP handlers and every in-process controller (ours and the pod
+// runtime's) go through it, so they see the same rules.
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, builtinResources, type ResourceType } from '../api/resources';
-import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, type ResourceName, type StatusCause } from '../api/status';
+import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, tooLargeResourceVersion, type ResourceName, type StatusCause } from '../api/status';
 import { definition, definitionName, type Schema } from '../openapi/schema';
 import { applyJsonPatch } from '../patch/json-patch';
 import { applyMergePatch } from '../patch/merge-patch';
@@ -15,10 +16,11 @@ import { Storage } from '../store/storage';
 import { sameJson } from '../store/same-json';
 import type { KubeObject, StoredEvent, WatchEventType } from '../store/types';
 import { ClusterIPAllocator, NodePortAllocator } from './allocators';
-import { applyDefaults } from './defaults';
+import { listPage, type ListOptions, type ListResult } from './list-pages';
 import { decodeAgainstSchema } from './schema-check';
+import { strategyFor, type Pools } from './strategies';
 import { SUBRESOURCE_VIEWS } from './subresources';
-import { updateCauses, validateObject } from './validation';
+import { dns1123Subdomain, metadataCauses } from './validation';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -43,13 +45,12 @@ export interface DeleteOptions {
   dryRun?: boolean;
 }
 
-export interface ListOptions {
+export type { ListOptions, ListResult } from './list-pages';
+
+export interface WatchOptions {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
-}
-
-export interface WatchOptions extends ListOptions {
   /** Start after this resourceVersion; unset or "0" first sends every current object as ADDED. */
   resourceVersion?: string;
 }
@@ -75,14 +76,10 @@ function keepTimestamps(entries: Record<string, unknown>[] | undefined, before: 
   return entries.map((e) => (times.has(key(e)) ? { ...e, time: times.get(key(e)) } : e));
 }
 
-/** Kinds whose metadata.generation counts spec changes. */
-const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet']);
-
 export class ObjectStore {
   readonly resources: ResourceType[] = builtinResources();
   private readonly storage: Storage;
-  private readonly clusterIPs = new ClusterIPAllocator();
-  private readonly nodePorts = new NodePortAllocator();
+  private readonly pools: Pools = { clusterIPs: new ClusterIPAllocator(), nodePorts: new NodePortAllocator() };
 
   constructor(options: ObjectStoreOptions = {}) {
     this.storage = new Storage(options.historySize ?? 10_000);
@@ -110,24 +107,31 @@ export class ObjectStore {
     return definition(definitionName(type.group, type.version, type.kind))!;
   }
 
-  find(plural: string, namespace: string | undefined, name: string): KubeObject | undefined {
+  /**
+   * The object, typed as the caller reads it (`store.find<Pod>('pods', …)`): the store holds
+   * objects of the plural's kind, which its validation and defaults have shaped.
+   */
+  find<T = KubeObject>(plural: string, namespace: string | undefined, name: string): T | undefined {
     const type = this.resource(plural);
-    return this.storage.get(plural, type.namespaced ? namespace : undefined, name);
+    return this.storage.get(plural, type.namespaced ? namespace : undefined, name) as T | undefined;
   }
 
-  get(plural: string, namespace: string | undefined, name: string, subresource?: string): KubeObject {
+  /** GET; a `resourceVersion` newer than the store's is a 504, as etcd's minimum-version check. */
+  get<T = KubeObject>(plural: string, namespace: string | undefined, name: string, subresource?: string, options: { resourceVersion?: string } = {}): T {
     const type = this.resource(plural);
+    const requested = Number(options.resourceVersion ?? 0);
+    if (requested > this.storage.resourceVersion) throw tooLargeResourceVersion(requested, this.storage.resourceVersion);
     const object = this.find(plural, namespace, name);
     if (!object) throw notFound(type, name);
-    return subresource ? this.view(type, subresource).read(object) : object;
+    return (subresource ? this.view(type, subresource).read(object) : object) as T;
   }
 
-  list(plural: string, options: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+  /** A list, or one page of it (`limit`, `continue`), at the resourceVersion asked for; see list-pages.ts. */
+  list<T = KubeObject>(plural: string, options: ListOptions = {}): ListResult<T> {
     const type = this.resource(plural);
     const matchLabels = labelMatcher(options.labelSelector);
-    const matchFields = fieldMatcher(options.fieldSelector);
-    const items = this.storage.list(plural, type.namespaced ? options.namespace : undefined).filter((o) => matchLabels(o) && matchFields(o));
-    return { items, resourceVersion: this.resourceVersion };
+    const matchFields = fieldMatcher(options.fieldSelector, strategyFor(type.kind).fieldLabels);
+    return listPage<T>(this.storage, type, options, (o) => matchLabels(o) && matchFields(o), Boolean(options.labelSelector || options.fieldSelector));
   }
 
   create(plural: string, body: KubeObject, options: WriteOptions = {}): KubeObject {
@@ -145,16 +149,16 @@ export class ObjectStore {
     meta.creationTimestamp = nowTimestamp();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
-    if (GENERATION_KINDS.has(type.kind)) meta.generation = 1;
+    const strategy = strategyFor(type.kind);
+    if (strategy.countsGeneration) meta.generation = 1;
     else delete meta.generation;
-    // A new ReplicaSet reports 0 replicas (ReplicaSetStatus.replicas is required and has no omitempty).
-    if (type.kind === 'Deployment' || type.kind === 'ReplicaSet') object.status = type.kind === 'ReplicaSet' ? { replicas: 0 } : {};
+    strategy.prepareForCreate?.(object);
     if (options.dryRun) return object;
-    if (type.kind === 'Service') this.allocateService(object);
+    strategy.allocate?.(object, this.pools);
     return this.storage.put(plural, object);
   }
 
-  /** PUT: replaces the object (or, with `subresource`, its status or scale). */
+  /** PUT: replaces the object (or, with `subresource`, its status or scale; the answer is then that view). */
   update(plural: string, body: KubeObject, options: WriteOptions = {}): KubeObject {
     const type = this.resource(plural);
     const namespace = type.namespaced ? body.metadata?.namespace || 'default' : undefined;
@@ -163,8 +167,8 @@ export class ObjectStore {
     const requested = body.metadata?.resourceVersion;
     if (requested && requested !== current.metadata.resourceVersion) throw conflict(type, current.metadata.name);
     const view = options.subresource ? this.view(type, options.subresource) : undefined;
-    const next = view ? view.write(current, body) : body;
-    return this.replace(type, current, next, options);
+    const written = this.replace(type, current, view ? view.write(current, body) : body, options);
+    return view ? view.read(written) : written;
   }
 
   patch(plural: string, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): KubeObject {
@@ -201,21 +205,24 @@ export class ObjectStore {
     if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
       throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
     }
-    if (options.dryRun) return { object: current, gone: false };
     const meta = current.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
     if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
     if (options.propagationPolicy === 'Orphan') finalizers.add('orphan');
-    const grace = options.gracePeriodSeconds ?? current.spec?.terminationGracePeriodSeconds ?? 30;
-    const graceful = type.kind === 'Pod' && Boolean(current.spec?.nodeName) && grace > 0;
-    const terminating = type.kind === 'Namespace';
-    if (finalizers.size > 0 || graceful || terminating) {
+    const strategy = strategyFor(type.kind);
+    const grace = strategy.gracePeriod?.(current, options.gracePeriodSeconds) ?? 0;
+    const graceful = grace > 0;
+    const terminating = Boolean(strategy.terminate);
+    const stays = finalizers.size > 0 || graceful || terminating;
+    // A dry run answers what the delete would (gone, or marked for deletion), changing nothing.
+    if (options.dryRun) return { object: current, gone: !stays };
+    if (stays) {
       if (meta.deletionTimestamp && !graceful) return { object: current, gone: false };
       meta.deletionTimestamp ??= graceful ? new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z') : nowTimestamp();
       if (graceful) meta.deletionGracePeriodSeconds = grace;
       else if (meta.deletionGracePeriodSeconds === undefined) meta.deletionGracePeriodSeconds = 0;
       if (finalizers.size > 0) meta.finalizers = [...finalizers];
-      if (terminating) current.status = { ...current.status, phase: 'Terminating' };
+      strategy.terminate?.(current);
       return { object: this.storage.put(plural, current), gone: false };
     }
     return { object: this.remove(type, current), gone: true };
@@ -229,7 +236,7 @@ export class ObjectStore {
     const type = this.resource(plural);
     const namespace = type.namespaced ? options.namespace : undefined;
     const matchLabels = labelMatcher(options.labelSelector);
-    const matchFields = fieldMatcher(options.fieldSelector);
+    const matchFields = fieldMatcher(options.fieldSelector, strategyFor(type.kind).fieldLabels);
     const visible = (object: KubeObject | undefined) =>
       object !== undefined && (namespace === undefined || object.metadata.namespace === namespace) && matchLabels(object) && matchFields(object);
     let from = Number(options.resourceVersion ?? 0);
@@ -284,12 +291,13 @@ export class ObjectStore {
       else (meta as Record<string, unknown>)[key] = value;
     }
     if (meta.managedFields === undefined && current.metadata.managedFields) meta.managedFields = current.metadata.managedFields;
+    const strategy = strategyFor(type.kind);
     if (options.subresource !== 'status') {
-      if (type.kind !== 'Namespace' || next.status === undefined) next.status = current.status;
+      if (!strategy.statusWritableWithObject || next.status === undefined) next.status = current.status;
       if (current.status === undefined) delete next.status;
+      strategy.prepareForUpdate?.(next, current);
     } else next.spec = current.spec;
-    if (type.kind === 'Service') this.keepAllocations(current, next);
-    if (GENERATION_KINDS.has(type.kind) && !sameJson(current.spec, next.spec)) meta.generation = (current.metadata.generation ?? 1) + 1;
+    if (strategy.countsGeneration && !sameJson(current.spec, next.spec)) meta.generation = (current.metadata.generation ?? 1) + 1;
     this.validate(type, next, schemaCauses, current);
     if (options.dryRun) return next;
     // A write that changes nothing (but managedFields timestamps) is not stored and keeps the
@@ -300,22 +308,17 @@ export class ObjectStore {
     return this.storage.put(type.plural, next);
   }
 
-  /** A terminating object goes once no finalizer holds it (namespaces: spec.finalizers too). */
+  /** A terminating object goes once no finalizer holds it, nor its kind (a Namespace's spec.finalizers, a pod on a node). */
   private finalized(type: ResourceType, object: KubeObject): boolean {
-    if ((object.metadata.finalizers ?? []).length > 0) return false;
-    if (type.kind === 'Namespace') return (object.spec?.finalizers ?? []).length === 0;
-    return !(type.kind === 'Pod' && object.spec?.nodeName);
+    return (object.metadata.finalizers ?? []).length === 0 && !strategyFor(type.kind).holdsDeletion?.(object);
   }
 
   private remove(type: ResourceType, object: KubeObject): KubeObject {
-    if (type.kind === 'Service') {
-      this.clusterIPs.release(object.spec?.clusterIP);
-      for (const port of object.spec?.ports ?? []) this.nodePorts.release(port.nodePort);
-    }
+    strategyFor(type.kind).release?.(object, this.pools);
     return this.storage.remove(type.plural, object);
   }
 
-  /** Decodes a request body: type checks, unknown fields, defaults, Secret stringData. */
+  /** Decodes a request body: type checks, unknown fields, the kind's canonical form and defaults. */
   decode(type: ResourceType, body: KubeObject, options: WriteOptions): { object: KubeObject; schemaCauses: StatusCause[] } {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`Object '${type.kind}' is missing in 'null'`);
     if (body.kind !== undefined && body.kind !== type.kind && !(options.subresource === 'scale' && body.kind === 'Scale')) {
@@ -333,28 +336,24 @@ export class ObjectStore {
     object.apiVersion = apiVersionOf(type);
     object.kind = type.kind;
     object.metadata ??= { name: '' };
-    if (type.kind === 'Secret' && object.stringData) {
-      object.data = { ...object.data };
-      for (const [key, text] of Object.entries(object.stringData as Record<string, string>)) object.data[key] = Buffer.from(text).toString('base64');
-      delete object.stringData;
-    }
-    if (type.kind === 'Secret') {
-      for (const [key, encoded] of Object.entries((object.data ?? {}) as Record<string, string>)) {
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
-          throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, encoded.search(/[^A-Za-z0-9+/=]/))} (data[${key}])`);
-        }
-      }
-    }
+    const strategy = strategyFor(type.kind);
+    strategy.canonicalize?.(object);
     // metav1.Time has second precision (clients may send milliseconds back).
     for (const entry of object.metadata.managedFields ?? []) {
       if (typeof entry.time === 'string' && !Number.isNaN(Date.parse(entry.time))) entry.time = new Date(entry.time).toISOString().replace(/\.\d+Z$/, 'Z');
     }
-    applyDefaults(object);
+    strategy.defaults?.(object);
     return { object, schemaCauses: report.causes };
   }
 
   private validate(type: ResourceType, object: KubeObject, schemaCauses: StatusCause[], previous?: KubeObject): void {
-    const causes = [...schemaCauses, ...validateObject(object), ...(previous ? updateCauses(object, previous) : [])];
+    const strategy = strategyFor(type.kind);
+    const causes = [
+      ...schemaCauses,
+      ...metadataCauses(object, strategy.name ?? dns1123Subdomain),
+      ...(strategy.validate?.(object) ?? []),
+      ...(previous ? (strategy.validateUpdate?.(object, previous) ?? []) : []),
+    ];
     if (causes.length > 0) throw invalid(type.kind, type.group, object.metadata.name || object.metadata.generateName || '', causes);
   }
 
@@ -367,28 +366,6 @@ export class ObjectStore {
         kind: 'namespaces',
         causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
       });
-    }
-  }
-
-  private allocateService(service: KubeObject): void {
-    const spec = service.spec;
-    if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
-      spec.clusterIP = this.clusterIPs.allocate(spec.clusterIP || undefined);
-      spec.clusterIPs = [spec.clusterIP];
-    } else if (spec.clusterIP === 'None') spec.clusterIPs = ['None'];
-    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
-      for (const port of spec.ports ?? []) port.nodePort = this.nodePorts.allocate(port.nodePort);
-    }
-  }
-
-  /** An update that leaves the ClusterIP (or NodePorts) out keeps the allocated ones. */
-  private keepAllocations(current: KubeObject, next: KubeObject): void {
-    const spec = (next.spec ??= {});
-    if (!spec.clusterIP && current.spec?.clusterIP) spec.clusterIP = current.spec.clusterIP;
-    if (!spec.clusterIPs && current.spec?.clusterIPs) spec.clusterIPs = current.spec.clusterIPs;
-    for (const port of spec.ports ?? []) {
-      const before = (current.spec?.ports ?? []).find((p: { port: number }) => p.port === port.port);
-      if (!port.nodePort && before?.nodePort && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')) port.nodePort = before.nodePort;
     }
   }
 }

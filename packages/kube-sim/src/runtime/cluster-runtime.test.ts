@@ -1,17 +1,15 @@
 // The runtime through the real API server: kubectl and client-node drive a Deployment of the
 // fixture app; pods run as processes, Services route, logs and port-forward stream.
-import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
 import { startSim, type Sim } from '../sim';
 import { kindNodePorts, parseNodePorts } from './cluster-runtime';
 import { appManifest } from './fixtures/app-manifest';
+import { getThroughPortForward } from './fixtures/port-forward';
 import type { Pod } from './kube-types';
 import { podProcesses } from './processes';
 
@@ -51,7 +49,7 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
     expect(running).toHaveLength(2);
     for (const pod of running) {
       expect(pod.metadata.name).toMatch(/^hello-[bcdfghjklmnpqrstvwxz2456789]+-[a-z0-9]{5}$/);
-      expect(pod.metadata.labels?.['pod-template-hash']).toBe(pod.metadata.name.split('-')[1]);
+      expect(pod.metadata.labels?.['pod-template-hash']).toBe(pod.metadata.name!.split('-')[1]);
       expect(pod.status).toMatchObject({ phase: 'Running', podIP: expect.stringMatching(/^127\./) });
     }
     const endpoints = JSON.parse(await kubectl('get', 'endpoints', 'hello', '-o', 'json'));
@@ -72,7 +70,7 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
 
   it('restarts a killed container: restartCount 1, Ready again', async () => {
     const [pod] = await pods();
-    process.kill(sim.runtime!.kubelet.worker('default', pod.metadata.name)!.containers[0].pid!, 'SIGKILL');
+    process.kill(sim.runtime!.kubelet.worker('default', pod.metadata.name!)!.containers[0].pid!, 'SIGKILL');
     await kubectl('wait', `pod/${pod.metadata.name}`, '--for=jsonpath={.status.containerStatuses[0].restartCount}=1', '--timeout=30s');
     await kubectl('wait', `pod/${pod.metadata.name}`, '--for=condition=Ready', '--timeout=30s');
     recordPids();
@@ -118,10 +116,10 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
   it('serves kubectl logs (also -f), and port-forward to client-node', async () => {
     const [pod] = await pods();
     await fetch(`http://${pod.status!.podIP}:8080/logged-path`);
-    expect(await kubectl('logs', pod.metadata.name, '--tail=50')).toContain('"url":"/logged-path"');
+    expect(await kubectl('logs', pod.metadata.name!, '--tail=50')).toContain('"url":"/logged-path"');
 
     // kubectl logs -f: a line the app writes now arrives on the open stream.
-    const follow = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'logs', '-f', '--tail=1', pod.metadata.name]);
+    const follow = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'logs', '-f', '--tail=1', pod.metadata.name!]);
     let followed = '';
     follow.stdout.on('data', (chunk: Buffer) => (followed += chunk));
     try {
@@ -132,16 +130,8 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
       follow.kill();
     }
 
-    const kc = new KubeConfig();
-    kc.loadFromFile(sim.kubeconfigPath);
-    const output = new PassThrough();
-    const input = new PassThrough();
-    const ws = (await new PortForward(kc).portForward('default', pod.metadata.name, [8080], output, null, input)) as WebSocket;
-    let answer = '';
-    output.on('data', (chunk) => (answer += chunk));
-    input.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    await expect.poll(() => answer).toContain(`hello from ${pod.metadata.name}`);
-    ws.close(); // kubectl port-forward: src/streams/kubectl-port-forward.test.ts
+    // kubectl port-forward: src/streams/kubectl-port-forward.test.ts
+    await getThroughPortForward(sim.kubeconfigPath, pod.metadata.name!, 8080, `hello from ${pod.metadata.name}`);
   });
 
   it('shows an image it cannot run as ErrImagePull, with the reason', async () => {
@@ -185,7 +175,7 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
 
   it('leaves no pod process behind when the simulator stops', async () => {
     expect(pids.size).toBeGreaterThanOrEqual(5); // every generation of pods seen during the tests
-    expect(podProcesses(sim.stateDir).sort()).toEqual((await pods()).map((p) => sim.runtime!.kubelet.worker('default', p.metadata.name)!.containers[0].pid).sort());
+    expect(podProcesses(sim.stateDir).sort()).toEqual((await pods()).map((p) => sim.runtime!.kubelet.worker('default', p.metadata.name!)!.containers[0].pid).sort());
     await sim.stop();
     expect(podProcesses(sim.stateDir)).toEqual([]);
     const alive = [...pids].filter((pid) => {

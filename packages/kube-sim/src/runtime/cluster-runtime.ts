@@ -12,16 +12,19 @@ import { endpointsController } from '../network/endpoints-controller';
 import { kubeProxy } from '../network/kube-proxy';
 import { ServiceNetwork } from '../network/service-network';
 import type { ObjectStore } from '../registry/object-store';
+import { remoteCommandHandler } from '../streams/exec/handler';
 import { podLogsHandler } from '../streams/pod-logs';
 import type { ForwardingTracker } from '../streams/forwarding';
 import { portForwardHandler } from '../streams/port-forward';
 import type { BackoffOptions } from './backoff';
-import { schedulerController } from './controllers/scheduler';
+import { schedulerController } from '../controllers/scheduler';
 import type { EnvSources } from './env';
+import { DockerRuntime, makeShareDir } from './containers/docker-runtime';
 import { EventRecorder } from './events';
 import { DEFAULT_IMAGE_MAP, loadImageMap } from './images';
 import type { Service } from './kube-types';
 import { Kubelet } from './kubelet';
+import { PodVolumes } from './pod-volumes';
 import { NAMES_FILE } from './processes';
 
 export interface RuntimeOptions {
@@ -35,6 +38,8 @@ export interface RuntimeOptions {
   nodePorts?: Record<number, number>;
   /** CrashLoopBackOff timing (default 10 s doubling to 5 min, as the kubelet). */
   backoff?: BackoffOptions;
+  /** Run containers whose image the local Docker engine has from that image (default true); `false`: every container is a process. */
+  containers?: boolean;
   /** Upper bound on each pod's grace period when the simulator stops. Default 10 s. */
   shutdownGraceSeconds?: number;
   /** Where warnings go (a node port in use…). Default: stderr. */
@@ -51,6 +56,8 @@ export interface RuntimeHost {
 
 export interface ClusterRuntime {
   kubelet: Kubelet;
+  /** Containers from local Docker images; undefined when switched off or the engine is not on a unix socket. */
+  docker: DockerRuntime | undefined;
   network: ServiceNetwork;
   /** nodePort -> the host port it answers on. */
   nodePorts: ReadonlyMap<number, number>;
@@ -88,6 +95,8 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   const images = loadImageMap(options.imageMap ?? DEFAULT_IMAGE_MAP);
   const block = claimAddressBlock();
   const namesFile = join(host.stateDir, NAMES_FILE);
+  const shareDir = makeShareDir(namesFile);
+  const docker = options.containers === false ? undefined : DockerRuntime.create(shareDir);
   const fromEnv = process.env[NODE_PORTS_ENV];
   const nodePorts = options.nodePorts ?? (fromEnv ? parseNodePorts(fromEnv) : kindNodePorts());
   const network = new ServiceNetwork({ block, namesFile, nodePorts, warn });
@@ -103,6 +112,8 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   };
   const kubelet = new Kubelet(store, {
     images,
+    docker,
+    volumes: new PodVolumes(join(host.stateDir, 'pod-volumes')),
     block,
     namesFile,
     envSources,
@@ -128,11 +139,14 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
   }
 
   router.addSubresource('pods', 'log', podLogsHandler((namespace, name) => kubelet.worker(namespace, name)));
+  router.addSubresource('pods', 'exec', remoteCommandHandler('exec', (namespace, name) => kubelet.worker(namespace, name)));
+  router.addSubresource('pods', 'attach', remoteCommandHandler('attach', (namespace, name) => kubelet.worker(namespace, name)));
   const portForward = portForwardHandler();
   router.addSubresource('pods', 'portforward', portForward);
 
   return {
     kubelet,
+    docker,
     network,
     nodePorts: network.boundNodePorts,
     portForwards: portForward.tracker,
@@ -140,6 +154,7 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
       // A kubectl port-forward holds its connection open; GOAWAY ends it so the server can close.
       for (const session of portForward.tracker.sessions) session.close();
       await kubelet.shutdown(options.shutdownGraceSeconds ?? 10);
+      docker?.close();
       await network.close();
       block.close();
     },

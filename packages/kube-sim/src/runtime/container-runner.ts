@@ -1,15 +1,17 @@
 // One container of a running pod, as the kubelet drives it: pull (resolve the image), build the
 // environment, start, probe, restart per restartPolicy with back-off, stop on delete; and the
 // ContainerStatus it reports at every step.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { RestartBackoff, type BackoffOptions } from './backoff';
+import type { DockerRuntime } from './containers/docker-runtime';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env';
 import type { ImageMap } from './images';
 import type { Container, ContainerState, ContainerStatus, Pod } from './kube-types';
-import { launchSpec, type PodNetwork } from './launch';
+import { launchSpec, podEnv, type PodNetwork } from './launch';
 import type { ContainerLog } from './logs';
-import { ContainerProcess, type ExitInfo } from './process';
+import type { PodVolumes } from './pod-volumes';
+import { ContainerProcess, type ContainerInstance, type ExecTarget, type ExitInfo } from './process';
+import { VolumeMountError } from './process-volumes';
 import { ProbeWorker } from './probes';
 
 export interface ContainerContext {
@@ -17,6 +19,9 @@ export interface ContainerContext {
   container: Container;
   network: PodNetwork;
   images: ImageMap;
+  /** Runs containers whose image the local Docker engine has; without it, every container is a process. */
+  docker?: DockerRuntime;
+  volumes: PodVolumes;
   envSources: EnvSources;
   backoff?: BackoffOptions;
   /** Init containers run to completion once; app containers follow the pod's restartPolicy. */
@@ -51,9 +56,9 @@ export class ContainerRunner {
   restartCount = 0;
   private state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
   private lastState: ContainerState = {};
-  private process: ContainerProcess | undefined;
+  private process: ContainerInstance | undefined;
   private previousLog: ContainerLog | undefined;
-  private containerID = '';
+  private imageID = '';
   private ready = false;
   private started = false;
   private probes: ProbeWorker[] = [];
@@ -91,16 +96,31 @@ export class ContainerRunner {
     return previous ? this.previousLog : this.process?.log;
   }
 
+  /** Where `kubectl exec` runs a command: the running instance's environment, or its Docker container. */
+  get execTarget(): ExecTarget | undefined {
+    return this.process?.running ? this.process.execTarget : undefined;
+  }
+
+  /** The running instance, for `kubectl attach`: its output as it comes, and its stdin when it has one. */
+  get attachable(): { log: ContainerLog; stdin: NodeJS.WritableStream | null } | undefined {
+    return this.process?.running ? { log: this.process.log, stdin: this.process.stdin } : undefined;
+  }
+
   /** The process id of the running instance (tests kill it to simulate a crash). */
   get pid(): number | undefined {
     return this.process?.running ? this.process.pid : undefined;
   }
 
   start(): void {
-    if (this.stopping) return;
-    const { pod, container, images, envSources, network } = this.ctx;
+    if (!this.stopping) void this.launch();
+  }
+
+  private async launch(): Promise<void> {
+    const { pod, container, images, envSources, network, docker, volumes } = this.ctx;
     const image = container.image ?? '';
-    const pulled = images.resolve(image);
+    const local = await docker?.localImage(container);
+    if (this.stopping) return;
+    const pulled = local && docker ? { local, docker } : images.resolve(image);
     if ('error' in pulled) {
       this.setWaiting('ErrImagePull', pulled.error);
       this.ctx.onEvent?.('Warning', 'Failed', pulled.error);
@@ -111,9 +131,21 @@ export class ContainerRunner {
       return;
     }
     let env: Record<string, string>;
+    let binds: string[] = [];
+    let mounts = new Map<string, string>();
     try {
+      // A container gets its volumes mounted; of the processes only the Node image reads them
+      // (the repository's entry points need none).
+      if ('local' in pulled) binds = volumes.binds(pod, container, envSources);
+      else if (pulled.runtime.kind === 'node-image') mounts = volumes.paths(pod, container, envSources);
       env = containerEnv(pod, container, network.ip, envSources);
     } catch (error) {
+      if (error instanceof VolumeMountError) {
+        this.setWaiting('ContainerCreating');
+        this.ctx.onEvent?.('Warning', 'FailedMount', error.message);
+        this.timer = setTimeout(() => this.start(), CONFIG_RETRY_MS);
+        return;
+      }
       if (!(error instanceof ContainerConfigError)) throw error;
       this.setWaiting('CreateContainerConfigError', error.message);
       this.ctx.onEvent?.('Warning', 'Failed', `Error: ${error.message}`);
@@ -123,16 +155,29 @@ export class ContainerRunner {
     if (this.process) this.previousLog = this.process.log;
     this.ctx.onEvent?.('Normal', 'Pulled', `Container image "${image}" already present on machine`);
     this.ctx.onEvent?.('Normal', 'Created', `Created container ${container.name}`);
-    const spec = launchSpec(pulled.runtime, container, env, network);
-    const instance = new ContainerProcess(spec);
+    let instance: ContainerInstance;
+    // Running (probes start, "Started") once the runtime has started it: a process at once, a
+    // Docker container when the engine says so.
+    const running = (env: Record<string, string>) => {
+      if (instance !== this.process || !instance.running) return;
+      this.state = { running: { startedAt: kubeTime(Date.now()) } };
+      this.started = !container.startupProbe;
+      this.ctx.onEvent?.('Normal', 'Started', `Started container ${container.name}`);
+      this.startProbes(env);
+      this.ctx.onChange();
+    };
+    if ('local' in pulled) {
+      instance = pulled.docker.run(pod, container, pulled.local, env, network, binds, this.restartCount, () => running(podEnv(env, network)));
+      this.imageID = pulled.local.id;
+      this.setWaiting('ContainerCreating');
+    } else {
+      const spec = { ...launchSpec(pulled.runtime, container, env, network, mounts), stdin: container.stdin };
+      instance = new ContainerProcess(spec);
+      this.imageID = `kube-sim:${image}`;
+      queueMicrotask(() => running(spec.env));
+    }
     this.process = instance;
-    this.containerID = `kube-sim://${randomBytes(16).toString('hex')}`;
-    this.state = { running: { startedAt: kubeTime(instance.startedAt) } };
     this.ready = false;
-    this.started = !container.startupProbe;
-    this.ctx.onEvent?.('Normal', 'Started', `Started container ${container.name}`);
-    this.startProbes(spec.env);
-    this.ctx.onChange();
     void instance.exited.then((exit) => this.onExit(instance, exit));
   }
 
@@ -200,11 +245,11 @@ export class ContainerRunner {
     return this.ctx.pod.spec.terminationGracePeriodSeconds ?? 30;
   }
 
-  private onExit(instance: ContainerProcess, exit: ExitInfo): void {
+  private onExit(instance: ContainerInstance, exit: ExitInfo): void {
     if (instance !== this.process) return;
     this.stopProbes();
     this.ready = false;
-    const terminated = terminatedState(exit, this.containerID);
+    const terminated = terminatedState(exit, instance.containerID);
     const policy = this.ctx.init ? 'OnFailure' : this.ctx.pod.spec.restartPolicy ?? 'Always';
     const restart = !this.stopping && (policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0));
     if (!restart) {
@@ -252,8 +297,8 @@ export class ContainerRunner {
     return {
       name: this.name,
       image: this.ctx.container.image ?? '',
-      imageID: this.process ? `kube-sim:${this.ctx.container.image}` : '',
-      ...(this.containerID ? { containerID: this.containerID } : {}),
+      imageID: this.process ? this.imageID : '',
+      ...(this.process?.containerID ? { containerID: this.process.containerID } : {}),
       ready: this.ready,
       started: this.state.running ? this.started : false,
       restartCount: this.restartCount,

@@ -5,9 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { findPostgresBin } from './postgres';
+import { findPostgresBin, NO_POSTGRES } from './postgres';
 
-export type ImageRuntime = { kind: 'node'; entry: string } | { kind: 'postgres' };
+/**
+ * `node`: a TypeScript entry point of this repository stands for the image; `node-image`: the
+ * official Node image, running the container's own `node …` command (node-image.ts); `postgres`.
+ */
+export type ImageRuntime = { kind: 'node'; entry: string } | { kind: 'node-image' } | { kind: 'postgres' };
 
 export interface ImageMap {
   readonly file: string;
@@ -16,7 +20,7 @@ export interface ImageMap {
 }
 
 export const DEFAULT_IMAGE_MAP = fileURLToPath(new URL('../../../../k8s/overlays/sim/images.yaml', import.meta.url));
-const BUILTINS = new Set(['postgres']);
+const BUILTINS: Record<string, ImageRuntime> = { postgres: { kind: 'postgres' }, node: { kind: 'node-image' } };
 
 /** `docker.io/library/postgres:16@sha256:…` -> `postgres`; `ffk/web:1.2` -> `ffk/web`. */
 export function imageRepository(image: string): string {
@@ -39,8 +43,8 @@ export function loadImageMap(file = DEFAULT_IMAGE_MAP): ImageMap {
   const entries = new Map<string, ImageRuntime>();
   for (const [repository, how] of Object.entries(document.images ?? {})) {
     if (how?.node) entries.set(repository, { kind: 'node', entry: join(root, how.node) });
-    else if (how?.builtin && BUILTINS.has(how.builtin)) entries.set(repository, { kind: 'postgres' });
-    else throw new Error(`image map ${where}: "${repository}" needs \`node: <entry.ts>\` or \`builtin: postgres\``);
+    else if (how?.builtin && BUILTINS[how.builtin]) entries.set(repository, BUILTINS[how.builtin]!);
+    else throw new Error(`image map ${where}: "${repository}" needs \`node: <entry.ts>\`, \`builtin: node\` or \`builtin: postgres\``);
   }
   return {
     file: where,
@@ -53,7 +57,7 @@ export function loadImageMap(file = DEFAULT_IMAGE_MAP): ImageMap {
         return { error: `Failed to pull image "${image}": it maps to ${runtime.entry}, which does not exist` };
       }
       if (runtime.kind === 'postgres' && !findPostgresBin()) {
-        return { error: `Failed to pull image "${image}": no PostgreSQL binaries under /usr/lib/postgresql (apt-get install postgresql)` };
+        return { error: `Failed to pull image "${image}": ${NO_POSTGRES}` };
       }
       return { runtime };
     },

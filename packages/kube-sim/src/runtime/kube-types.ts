@@ -67,6 +67,30 @@ export interface Container {
   startupProbe?: Probe;
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
   restartPolicy?: string;
+  /** Keep a stdin open for `kubectl attach -i`. */
+  stdin?: boolean;
+  volumeMounts?: VolumeMount[];
+  securityContext?: { runAsUser?: number; runAsGroup?: number };
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  readOnly?: boolean;
+}
+
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+export interface Volume {
+  name: string;
+  configMap?: { name?: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+  secret?: { secretName?: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+  emptyDir?: Record<string, unknown>;
 }
 
 export interface PodSpec {
@@ -78,6 +102,8 @@ export interface PodSpec {
   serviceAccountName?: string;
   enableServiceLinks?: boolean;
   hostname?: string;
+  volumes?: Volume[];
+  securityContext?: { runAsUser?: number; runAsGroup?: number };
 }
 
 export interface ContainerState {

@@ -1,20 +1,25 @@
-// The simulated node's kubelet: runs every pod bound to the node as local processes (PodWorker),
+// The simulated node's kubelet: runs every pod bound to the node (PodWorker), as containers of
+// local Docker images or as local processes,
 // writes their status back, and on a graceful delete stops the containers (SIGTERM, grace
 // period, SIGKILL) before removing the pod, as the real kubelet finishes a deletion.
 import type { ObjectStore } from '../registry/object-store';
 import type { KubeObject } from '../store/types';
 import type { AddressBlock } from '../network/addresses';
 import type { BackoffOptions } from './backoff';
+import type { DockerRuntime } from './containers/docker-runtime';
 import type { EnvSources } from './env';
 import type { EventRecorder } from './events';
 import type { ImageMap } from './images';
 import type { Pod } from './kube-types';
+import type { PodVolumes } from './pod-volumes';
 import { PodWorker } from './pod-worker';
 
 export const NODE_NAME = 'kube-sim';
 
 export interface KubeletOptions {
   images: ImageMap;
+  docker?: DockerRuntime;
+  volumes: PodVolumes;
   block: AddressBlock;
   namesFile: string;
   envSources: EnvSources;
@@ -94,6 +99,8 @@ export class Kubelet {
     const running: Running = { uid: object.metadata.uid!, worker: undefined as unknown as PodWorker };
     running.worker = new PodWorker(object, {
       images: this.options.images,
+      docker: this.options.docker,
+      volumes: this.options.volumes,
       envSources: this.options.envSources,
       network: { ip, namespace: object.metadata.namespace ?? 'default', hostname: object.metadata.name, namesFile: this.options.namesFile },
       backoff: this.options.backoff,

@@ -2,13 +2,17 @@
 // PodStatus the kubelet would report (phase, conditions, containerStatuses).
 import type { BackoffOptions } from './backoff';
 import { ContainerRunner, kubeTime, type ContainerContext } from './container-runner';
+import type { DockerRuntime } from './containers/docker-runtime';
 import type { EnvSources } from './env';
 import type { ImageMap } from './images';
 import type { Pod, PodCondition, PodStatus } from './kube-types';
 import type { PodNetwork } from './launch';
+import type { PodVolumes } from './pod-volumes';
 
 export interface PodWorkerOptions {
   images: ImageMap;
+  docker?: DockerRuntime;
+  volumes: PodVolumes;
   envSources: EnvSources;
   network: PodNetwork;
   backoff?: BackoffOptions;
@@ -35,6 +39,8 @@ export class PodWorker {
         init,
         network: options.network,
         images: options.images,
+        docker: options.docker,
+        volumes: options.volumes,
         envSources: options.envSources,
         backoff: options.backoff,
         onChange: options.onChange,
@@ -75,6 +81,7 @@ export class PodWorker {
   async terminate(graceSeconds?: number): Promise<void> {
     this.terminating = true;
     await Promise.all([...this.initContainers, ...this.containers].map((c) => c.stop(graceSeconds)));
+    if (this.pod.metadata.uid) this.options.volumes.release(this.pod.metadata.uid);
     this.options.onChange();
   }
 

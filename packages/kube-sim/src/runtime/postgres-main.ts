@@ -7,8 +7,8 @@ import { appendFileSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POD_IP_ENV } from '../network/preload';
-import { killContainer, watchLifeline } from './lifeline';
-import { findPostgresBin, postgresAccount } from './postgres';
+import { endProcessGroup, unprivilegedAccount, watchLifeline } from '@ffk/process-kit';
+import { findPostgresBin, NO_POSTGRES } from './postgres';
 
 function fail(line: string): never {
   process.stderr.write(`${line}\n`);
@@ -16,7 +16,7 @@ function fail(line: string): never {
 }
 
 const env = process.env;
-const bin = findPostgresBin() ?? fail('kube-sim: no PostgreSQL binaries found under /usr/lib/postgresql (apt-get install postgresql), or set KUBE_SIM_POSTGRES_BIN');
+const bin = findPostgresBin() ?? fail(`kube-sim: ${NO_POSTGRES}`);
 const user = env.POSTGRES_USER || 'postgres';
 const database = env.POSTGRES_DB || user;
 const trust = env.POSTGRES_HOST_AUTH_METHOD === 'trust';
@@ -25,7 +25,7 @@ if (!env.POSTGRES_PASSWORD && !trust) {
 }
 const listen = env[POD_IP_ENV] ?? '127.0.0.1';
 const port = env.PGPORT || '5432';
-const account = postgresAccount();
+const account = unprivilegedAccount();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kube-sim-postgres-'));
 const cleanUp = () => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); // retries: the server may still be writing its last files
@@ -68,7 +68,7 @@ process.on('SIGQUIT', () => server.kill('SIGQUIT'));
 // The simulator is gone: immediate shutdown (the data dir is removed on exit); should that hang, end it all.
 watchLifeline(() => {
   server.kill('SIGQUIT');
-  setTimeout(killContainer, 5000).unref();
+  setTimeout(endProcessGroup, 5000).unref();
 });
 server.on('exit', (code, signal) => {
   cleanUp();

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ContainerProcess, type LaunchSpec } from './process';
 
-const lifelinePreload = fileURLToPath(new URL('./lifeline-preload.ts', import.meta.url));
+const lifelinePreload = fileURLToPath(import.meta.resolve('@ffk/process-kit/lifeline-preload'));
 
 function nodeContainer(code: string): LaunchSpec {
   return {

@@ -1,15 +1,19 @@
 // A container as a local process: its own process group (so stop() reaches whatever it forks),
-// stdout/stderr into its ContainerLog, and a lifeline pipe on fd 3 (see lifeline.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+// stdout/stderr into its ContainerLog, and a lifeline (@ffk/process-kit): no container outlives its simulator.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import { constants } from 'node:os';
 import { ContainerLog } from './logs';
-import { LIFELINE_FD_ENV } from './lifeline';
+import { spawnWithLifeline } from '@ffk/process-kit';
 
 export interface LaunchSpec {
   command: string;
   args: string[];
   cwd?: string;
   env: Record<string, string>;
+  /** Give the process a stdin pipe (a container with `stdin: true`, for attach). */
+  stdin?: boolean;
 }
 
 export interface ExitInfo {
@@ -21,26 +25,47 @@ export interface ExitInfo {
   finishedAt: number;
 }
 
-const LIFELINE_FD = 3;
+/** Where `kubectl exec` runs a command: a process pod's environment and working directory, or inside a Docker container. */
+export type ExecTarget = { kind: 'process'; env: Record<string, string>; cwd?: string } | { kind: 'docker'; id: string };
 
-export class ContainerProcess {
+/** One run of a container, as a local process or as a container on the Docker engine. */
+export interface ContainerInstance {
+  readonly log: ContainerLog;
+  readonly startedAt: number;
+  readonly exited: Promise<ExitInfo>;
+  /** `<runtime>://<id>`, as the kubelet reports it in containerStatuses. */
+  readonly containerID: string;
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  /** Undefined until it runs. */
+  readonly execTarget: ExecTarget | undefined;
+  /** The container's stdin for `kubectl attach -i`, when it has one. */
+  readonly stdin: Writable | null;
+  /** SIGTERM, then SIGKILL once the grace period is over. */
+  stop(graceSeconds: number): Promise<ExitInfo>;
+}
+
+export class ContainerProcess implements ContainerInstance {
   readonly log = new ContainerLog();
   readonly startedAt = Date.now();
   readonly exited: Promise<ExitInfo>;
+  readonly containerID = `kube-sim://${randomBytes(16).toString('hex')}`;
   private readonly child: ChildProcess;
   private exit: ExitInfo | undefined;
 
+  readonly execTarget: ExecTarget;
+
   constructor(spec: LaunchSpec) {
-    this.child = spawn(spec.command, spec.args, {
+    this.execTarget = { kind: 'process', env: spec.env, cwd: spec.cwd };
+    this.child = spawnWithLifeline(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: { ...spec.env, [LIFELINE_FD_ENV]: String(LIFELINE_FD) },
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: spec.env,
+      stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true, // own process group: signals reach the whole container
+      onLost: 'watches', // Node containers preload the watcher; postgres-main.ts watches itself
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.log.write('stdout', chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.log.write('stderr', chunk));
-    // The lifeline: we never write; it must only not be read-blocked or closed by us.
-    (this.child.stdio[LIFELINE_FD] as NodeJS.ReadableStream | null)?.on('error', () => {});
     this.exited = new Promise((resolve) => {
       const finish = (info: Omit<ExitInfo, 'startedAt' | 'finishedAt'>) => {
         if (this.exit) return;
@@ -54,6 +79,11 @@ export class ContainerProcess {
         finish({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined }),
       );
     });
+  }
+
+  /** The container's stdin when it asked for one (`stdin: true`), else null. */
+  get stdin(): Writable | null {
+    return this.child.stdin;
   }
 
   get pid(): number | undefined {

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NAMES_FILE_ENV } from '../network/preload';
 
-export const NAMES_FILE = 'cluster-names.json';
+// In a directory of its own that containers mount read-only (see containers/docker-runtime.ts).
+export const NAMES_FILE = 'pod-network/cluster-names.json';
 
 /** Pids of live processes started for the pods of the simulator whose state dir is `stateDir` (Linux /proc). */
 export function podProcesses(stateDir: string, where: { hostname?: string } = {}): number[] {

@@ -77,32 +77,29 @@ export function selectorMatches(
   return true;
 }
 
-/** Fields a fieldSelector may name for every kind, plus the per-kind ones the API server adds. */
-const FIELDS: Record<string, (object: KubeObject) => string | undefined> = {
+/** What a field selector may name: field label -> its value in an object. */
+export type FieldLabels = Record<string, (object: KubeObject) => string | undefined>;
+
+/** The labels every kind has (DefaultMetaV1FieldSelectorConversion). */
+const META_FIELDS: FieldLabels = {
   'metadata.name': (o) => o.metadata.name,
   'metadata.namespace': (o) => o.metadata.namespace ?? '',
-  'status.phase': (o) => o.status?.phase ?? '',
-  'spec.nodeName': (o) => o.spec?.nodeName ?? '',
-  'spec.restartPolicy': (o) => o.spec?.restartPolicy ?? '',
-  'spec.schedulerName': (o) => o.spec?.schedulerName ?? '',
-  'spec.serviceAccountName': (o) => o.spec?.serviceAccountName ?? '',
-  'status.podIP': (o) => o.status?.podIP ?? '',
-  'type': (o) => o.type ?? '',
-  'involvedObject.name': (o) => o.involvedObject?.name ?? '',
-  'involvedObject.namespace': (o) => o.involvedObject?.namespace ?? '',
-  'involvedObject.kind': (o) => o.involvedObject?.kind ?? '',
-  'involvedObject.uid': (o) => o.involvedObject?.uid ?? '',
-  'reason': (o) => o.reason ?? '',
 };
 
-export function fieldMatcher(selector: string | undefined | null): Matcher {
+/**
+ * A field selector over the kind's labels. A label the kind does not have is a 400 worded as the
+ * API server's field label conversion words it: kinds that register their own labels say "field
+ * label not supported", the others name the two labels every kind has.
+ */
+export function fieldMatcher(selector: string | undefined | null, kindLabels?: FieldLabels): Matcher {
   if (!selector) return () => true;
   const requirements = terms(selector).map((term) => {
     const match = /^([^=!]+)(==|=|!=)(.*)$/.exec(term);
     if (!match) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
     const field = match[1].trim();
-    const read = FIELDS[field];
-    if (!read) throw badRequest(`field label not supported: ${field}`);
+    const read = META_FIELDS[field] ?? kindLabels?.[field];
+    if (!read && kindLabels) throw badRequest(`field label not supported: ${field}`);
+    if (!read) throw badRequest(`"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
     return { read, negate: match[2] === '!=', value: match[3].trim() };
   });
   return (object) => requirements.every((r) => (r.read(object) === r.value) !== r.negate);

@@ -24,18 +24,35 @@ export class Storage {
     return this.revision;
   }
 
+  /** The oldest resourceVersion the history still reaches back to. */
+  get oldestResourceVersion(): number {
+    return this.compacted;
+  }
+
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const found = this.objects.get(resource)?.get(keyOf(namespace, name));
     return found && structuredClone(found);
   }
 
-  /** Objects of a resource, in one namespace or all, sorted by namespace/name like etcd keys. */
-  list(resource: string, namespace?: string): KubeObject[] {
-    const all = [...(this.objects.get(resource)?.entries() ?? [])];
-    return all
-      .filter(([, object]) => namespace === undefined || object.metadata.namespace === namespace)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, object]) => structuredClone(object));
+  /**
+   * The objects of a resource as they were at `revision` (a consistent snapshot, as etcd reads at
+   * a revision), keyed `namespace/name` (cluster-scoped: `/name`), sorted, under `keyPrefix`; the changes since are undone from the history. The objects
+   * are the stored ones: copy what you hand out.
+   * Throws 410 Expired when the history no longer reaches back that far.
+   */
+  listAt(resource: string, revision: number, keyPrefix = ''): [string, KubeObject][] {
+    if (revision < this.compacted) throw expired(revision, this.compacted);
+    const live = this.objects.get(resource) ?? new Map<string, KubeObject>();
+    // The newest state is read as it is; an older one from a copy with the later changes undone.
+    const byKey = revision < this.revision ? new Map(live) : live;
+    for (let i = this.history.length - 1; i >= 0 && this.history[i].resourceVersion > revision; i--) {
+      const event = this.history[i];
+      if (event.resource !== resource) continue;
+      const key = keyOf(event.object.metadata.namespace, event.object.metadata.name);
+      if (event.type === 'ADDED') byKey.delete(key);
+      else byKey.set(key, event.previous!);
+    }
+    return [...byKey.entries()].filter(([key]) => key.startsWith(keyPrefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   /** Stores a new or changed object under the next resourceVersion and returns the stored copy. */

@@ -42,7 +42,10 @@ describe('pods/log', { timeout: 30_000 }, () => {
     expect(stamped.every((line) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \{/.test(line))).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(paths(await (await logs('container=app&sinceSeconds=1')).text())).toEqual([]);
-    expect(await message(await logs('container=app&tailLines=x'))).toMatch(/invalid value for tailLines/);
+    expect(await message(await logs('container=app&tailLines=x'))).toBe('strconv.ParseInt: parsing "x": invalid syntax');
+    const negative = await logs('container=app&tailLines=-1&limitBytes=0');
+    expect(negative.status).toBe(422);
+    expect(await message(negative)).toBe('PodLogOptions "web-0" is invalid: [tailLines: Invalid value: -1: must be greater than or equal to 0, limitBytes: Invalid value: 0: must be greater than 0]');
   });
 
   it('serves the previous instance after a restart, and says when there is none', async () => {

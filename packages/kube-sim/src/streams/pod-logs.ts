@@ -1,7 +1,9 @@
 // GET /api/v1/namespaces/{ns}/pods/{name}/log: a container's log as the kubelet serves it,
 // with container, previous, follow, tailLines, sinceSeconds, sinceTime, timestamps, limitBytes.
 import type { ServerResponse } from 'node:http';
-import { badRequest } from '../api/status';
+import { fieldForbidden, fieldInvalid } from '../api/field-errors';
+import { QueryParameters } from '../api/query-parameters';
+import { badRequest, invalid, type StatusCause } from '../api/status';
 import type { SubresourceHandler } from '../http/router';
 import type { ContainerRunner } from '../runtime/container-runner';
 import { logTimestamp, type ContainerLog, type LogLine } from '../runtime/logs';
@@ -17,34 +19,36 @@ export interface LogQuery {
   limitBytes?: number;
 }
 
-function count(query: URLSearchParams, name: string): number | undefined {
-  const raw = query.get(name);
-  if (raw === null || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw badRequest(`invalid value for ${name}: "${raw}" (must be a non-negative integer)`);
-  return value;
-}
-
-const flag = (query: URLSearchParams, name: string) => ['true', '1'].includes(query.get(name) ?? '');
-
-export function parseLogQuery(query: URLSearchParams): LogQuery {
-  const sinceSeconds = count(query, 'sinceSeconds');
-  const sinceTime = query.get('sinceTime');
-  if (sinceSeconds !== undefined && sinceTime) throw badRequest('at most one of sinceTime or sinceSeconds may be specified');
+/**
+ * PodLogOptions as the API server decodes (parameter codec) and validates them
+ * (ValidatePodLogOptions): integers that do not parse are a 400, out-of-range ones a 422.
+ */
+function parseLogQuery(query: URLSearchParams, podName: string): LogQuery {
+  const q = new QueryParameters(query);
+  const tailLines = q.int64('tailLines');
+  const limitBytes = q.int64('limitBytes');
+  const sinceSeconds = q.int64('sinceSeconds');
+  const sinceTime = q.string('sinceTime');
+  const causes: StatusCause[] = [];
+  if (tailLines !== undefined && tailLines < 0) causes.push(fieldInvalid('tailLines', tailLines, 'must be greater than or equal to 0'));
+  if (limitBytes !== undefined && limitBytes < 1) causes.push(fieldInvalid('limitBytes', limitBytes, 'must be greater than 0'));
+  if (sinceSeconds !== undefined && sinceTime) causes.push(fieldForbidden('', 'at most one of `sinceTime` or `sinceSeconds` may be specified'));
+  else if (sinceSeconds !== undefined && sinceSeconds < 1) causes.push(fieldInvalid('sinceSeconds', sinceSeconds, 'must be greater than 0'));
+  if (causes.length > 0) throw invalid('PodLogOptions', '', podName, causes);
   let sinceMs: number | undefined;
   if (sinceSeconds !== undefined) sinceMs = Date.now() - sinceSeconds * 1000;
   else if (sinceTime) {
     sinceMs = Date.parse(sinceTime);
-    if (Number.isNaN(sinceMs)) throw badRequest(`invalid sinceTime "${sinceTime}" (expected RFC 3339)`);
+    if (Number.isNaN(sinceMs)) throw badRequest(`parsing time ${JSON.stringify(sinceTime)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(sinceTime)} as RFC 3339`);
   }
   return {
-    container: query.get('container') || undefined,
-    previous: flag(query, 'previous'),
-    follow: flag(query, 'follow'),
-    timestamps: flag(query, 'timestamps'),
-    tailLines: count(query, 'tailLines'),
+    container: q.string('container'),
+    previous: q.boolean('previous') ?? false,
+    follow: q.boolean('follow') ?? false,
+    timestamps: q.boolean('timestamps') ?? false,
+    tailLines,
     sinceMs,
-    limitBytes: count(query, 'limitBytes'),
+    limitBytes,
   };
 }
 
@@ -113,7 +117,7 @@ export function podLogsHandler(workers: (namespace: string, name: string) => Pod
     verbs: ['get'],
     handle({ req, res, query, namespace, name }) {
       if (req.method !== 'GET') throw badRequest(`${req.method} is not supported on pods/log`);
-      const options = parseLogQuery(query);
+      const options = parseLogQuery(query, name);
       stream(res, pickLog(workers(namespace ?? 'default', name), name, options), options);
     },
   };

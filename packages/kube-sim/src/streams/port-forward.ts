@@ -14,6 +14,8 @@ import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, badRequest } from '../api/status';
 import type { SubresourceHandler } from '../http/router';
 import type { Pod } from '../runtime/kube-types';
+import { ChannelConnection } from './channels';
+import { acceptSpdyUpgrade } from './spdy/upgrade';
 import { forwardingError, newTracker, type ForwardingTracker } from './forwarding';
 import { serveSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from './port-forward-spdy';
 
@@ -38,31 +40,6 @@ export function parsePorts(query: URLSearchParams): number[] {
 }
 
 const upgradeOf = (req: IncomingMessage): string => (req.headers.upgrade ?? '').toLowerCase();
-
-class ChannelConnection {
-  private readonly base64: boolean;
-
-  constructor(private readonly ws: WebSocket) {
-    this.base64 = ws.protocol === BASE64;
-  }
-
-  send(channel: number, data: Buffer, done?: () => void): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.base64) this.ws.send(String.fromCharCode(48 + channel) + data.toString('base64'), done);
-    else this.ws.send(Buffer.concat([Buffer.of(channel), data]), done);
-  }
-
-  /** Decodes a client frame into (channel, bytes). */
-  decode(frame: Buffer, isBinary: boolean): { channel: number; data: Buffer } | undefined {
-    if (frame.length === 0) return undefined;
-    if (this.base64 || !isBinary) return { channel: frame[0] - 48, data: Buffer.from(frame.subarray(1).toString(), 'base64') };
-    return { channel: frame[0], data: frame.subarray(1) };
-  }
-
-  get buffered(): number {
-    return this.ws.bufferedAmount;
-  }
-}
 
 function forward(ws: WebSocket, pod: Pod, ports: number[], tracker: ForwardingTracker): void {
   const channels = new ChannelConnection(ws);
@@ -113,17 +90,6 @@ function forward(ws: WebSocket, pod: Pod, ports: number[], tracker: ForwardingTr
   ws.on('error', () => sockets.forEach((s) => s.destroy()));
 }
 
-/** Answers a plain `Upgrade: SPDY/3.1` request with 101 and serves SPDY on the socket. */
-function upgradeToSpdy(req: IncomingMessage, socket: Duplex, head: Buffer, pod: Pod, tracker: ForwardingTracker): void {
-  const offered = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((p) => p.trim());
-  if (!offered.includes(SPDY_PORT_FORWARD_PROTOCOL)) {
-    throw new ApiError(400, 'BadRequest', `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${SPDY_PORT_FORWARD_PROTOCOL}]`);
-  }
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${SPDY_PORT_FORWARD_PROTOCOL}\r\n\r\n`);
-  if (head.length > 0) socket.unshift(head);
-  serveSpdyPortForward(socket, pod, tracker);
-}
-
 export function portForwardHandler(): SubresourceHandler & { tracker: ForwardingTracker } {
   const tracker = newTracker();
   const server = new WebSocketServer({
@@ -156,9 +122,12 @@ export function portForwardHandler(): SubresourceHandler & { tracker: Forwarding
       if (pod.status?.phase !== 'Running' || !pod.status.podIP) {
         throw badRequest(`unable to forward port because pod is not running. Current status=${pod.status?.phase ?? 'Pending'}`);
       }
-      if (upgrade === 'spdy/3.1') return upgradeToSpdy(req, socket, head, pod, tracker);
+      if (upgrade === 'spdy/3.1') {
+        acceptSpdyUpgrade(req, socket, head, [SPDY_PORT_FORWARD_PROTOCOL]);
+        return serveSpdyPortForward(socket, pod, tracker);
+      }
       if (tunnel) req.headers['sec-websocket-protocol'] = offered.map((p) => (p === SPDY_TUNNEL ? SPDY_TUNNEL_ALIAS : p)).filter((p) => !p.includes('/')).join(', ');
-      server.handleUpgrade(req, socket, head, (ws) => {
+      server.handleUpgrade(req, socket as Duplex, head, (ws) => {
         if (ws.protocol === SPDY_TUNNEL) {
           const tunnel = createWebSocketStream(ws);
           ws.once('close', () => tunnel.destroy()); // also while reading is held back, when 'end' would wait

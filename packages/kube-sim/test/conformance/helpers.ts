@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,24 @@ export interface TestCluster {
   kubectl(args: string[], input?: string, kubeconfig?: string): Promise<{ code: number; stdout: string; stderr: string }>;
   /** kubectl as the admin that must succeed; returns stdout, or throws with kubectl's stderr. */
   kubectlOk(...args: string[]): Promise<string>;
+  /** A raw HTTPS request as the admin (query strings exactly as written): status, headers and body. */
+  raw(method: string, path: string, options?: RawOptions): Promise<RawResponse>;
   stop(): Promise<void>;
+}
+
+export interface RawOptions {
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  /** Resolve with what arrived once the first line of a streamed body is in (a watch), then hang up. */
+  firstLine?: boolean;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json(): any;
 }
 
 export async function startCluster(options: SimOptions = {}): Promise<TestCluster> {
@@ -32,11 +50,36 @@ export async function startCluster(options: SimOptions = {}): Promise<TestCluste
     if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
     return result.stdout;
   };
+  const ca = Buffer.from(kc.getCurrentCluster()!.caData!, 'base64');
+  const raw = (method: string, path: string, options: RawOptions = {}) =>
+    new Promise<RawResponse>((resolve, reject) => {
+      const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      const headers: Record<string, string> = { authorization: `Bearer ${sim.token}`, accept: options.accept ?? 'application/json' };
+      if (body !== undefined) {
+        headers['content-type'] = options.contentType ?? 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(body)); // Node sends a DELETE body unframed otherwise
+      }
+      const req = request(new URL(path, sim.url), { method, ca, headers }, (res) => {
+        let text = '';
+        const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(options.firstLine ? text.split('\n')[0] : text) });
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          if (options.firstLine && text.includes('\n')) {
+            done();
+            req.destroy();
+          }
+        });
+        res.on('end', done);
+      });
+      req.on('error', reject); // after a resolve (the hang-up of a watch) it changes nothing
+      req.end(body);
+    });
   const stop = async () => {
     await sim.stop();
     rmSync(cacheDir, { recursive: true, force: true });
   };
-  return { sim, kc, kubectl, kubectlOk, stop };
+  return { sim, kc, kubectl, kubectlOk, raw, stop };
 }
 
 /** The Status a client-node call failed with. */

@@ -178,7 +178,7 @@ describe('RBAC against kube-sim', () => {
     expect(badRule).toMatchObject({ code: 422, reason: 'Invalid' });
     expect(badRule.message).toBe('Role.rbac.authorization.k8s.io "bad" is invalid: rules[0].apiGroups: Required value: resource rules must supply at least one api group');
     const nonResource = await statusOf(role('bad', 'team', [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }]));
-    expect(nonResource.message).toContain('rules[0].nonResourceURLs: Invalid value: ["/healthz"]: namespaced rules cannot apply to non-resource URLs');
+    expect(nonResource.message).toContain('rules[0].nonResourceURLs: Invalid value: []string{"/healthz"}: namespaced rules cannot apply to non-resource URLs');
     const crbToRole = await statusOf(
       rbac.createClusterRoleBinding({ body: { metadata: { name: 'bad' }, roleRef: { apiGroup: RBAC, kind: 'Role', name: 'x' }, subjects: [] } }),
     );

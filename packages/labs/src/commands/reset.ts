@@ -3,7 +3,7 @@ import { findLab, loadLab } from '../model/discover';
 import { restoreFromGit } from '../files/edits';
 import { style } from '../render/style';
 import { ProgressStore, progressFile } from '../state/progress';
-import { runTasks, type Output } from '../run/actions';
+import { printTaskProgress, runTasks, type Output } from '../run/actions';
 import { openSession } from '../run/session';
 
 /** `npm run lab:reset -- N`: the lab's files from git, its cluster state via its hook, its progress. */
@@ -20,7 +20,7 @@ export async function resetCommand(repoRoot: string, number: number, out: Output
     },
     ...(resetCluster ? [{ title: 'Restore the cluster state', run: () => resetCluster(session.ctx) }] : []),
   ];
-  const outcomes = await runTasks(tasks, session.ctx, session.sink, session.toolbox, out);
+  const outcomes = await runTasks(tasks, session.ctx, session.sink, session.toolbox, printTaskProgress(out));
   const ok = outcomes.every((o) => o.status === 'done');
   if (ok) {
     store.resetLab(number);

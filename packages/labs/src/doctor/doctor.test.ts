@@ -7,6 +7,7 @@ import { stripAnsi } from '../render/style';
 import { createShell } from '../shell/shell';
 import { commandSucceeds } from '../testing/command';
 import { runCli } from '../testing/run-cli';
+import { findBuilder, type EngineProbe } from '@ffk/images';
 import { runDoctor, type DoctorReport } from './doctor';
 import { renderDoctor } from './render';
 
@@ -51,6 +52,11 @@ function byId(report: DoctorReport, id: string) {
 }
 const GiB = 1024 ** 3;
 
+const BUILDKIT_OK = async (): Promise<EngineProbe> => ({
+  ok: true,
+  builder: { client: '/usr/bin/docker', clientVersion: '20.10.24', engineVersion: '20.10.24', env: {}, buildkit: 'built into client 20.10.24', hostNetwork: false },
+});
+
 const NO_ENGINE = 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1';
 
 describe('doctor', () => {
@@ -84,9 +90,11 @@ describe('doctor', () => {
       ports: [await freePort()],
       nodeVersion: '24.11.0',
       memoryBytes: 8 * GiB,
+      findBuilder: BUILDKIT_OK,
     });
     expect(report.checks.map((check) => [check.id, check.status, check.detail])).toEqual([
       ['docker', 'ok', 'engine 28.2.2'],
+      ['buildkit', 'ok', '/usr/bin/docker 20.10.24 (built into client 20.10.24)'],
       ['kind', 'ok', 'v0.31.0'],
       ['kubectl', 'ok', 'v1.32.4'],
       ['skaffold', 'ok', 'v2.16.1'],
@@ -114,12 +122,40 @@ describe('doctor', () => {
     expect(text).toContain('no container images are built or loaded');
   });
 
+  it('with an engine and BuildKit but no kind, says that only kind is missing', async () => {
+    const report = await runDoctor({
+      $: fakeBin({ docker: 'echo 20.10.24', kubectl: `echo '{"clientVersion":{"gitVersion":"v1.32.4"}}'` }),
+      ports: [await freePort()],
+      nodeVersion: '24.11.0',
+      memoryBytes: 8 * GiB,
+      findBuilder: BUILDKIT_OK,
+    });
+    expect(report).toMatchObject({ ok: true, mode: 'offline', offline: { missing: ['no kind'] } });
+    const text = stripAnsi(renderDoctor(report));
+    expect(text).toContain('No kind: the labs can run offline on kube-sim');
+    expect(text).not.toContain('Docker engine and');
+  });
+
+  it('with an engine whose clients lack BuildKit, fails the BuildKit check with the fix', async () => {
+    const report = await runDoctor({
+      $: fakeBin({ docker: 'echo 28.2.2', kind: 'echo "kind v0.31.0 go1.24.2 linux/amd64"', kubectl: `echo '{"clientVersion":{"gitVersion":"v1.32.4"}}'` }),
+      ports: [await freePort()],
+      nodeVersion: '24.11.0',
+      memoryBytes: 8 * GiB,
+      findBuilder: async () => ({ ok: false, engine: true, problem: 'no docker client here can use BuildKit (docker 28.2.2: 23+ clients need the buildx plugin)', fix: 'install the buildx plugin' }),
+    });
+    expect(byId(report, 'buildkit')).toMatchObject({ status: 'fail', detail: expect.stringContaining('buildx plugin'), fix: 'install the buildx plugin' });
+    expect(report).toMatchObject({ mode: 'offline', offline: { missing: ['no BuildKit'] } });
+    expect(stripAnsi(renderDoctor(report))).toContain('No BuildKit: the labs can run offline');
+  });
+
   it('--json prints the same report for scripts, with an exit code that matches', async () => {
     const result = await runCli(['doctor', '--json']);
     const report = JSON.parse(result.stdout) as DoctorReport;
-    expect(report.checks.map((check) => check.id)).toEqual(['docker', 'kind', 'kubectl', 'skaffold', 'node', 'memory', 'port-8080']);
+    expect(report.checks.map((check) => check.id)).toEqual(['docker', 'buildkit', 'kind', 'kubectl', 'skaffold', 'node', 'memory', 'port-8080']);
     const engine = commandSucceeds('docker', ['info']);
     expect(byId(report, 'docker').status).toBe(engine ? 'ok' : 'fail');
+    expect(byId(report, 'buildkit').status).toBe((await findBuilder()).ok ? 'ok' : 'fail');
     expect(byId(report, 'node').status).toBe('ok'); // the CLI runs on the bootstrap's Node 24
     expect(result.code).toBe(report.ok ? 0 : 1);
   });

@@ -1,6 +1,8 @@
 // `npm run doctor`: is this machine ready for the labs, and if not, the exact fix for each piece.
+import { findBuilder, type EngineProbe } from '@ffk/images';
 import type { Shell } from '../shell/shell';
 import { MIN_KIND, MIN_NODE, atLeast, probeDockerEngine, probeKind, probeKubectl, probeSkaffold } from './probes';
+import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
 import { availableMemoryBytes, portFree } from './system';
 
 export type Status = 'ok' | 'warn' | 'fail';
@@ -21,14 +23,19 @@ export interface DoctorReport {
   ok: boolean;
   mode: Mode;
   checks: DoctorCheck[];
-  offline?: { command: string; notShown: string[] };
+  /** What keeps the labs off kind (e.g. "no kind"), and what offline mode does not show. */
+  offline?: { command: string; missing: string[]; notShown: string[] };
 }
 
 export interface DoctorOptions {
   $: Shell;
+  /** The checkout, whose leftover simulator may hold a port. */
+  repoRoot?: string;
   ports?: number[];
   nodeVersion?: string;
   memoryBytes?: number;
+  /** Which docker client builds with BuildKit (@ffk/images' probe unless a test passes its own). */
+  findBuilder?: () => Promise<EngineProbe>;
 }
 
 const GiB = 1024 ** 3;
@@ -61,6 +68,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
             : 'open this repository in its devcontainer or a GitHub Codespace (Docker-in-Docker is set up there), or install Docker Engine: https://docs.docker.com/engine/install/',
           neededFor: 'kind',
         },
+  );
+  // The Dockerfiles need BuildKit (RUN --mount); an engine alone does not build them.
+  const buildkit: EngineProbe = docker.found
+    ? await (options.findBuilder ?? findBuilder)()
+    : { ok: false, engine: false, problem: 'needs a Docker engine first', fix: '' };
+  checks.push(
+    buildkit.ok
+      ? { id: 'buildkit', title: 'BuildKit', status: 'ok', detail: `${buildkit.builder.client} ${buildkit.builder.clientVersion} (${buildkit.builder.buildkit})`, neededFor: 'kind' }
+      : { id: 'buildkit', title: 'BuildKit', status: 'fail', detail: buildkit.problem, ...(buildkit.fix ? { fix: buildkit.fix } : {}), neededFor: 'kind' },
   );
   checks.push(
     kind.found
@@ -125,10 +141,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   );
 
   for (const port of options.ports ?? [8080]) {
+    const free = await portFree(port);
+    const simulator = free || !options.repoRoot ? undefined : simulatorHoldingPort(port, options.repoRoot);
     checks.push(
-      (await portFree(port))
+      free
         ? { id: `port-${port}`, title: `Port ${port} free`, status: 'ok', detail: 'free', neededFor: 'everything' }
-        : {
+        : simulator
+          ? { id: `port-${port}`, title: `Port ${port} free`, status: 'fail', detail: `in use: ${stopSimulatorAdvice(simulator.pid)}`, fix: 'npm run ffk -- sim stop', neededFor: 'everything' }
+          : {
             id: `port-${port}`,
             title: `Port ${port} free`,
             status: 'fail',
@@ -140,12 +160,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   }
 
   const blocked = checks.some((c) => c.status === 'fail' && c.neededFor === 'everything');
-  const kindReady = docker.found && kind.found;
-  const mode: Mode = blocked ? 'blocked' : kindReady ? 'kind' : 'offline';
+  const missing = [...(!docker.found ? ['no usable Docker engine'] : !buildkit.ok ? ['no BuildKit'] : []), ...(!kind.found ? ['no kind'] : [])];
+  const mode: Mode = blocked ? 'blocked' : missing.length === 0 ? 'kind' : 'offline';
   return {
     ok: !blocked,
     mode,
     checks,
-    ...(mode === 'offline' ? { offline: { command: 'npm run lab:1 -- --offline', notShown: OFFLINE_NOT_SHOWN } } : {}),
+    ...(mode === 'offline' ? { offline: { command: 'npm run lab:1 -- --offline', missing, notShown: OFFLINE_NOT_SHOWN } } : {}),
   };
 }

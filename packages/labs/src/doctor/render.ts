@@ -3,6 +3,8 @@ import type { DoctorReport, Status } from './doctor';
 
 const MARK: Record<Status, string> = { ok: style.green('✔'), warn: style.yellow('!'), fail: style.red('✖') };
 
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 export function renderDoctor(report: DoctorReport): string {
   const lines = [style.bold('ffk doctor'), ''];
   for (const check of report.checks) {
@@ -14,7 +16,7 @@ export function renderDoctor(report: DoctorReport): string {
   if (report.mode === 'blocked') lines.push(style.red('Not ready: fix the ✖ lines needed by every lab, then run `npm run doctor` again.'));
   if (report.offline) {
     lines.push(
-      style.yellow('No usable Docker engine and kind: the labs can run offline on kube-sim, the Kubernetes API simulator.'),
+      style.yellow(`${sentence(report.offline.missing.join(' and '))}: the labs can run offline on kube-sim, the Kubernetes API simulator.`),
       `    ${style.cyan(report.offline.command)}   (the runner also picks it by itself when there is no engine)`,
       'What offline mode does not show:',
       ...report.offline.notShown.map((line) => `  • ${line}`),

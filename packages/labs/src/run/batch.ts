@@ -3,7 +3,7 @@
 // end, and each check becomes a row of the table. Verify also demands that every check FAILS as
 // shipped, so a check that cannot fail is caught.
 import { filesOf } from '../model/define';
-import type { LoadedLab, TaskStep } from '../model/types';
+import type { ActionTask, LoadedLab, TaskStep } from '../model/types';
 import { drawLoopChart } from '../loops/chart';
 import { renderMarkdown } from '../render/markdown';
 import { formatDuration } from '../render/duration';
@@ -12,7 +12,7 @@ import { applyEdits, changedFromGit, restoreSnapshot, snapshotFiles, type Snapsh
 import { readmeIsFresh, README_COMMAND } from '../readme/generate';
 import { describeFailure, outputTail } from '../shell/shell';
 import { ProgressStore } from '../state/progress';
-import { runTasks, type Output, type TaskOutcome } from './actions';
+import { printTaskProgress, runTasks, type Output, type TaskOutcome, type TaskProgress } from './actions';
 import { runCheck } from './check';
 import { skipReason } from './skip';
 import type { CheckRow } from './report';
@@ -26,82 +26,101 @@ export interface BatchOptions {
   verify: boolean;
 }
 
+/** One non-interactive run of a lab: its rows so far, the solutions applied, the failure that blocks the rest. */
+interface BatchRun {
+  session: Session;
+  options: BatchOptions;
+  printer: TaskProgress;
+  rows: CheckRow[];
+  snapshots: Snapshot[];
+  blocked: string | null;
+}
+
 export async function runLabBatch(loaded: LoadedLab, options: BatchOptions): Promise<CheckRow[]> {
   const session = openSession(loaded, { repoRoot: options.repoRoot, store: new ProgressStore(null), mode: 'ci', offline: options.offline, out: options.out });
   const { out } = session;
-  const rows: CheckRow[] = [];
-  const row = (step: string, result: CheckRow['result'], ms: number | null, reason: string) => rows.push({ lab: loaded.number, step, result, ms, reason });
+  const run: BatchRun = { session, options, printer: printTaskProgress(out), rows: [], snapshots: [], blocked: null };
   out.write(`\n${style.bold(`Lab ${loaded.number}: ${loaded.lab.title}`)}\n`);
   if (!options.verify) out.write(`${renderMarkdown(loaded.lab.summary)}\n`);
-
   if (options.verify) {
     const fresh = readmeIsFresh(loaded);
-    row('README.md', fresh ? 'pass' : 'FAIL', null, fresh ? 'matches lab.ts' : `stale or missing: run \`${README_COMMAND}\` and commit it`);
+    row(run, 'README.md', fresh ? 'pass' : 'FAIL', null, fresh ? 'matches lab.ts' : `stale or missing: run \`${README_COMMAND}\` and commit it`);
   }
-
-  const toRows = (prefix: string, outcomes: TaskOutcome[]) => {
-    for (const o of outcomes) row(`${prefix} › ${o.title}`, o.status === 'done' ? 'pass' : o.status === 'failed' ? 'FAIL' : 'skipped', o.status === 'skipped' ? null : o.ms, o.reason ?? 'done');
-    return outcomes.find((o) => o.status === 'failed');
-  };
-
-  const snapshots: Snapshot[] = [];
-  const revert = () => {
-    // Newest first, so a file edited by two steps ends as it was shipped.
-    for (const snapshot of snapshots.splice(0).reverse()) restoreSnapshot(snapshot);
-  };
   // Interrupted (Ctrl-C, a CI timeout): the learner's files must not keep a solution.
   const onSignal = (signal: NodeJS.Signals) => {
-    revert();
+    revert(run);
     out.write(`\nInterrupted by ${signal}: solutions reverted.\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let blocked: string | null = null;
   try {
     if (loaded.lab.prepare?.length) {
       out.write(`${style.bold('Preparing the cluster for this lab')}\n`);
-      const failed = toRows('prepare', await runTasks(loaded.lab.prepare, session.ctx, session.sink, session.toolbox, out));
-      if (failed) blocked = `preparing the lab failed ("${failed.title}")`;
+      const failed = await runTaskRows(run, 'prepare', loaded.lab.prepare);
+      if (failed) run.blocked = `preparing the lab failed ("${failed.title}")`;
     }
-    for (const [index, step] of loaded.lab.steps.entries()) {
-      const label = `${index + 1}. ${step.title}`;
-      out.write(`\n${stepHeading(loaded, index)}\n`);
-      if (!options.verify && step.kind !== 'task') {
-        const body = stepBody(step);
-        if (body) out.write(`${body}\n`);
-      }
-      if (step.kind === 'action') {
-        if (blocked) {
-          for (const task of step.tasks) row(`${label} › ${task.title}`, 'skipped', null, `not run: ${blocked}`);
-          continue;
-        }
-        const failed = toRows(label, await runTasks(step.tasks, session.ctx, session.sink, session.toolbox, out));
-        if (failed) blocked = `step ${label} failed`;
-      }
-      if (step.kind === 'chart' && !options.verify) out.write(`\n${drawLoopChart(session.ctx.loops(), { names: step.loops })}\n`);
-      if (step.kind === 'task') {
-        const skip = blocked ? `not run: ${blocked}` : await skipReason(session.toolbox, session.ctx, step);
-        if (skip) {
-          out.write(`${style.yellow('↷')} skipped: ${skip}\n`);
-          row(label, 'skipped', null, skip);
-          continue;
-        }
-        const result = await solveTask(session, step, options, snapshots);
-        out.write(`${result.ok ? style.green('✔') : style.red('✖')} ${result.reason} ${style.dim(formatDuration(result.ms))}\n`);
-        if (result.output) out.write(`${outputTail(result.output)}\n`);
-        row(label, result.ok ? 'pass' : 'FAIL', result.ms, result.reason);
-        if (!result.ok) blocked = `step ${label} failed`;
-      }
-    }
+    for (const index of loaded.lab.steps.keys()) await runStep(run, index);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    const reverted = snapshots.length;
-    revert();
+    const reverted = run.snapshots.length;
+    revert(run);
     if (reverted) out.write(style.dim(`\nReverted the solutions of ${reverted} step(s).\n`));
   }
-  return rows;
+  return run.rows;
+}
+
+function row(run: BatchRun, step: string, result: CheckRow['result'], ms: number | null, reason: string): void {
+  run.rows.push({ lab: run.session.loaded.number, step, result, ms, reason });
+}
+
+/** Newest first, so a file edited by two steps ends as it was shipped. */
+function revert(run: BatchRun): void {
+  for (const snapshot of run.snapshots.splice(0).reverse()) restoreSnapshot(snapshot);
+}
+
+/** Runs tasks and adds a row for each; the first failed one, if any. */
+async function runTaskRows(run: BatchRun, prefix: string, tasks: ActionTask[]): Promise<TaskOutcome | undefined> {
+  const { session } = run;
+  const outcomes = await runTasks(tasks, session.ctx, session.sink, session.toolbox, run.printer);
+  for (const o of outcomes) row(run, `${prefix} › ${o.title}`, o.status === 'done' ? 'pass' : o.status === 'failed' ? 'FAIL' : 'skipped', o.status === 'skipped' ? null : o.ms, o.reason ?? 'done');
+  return outcomes.find((o) => o.status === 'failed');
+}
+
+async function runStep(run: BatchRun, index: number): Promise<void> {
+  const { session, options } = run;
+  const { loaded, out } = session;
+  const step = loaded.lab.steps[index]!;
+  const label = `${index + 1}. ${step.title}`;
+  out.write(`\n${stepHeading(loaded, index)}\n`);
+  if (!options.verify && step.kind !== 'task') {
+    const body = stepBody(step);
+    if (body) out.write(`${body}\n`);
+  }
+  if (step.kind === 'action') {
+    if (run.blocked) {
+      for (const task of step.tasks) row(run, `${label} › ${task.title}`, 'skipped', null, `not run: ${run.blocked}`);
+      return;
+    }
+    if (await runTaskRows(run, label, step.tasks)) run.blocked = `step ${label} failed`;
+  }
+  if (step.kind === 'chart' && !options.verify) out.write(`\n${drawLoopChart(session.ctx.loops(), { names: step.loops })}\n`);
+  if (step.kind === 'task') await runTaskStep(run, step, label);
+}
+
+async function runTaskStep(run: BatchRun, step: TaskStep, label: string): Promise<void> {
+  const { session } = run;
+  const skip = run.blocked ? `not run: ${run.blocked}` : await skipReason(session.toolbox, session.ctx, step);
+  if (skip) {
+    session.out.write(`${style.yellow('↷')} skipped: ${skip}\n`);
+    return row(run, label, 'skipped', null, skip);
+  }
+  const result = await solveTask(session, step, run.options, run.snapshots);
+  session.out.write(`${result.ok ? style.green('✔') : style.red('✖')} ${result.reason} ${style.dim(formatDuration(result.ms))}\n`);
+  if (result.output) session.out.write(`${outputTail(result.output)}\n`);
+  row(run, label, result.ok ? 'pass' : 'FAIL', result.ms, result.reason);
+  if (!result.ok) run.blocked = `step ${label} failed`;
 }
 
 interface TaskResult {

@@ -5,6 +5,7 @@ import { createShell } from '../shell/shell';
 import type { ProgressStore } from '../state/progress';
 import type { Output } from './actions';
 import { createContext } from './context';
+import { logLine } from './task-lines';
 import { createToolbox, type Toolbox } from './toolbox';
 
 /** Everything one run of one lab shares: context, tools, progress, where output goes. */
@@ -24,12 +25,14 @@ export interface SessionOptions {
   mode: LabContext['mode'];
   offline: boolean;
   out: Output;
+  /** Where the context's log lines go between tasks; under the step on `out` when omitted. */
+  log?: (line: string) => void;
 }
 
 export function openSession(loaded: LoadedLab, options: SessionOptions): Session {
   const abort = new AbortController();
   const toolbox = createToolbox(createShell(options.repoRoot), options.offline);
-  const sink = { log: (line: string) => options.out.write(`    ${style.dim(line)}\n`) };
+  const sink = { log: options.log ?? ((line: string) => options.out.write(`${logLine(line)}\n`)) };
   const ctx = createContext(loaded, { repoRoot: options.repoRoot, store: options.store, toolbox, mode: options.mode, signal: abort.signal }, sink);
   return { loaded, ctx, sink, toolbox, store: options.store, out: options.out, abort };
 }

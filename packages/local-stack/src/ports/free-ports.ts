@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
 
 export interface NamedPort {
   name: string;
@@ -18,11 +19,13 @@ function tryBind(port: number): Promise<NodeJS.ErrnoException | null> {
   });
 }
 
-/** Fails with one line naming the first busy port and how to move on. */
-export async function assertPortsFree(ports: NamedPort[]): Promise<void> {
+/** Fails with one line naming the first busy port and how to move on; `repoRoot` is the checkout whose simulator may hold it. */
+export async function assertPortsFree(ports: NamedPort[], repoRoot: string): Promise<void> {
   for (const { name, port, envVar } of ports) {
     if (port === 0) continue;
     const error = await tryBind(port);
+    const simulator = error?.code === 'EADDRINUSE' ? simulatorHoldingPort(port, repoRoot) : undefined;
+    if (simulator) throw new PortInUseError(`port ${port} (${name}) is already in use: ${stopSimulatorAdvice(simulator.pid)}, or choose another with ${envVar}=<port>`);
     if (error?.code === 'EADDRINUSE') {
       throw new PortInUseError(`port ${port} (${name}) is already in use: stop what holds it (\`lsof -i :${port}\` shows it, often an earlier \`npm run dev\`) or choose another with ${envVar}=<port>`);
     }

@@ -1,13 +1,14 @@
 // One service under `tsx watch`: restarted by tsx on every save, its output turned into
 // prefixed lines, and stopped together with everything it started.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { spawnWithLifeline } from '@ffk/process-kit';
 
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-const lifeline = fileURLToPath(new URL('./lifeline.mjs', import.meta.url));
+const lifeline = fileURLToPath(import.meta.resolve('@ffk/process-kit/lifeline-preload'));
 const STOP_GRACE_MS = 5_000;
 
 export interface ServiceSpec {
@@ -46,12 +47,14 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<b
 
 export function startService(spec: ServiceSpec, writeLine: (line: string) => void): ServiceProcess {
   // Its own process group: Ctrl-C reaches only the dev runner, which then stops the services
-  // in order, and a stop can take down tsx and the app it spawned together.
-  const child: ChildProcess = spawn(process.execPath, [tsxCli, 'watch', '--clear-screen=false', spec.entry], {
+  // in order, and a stop can take down tsx and the app it spawned together. No exit hook runs
+  // when the runner is SIGKILLed: then tsx watch sees its lifeline close and ends the group.
+  const child: ChildProcess = spawnWithLifeline(process.execPath, [tsxCli, 'watch', '--clear-screen=false', spec.entry], {
     cwd: spec.cwd,
-    env: { ...spec.env, FFK_DEV_RUNNER_PID: String(process.pid), NODE_OPTIONS: `${spec.env.NODE_OPTIONS ?? ''} --import ${JSON.stringify(lifeline)}`.trim() },
+    env: { ...spec.env, NODE_OPTIONS: `${spec.env.NODE_OPTIONS ?? ''} --import ${JSON.stringify(lifeline)}`.trim() },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
+    onLost: 'watches',
   });
   const { pid, stdout, stderr } = child;
   if (pid === undefined || !stdout || !stderr) throw new Error(`could not start ${spec.entry} under tsx watch`);

@@ -1,101 +1,82 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnWithLifeline, unprivilegedAccount, type Account, type PostgresBinaries } from '@ffk/process-kit';
 import { freePort } from '../ports';
 import { once, type TestPostgres } from './types';
 
 const run = promisify(execFile);
-const DEBIAN_ROOT = '/usr/lib/postgresql';
 
-/** The newest directory holding both initdb and pg_ctl: Debian's /usr/lib/postgresql/<version>/bin, then PATH. */
-export function findPostgresBinaries(): string | undefined {
-  const debian = existsSync(DEBIAN_ROOT)
-    ? readdirSync(DEBIAN_ROOT)
-        .filter((version) => /^\d+/.test(version))
-        .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))
-        .map((version) => join(DEBIAN_ROOT, version, 'bin'))
-    : [];
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
-  return [...debian, ...onPath].find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
-}
-
-interface Account {
-  uid: number;
-  gid: number;
-}
-
-/** PostgreSQL refuses to run as root, so as root we run it as the `postgres` account. */
-function accountToRunAs(): Account | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const entry = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .map((line) => line.split(':'))
-    .find((fields) => fields[0] === 'postgres');
-  if (!entry) {
-    throw new Error(
-      'PostgreSQL binaries refuse to run as root and there is no `postgres` user to run them as: ' +
-        'create one (useradd --system postgres), run the tests as a normal user, or set DATABASE_URL.',
-    );
-  }
-  return { uid: Number(entry[2]), gid: Number(entry[3]) };
-}
-
-async function runTool(binDir: string, tool: string, args: string[], cwd: string, account: Account | undefined) {
+async function initdb(binDir: string, data: string, cwd: string, account: Account | undefined) {
+  const args = ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'];
   try {
-    await run(join(binDir, tool), args, { cwd, ...account, env: { ...process.env, LC_ALL: 'C' } });
+    await run(join(binDir, 'initdb'), args, { cwd, ...account, env: { ...process.env, LC_ALL: 'C' } });
   } catch (error) {
     const failed = error as { code?: number; stderr?: string; message: string };
-    throw new Error(`${tool} failed (exit ${failed.code}): ${(failed.stderr || failed.message).trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(`initdb failed (exit ${failed.code}): ${(failed.stderr || failed.message).trim().split('\n').slice(-3).join(' | ')}`);
   }
 }
 
 /**
- * A throwaway server in its own temp dir: initdb, then pg_ctl start on a free loopback port with
+ * The server in the foreground, as our child on a lifeline (it ends with this process, even on
+ * SIGKILL); resolves once it accepts connections, rejects with its last log lines if it exits.
+ */
+function startServer(binDir: string, settings: string[], cwd: string, account: Account | undefined) {
+  const server = spawnWithLifeline(join(binDir, 'postgres'), settings, { cwd, ...account, onLost: 'SIGQUIT', stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const ready = new Promise<void>((resolve, reject) => {
+    server.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      log += chunk;
+      if (log.includes('ready to accept connections')) resolve();
+    });
+    void exited.then(() => reject(new Error(log.trim().split('\n').slice(-3).join(' | ') || `postgres exited (${server.exitCode ?? server.signalCode})`)));
+  });
+  // Immediate shutdown: tests may leave connections open, and the data is thrown away anyway.
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGQUIT');
+    await exited;
+  };
+  return { ready, stop };
+}
+
+/**
+ * A throwaway server in its own temp dir: initdb, then postgres on a free loopback port with
  * durability switched off (tests never need their data to survive a crash). About a second.
  */
-export async function serverFromBinaries(binDir: string): Promise<TestPostgres> {
-  const account = accountToRunAs();
+export async function serverFromBinaries(binaries: PostgresBinaries): Promise<TestPostgres> {
+  const account = unprivilegedAccount();
   const root = await mkdtemp(join(tmpdir(), 'ffk-pg-'));
   if (account) await chown(root, account.uid, account.gid);
   const data = join(root, 'data');
-  const log = join(root, 'server.log');
   const removeFiles = () => rm(root, { recursive: true, force: true });
   try {
-    await runTool(binDir, 'initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], root, account);
+    await initdb(binaries.bin, data, root, account);
     // Another process may take the free port before the server binds it: try a fresh one then.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const settings = [
-        `-p ${port}`,
-        `-k ${root}`,
-        '-c listen_addresses=127.0.0.1',
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
-        '-c shared_buffers=16MB',
-        '-c max_connections=80',
-      ].join(' ');
+      const settings = ['-D', data, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1'];
+      for (const setting of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'shared_buffers=16MB', 'max_connections=80']) settings.push('-c', setting);
+      const server = startServer(binaries.bin, settings, root, account);
       try {
-        await runTool(binDir, 'pg_ctl', ['start', '-w', '-t', '30', '-D', data, '-l', log, '-o', settings], root, account);
+        await server.ready;
       } catch (error) {
-        const serverLog = existsSync(log) ? readFileSync(log, 'utf8') : '';
-        if (attempt < 3 && serverLog.includes('could not bind')) continue;
-        throw new Error(`${(error as Error).message}; server log: ${serverLog.trim().split('\n').slice(-3).join(' | ')}`);
+        if (attempt < 3 && (error as Error).message.includes('could not bind')) continue;
+        throw error;
       }
       return {
         url: `postgres://postgres@127.0.0.1:${port}/postgres`,
         source: 'binaries',
         stop: once(async () => {
-          await runTool(binDir, 'pg_ctl', ['stop', '-m', 'immediate', '-w', '-D', data], root, account).catch(() => {});
+          await server.stop();
           await removeFiles();
         }),
       };
     }
   } catch (error) {
     await removeFiles();
-    throw new Error(`could not start a throwaway PostgreSQL from ${binDir}: ${(error as Error).message}`);
+    throw new Error(`could not start a throwaway PostgreSQL from ${binaries.source}: ${(error as Error).message}`);
   }
 }

@@ -24,6 +24,14 @@ describe('startPostgres', () => {
     }
   });
 
+  it.skipIf(process.env.DATABASE_URL)('runs PostgreSQL 17, the major the cluster runs (from npm unless a DATABASE_URL is set)', async () => {
+    const client = new pg.Client(db.url);
+    await client.connect();
+    const { rows } = await client.query('show server_version_num');
+    await client.end();
+    expect(Math.floor(Number(rows[0].server_version_num) / 10_000)).toBe(17);
+  });
+
   it('gives each caller its own database, gone after stop()', async () => {
     const other = await startPostgres();
     expect(other.url).not.toBe(db.url);

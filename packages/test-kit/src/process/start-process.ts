@@ -1,4 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { spawnWithLifeline } from '@ffk/process-kit';
+
+const lifelinePreload = fileURLToPath(import.meta.resolve('@ffk/process-kit/lifeline-preload'));
 
 export interface ProcessExit {
   code: number | null;
@@ -16,26 +20,43 @@ export interface StartedProcess {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Resolves when the process has exited. */
   exited: Promise<ProcessExit>;
-  /** SIGKILL if still running, then wait for the exit. For afterAll. */
+  /** SIGKILL to its process group if still running, then wait for the exit. For afterAll. */
   stop(): Promise<ProcessExit>;
+}
+
+/**
+ * The child on a lifeline in a process group of its own: it ends, with whatever it started in
+ * that group, when the test process ends, even by SIGKILL. Node programs watch the lifeline
+ * through a preload; any other program runs under the lifeline's keeper.
+ */
+function spawnTied(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): ChildProcess {
+  const common = { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] satisfies StdioOptions, detached: true };
+  const env = options.env ?? process.env;
+  if (command !== process.execPath) return spawnWithLifeline(command, args, { ...common, env, onLost: 'SIGTERM' });
+  const nodeOptions = `${env.NODE_OPTIONS ?? ''} --import ${JSON.stringify(lifelinePreload)}`.trim();
+  return spawnWithLifeline(command, args, { ...common, env: { ...env, NODE_OPTIONS: nodeOptions }, onLost: 'watches' });
 }
 
 /** A child process whose output is collected, for tests that run a program for real. */
 export function startProcess(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): StartedProcess {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTied(command, args, options);
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((check) => check());
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), notify()));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
-  const exited = new Promise<ProcessExit>((resolve) => {
-    child.once('close', (code, signal) => {
-      resolve({ code, signal, stdout, stderr });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), notify()));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
+  // Not 'close': that waits for the lifeline too, which a detached grandchild may still hold.
+  const closed = (stream: NodeJS.ReadableStream) => new Promise((resolve) => stream.once('close', resolve));
+  const exited = Promise.all([new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal]))), closed(child.stdout!), closed(child.stderr!)]).then(
+    ([[code, signal]]) => {
+      ended = true;
       notify();
-    });
-  });
-  const isRunning = () => child.exitCode === null && child.signalCode === null;
+      return { code, signal, stdout, stderr };
+    },
+  );
+  let ended = false;
+  const isRunning = () => !ended;
 
   return {
     child,
@@ -61,7 +82,13 @@ export function startProcess(command: string, args: string[], options: { cwd?: s
       });
     },
     async stop() {
-      if (isRunning()) child.kill('SIGKILL');
+      if (isRunning()) {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }
       return exited;
     },
   };

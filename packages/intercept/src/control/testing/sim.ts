@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- kubectl JSON in tests */
-// Test support: a kube-sim with pods running, where image ffk/agent is the real agent entry point
-// and ffk/test-app is ./pod-app.ts; kubectl and a ClusterAccess per namespace.
+// Test support: a kube-sim with pods running, where the official Node image runs the agent from its
+// ConfigMap as in a cluster (also as the mirror mirror.example/library/node), ffk/test-app is ./pod-app.ts; kubectl and a ClusterAccess per namespace.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ export interface ControlSim {
 export async function startControlSim(options: { pods?: boolean } = {}): Promise<ControlSim> {
   const scratch = mkdtempSync(join(tmpdir(), 'ffk-control-'));
   const imageMap = join(scratch, 'images.yaml');
-  writeFileSync(imageMap, `root: ${here}\nimages:\n  ffk/agent: { node: ../../agent/main.ts }\n  ffk/test-app: { node: pod-app.ts }\n`);
+  writeFileSync(imageMap, `root: ${here}\nimages:\n  node: { builtin: node }\n  mirror.example/library/node: { builtin: node }\n  ffk/test-app: { node: pod-app.ts }\n`);
   // No node ports: parallel test files would fight over the host ports.
   const sim = await startSim({ runtime: options.pods === false ? false : { imageMap, nodePorts: {} } });
   const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout;

@@ -1,0 +1,28 @@
+// The agent as one minified ES module with its dependencies (pino, undici) inside: what the CLI
+// puts in the agent's ConfigMap, and what tests and benchmarks run. esbuild is a build-time tool:
+// the published CLI carries the finished bundle and never loads this file.
+import type { BuildOptions } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+export function agentBuildOptions(): BuildOptions {
+  return {
+    entryPoints: [fileURLToPath(new URL('./main.ts', import.meta.url))],
+    bundle: true,
+    minify: true,
+    write: false,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    logLevel: 'error',
+    legalComments: 'none',
+    // pino's dependencies use require(); give the ES module bundle one.
+    banner: { js: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);" },
+  };
+}
+
+/** The bundle's source text. */
+export async function buildAgentBundle(): Promise<string> {
+  const { build } = await import('esbuild');
+  const result = await build(agentBuildOptions());
+  return result.outputFiles![0]!.text;
+}

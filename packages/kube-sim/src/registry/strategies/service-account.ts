@@ -1,0 +1,5 @@
+// ServiceAccount: the columns of `kubectl get serviceaccounts`.
+import { AGE, NAME } from '../../api/columns';
+import type { Strategy } from './strategy';
+
+export const serviceAccountStrategy: Strategy = { columns: [NAME, { name: 'Secrets', type: 'integer', cell: (o) => (o.secrets ?? []).length }, AGE] };

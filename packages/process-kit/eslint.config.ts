@@ -1,0 +1,3 @@
+import { baseConfig } from '@ffk/eslint-config';
+
+export default baseConfig;
