@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openPortForward, resolveReadyPods, waitForRollout } from '../packages/cluster/src/index';
+import { nameOf, openPortForward, resolveReadyPods, waitForRollout } from '../packages/cluster/src/index';
 import { createDeployments, deployment, startSimCluster } from '../packages/cluster/src/testing/sim-cluster';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,7 +16,7 @@ const ROUND_TRIPS = 500;
 const CONNECTS = 20;
 const DOWNLOADS = 8; // of 8 MiB each
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const stats = (values: number[]) => ({ p50_ms: +percentile(values, 50).toFixed(3), p95_ms: +percentile(values, 95).toFixed(3) });
 
 async function echoRoundTrips(stream: Duplex): Promise<number[]> {
@@ -51,15 +51,16 @@ try {
   await waitForRollout(cluster, 'tcp', { onProgress: (p) => console.log(`  rollout: ${p.message}`) });
   const rollout_s = +((performance.now() - rolloutStarted) / 1000).toFixed(2);
   const [pod] = await resolveReadyPods(cluster.kc, 'bench', { app: 'tcp' });
-  const name = pod!.metadata!.name!;
-  const ip = pod!.status!.podIP!;
+  const name = nameOf(pod);
+  const ip = pod.status?.podIP;
+  if (!ip) throw new Error(`pod ${name} is Ready but has no podIP`);
 
   console.log(`  ${CONNECTS} connects (resolve newest Ready pod + open + first echo)…`);
   const connects: number[] = [];
   for (let i = 0; i < CONNECTS; i++) {
     const started = performance.now();
     const [ready] = await resolveReadyPods(cluster.kc, 'bench', { app: 'tcp' });
-    const stream = await openPortForward(cluster.kc, 'bench', ready!.metadata!.name!, 7001);
+    const stream = await openPortForward(cluster.kc, 'bench', nameOf(ready), 7001);
     stream.write('x');
     await once(stream, 'data');
     connects.push(performance.now() - started);

@@ -29,7 +29,7 @@ const children: ChildProcess[] = [];
 const cleanups: (() => void)[] = [];
 
 function median<T>(rounds: T[], by: (round: T) => number): T {
-  return [...rounds].sort((a, b) => by(a) - by(b))[Math.floor(rounds.length / 2)]!;
+  return [...rounds].sort((a, b) => by(a) - by(b))[Math.floor(rounds.length / 2)];
 }
 
 /**
@@ -43,7 +43,7 @@ function start(script: string, env: Record<string, string>, ready: (line: Record
   children.push(child);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited ${code} before it was ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       if (ready(parsed)) resolve({ ...parsed, pid: child.pid });
     });
@@ -58,11 +58,12 @@ async function startLoadProcess(): Promise<{ pid: number; run<T>(command: LoadCo
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`the load process exited ${code} before it was ready`)));
   });
+  if (child.pid === undefined) throw new Error(`could not start the load process`);
   return {
-    pid: child.pid!,
+    pid: child.pid,
     run: <T>(command: LoadCommand) =>
       new Promise<T>((resolve, reject) => {
-        child.once('message', (answer: { result?: T; error?: string }) => (answer.error ? reject(new Error(answer.error)) : resolve(answer.result!)));
+        child.once('message', (answer: { result?: T; error?: string }) => (answer.error ? reject(new Error(answer.error)) : resolve(answer.result as T)));
         child.send(command);
       }),
   };
@@ -72,7 +73,7 @@ async function startLoadProcess(): Promise<{ pid: number; run<T>(command: LoadCo
 function cpuTimeUs(pid: number): number | undefined {
   const stat = `/proc/${pid}/stat`;
   if (!existsSync(stat)) return undefined;
-  const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
 }
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -87,14 +88,14 @@ try {
   writeFileSync(agentBundleFile, await buildAgentBundle()); // the bundle the CLI puts in the agent's ConfigMap
   const agent = await start(
     agentBundleFile,
-    { FFK_AGENT_TOKEN: token, FFK_AGENT_PORTS: `http:0:${app.port}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', LOG_LEVEL: 'info' },
+    { FFK_AGENT_TOKEN: token, FFK_AGENT_PORTS: `http:0:${String(app.port)}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', LOG_LEVEL: 'info' },
     (line) => line.msg === 'agent ready',
   );
   const tunnelPort = Number(String(agent.tunnel).split(':').pop());
   const connector = await start('testing/connector-process.ts', { TUNNEL_PORT: String(tunnelPort), TOKEN: token, LOCAL_PORT: String(local.port) }, (line) => line.state === 'active');
   const loads = await Promise.all(Array.from({ length: LOAD_PROCESSES }, startLoadProcess));
   const direct = Number(local.port);
-  const tunnel = (agent.ports as { listen: number }[])[0]!.listen;
+  const tunnel = (agent.ports as { listen: number }[])[0].listen;
   const pids = { load: loads.map((l) => l.pid), local: [Number(local.pid)], agent: [Number(agent.pid)], connector: [Number(connector.pid)] };
 
   type Cpu = Partial<Record<keyof typeof pids, number>>;
@@ -120,7 +121,7 @@ try {
     const cpu: Cpu = {};
     const cores: Cpu = {};
     for (const name of Object.keys(pids) as (keyof typeof pids)[]) {
-      const spent = after[name]!.reduce<number | undefined>((sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - before[name]![i]!), 0);
+      const spent = after[name].reduce<number | undefined>((sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - (before[name][i] ?? t)), 0);
       if (spent === undefined) continue;
       cpu[name] = Math.round(spent / requests);
       cores[name] = Math.round((spent / elapsedUs) * 100) / 100;
@@ -128,7 +129,12 @@ try {
     return { ...summarize(samples), cpu, cores };
   };
 
-  const results = { direct: {} as Record<string, LoadResult>, tunnel: {} as Record<string, LoadResult>, bulk_mb_s: { direct: 0, tunnel: 0 }, cpu_us_per_request_c50: { direct: {} as Cpu, tunnel: {} as Cpu } };
+  const results = {
+    direct: {} as Record<string, LoadResult>,
+    tunnel: {} as Record<string, LoadResult>,
+    bulk_mb_s: { direct: 0, tunnel: 0 },
+    cpu_us_per_request_c50: { direct: {} as Cpu, tunnel: {} as Cpu },
+  };
   const coresC50 = { direct: {} as Cpu, tunnel: {} as Cpu };
   const paths = [['direct', direct], ['tunnel', tunnel]] as const;
   process.stdout.write(`  machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} before the run (other work skews single rounds); ${LOAD_PROCESSES} load processes\n`);
@@ -145,7 +151,7 @@ try {
       for (const [name, port] of round % 2 ? paths : [...paths].reverse()) pair[name] = await measure(port, concurrency);
       rounds.push(pair);
       const { direct: d, tunnel: t } = pair;
-      process.stdout.write(`  c${concurrency} round ${round}/${ROUNDS}: direct ${d.rps} req/s, tunnel ${t.rps} req/s (${(t.rps / d.rps).toFixed(2)} x), added p50 ${(t.p50_ms - d.p50_ms).toFixed(3)} ms; load average ${os.loadavg()[0]!.toFixed(1)}\n`);
+      process.stdout.write(`  c${concurrency} round ${round}/${ROUNDS}: direct ${d.rps} req/s, tunnel ${t.rps} req/s (${(t.rps / d.rps).toFixed(2)} x), added p50 ${(t.p50_ms - d.p50_ms).toFixed(3)} ms; load average ${os.loadavg()[0].toFixed(1)}\n`);
     }
     const kept = concurrency === 1 ? median(rounds, (r) => r.tunnel.p50_ms - r.direct.p50_ms) : median(rounds, (r) => r.tunnel.rps / r.direct.rps);
     for (const [name] of paths) {
@@ -156,10 +162,10 @@ try {
   }
   const [downloader] = loads;
   const downloads = { direct: [] as number[], tunnel: [] as number[] };
-  for (const [, port] of paths) await downloader!.run({ kind: 'download', port, mb: 20 }); // warm-up
+  for (const [, port] of paths) await downloader.run({ kind: 'download', port, mb: 20 }); // warm-up
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, port] of paths) {
-      downloads[name].push(await downloader!.run<number>({ kind: 'download', port, mb: BULK_MB }));
+      downloads[name].push(await downloader.run<number>({ kind: 'download', port, mb: BULK_MB }));
       process.stdout.write(`  bulk round ${round}/${ROUNDS} ${name}: ${downloads[name].at(-1)} MB/s (${BULK_MB} MB download)\n`);
     }
   }
@@ -172,22 +178,22 @@ try {
   const { direct: d, tunnel: t, bulk_mb_s: bulk, cpu_us_per_request_c50: cpu } = results;
   const row = (label: string, r: LoadResult) => `${label.padEnd(12)} ${String(r.rps).padStart(8)} ${r.p50_ms.toFixed(3).padStart(9)} ${r.p99_ms.toFixed(3).padStart(9)}`;
   console.log(`\n${'path'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)}`);
-  console.log(row('direct c1', d.c1!));
-  console.log(row('tunnel c1', t.c1!));
-  console.log(row('direct c50', d.c50!));
-  console.log(row('tunnel c50', t.c50!));
+  console.log(row('direct c1', d.c1));
+  console.log(row('tunnel c1', t.c1));
+  console.log(row('direct c50', d.c50));
+  console.log(row('tunnel c50', t.c50));
   console.log(`bulk MB/s    direct ${bulk.direct}  tunnel ${bulk.tunnel}`);
   if (Object.keys(cpu.tunnel).length) {
     console.log('CPU per request at c50 (kept round), in µs, and cores kept busy:');
     for (const [name] of paths) {
-      const parts = Object.entries(cpu[name]).filter(([part]) => coresC50[name][part as keyof Cpu]! >= 0.01);
-      console.log(`  ${name.padEnd(6)} ${parts.map(([part, us]) => `${part === 'load' && LOAD_PROCESSES > 1 ? `load (${LOAD_PROCESSES} processes)` : part} ${us} µs (${coresC50[name][part as keyof Cpu]!.toFixed(2)} cores)`).join(', ')}`);
+      const parts = Object.entries(cpu[name]).filter(([part]) => (coresC50[name][part as keyof Cpu] ?? 0) >= 0.01);
+      console.log(`  ${name.padEnd(6)} ${parts.map(([part, us]) => `${part === 'load' && LOAD_PROCESSES > 1 ? `load (${LOAD_PROCESSES} processes)` : part} ${us} µs (${(coresC50[name][part as keyof Cpu] ?? 0).toFixed(2)} cores)`).join(', ')}`);
     }
   }
   console.log('');
   const checks: [string, boolean][] = [
-    [`added p50 at c1 ${(t.c1!.p50_ms - d.c1!.p50_ms).toFixed(3)} ms <= 1 ms`, t.c1!.p50_ms - d.c1!.p50_ms <= 1],
-    [`tunnel req/s at c50 ${(t.c50!.rps / d.c50!.rps).toFixed(2)} x direct >= 0.35`, t.c50!.rps >= 0.35 * d.c50!.rps],
+    [`added p50 at c1 ${(t.c1.p50_ms - d.c1.p50_ms).toFixed(3)} ms <= 1 ms`, t.c1.p50_ms - d.c1.p50_ms <= 1],
+    [`tunnel req/s at c50 ${(t.c50.rps / d.c50.rps).toFixed(2)} x direct >= 0.35`, t.c50.rps >= 0.35 * d.c50.rps],
     [`tunnel bulk ${bulk.tunnel} MB/s >= 150`, bulk.tunnel >= 150],
   ];
   for (const [text, ok] of checks) console.log(`${ok ? '✔' : '✖ target missed:'} ${text}`);

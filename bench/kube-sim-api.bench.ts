@@ -51,8 +51,10 @@ async function main(): Promise<void> {
   const startMs = performance.now() - startedAt;
   const kc = new KubeConfig();
   kc.loadFromFile(join(stateDir, 'kubeconfig'));
-  const cluster = kc.getCurrentCluster()!;
-  const target: Target = { url: cluster.server, ca: Buffer.from(cluster.caData!, 'base64').toString(), token: kc.getCurrentUser()!.token! };
+  const cluster = kc.getCurrentCluster();
+  const token = kc.getCurrentUser()?.token;
+  if (!cluster?.caData || !token) throw new Error('the simulator wrote a kubeconfig without a cluster CA or a token');
+  const target: Target = { url: cluster.server, ca: Buffer.from(cluster.caData, 'base64').toString(), token };
 
   try {
     // 2. A watch from now, then 1,000 creates; the watch must see every one.
@@ -60,7 +62,8 @@ async function main(): Promise<void> {
     let allSeen!: () => void;
     const watchDone = new Promise<void>((resolve) => (allSeen = resolve));
     const watch = await new Watch(kc).watch('/api/v1/namespaces/default/configmaps', { resourceVersion: '0' }, (type, object) => {
-      if (type === 'ADDED' && String(object.metadata?.name).startsWith('bench-') && ++seen === COUNT) allSeen();
+      const name = (object as { metadata?: { name?: string } }).metadata?.name ?? '';
+      if (type === 'ADDED' && name.startsWith('bench-') && ++seen === COUNT) allSeen();
     }, () => {});
     const createsStarted = performance.now();
     const createMs = await postMany(target, '/api/v1/namespaces/default/configmaps', COUNT, 'bench');
@@ -72,8 +75,8 @@ async function main(): Promise<void> {
     const list = await new Promise<number>((resolve, reject) => {
       request(`${target.url}/api/v1/namespaces/default/configmaps`, { ca: target.ca, headers: { authorization: `Bearer ${target.token}` } }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString()).items.length));
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve((JSON.parse(Buffer.concat(chunks).toString()) as { items: unknown[] }).items.length));
       }).on('error', reject).end();
     });
     const listMs = performance.now() - listStarted;
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     const tls = { cert: readFileSync(join(stateDir, 'tls.crt')), key: readFileSync(join(stateDir, 'tls.key')) };
     const bare = createServer(tls, (req, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end(Buffer.concat(chunks));

@@ -21,7 +21,7 @@ function readDevContainer(): DevContainer {
   const text = readRepoFile('.devcontainer/devcontainer.json');
   const value = parse(text, errors, { allowTrailingComma: true }) as DevContainer;
   if (errors.length > 0) {
-    const { error, offset } = errors[0]!;
+    const { error, offset } = errors[0];
     const line = text.slice(0, offset).split('\n').length;
     throw new Error(`.devcontainer/devcontainer.json line ${line}: ${printParseErrorCode(error)}`);
   }
@@ -32,7 +32,7 @@ function readDevContainer(): DevContainer {
 function scriptVersion(variable: string): string {
   const match = readRepoFile('.devcontainer/install-tools.sh').match(new RegExp(`^${variable}=(\\S+)$`, 'm'));
   if (!match) throw new Error(`.devcontainer/install-tools.sh does not set ${variable}`);
-  return match[1]!;
+  return match[1];
 }
 
 const minor = (version: string) => Number(version.split('.')[1]);
@@ -44,7 +44,7 @@ describe('.devcontainer/devcontainer.json', () => {
     const [, release] = readmeVersion('Devcontainer image').split(' ');
     const image = `mcr.microsoft.com/devcontainers/${readmeVersion('Devcontainer image').replace(' ', ':')}`;
     expect(devcontainer.image).toBe(image);
-    expect(release!.split('-')[1], 'Node major in the image tag').toBe(readmeVersion('Node.js').split('.')[0]);
+    expect(release.split('-')[1], 'Node major in the image tag').toBe(readmeVersion('Node.js').split('.')[0]);
   });
 
   it('adds Docker-in-Docker at a pinned feature version', () => {
@@ -62,7 +62,7 @@ describe('.devcontainer/devcontainer.json', () => {
 
   it('forwards the storefront port that the kind cluster maps, labelled "storefront"', () => {
     const cluster = readRepoYaml<{ nodes: { extraPortMappings?: { hostPort: number }[] }[] }>('k8s/kind/cluster.yaml');
-    const hostPort = cluster.nodes.flatMap((node) => node.extraPortMappings ?? [])[0]!.hostPort;
+    const hostPort = cluster.nodes.flatMap((node) => node.extraPortMappings ?? [])[0].hostPort;
     expect(devcontainer.forwardPorts).toContain(hostPort);
     expect(devcontainer.portsAttributes[String(hostPort)]?.label).toBe('storefront');
   });
@@ -85,7 +85,7 @@ describe('pinned tool versions vs README.md', () => {
 
   it('kind is 0.31 or newer (older releases cannot create clusters in Codespaces with recent Docker)', () => {
     const [major, minorVersion] = readmeVersion('kind').split('.').map(Number);
-    expect(major! > 0 || minorVersion! >= 31, `kind ${readmeVersion('kind')}`).toBe(true);
+    expect(major > 0 || minorVersion >= 31, `kind ${readmeVersion('kind')}`).toBe(true);
   });
 
   it('the kind node runs the README\'s Kubernetes, within kubectl\'s one-minor version skew', () => {

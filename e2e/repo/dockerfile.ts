@@ -43,7 +43,7 @@ export function parseStages(text: string): Stage[] {
     } else if (instruction.keyword === 'FROM') {
       const words = substituted(instruction.args).split(/\s+/).filter((word) => !word.startsWith('--'));
       const asIndex = words.findIndex((word) => word.toUpperCase() === 'AS');
-      stages.push({ from: words[0]!, name: asIndex >= 0 ? words[asIndex + 1] : undefined, instructions: [] });
+      stages.push({ from: words[0], name: asIndex >= 0 ? words[asIndex + 1] : undefined, instructions: [] });
     } else if (stages.length > 0) {
       stages.at(-1)!.instructions.push(instruction);
     }
@@ -72,6 +72,6 @@ export function unpinnedReason(image: string): string | undefined {
 /** A USER value that runs as root (or no USER at all, which means root). */
 export function isRootUser(user: string | undefined): boolean {
   if (user === undefined) return true;
-  const name = user.split(':')[0]!.trim();
+  const name = user.split(':')[0].trim();
   return name === '' || name === '0' || name === 'root';
 }

@@ -35,7 +35,7 @@ describe.each(SERVICES)('apps/%s/Dockerfile', (service) => {
     const runs = stages.flatMap((stage) => stage.instructions).filter((instruction) => instruction.keyword === 'RUN');
     expect(runs.some((run) => run.args.includes(`turbo prune @ffk/${service} --docker`)), `${dockerfile(service)}: no "turbo prune @ffk/${service} --docker" step`).toBe(true);
     // The same turbo as the repository's, so the image prunes the way `npx turbo prune` does here.
-    const lockedTurbo = (JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { version: string }> }).packages['node_modules/turbo']!.version;
+    const lockedTurbo = (JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { version: string }> }).packages['node_modules/turbo'].version;
     expect(runs.map((run) => run.args.match(/turbo@(\S+)/)?.[1]).find(Boolean), `${dockerfile(service)}: turbo version vs package-lock.json`).toBe(lockedTurbo);
   });
 

@@ -116,10 +116,10 @@ describe('k8s/overlays/kind wiring', () => {
   });
 
   it('serves web, catalog and inventory on port 80 and the storefront on NodePort 30080', () => {
-    for (const name of SERVICES) expect(find(kind, 'Service', name).spec!.ports![0]!.port, `Service/${name} port`).toBe(80);
+    for (const name of SERVICES) expect(find(kind, 'Service', name).spec!.ports![0].port, `Service/${name} port`).toBe(80);
     const web = find(kind, 'Service', 'web');
     expect(web.spec!.type, 'Service/web type').toBe('NodePort');
-    expect(web.spec!.ports![0]!.nodePort, 'Service/web nodePort').toBe(30080);
+    expect(web.spec!.ports![0].nodePort, 'Service/web nodePort').toBe(30080);
   });
 
   it('gives each service the environment of the contract', () => {
@@ -129,7 +129,7 @@ describe('k8s/overlays/kind wiring', () => {
     for (const name of ['catalog', 'inventory']) expect(secretRef(name), `${name} DATABASE_URL`).toEqual({ name: 'postgres-credentials', key: 'DATABASE_URL' });
     for (const name of SERVICES) {
       expect(envOf(service(name), 'POD_NAME')?.valueFrom?.fieldRef?.fieldPath, `${name} POD_NAME`).toBe('metadata.name');
-      expect(envOf(service(name), 'PORT')?.value, `${name} PORT vs its container port`).toBe(String(service(name).container.ports![0]!.containerPort));
+      expect(envOf(service(name), 'PORT')?.value, `${name} PORT vs its container port`).toBe(String(service(name).container.ports![0].containerPort));
     }
   });
 
@@ -137,9 +137,9 @@ describe('k8s/overlays/kind wiring', () => {
     const secret = find(kind, 'Secret', 'postgres-credentials');
     const data = secret.stringData ?? Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]));
     for (const key of ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 'DATABASE_URL']) expect(data[key], `Secret/postgres-credentials ${key}`).toBeTruthy();
-    const url = new URL(data.DATABASE_URL!);
+    const url = new URL(data.DATABASE_URL);
     expect([url.username, url.password, url.pathname.slice(1), url.hostname], 'DATABASE_URL user, password, database and host').toEqual([data.POSTGRES_USER, data.POSTGRES_PASSWORD, data.POSTGRES_DB, 'postgres']);
-    expect(Number(url.port), 'DATABASE_URL port vs Service/postgres').toBe(find(kind, 'Service', 'postgres').spec!.ports![0]!.port);
+    expect(Number(url.port), 'DATABASE_URL port vs Service/postgres').toBe(find(kind, 'Service', 'postgres').spec!.ports![0].port);
     expect(find(kind, 'ConfigMap', 'postgres-settings').data?.PGDATA, 'ConfigMap/postgres-settings PGDATA').toBeTruthy();
   });
 });
@@ -173,7 +173,7 @@ describe('k8s/kind/cluster.yaml', () => {
     const cluster = readRepoYaml<KindCluster>('k8s/kind/cluster.yaml');
     expect(cluster.kind).toBe('Cluster');
     expect(cluster.name).toBe('ffk');
-    const nodePort = find(kind, 'Service', 'web').spec!.ports![0]!.nodePort;
+    const nodePort = find(kind, 'Service', 'web').spec!.ports![0].nodePort;
     const mappings = cluster.nodes.flatMap((node) => node.extraPortMappings ?? []);
     expect(mappings.find((mapping) => mapping.containerPort === nodePort)?.hostPort, `host port for web's NodePort ${nodePort}`).toBe(8080);
   });

@@ -26,7 +26,7 @@ export function readRepoFile(relative: string): string {
 /** Every YAML document of a (multi-document) YAML text; a syntax error throws with its position. */
 export function parseYamlDocuments(text: string, source: string): unknown[] {
   return parseAllDocuments(text).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${source}: ${doc.errors[0]!.message}`);
+    if (doc.errors.length > 0) throw new Error(`${source}: ${doc.errors[0].message}`);
     return doc.toJS();
   });
 }

@@ -14,8 +14,8 @@ export function readmeToolVersions(readme = readRepoFile('README.md')): Map<stri
   for (const line of readme.slice(start + START.length, end).split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
     // A row is | tool | version | where |: cells[0] and the last are the empty edges.
-    if (cells.length < 4 || cells[1] === 'Tool' || /^-+$/.test(cells[1]!)) continue;
-    versions.set(cells[1]!, cells[2]!);
+    if (cells.length < 4 || cells[1] === 'Tool' || /^-+$/.test(cells[1])) continue;
+    versions.set(cells[1], cells[2]);
   }
   return versions;
 }

@@ -100,7 +100,7 @@ tells you what it is waiting for.`,
     {
       kind: 'action',
       title: 'Open the storefront',
-      tasks: [{ title: 'Open http://localhost:8080', run: async (ctx) => (ctx.mode === 'interactive' ? openInBrowser('http://localhost:8080') : 'http://localhost:8080 (not opened in CI)') }],
+      tasks: [{ title: 'Open http://localhost:8080', run: (ctx) => Promise.resolve(ctx.mode === 'interactive' ? openInBrowser('http://localhost:8080') : 'http://localhost:8080 (not opened in CI)') }],
     },
     {
       kind: 'text',

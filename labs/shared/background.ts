@@ -58,7 +58,7 @@ export async function startBackground(ctx: LabContext, options: StartOptions): P
     await stopBackground(ctx, options.name);
     const tail = logTail(ctx.repoRoot, options.name);
     const message = (error as Error).message;
-    throw new Error(message.includes('│') || !tail ? message : `${message}\n${tail}`);
+    throw new Error(message.includes('│') || !tail ? message : `${message}\n${tail}`, { cause: error });
   }
 }
 

@@ -8,7 +8,7 @@ export const BANNER_FILE = 'apps/catalog/src/banner.ts';
 function textOf(source: string, where: string): string {
   const match = /\btext:\s*(['"`])((?:\\.|(?!\1).)*)\1/.exec(source);
   if (!match) throw new Error(`${where} has no \`text: '…'\` field; \`npm run lab:reset -- N\` restores it`);
-  return match[2]!.replace(/\\(.)/g, '$1');
+  return match[2].replace(/\\(.)/g, '$1');
 }
 
 /** The banner text as the learner's file says now. */

@@ -90,7 +90,7 @@ export const startCluster: ActionTask = {
   run: async (ctx) => {
     if ((await clusterTarget(ctx)).backend === 'sim') {
       const said = await ffk(ctx, ['sim', 'start', '--detach']);
-      return said.split('\n')[0]!.trim();
+      return said.split('\n')[0].trim();
     }
     const clusters = (await ctx.$`kind get clusters`).stdout.split('\n').map((line) => line.trim());
     if (clusters.includes(KIND_CLUSTER)) return `kind cluster "${KIND_CLUSTER}" is already up`;

@@ -16,16 +16,15 @@ const probes = new Map<string, Promise<string | null>>();
 /** Skips a task or step while this checkout's `ffk` has no `<command>` (issue 6 is adding them). */
 export function needsFfk(command: string): SkipIf {
   return (ctx) => {
-    if (!probes.has(command)) {
-      probes.set(
-        command,
-        ctx.$`node ${FFK_BIN} ${command} --help`.then(
-          () => null,
-          () => `\`ffk ${command}\` is not in this checkout yet (packages/cli, issue 6): this runs once it lands`,
-        ),
+    let probe = probes.get(command);
+    if (!probe) {
+      probe = ctx.$`node ${FFK_BIN} ${command} --help`.then(
+        () => null,
+        () => `\`ffk ${command}\` is not in this checkout yet (packages/cli, issue 6): this runs once it lands`,
       );
+      probes.set(command, probe);
     }
-    return probes.get(command)!;
+    return probe;
   };
 }
 

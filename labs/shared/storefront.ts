@@ -18,11 +18,11 @@ export interface ViewOptions {
 }
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'" };
-const decode = (text: string) => text.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity) => ENTITIES[entity]!).trim();
+const decode = (text: string) => text.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity) => ENTITIES[entity]).trim();
 
 function badge(html: string, id: string): string | null {
   const match = new RegExp(`data-testid="served-by-${id}">[^<]*?served by: ([^<]*)<`).exec(html);
-  return match ? decode(match[1]!) : null;
+  return match ? decode(match[1]) : null;
 }
 
 export function parseStorefront(html: string): StorefrontView {
@@ -40,7 +40,7 @@ export async function viewStorefront(options: ViewOptions = {}): Promise<Storefr
   try {
     response = await fetch(STOREFRONT_URL, { headers, signal: AbortSignal.any([AbortSignal.timeout(5000), ...(options.signal ? [options.signal] : [])]) });
   } catch (error) {
-    throw new Error(`the storefront does not answer on ${STOREFRONT_URL} (${String((error as Error).cause ?? error)}); is the cluster up? \`npm run lab:1\` brings it up`);
+    throw new Error(`the storefront does not answer on ${STOREFRONT_URL} (${String((error as Error).cause ?? error)}); is the cluster up? \`npm run lab:1\` brings it up`, { cause: error });
   }
   if (!response.ok) throw new Error(`the storefront answered HTTP ${response.status} on ${STOREFRONT_URL}`);
   return parseStorefront(await response.text());
@@ -52,9 +52,12 @@ export const isLocal = (servedBy: string | null) => servedBy?.startsWith('local'
  * Polls the storefront until `ready(view)` holds (every 50 ms, so a measured loop is not
  * rounded up by the polling), or throws after `timeoutMs` saying what it saw last.
  */
-export async function waitForStorefront(ready: (view: StorefrontView) => boolean, options: ViewOptions & { timeoutMs: number; waitingFor: string }): Promise<StorefrontView> {
+export async function waitForStorefront(
+  ready: (view: StorefrontView) => boolean,
+  options: ViewOptions & { timeoutMs: number; waitingFor: string },
+): Promise<StorefrontView> {
   const deadline = Date.now() + options.timeoutMs;
-  let last = 'nothing yet';
+  let last: string;
   for (;;) {
     try {
       const view = await viewStorefront(options);

@@ -14,6 +14,7 @@ export { openSession, type ClusterSession, type SessionOptions } from './kubecon
 export { whoAmI, type ClusterIdentity } from './identity/who-am-i';
 
 export { readDeployment } from './workloads/deployments';
+export { nameOf } from './workloads/name-of';
 export { selectorString } from './workloads/selectors';
 
 export { parseManifests, objectName, type Manifest } from './apply/manifests';

@@ -19,7 +19,7 @@ function parseArgs(argv: string[]): Args {
   const flags = new Set<string>();
   let repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--repo') {
       const value = argv[++i];
       if (!value) throw new UserError('--repo needs a directory');

@@ -12,7 +12,7 @@ export interface LocalCommand {
 
 export function runLocalCommand(command: string[], env: Record<string, string>): Promise<LocalCommand> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
     const exited = new Promise<number>((done) => {
       child.once('exit', (code, signal) => done(code ?? 128 + (signal ? constants.signals[signal] : 0)));
     });

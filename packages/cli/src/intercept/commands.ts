@@ -25,7 +25,7 @@ export function registerInterceptCommands(program: Command, out: Print, err: Pri
     .addOption(new Option('--tunnel-timeout <ms>').hideHelp());
   addClusterFlags(intercept, { changes: true });
   intercept.action(
-    action(err, out, (args) => isJson(args[2] as InterceptFlags), async (deployment: string, command: string[], flags: InterceptFlags) => {
+    action(err, out, (args) => isJson(args[2]), async (deployment: string, command: string[], flags: InterceptFlags) => {
       const reporter = createReporter(isJson(flags), out, err);
       // Loaded when it runs: `ffk --help` and `ffk leave` never pay for client-node.
       const { runIntercept } = await import('./run-intercept');
@@ -47,12 +47,12 @@ export function registerInterceptCommands(program: Command, out: Print, err: Pri
         if (matches.length === 0) throw new UsageError(`no intercept of ${deployment} runs on this machine (\`ffk status\` lists the running ones)`, 3);
         if (matches.length > 1) throw new UsageError(`${deployment} is intercepted in namespaces ${matches.map((m) => m.namespace).join(', ')}: pick one with --namespace`);
         const [found] = matches;
-        process.kill(found!.pid, 'SIGTERM');
+        process.kill(found.pid, 'SIGTERM');
         const deadline = Date.now() + 15_000;
-        while (Date.now() < deadline && localIntercepts().some((i) => i.pid === found!.pid)) await new Promise((r) => setTimeout(r, 100));
-        if (localIntercepts().some((i) => i.pid === found!.pid)) throw new UsageError(`the intercept of ${deployment} (pid ${found!.pid}) did not end within 15 s: stop it with Ctrl-C in its terminal`);
-        reporter.done(`left the intercept of ${deployment} in ${found!.namespace} (context ${found!.context})`);
-        reporter.data({ left: deployment, namespace: found!.namespace, context: found!.context, pid: found!.pid });
+        while (Date.now() < deadline && localIntercepts().some((i) => i.pid === found.pid)) await new Promise((r) => setTimeout(r, 100));
+        if (localIntercepts().some((i) => i.pid === found.pid)) throw new UsageError(`the intercept of ${deployment} (pid ${found.pid}) did not end within 15 s: stop it with Ctrl-C in its terminal`);
+        reporter.done(`left the intercept of ${deployment} in ${found.namespace} (context ${found.context})`);
+        reporter.data({ left: deployment, namespace: found.namespace, context: found.context, pid: found.pid });
       }),
     );
 }

@@ -43,12 +43,12 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
             if (parsed.event === type) return resolve(parsed);
           }
         };
-        child.stdout!.on('data', check);
+        child.stdout.on('data', check);
         void run.exited.then(() => reject(new Error(`ffk exited before "${type}": ${run.stderr}${run.stdout}`)));
       }),
     };
-    child.stdout!.on('data', (chunk: Buffer) => (run.stdout += chunk));
-    child.stderr!.on('data', (chunk: Buffer) => (run.stderr += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk));
     runs.push(run);
     return run;
   };

@@ -74,7 +74,7 @@ async function applyOne(cluster: ClusterAccess, client: KubernetesObjectApi, man
     name: objectName(manifest),
     namespace: applied.metadata?.namespace,
     action,
-    object: applied as Manifest,
+    object: applied,
     ms: Math.round(performance.now() - started),
   };
 }
@@ -95,7 +95,7 @@ function sameContent(before: KubernetesObject, after: KubernetesObject): boolean
 async function call<T>(cluster: ClusterAccess, manifest: Manifest, verb: string, fn: () => Promise<T>): Promise<T> {
   const request: ResourceRef = {
     verb,
-    group: manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0]! : '',
+    group: manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '',
     resource: plural(manifest.kind),
     namespace: manifest.metadata.namespace ?? cluster.target.namespace,
     name: manifest.metadata.name,

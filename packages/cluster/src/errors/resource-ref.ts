@@ -21,5 +21,5 @@ export function permissionFromForbiddenMessage(message: string | undefined): (Re
   const match = /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/.exec(message ?? '');
   if (!match) return undefined;
   const [, user, verb, resource, group, namespace] = match;
-  return { user: user!, verb: verb!, resource: resource!, group: group!, namespace };
+  return { user: user, verb: verb, resource: resource, group: group, namespace };
 }

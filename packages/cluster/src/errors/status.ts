@@ -17,7 +17,8 @@ export function apiStatusOf(error: unknown): ApiStatus | undefined {
   if (error instanceof ApiException) return { ...parseBody(error.body), code: error.code };
   const e = error as { statusCode?: unknown; message?: unknown; error?: { message?: unknown } } | undefined;
   if (typeof e?.statusCode === 'number') return { code: e.statusCode };
-  const text = String(e?.error?.message ?? e?.message ?? '');
+  const message = e?.error?.message ?? e?.message;
+  const text = typeof message === 'string' ? message : '';
   const upgrade = /Unexpected server response: (\d{3})/.exec(text);
   return upgrade ? { code: Number(upgrade[1]) } : undefined;
 }

@@ -111,7 +111,7 @@ describe('pinning a session', () => {
       const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', file, 'config', ...args], { stdio: 'pipe' });
       kubectl('use-context', 'prod');
       await expect.poll(() => seen.at(-1), { timeout: 5000 }).toEqual([{ kind: 'current-context-changed', from: 'kind-ffk', to: 'prod' }]);
-      expect(describeDrift(seen.at(-1)![0]!, 'kind-ffk')).toBe(
+      expect(describeDrift(seen[seen.length - 1][0], 'kind-ffk')).toBe(
         'kubeconfig changed under this session: current-context is now "prod" (was "kind-ffk"); this session stays on "kind-ffk": stop it and start again to use the new context',
       );
       kubectl('use-context', 'kind-ffk');

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  openPortForward, reconnectingPortForward, resolveReadyPods, waitForRollout,
+  nameOf, openPortForward, reconnectingPortForward, resolveReadyPods, waitForRollout,
   type ClusterError, type LoadedKubeconfig, type PortForwardEvent,
 } from '../index';
 import { createDeployments, deployment, startSimCluster, type SimCluster } from '../testing/sim-cluster';
@@ -25,7 +25,7 @@ afterAll(() => sim?.stop());
 
 async function podOf(app: string): Promise<string> {
   const [pod] = await resolveReadyPods(cluster.kc, namespace, { app });
-  return pod!.metadata!.name!;
+  return nameOf(pod);
 }
 
 /** Writes `text` and collects what comes back until `expected` bytes arrived. */

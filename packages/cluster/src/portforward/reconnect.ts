@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, isClusterError } from '../errors/cluster-error';
 import { openPortForward, type CloseCause, type PortForwardStream } from './duplex';
 import { newestReadyPod, type PodSelector } from './ready-pods';
+import { nameOf } from '../workloads/name-of';
 
 export type PortForwardEvent =
   | { type: 'connected'; pod: string; ms: number }
@@ -49,7 +50,7 @@ export function reconnectingPortForward(kc: KubeConfig, options: ReconnectingPor
   async function attempt(): Promise<PortForwardStream> {
     const started = performance.now();
     const pod = await newestReadyPod(kc, options.namespace, options.selector);
-    const name = pod.metadata!.name!;
+    const name = nameOf(pod);
     const stream = await openPortForward(kc, options.namespace, name, options.port);
     if (lastPod && lastPod !== name) emit({ type: 'pod-changed', from: lastPod, to: name });
     lastPod = name;

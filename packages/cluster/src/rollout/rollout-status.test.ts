@@ -1,6 +1,6 @@
 import { CoreV1Api, type V1ContainerState, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { waitForRollout, type LoadedKubeconfig } from '../index';
+import { nameOf, waitForRollout, type LoadedKubeconfig } from '../index';
 import { createDeployments, deployment, startSimCluster, type SimCluster } from '../testing/sim-cluster';
 
 // The simulator's Deployment and ReplicaSet controllers run; the kubelet's part (pod status) is
@@ -14,7 +14,7 @@ afterAll(() => sim?.stop());
 
 async function podsOf(cluster: LoadedKubeconfig, app: string): Promise<V1Pod[]> {
   const list = await cluster.kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: cluster.target.namespace, labelSelector: `app=${app}` });
-  return list.items.sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
+  return list.items.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
 }
 
 /** Writes the status a kubelet would for a pod whose one container is in `state`. */
@@ -22,10 +22,11 @@ async function kubelet(cluster: LoadedKubeconfig, stale: V1Pod, state: V1Contain
   const ready = Boolean(state.running);
   const api = cluster.kc.makeApiClient(CoreV1Api);
   const { namespace } = cluster.target;
-  const pod = await api.readNamespacedPod({ name: stale.metadata!.name!, namespace });
-  const container = pod.spec!.containers[0]!;
+  const pod = await api.readNamespacedPod({ name: nameOf(stale), namespace });
+  const container = pod.spec?.containers[0];
+  if (!container) throw new Error(`pod ${nameOf(pod)} has no container`);
   await api.replaceNamespacedPodStatus({
-    name: pod.metadata!.name!,
+    name: nameOf(pod),
     namespace,
     body: {
       ...pod,
@@ -35,7 +36,7 @@ async function kubelet(cluster: LoadedKubeconfig, stale: V1Pod, state: V1Contain
           { type: 'PodScheduled', status: 'True' },
           { type: 'Ready', status: ready ? 'True' : 'False' },
         ],
-        containerStatuses: [{ name: container.name, image: container.image!, imageID: '', ready, restartCount: 0, state }],
+        containerStatuses: [{ name: container.name, image: container.image ?? '', imageID: '', ready, restartCount: 0, state }],
       },
     },
   });
@@ -51,11 +52,11 @@ it('says which pod it waits for and why, and resolves once every pod is updated 
   await expect.poll(async () => (await podsOf(cluster, 'catalog')).length).toBe(3);
   const [first, second, third] = await podsOf(cluster, 'catalog');
   await expect.poll(() => messages.at(-1)).toMatch(/^0 of 3 updated pods available; waiting for pod catalog-\S+ to become Ready: containers not started yet \(Pending\)$/);
-  await kubelet(cluster, first!, running);
-  await kubelet(cluster, second!, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } });
-  await expect.poll(() => messages.at(-1)).toBe(`1 of 3 updated pods available; waiting for pod ${second!.metadata!.name} to become Ready: container catalog not ready (CrashLoopBackOff)`);
-  await kubelet(cluster, second!, running);
-  await kubelet(cluster, third!, running);
+  await kubelet(cluster, first, running);
+  await kubelet(cluster, second, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } });
+  await expect.poll(() => messages.at(-1)).toBe(`1 of 3 updated pods available; waiting for pod ${nameOf(second)} to become Ready: container catalog not ready (CrashLoopBackOff)`);
+  await kubelet(cluster, second, running);
+  await kubelet(cluster, third, running);
   const result = await done;
   expect(result.counts).toEqual({ desired: 3, updated: 3, ready: 3, available: 3, old: 0 });
   expect(messages.length).toBeGreaterThanOrEqual(3);

@@ -66,7 +66,8 @@ export async function waitForRollout(cluster: ClusterAccess, name: string, optio
       for (const informer of informers) void informer.stop();
       options.signal?.removeEventListener('abort', onAbort);
       if (error) reject(error);
-      else resolve(result!);
+      else if (result) resolve(result);
+      else reject(new Error(`the wait for deployment "${name}" ended without a result`));
     };
     const fail = (error: ClusterError) => finish(error);
     const onAbort = () => fail(new ClusterError('timeout', `stopped waiting for the rollout of deployment "${name}"`));
@@ -137,7 +138,7 @@ function longestStuck(conditions: PodCondition[], firstSeen: Map<string, number>
     const key = `${condition.pod}/${condition.container ?? ''}/${/Image/.test(condition.reason) ? 'image' : condition.reason}`;
     current.add(key);
     if (!firstSeen.has(key)) firstSeen.set(key, now);
-    const ms = now - firstSeen.get(key)!;
+    const ms = now - (firstSeen.get(key) ?? now);
     if (!longest || ms > longest.ms) longest = { condition, ms };
   }
   for (const key of firstSeen.keys()) if (!current.has(key)) firstSeen.delete(key);

@@ -15,7 +15,7 @@ if (process.env.CRASH) {
 }
 const MiB = 1024 * 1024;
 
-createServer((socket) => socket.on('data', (chunk) => socket.write(`${name}:${chunk}`))).listen(7001);
+createServer((socket) => socket.on('data', (chunk) => socket.write(`${name}:${chunk.toString()}`))).listen(7001);
 createServer((socket) => socket.end(Buffer.alloc(Number(process.env.FLOOD_BYTES ?? 8 * MiB), 7))).listen(7002);
 createServer((socket) => {
   let total = 0;

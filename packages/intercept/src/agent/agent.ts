@@ -71,7 +71,7 @@ export async function startAgent(config: AgentConfig, logger: Logger = pino({ le
   const health = await listenHealth(config.bindHost, config.healthPort, () => ({ intercepts: registry.list().length, tunnels: tunnels.size }));
 
   return {
-    ports: config.ports.map((port, i) => ({ name: port.name, listen: servicePorts[i]!.port, app: port.app })),
+    ports: config.ports.map((port, i) => ({ name: port.name, listen: servicePorts[i].port, app: port.app })),
     tunnelPort,
     healthPort: health.port,
     intercepts: () => registry.list(),

@@ -110,7 +110,7 @@ function parsePorts(value: string): AgentPort[] {
     if (!match || listen > 65535 || app < 1 || app > 65535) {
       bad('FFK_AGENT_PORTS', `must be a comma-separated list of name:listen:app[/tcp] like http:9900:3000, got '${spec}'`);
     }
-    return { name: match[1]!, listen, app, protocol: (match[6] ?? 'http') as 'http' | 'tcp' };
+    return { name: match[1], listen, app, protocol: (match[6] ?? 'http') as 'http' | 'tcp' };
   });
   const names = ports.map((p) => p.name);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
@@ -136,7 +136,7 @@ function hostPort(env: Env, name: string, fallback: string): [string, number] {
   const raw = env[name] || fallback;
   const match = /^(.+):(\d{1,5})$/.exec(raw);
   if (!match || Number(match[2]) > 65535) bad(name, `must be host:port like ${fallback}, got '${raw}'`);
-  return [match[1]!.replace(/^\[(.*)\]$/, '$1'), Number(match[2])];
+  return [match[1].replace(/^\[(.*)\]$/, '$1'), Number(match[2])];
 }
 
 function bad(name: string, problem: string): never {

@@ -130,7 +130,7 @@ function relayAnswer(req: IncomingMessage, res: ServerResponse, answer: Incoming
   });
   body.on('end', () => {
     if (!held) return void res.end();
-    const whole = held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
+    const whole = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
     held = undefined;
     // HEAD answers and 204/304 carry no body, whatever their headers say.
     if (length === undefined && req.method !== 'HEAD' && status !== 204 && status !== 304) headers.push('content-length', String(heldBytes));
@@ -149,7 +149,7 @@ function failRequest(res: ServerResponse, message: string) {
 function withoutHop(raw: string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    if (!HOP.has(raw[i]!.toLowerCase())) kept.push(raw[i]!, raw[i + 1]!);
+    if (!HOP.has(raw[i].toLowerCase())) kept.push(raw[i], raw[i + 1]);
   }
   return kept;
 }

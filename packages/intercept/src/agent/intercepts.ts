@@ -102,8 +102,8 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const names = this.ports.map((p) => `${p.name} (${p.app})`).join(', ');
     if (wanted === undefined) {
       const http = this.ports.filter((p) => p.protocol === 'http');
-      if (this.ports.length === 1) return this.ports[0]!;
-      if (http.length === 1) return http[0]!;
+      if (this.ports.length === 1) return this.ports[0];
+      if (http.length === 1) return http[0];
       return `this agent has several ports (${names}): say which one to intercept`;
     }
     const port = this.ports.find((p) => p.name === String(wanted) || p.app === Number(wanted));

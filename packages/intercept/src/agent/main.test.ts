@@ -33,11 +33,11 @@ describe('agent entry point', () => {
     });
     try {
       const ready = await new Promise<{ msg: string; pod: string; ports: { listen: number }[]; health: number }>((resolve) =>
-        createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line))),
+        createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line))),
       );
       expect(ready).toMatchObject({ msg: 'agent ready', pod: 'catalog-7' });
       expect((await get(ready.health, '/healthz')).status).toBe(200);
-      expect((await get(ready.ports[0]!.listen, '/who')).headers['x-ffk-served-by']).toBe('app');
+      expect((await get(ready.ports[0].listen, '/who')).headers['x-ffk-served-by']).toBe('app');
     } finally {
       child.kill('SIGTERM');
       await app.close();

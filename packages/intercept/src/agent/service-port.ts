@@ -104,7 +104,7 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
 
 /** An HTTP/1.x request starts with a method token; the HTTP/2 preface starts with "PRI *". */
 function looksLikeHttp1(first: Buffer): boolean {
-  const byte = first[0]!;
+  const byte = first[0];
   return byte >= 0x41 && byte <= 0x5a && !first.subarray(0, 5).equals(H2_PREFACE_START);
 }
 const H2_PREFACE_START = Buffer.from('PRI *');

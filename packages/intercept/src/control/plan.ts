@@ -49,19 +49,19 @@ function renamedAppPort(name: string): string {
 
 export function planInstall(deployment: V1Deployment, choice: PortChoice, options: InstallOptions): InstallPlan {
   const spec = deployment.spec!.template.spec!;
-  const app = spec.containers[choice.containerIndex]!;
+  const app = spec.containers[choice.containerIndex];
   const taken = new Set(spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)));
   taken.add(choice.containerPort);
   const [listen, tunnelPort, healthPort] = freePorts(taken, [AGENT_SERVICE_PORT, AGENT_DEFAULTS.tunnelPort, AGENT_DEFAULTS.healthPort]);
-  const ports: AgentPort[] = [{ name: agentPortName(choice), listen: listen!, app: choice.containerPort, protocol: choice.protocol }];
+  const ports: AgentPort[] = [{ name: agentPortName(choice), listen: listen, app: choice.containerPort, protocol: choice.protocol }];
   const record: AgentRecord = {
     image: options.image,
     version: options.version,
     bundle: options.bundle,
     container: app.name,
     secret: options.secret,
-    tunnelPort: tunnelPort!,
-    healthPort: healthPort!,
+    tunnelPort: tunnelPort,
+    healthPort: healthPort,
     ports,
     installedAt: (options.now ?? new Date()).toISOString(),
   };
@@ -274,7 +274,7 @@ export function planServiceRewrite(service: V1Service, indexes: number[], agentP
   const numeric = indexes.filter((i) => typeof (ports[i]?.targetPort ?? ports[i]?.port) === 'number' || /^\d+$/.test(String(ports[i]?.targetPort)));
   if (numeric.length === 0) return [];
   const original: ServiceOriginal = {
-    ports: numeric.map((index) => ({ index, port: ports[index]!.port, targetPort: ports[index]!.targetPort ?? ports[index]!.port })),
+    ports: numeric.map((index) => ({ index, port: ports[index].port, targetPort: ports[index].targetPort ?? ports[index].port })),
     hadAnnotations: Boolean(service.metadata?.annotations),
   };
   const originalJson = JSON.stringify(original);
@@ -282,7 +282,7 @@ export function planServiceRewrite(service: V1Service, indexes: number[], agentP
     { op: 'test', path: '/metadata/resourceVersion', value: service.metadata!.resourceVersion },
     ...annotationOps(service.metadata?.annotations, { [ANNOTATION.original]: originalJson, [ANNOTATION.signature]: signOriginal(token, service.metadata, originalJson) }),
     ...numeric.flatMap((index): PatchOp[] => [
-      { op: 'test', path: `/spec/ports/${index}/port`, value: ports[index]!.port },
+      { op: 'test', path: `/spec/ports/${index}/port`, value: ports[index].port },
       { op: 'replace', path: `/spec/ports/${index}/targetPort`, value: agentPort },
     ]),
   ];

@@ -67,8 +67,8 @@ export function choosePort(deployment: V1Deployment, services: V1Service[], requ
     target = declared[0];
   } else {
     target = declared.find(({ port }) => port.name === 'http');
-    if (!target && declared.length === 0 && servicePorts.length === 1 && /^\d+$/.test(String(servicePorts[0]!.port.targetPort ?? servicePorts[0]!.port.port)) && containers[0]) {
-      target = { ...containers[0], port: { containerPort: Number(servicePorts[0]!.port.targetPort ?? servicePorts[0]!.port.port) } };
+    if (!target && declared.length === 0 && servicePorts.length === 1 && /^\d+$/.test(String(servicePorts[0].port.targetPort ?? servicePorts[0].port.port)) && containers[0]) {
+      target = { ...containers[0], port: { containerPort: Number(servicePorts[0].port.targetPort ?? servicePorts[0].port.port) } };
     }
     if (!target) {
       const why = declared.length === 0 ? 'its containers declare no ports' : 'it has several ports';

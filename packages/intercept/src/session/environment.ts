@@ -63,7 +63,7 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<L
   for (const [name, value] of Object.entries(env)) {
     if (/(^|_)PORT$/.test(name) && value === String(options.containerPort) && options.localPort !== options.containerPort) env[name] = String(options.localPort);
   }
-  const rewritten = Object.keys(env).filter((name) => env[name] !== imported.env[name]).map((name) => ({ name, from: imported.env[name]!, to: env[name]! }));
+  const rewritten = Object.keys(env).filter((name) => env[name] !== imported.env[name]).map((name) => ({ name, from: imported.env[name], to: env[name] }));
   return {
     env,
     skipped: imported.skipped,

@@ -58,7 +58,7 @@ export async function measureRequests(port: number, path: string, concurrency: n
 /** Requests/s and latency percentiles of load generators that ran side by side. */
 export function summarize(samples: LoadSample[]): LoadResult {
   const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
-  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
+  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
   const rps = samples.reduce((sum, sample) => sum + (sample.latencies.length / sample.elapsedMs) * 1000, 0);
   return { rps: Math.round(rps), p50_ms: at(0.5), p99_ms: at(0.99) };
 }

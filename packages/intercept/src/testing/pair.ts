@@ -54,7 +54,7 @@ export async function startAgentFixture(overrides: Partial<Pick<AgentConfig, 'he
     token,
     logs,
     openStream,
-    servicePort: agent.ports[0]!.listen,
+    servicePort: agent.ports[0].listen,
     connect(local, options = {}) {
       const connector = new Connector({
         openStream,

@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type net from 'node:net';
 import { WebSocketServer } from 'ws';
 import { closable, listen } from '../util/servers';
 
@@ -70,7 +69,7 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
   const sockets = new WebSocketServer({ server });
   sockets.on('headers', (headers) => headers.push(`x-ffk-served-by: ${name}`));
   sockets.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${String(data)}`, { binary })));
-  const closeAll = closable(server as net.Server);
+  const closeAll = closable(server);
   const state: TestServer = {
     name,
     served: 0,

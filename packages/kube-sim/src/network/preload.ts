@@ -61,7 +61,7 @@ function install(ip: string, namespace: string, namesFile: string | undefined): 
       args[0] = mapConnectOptions(first as Record<string, unknown>);
     }
     return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof connect;
+  };
 
   type LookupCallback = (error: Error | null, address: string | dns.LookupAddress[], family?: number) => void;
   const lookup = dns.lookup;

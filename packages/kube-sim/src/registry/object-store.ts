@@ -332,7 +332,7 @@ export class ObjectStore {
     const unknown = report.unknownFields.map((field) => `unknown field "${field}"`);
     if (unknown.length > 0 && mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.join(', ')}`);
     if (mode === 'Warn') options.warnings?.push(...unknown);
-    const object = value as KubeObject;
+    const object = value;
     object.apiVersion = apiVersionOf(type);
     object.kind = type.kind;
     object.metadata ??= { name: '' };

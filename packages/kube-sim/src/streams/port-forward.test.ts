@@ -62,7 +62,7 @@ describe('pods/portforward over WebSocket', { timeout: 30_000 }, () => {
     const ws = (await new PortForward(kubeConfig()).portForward('default', 'db-0', [5432], output, null, input)) as WebSocket;
     expect(ws.protocol).toBe('v4.channel.k8s.io');
     input.write('ping through the tunnel');
-    const [echoed] = (await new Promise((resolve) => output.once('data', (d) => resolve([d])))) as Buffer[];
+    const [echoed] = await new Promise<Buffer[]>((resolve) => output.once('data', (d: Buffer) => resolve([d])));
     expect(echoed.toString()).toBe('ping through the tunnel');
     ws.close();
   });

@@ -44,7 +44,7 @@ describe('client-node against kube-sim', () => {
     const { KubeConfig, CoreV1Api: Api } = await import('@kubernetes/client-node');
     const kc = new KubeConfig();
     kc.loadFromFile(cluster.sim.kubeconfigPath);
-    kc.users[0] = { ...kc.users[0], token: 'wrong' } as never;
+    kc.users[0] = { ...kc.users[0], token: 'wrong' };
     const status = await statusOf(kc.makeApiClient(Api).listNamespace());
     expect(status.code).toBe(401);
   });
@@ -66,12 +66,12 @@ describe('client-node against kube-sim', () => {
     const again = await statusOf(core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: created.metadata!.name! } } }));
     expect(again).toMatchObject({ code: 409, reason: 'AlreadyExists', message: `configmaps "${created.metadata!.name}" already exists` });
 
-    const service = await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 'http' as never }] } } });
+    const service = await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 'http' }] } } });
     expect(service.spec).toMatchObject({ type: 'ClusterIP', sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
     expect(service.spec?.clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
     expect(service.spec?.ports?.[0].protocol).toBe('TCP');
 
-    const d = await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('defaults') as never });
+    const d = await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('defaults') });
     expect(d.metadata?.generation).toBe(1);
     expect(d.spec).toMatchObject({ revisionHistoryLimit: 10, progressDeadlineSeconds: 600, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } });
     expect(d.spec?.template.spec).toMatchObject({ restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30 });
@@ -107,7 +107,7 @@ describe('client-node against kube-sim', () => {
   });
 
   it('applies every patch type', async () => {
-    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('patched') as never });
+    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('patched') });
     const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
     const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
     const json = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
@@ -237,7 +237,7 @@ describe('client-node against kube-sim', () => {
   it('runs Deployments through ReplicaSets to Pods, and garbage-collects them by propagation policy', async () => {
     await core.createNamespace({ body: { metadata: { name: 'gc' } } });
     const podsOf = async (app: string) => (await core.listNamespacedPod({ namespace: 'gc', labelSelector: `app=${app}` })).items;
-    for (const name of ['bg', 'fg', 'orphan']) await apps.createNamespacedDeployment({ namespace: 'gc', body: deployment(name) as never });
+    for (const name of ['bg', 'fg', 'orphan']) await apps.createNamespacedDeployment({ namespace: 'gc', body: deployment(name) });
     await eventually(async () => {
       for (const name of ['bg', 'fg', 'orphan']) expect(await podsOf(name)).toHaveLength(2);
     });
@@ -261,7 +261,7 @@ describe('client-node against kube-sim', () => {
 
   it('deletes everything in a namespace with it, refusing new content meanwhile', async () => {
     await core.createNamespace({ body: { metadata: { name: 'doomed' } } });
-    await apps.createNamespacedDeployment({ namespace: 'doomed', body: deployment('app') as never });
+    await apps.createNamespacedDeployment({ namespace: 'doomed', body: deployment('app') });
     await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'cfg' } } });
     await core.deleteNamespace({ name: 'doomed' });
     await eventually(async () => expect((await statusOf(core.readNamespace({ name: 'doomed' }))).code).toBe(404));

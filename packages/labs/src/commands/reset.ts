@@ -9,6 +9,7 @@ import { openSession } from '../run/session';
 /** `npm run lab:reset -- N`: the lab's files from git, its cluster state via its hook, its progress. */
 export async function resetCommand(repoRoot: string, number: number, out: Output, offline: boolean): Promise<boolean> {
   const loaded = await loadLab(findLab(repoRoot, number));
+  const resetCluster = loaded.lab.resetCluster?.bind(loaded.lab);
   const store = new ProgressStore(progressFile(repoRoot));
   const session = openSession(loaded, { repoRoot, store, mode: 'interactive', offline, out });
   const files = [...new Set(loaded.lab.steps.flatMap(filesOf))];
@@ -17,7 +18,7 @@ export async function resetCommand(repoRoot: string, number: number, out: Output
       title: files.length ? `Restore ${files.join(', ')} from git` : 'No files to restore',
       run: () => restoreFromGit(session.ctx.$, files),
     },
-    ...(loaded.lab.resetCluster ? [{ title: 'Restore the cluster state', run: () => loaded.lab.resetCluster!(session.ctx) }] : []),
+    ...(resetCluster ? [{ title: 'Restore the cluster state', run: () => resetCluster(session.ctx) }] : []),
   ];
   const outcomes = await runTasks(tasks, session.ctx, session.sink, session.toolbox, printTaskProgress(out));
   const ok = outcomes.every((o) => o.status === 'done');

@@ -45,7 +45,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const byId = (report: DoctorReport, id: string) => report.checks.find((check) => check.id === id)!;
+function byId(report: DoctorReport, id: string) {
+  const check = report.checks.find((candidate) => candidate.id === id);
+  if (!check) throw new Error(`doctor reported no "${id}" check`);
+  return check;
+}
 const GiB = 1024 ** 3;
 
 const BUILDKIT_OK = (): Promise<EngineProbe> =>

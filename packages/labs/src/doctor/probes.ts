@@ -19,10 +19,11 @@ export function parseVersion(text: string): number[] | null {
 
 export function atLeast(version: string, minimum: string): boolean {
   const have = parseVersion(version);
-  const need = parseVersion(minimum)!;
+  const need = parseVersion(minimum);
+  if (!need) throw new Error(`atLeast: the minimum "${minimum}" is not a version`);
   if (!have) return false;
   for (let i = 0; i < 3; i++) {
-    if (have[i]! !== need[i]!) return have[i]! > need[i]!;
+    if (have[i] !== need[i]) return have[i] > need[i];
   }
   return true;
 }
@@ -43,7 +44,7 @@ export async function probeDockerEngine($: Shell): Promise<Probe & { client: boo
     const reason = said.find((line) => /cannot connect|error|permission/i.test(line)) ?? said.find(Boolean);
     return { found: false, client: true, problem: `the docker client is installed but no engine answers (${reason?.trim() || 'docker info failed'})` };
   }
-  return { found: true, client: true, version: info.out.split('\n')[0]!.trim() };
+  return { found: true, client: true, version: info.out.split('\n')[0].trim() };
 }
 
 export async function probeKind($: Shell): Promise<Probe> {

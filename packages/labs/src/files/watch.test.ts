@@ -32,7 +32,7 @@ describe('watchFiles', () => {
     writeFileSync(join(dir, 'banner.ts'), 'c');
     await sleep(300);
     expect(saves).toHaveLength(1);
-    expect(saves[0]! - first).toBeLessThan(20);
+    expect(saves[0] - first).toBeLessThan(20);
   });
 
   it('sees an editor-style save (write a temp file, rename over the original)', async () => {

@@ -18,7 +18,7 @@ export function watchFiles(repoRoot: string, files: string[], onSave: (savedAt: 
       firstChange ??= Date.now();
       clearTimeout(timer);
       timer = setTimeout(() => {
-        const savedAt = firstChange!;
+        const savedAt = firstChange ?? Date.now();
         firstChange = undefined;
         onSave(savedAt);
       }, debounceMs);

@@ -28,7 +28,7 @@ export function summarizeLoops(loops: LoopMeasurement[], names?: string[]): Loop
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export interface ChartOptions {
@@ -51,7 +51,7 @@ export function drawLoopChart(loops: LoopMeasurement[], options: ChartOptions = 
     return `${s.name.padStart(labelWidth)} ${padEnd(bar, barWidth)} ${formatDuration(s.medianMs)}${runs}`;
   });
   const fastest = summaries.reduce((a, b) => (b.medianMs < a.medianMs ? b : a));
-  const slow = summaries.find((s) => s.medianMs === slowest)!;
+  const slow = summaries.reduce((a, b) => (b.medianMs > a.medianMs ? b : a));
   if (fastest !== slow && fastest.medianMs > 0) {
     const factor = slow.medianMs / fastest.medianMs;
     lines.push('', `${style.bold(fastest.name)} is ${style.bold(`${factor >= 10 ? Math.round(factor) : factor.toFixed(1)}×`)} faster than ${slow.name}.`);

@@ -37,6 +37,6 @@ describe('defineLab', () => {
 
   it('lists every file a task touches once: watched and edited by the solution', () => {
     const lab = defineLab({ title: 'Lab', summary: 's', steps: [task()] });
-    expect(filesOf(lab.steps[0]!)).toEqual(['apps/catalog/src/banner.ts', 'apps/web/x.ts']);
+    expect(filesOf(lab.steps[0])).toEqual(['apps/catalog/src/banner.ts', 'apps/web/x.ts']);
   });
 });

@@ -23,7 +23,7 @@ export function defineLab(input: LabInput): Lab {
     if (seen.has(id)) throw new LabDefinitionError(`${where}: step id "${id}" is used twice; give one an explicit id`);
     seen.add(id);
     validateStep(step, where);
-    return { ...step, id } as Step;
+    return { ...step, id };
   });
   return { ...input, steps };
 }

@@ -19,10 +19,10 @@ export function listLabs(repoRoot: string): LabEntry[] {
   const root = join(repoRoot, 'labs');
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && LAB_DIR.test(entry.name) && existsSync(join(root, entry.name, 'lab.ts')))
-    .map((entry) => {
-      const [, number, name] = LAB_DIR.exec(entry.name)!;
-      return { number: Number(number), name: name!, dir: join(root, entry.name) };
+    .flatMap((entry) => {
+      const match = LAB_DIR.exec(entry.name);
+      const dir = join(root, entry.name);
+      return match && entry.isDirectory() && existsSync(join(dir, 'lab.ts')) ? [{ number: Number(match[1]), name: match[2], dir }] : [];
     })
     .sort((a, b) => a.number - b.number);
 }
@@ -41,7 +41,7 @@ export async function loadLab(entry: LabEntry): Promise<LoadedLab> {
   const module = (await import(pathToFileURL(join(entry.dir, 'lab.ts')).href)) as { default?: Lab | LabInput };
   if (!module.default) throw new UserError(`${join(entry.dir, 'lab.ts')} has no default export: end it with \`export default defineLab({...})\`.`);
   // defineLab is idempotent, so a lab that skipped it is still validated.
-  return { ...entry, lab: defineLab(module.default as LabInput) };
+  return { ...entry, lab: defineLab(module.default) };
 }
 
 export function parseLabNumber(text: string | undefined): number {

@@ -1,4 +1,6 @@
 // ANSI styling that switches itself off where colour would be noise (pipes, CI logs, NO_COLOR).
+import { stripVTControlCharacters } from 'node:util';
+
 const enabled = !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || Boolean(process.stdout.isTTY));
 
 function wrap(open: number, close: number) {
@@ -18,15 +20,13 @@ export const style = {
   cyan: wrap(36, 39),
 };
 
-const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
-
 /** Printable width of a string that may contain ANSI escapes. */
 export function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length;
+  return stripVTControlCharacters(text).length;
 }
 
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
+  return stripVTControlCharacters(text);
 }
 
 export function padEnd(text: string, width: number): string {

@@ -5,7 +5,7 @@ export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(visibleLength(title), ...rows.map((row) => visibleLength(row[column] ?? ''))));
   const line = (cells: string[]) =>
     cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : padEnd(cell, widths[column]!)))
+      .map((cell, column) => (column === cells.length - 1 ? cell : padEnd(cell, widths[column])))
       .join('  ')
       .trimEnd();
   return [style.bold(line(header)), style.dim(widths.map((w) => '─'.repeat(w)).join('  ')), ...rows.map(line)].join('\n');

@@ -38,7 +38,7 @@ export function openSession(loaded: LoadedLab, options: SessionOptions): Session
 }
 
 export function stepHeading(loaded: LoadedLab, index: number): string {
-  const step = loaded.lab.steps[index]!;
+  const step = loaded.lab.steps[index];
   return style.bold(`Lab ${loaded.number} · step ${index + 1}/${loaded.lab.steps.length}: ${step.title}`);
 }
 

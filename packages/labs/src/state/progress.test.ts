@@ -24,7 +24,7 @@ describe('ProgressStore', () => {
 
     const again = new ProgressStore(progressFile(repo));
     expect(again.data.current).toMatchObject({ lab: 3, step: 'intercept' });
-    const step = again.data.labs[3]!.steps.intercept!;
+    const step = again.data.labs[3].steps.intercept;
     expect(step.hintsShown).toBe(2);
     expect(step.completedAt).toBeDefined();
     expect(step.lastCheck).toMatchObject({ ok: true, message: 'banner visible' });
@@ -35,7 +35,7 @@ describe('ProgressStore', () => {
   it('a failed check does not complete the step', () => {
     const store = new ProgressStore(progressFile(tempRepo()));
     store.recordCheck(2, 'banner', false, 'still blue');
-    expect(store.data.labs[2]!.steps.banner!.completedAt).toBeUndefined();
+    expect(store.data.labs[2].steps.banner.completedAt).toBeUndefined();
   });
 
   it('resetting a lab forgets its steps and position but keeps measured loops', () => {

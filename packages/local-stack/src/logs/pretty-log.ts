@@ -40,7 +40,7 @@ export function prettyLine(line: string): string {
   } catch {
     return line;
   }
-  const level = LEVELS[entry.level as number] ?? { name: typeof entry.level === 'string' || typeof entry.level === 'number' ? String(entry.level) : 'LOG', color: 'white' as Color };
+  const level = LEVELS[entry.level as number] ?? { name: typeof entry.level === 'string' || typeof entry.level === 'number' ? String(entry.level) : 'LOG', color: 'white' };
   const { err, ...rest } = entry;
   const extras = Object.entries(rest)
     .filter(([key, value]) => !HIDDEN.has(key) && !isEmpty(value))

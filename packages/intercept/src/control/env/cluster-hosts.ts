@@ -33,9 +33,9 @@ const HOST_PORT = new RegExp(`(?:^|(?<=[\\s,;]))(${HOST}):(\\d{1,5})(?=$|[\\s,;/
 /** `svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local` -> Service and namespace. */
 export function serviceOf(host: string, namespace: string): { service: string; namespace: string } | undefined {
   const parts = host.toLowerCase().split('.');
-  if (parts.length === 1) return { service: parts[0]!, namespace };
+  if (parts.length === 1) return { service: parts[0], namespace };
   if (parts.length === 2 || (parts.length === 3 && parts[2] === 'svc') || (parts.length === 5 && parts.slice(2).join('.') === 'svc.cluster.local')) {
-    return { service: parts[0]!, namespace: parts[1]! };
+    return { service: parts[0], namespace: parts[1] };
   }
   return undefined;
 }
@@ -51,12 +51,12 @@ export async function findClusterHosts(env: Record<string, string>, namespace: s
   for (const [variable, value] of Object.entries(env)) {
     const candidates: { start: number; end: number; host: string; port?: number; scheme?: string }[] = [];
     for (const m of value.matchAll(URL_HOST)) {
-      const hostStart = m.index + m[0].length - m[2]!.length - (m[3] ? m[3].length + 1 : 0);
-      candidates.push({ start: hostStart, end: m.index + m[0].length, host: m[2]!, port: m[3] ? Number(m[3]) : undefined, scheme: m[1]!.toLowerCase() });
+      const hostStart = m.index + m[0].length - m[2].length - (m[3] ? m[3].length + 1 : 0);
+      candidates.push({ start: hostStart, end: m.index + m[0].length, host: m[2], port: m[3] ? Number(m[3]) : undefined, scheme: m[1].toLowerCase() });
     }
     for (const m of value.matchAll(HOST_PORT)) {
       if (candidates.some((c) => m.index >= c.start && m.index < c.end)) continue;
-      candidates.push({ start: m.index, end: m.index + m[0].length, host: m[1]!, port: Number(m[2]) });
+      candidates.push({ start: m.index, end: m.index + m[0].length, host: m[1], port: Number(m[2]) });
     }
     for (const candidate of candidates) {
       const ref = serviceOf(candidate.host, namespace);
@@ -83,7 +83,7 @@ export function rewriteHosts(env: Record<string, string>, uses: HostUse[], local
   const result = { ...env };
   for (const variable of new Set(uses.map((u) => u.variable))) {
     const list = uses.filter((u) => u.variable === variable);
-    let value = env[variable]!;
+    let value = env[variable];
     // From the end, so earlier positions stay valid.
     for (const use of list.sort((a, b) => b.start - a.start)) {
       value = `${value.slice(0, use.start)}127.0.0.1:${localPort(use.target)}${value.slice(use.end)}`;

@@ -64,7 +64,7 @@ function fieldValue(path: string, deployment: V1Deployment, namespace: string): 
   const labelOrAnnotation = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (labelOrAnnotation) {
     const map = deployment.spec?.template.metadata?.[labelOrAnnotation[1] as 'labels' | 'annotations'] ?? {};
-    return map[labelOrAnnotation[2]!] ?? '';
+    return map[labelOrAnnotation[2]] ?? '';
   }
   return undefined;
 }
@@ -73,7 +73,7 @@ function fieldValue(path: string, deployment: V1Deployment, namespace: string): 
 export function expand(value: string, env: Record<string, string>): string {
   return value.replace(/\$\$|\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g, (match, name: string | undefined) => {
     if (match === '$$') return '$';
-    return name !== undefined && name in env ? env[name]! : match;
+    return name !== undefined && name in env ? env[name] : match;
   });
 }
 

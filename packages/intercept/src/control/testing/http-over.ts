@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 /** One HTTP GET over an already open stream (a port-forward), for tests. */
 export function getOver(stream: Duplex, path = '/', headers: Record<string, string> = {}): Promise<{ status: number; servedBy: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ createConnection: () => stream as never, path, headers: { ...headers, connection: 'close' } }, (res) => {
+    const req = request({ createConnection: () => stream, path, headers: { ...headers, connection: 'close' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
