@@ -42,7 +42,7 @@ process.on('SIGINT', stop);
   // startProcess gives it a process group of its own, as a terminal gives a command, so the test can press Ctrl-C.
   const compileCache = mkdtempSync(join(tmpdir(), 'service-dev-cache-')); // not the shared default in the temp dir
   cleanups.push(() => rmSync(compileCache, { recursive: true, force: true }));
-  const runner = startProcess('setsid', [process.execPath, RUNNER, 'main.ts'], { cwd: dir, env: { PATH: process.env.PATH, PORT: String(port), NODE_COMPILE_CACHE: compileCache } });
+  const runner = startProcess(process.execPath, [RUNNER, 'main.ts'], { cwd: dir, env: { PATH: process.env.PATH, PORT: String(port), NODE_COMPILE_CACHE: compileCache } });
   cleanups.push(() => runner.stop());
   return { url: `http://127.0.0.1:${port}/`, runner, setText };
 }
