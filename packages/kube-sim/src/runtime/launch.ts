@@ -52,17 +52,17 @@ export function launchSpec(runtime: ImageRuntime, container: Container, env: Rec
   // The kubelet expands $(VAR) in args from the container's environment.
   const args = (container.args ?? []).map((arg) => expandVariables(arg, (name) => env[name]));
   const fullEnv = { ...hostEnv, ...podEnv(env, network) };
-  const node = (script: string, preloads: string[]) => ({
+  const node = (preloads: string[], nodeArgs: string[]) => ({
     command: process.execPath,
-    args: ['--import', tsx, ...preloads.flatMap((p) => ['--import', p]), script, ...args],
+    args: ['--import', tsx, ...preloads.flatMap((p) => ['--import', p]), ...nodeArgs],
     env: fullEnv,
   });
-  if (runtime.kind === 'postgres') return { ...node(postgresMain, []), cwd: dirname(postgresMain) };
+  if (runtime.kind === 'postgres') return { ...node([], [postgresMain, ...args]), cwd: dirname(postgresMain) };
   if (runtime.kind === 'node-image') {
     const line = nodeImageCommand(container, args, mounts);
     const cwd = nodeImageWorkingDir(container, mounts, dirname(network.namesFile));
     if (!line.node) return { command: line.command, args: line.args, env: fullEnv, cwd };
-    return { command: process.execPath, args: ['--import', tsx, '--import', networkPreload, '--import', lifelinePreload, ...line.args], env: fullEnv, cwd };
+    return { ...node([networkPreload, lifelinePreload], line.args), cwd };
   }
-  return { ...node(runtime.entry, [networkPreload, lifelinePreload]), cwd: packageDirectory(runtime.entry) };
+  return { ...node([networkPreload, lifelinePreload], [runtime.entry, ...args]), cwd: packageDirectory(runtime.entry) };
 }
