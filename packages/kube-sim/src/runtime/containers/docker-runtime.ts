@@ -48,6 +48,8 @@ export class DockerRuntime {
   /** This simulator's identity on the engine (the value of SIM_LABEL). */
   readonly simId = randomUUID();
   private readonly engine: DockerEngine;
+  /** The network preload as the containers import it (built by preloadFile()). */
+  private readonly preloadPath: string;
   private preload: Promise<string> | undefined;
   private reaper: Reaper | undefined;
 
@@ -57,6 +59,7 @@ export class DockerRuntime {
     socketPath: string,
   ) {
     this.engine = new DockerEngine(socketPath);
+    this.preloadPath = join(shareDir, 'preload.mjs');
   }
 
   /** A DockerRuntime when the engine's socket is a unix socket (whether an engine answers is found out per image). */
@@ -105,7 +108,7 @@ export class DockerRuntime {
       // Kubernetes: `command` replaces the entrypoint (and drops the image's CMD), `args` the CMD.
       Entrypoint: expand(container.command) ?? null,
       Cmd: expand(container.args) ?? (container.command ? [] : null),
-      Env: Object.entries({ ...podEnv(env, network), NODE_OPTIONS: `--import=${join(this.shareDir, 'preload.mjs')} ${nodeOptions}`.trim() }).map(
+      Env: Object.entries({ ...podEnv(env, network), NODE_OPTIONS: `--import=${this.preloadPath} ${nodeOptions}`.trim() }).map(
         ([key, value]) => `${key}=${value}`,
       ),
       ...(container.workingDir ? { WorkingDir: container.workingDir } : {}),
@@ -135,7 +138,7 @@ export class DockerRuntime {
   /** The network preload as one ES module file (the images have no tsx), built once per simulator. */
   private preloadFile(): Promise<string> {
     this.preload ??= (async () => {
-      const file = join(this.shareDir, 'preload.mjs');
+      const file = this.preloadPath;
       await build({ entryPoints: [networkPreload], outfile: file, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'silent' });
       chmodSync(file, 0o644);
       return file;
