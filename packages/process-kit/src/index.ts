@@ -1,4 +1,4 @@
-export { type LifelineOptions, passOnLifeline, spawnWithLifeline } from './lifeline/spawn';
+export { type LifelineOptions, passOnLifeline, spawnWithLifeline, withLifelinePreload } from './lifeline/spawn';
 export { endProcessGroup, watchLifeline } from './lifeline/watch.mjs';
 export { type Account, unprivilegedAccount } from './postgres/account';
 export { findPostgresBinaries, type PostgresBinaries } from './postgres/binaries';

@@ -4,11 +4,9 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { spawnWithLifeline } from '@ffk/process-kit';
+import { spawnWithLifeline, withLifelinePreload } from '@ffk/process-kit';
 
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-const lifeline = fileURLToPath(import.meta.resolve('@ffk/process-kit/lifeline-preload'));
 const STOP_GRACE_MS = 5_000;
 
 export interface ServiceSpec {
@@ -51,7 +49,7 @@ export function startService(spec: ServiceSpec, writeLine: (line: string) => voi
   // when the runner is SIGKILLed: then tsx watch sees its lifeline close and ends the group.
   const child: ChildProcess = spawnWithLifeline(process.execPath, [tsxCli, 'watch', '--clear-screen=false', spec.entry], {
     cwd: spec.cwd,
-    env: { ...spec.env, NODE_OPTIONS: `${spec.env.NODE_OPTIONS ?? ''} --import ${JSON.stringify(lifeline)}`.trim() },
+    env: withLifelinePreload(spec.env),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     onLost: 'watches',

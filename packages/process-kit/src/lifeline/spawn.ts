@@ -8,6 +8,7 @@ import { inheritedLifeline, LIFELINE_FD_ENV } from './watch.mjs';
 
 const LIFELINE_FD = 3;
 const keeper = fileURLToPath(new URL('./keeper.mjs', import.meta.url));
+const preload = fileURLToPath(new URL('./preload.mjs', import.meta.url));
 
 export interface LifelineOptions extends SpawnOptions {
   /**
@@ -23,6 +24,11 @@ export interface LifelineOptions extends SpawnOptions {
 function withFd3(stdio: StdioOptions | undefined, extra: 'pipe' | number): StdioOptions {
   const first = Array.isArray(stdio) ? stdio.slice(0, 3) : Array.from({ length: 3 }, () => stdio ?? 'pipe');
   return [...first, extra] as StdioOptions;
+}
+
+/** `env` with the lifeline preload added to NODE_OPTIONS: for a Node child spawned with onLost 'watches'. */
+export function withLifelinePreload(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import ${JSON.stringify(preload)}`.trim() };
 }
 
 /** spawn(), with a lifeline tying the child to this process. */

@@ -1,8 +1,5 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { spawnWithLifeline } from '@ffk/process-kit';
-
-const lifelinePreload = fileURLToPath(import.meta.resolve('@ffk/process-kit/lifeline-preload'));
+import { spawnWithLifeline, withLifelinePreload } from '@ffk/process-kit';
 
 export interface ProcessExit {
   code: number | null;
@@ -33,8 +30,7 @@ function spawnTied(command: string, args: string[], options: { cwd?: string; env
   const common = { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] satisfies StdioOptions, detached: true };
   const env = options.env ?? process.env;
   if (command !== process.execPath) return spawnWithLifeline(command, args, { ...common, env, onLost: 'SIGTERM' });
-  const nodeOptions = `${env.NODE_OPTIONS ?? ''} --import ${JSON.stringify(lifelinePreload)}`.trim();
-  return spawnWithLifeline(command, args, { ...common, env: { ...env, NODE_OPTIONS: nodeOptions }, onLost: 'watches' });
+  return spawnWithLifeline(command, args, { ...common, env: withLifelinePreload(env), onLost: 'watches' });
 }
 
 /** A child process whose output is collected, for tests that run a program for real. */
