@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ffk, localCatalog, startKit, type FfkInstall, type Kit, type LocalCatalog } from '../e2e/intercept/kit';
 import { buildCli } from '../packages/cli/build-cli';
-import { EDITS, percentile, saveToVisible } from './shared/save-to-visible';
+import { EDITS, percentile, saveToVisible, stats } from './shared/save-to-visible';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const round = (ms: number) => Math.round(ms);
@@ -75,8 +75,8 @@ try {
     start_cold_s: +(cold.wallMs / 1000).toFixed(2),
     help_s: +(helpMs / 1000).toFixed(3),
     start_installed_from_sources_s: +(median(sources) / 1000).toFixed(2),
-    save_to_visible_ms: { p50: round(percentile(edits.storefront, 50)), p95: round(percentile(edits.storefront, 95)) },
-    local_only_ms: { p50: round(percentile(edits.local, 50)), p95: round(percentile(edits.local, 95)) },
+    save_to_visible_ms: stats(edits.storefront),
+    local_only_ms: stats(edits.local),
     detail: {
       start: 'wall clock from spawning the installable `ffk` (packages/cli/dist/ffk.mjs) `intercept catalog --port <p>` to its "active" event (tunnel open, intercept registered); median of 5 when installed; from_sources: the repository bin (tsx), median of 3',
       start_reported_by_ffk_ms: { installed: warm.reportedMs, cold: cold.reportedMs },

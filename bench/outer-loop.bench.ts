@@ -8,13 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_IMAGES, buildImage, requireBuilder } from '@ffk/images';
 import { localCatalog, repoRoot, startKit, viewStorefront } from '../e2e/intercept/kit';
-import { percentile, saveToVisible, until } from './shared/save-to-visible';
+import { saveToVisible, stats, until } from './shared/save-to-visible';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OUTER_RUNS = 5;
 const BANNER_FILE = join(repoRoot, 'apps/catalog/src/banner.ts');
 const round = (ms: number) => Math.round(ms);
-const stats = (values: number[]) => ({ p50: round(percentile(values, 50)), p95: round(percentile(values, 95)) });
 
 const builder = await requireBuilder().catch((error: Error) => {
   console.error(`outer-loop: ${error.message}`);

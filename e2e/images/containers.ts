@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { type Builder, mustRun, runCommand } from '@ffk/images';
+import { isAlive } from '@ffk/process-kit';
 
 export interface Container {
   name: string;
@@ -14,15 +15,6 @@ export interface Container {
 }
 
 let started = 0;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A test container's owner is this process in this PID namespace: the engine may serve other containers' test runs too. */
 const pidNamespace = readlinkSync('/proc/self/ns/pid').replace(/\D/g, '');
@@ -41,7 +33,7 @@ export async function removeLeftovers(builder: Builder): Promise<void> {
     .split('\n')
     .filter(Boolean)
     .map((line) => line.split(' '))
-    .filter(([, pid]) => !alive(Number(pid)))
+    .filter(([, pid]) => !isAlive(Number(pid)))
     .map(([name]) => name);
   if (orphans.length) await runCommand(builder.client, ['rm', '--force', ...orphans]);
 }

@@ -1,6 +1,6 @@
 // Issue 4's "done when": the kit's own manifests on kube-sim, end to end, as a learner's machine
 // without a container engine would run them (CLI, kubectl, a browser, client-node, pg).
-import { freePort, launchBrowser, type Browser } from '@ffk/test-kit';
+import { freePort, isAlive, launchBrowser, type Browser } from '@ffk/test-kit';
 import { podProcesses } from '@ffk/kube-sim';
 import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -9,14 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCliSim, type CliSim } from './sim-cli';
 
 const DEPLOYMENTS = ['postgres', 'inventory', 'catalog', 'web'];
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 interface PodJson {
   metadata: { name: string; deletionTimestamp?: string };
@@ -136,8 +128,8 @@ describe('the kit on kube-sim', { timeout: 120_000 }, () => {
     expect(before.length).toBeGreaterThanOrEqual(DEPLOYMENTS.length); // postgres forks more
     await sim.stop();
     const deadline = Date.now() + 10_000;
-    while ((alive(sim.pid) || podProcesses(sim.dir).length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(alive(sim.pid)).toBe(false);
+    while ((isAlive(sim.pid) || podProcesses(sim.dir).length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(sim.pid)).toBe(false);
     expect(podProcesses(sim.dir)).toEqual([]);
   });
 });
