@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '@ffk/process-kit';
 import { describe, expect, it } from 'vitest';
 import { ContainerProcess, type LaunchSpec } from './process';
 
@@ -12,15 +13,6 @@ function nodeContainer(code: string): LaunchSpec {
     env: { ...process.env } as Record<string, string>,
   };
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
