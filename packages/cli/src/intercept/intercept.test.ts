@@ -2,13 +2,12 @@
 // process) against kube-sim with pods running the real agent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newestReadyPod, openPortForward } from '@ffk/cluster';
-import { appManifest, getOver, startControlSim, type ControlSim } from '@ffk/intercept/control/testing';
+import { deployApp, getOver, startControlSim, startLaptopServer, type ControlSim } from '@ffk/intercept/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 
@@ -66,11 +65,8 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'ffk-cli-intercept-'));
     sim = await startControlSim();
-    await sim.apply(appManifest('named', { portName: 'http' }));
-    await sim.kubectl('rollout', 'status', 'deployment/named', '--timeout=60s');
-    local = createServer((req, res) => res.end(`laptop ${req.url}`));
-    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
-    localPort = (local.address() as AddressInfo).port;
+    await deployApp(sim, 'named', { portName: 'http' });
+    ({ server: local, port: localPort } = await startLaptopServer());
   });
 
   afterAll(async () => {

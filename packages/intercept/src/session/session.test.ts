@@ -1,11 +1,10 @@
 // The laptop-side session on kube-sim with pods running the real agent: what a developer sees
 // through the Service while a session is active, after close(), and after an abort mid-start.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { newestReadyPod, openPortForward } from '@ffk/cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOver } from '../control/testing/http-over';
-import { appManifest, startControlSim, type ControlSim } from '../control/testing/sim';
+import { deployApp, startControlSim, startLaptopServer, type ControlSim } from '../control/testing/sim';
 import { InterceptSession, SessionInterrupted } from './session';
 
 describe('intercept session on kube-sim', { timeout: 90_000 }, () => {
@@ -21,11 +20,8 @@ describe('intercept session on kube-sim', { timeout: 90_000 }, () => {
 
   beforeAll(async () => {
     sim = await startControlSim();
-    await sim.apply(appManifest('sess', { portName: 'http' }));
-    await sim.kubectl('rollout', 'status', 'deployment/sess', '--timeout=60s');
-    local = createServer((req, res) => res.end(`laptop ${req.url}`));
-    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
-    localPort = (local.address() as AddressInfo).port;
+    await deployApp(sim, 'sess', { portName: 'http' });
+    ({ server: local, port: localPort } = await startLaptopServer());
   });
 
   afterAll(async () => {

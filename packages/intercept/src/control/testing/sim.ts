@@ -4,6 +4,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -84,5 +86,17 @@ spec:
   selector: { app: ${name} }
   ports: [{ name: web, port: 80, targetPort: ${options.targetPort ?? portName ?? 3000} }]
 `;
+}
+/** The developer's process an intercept routes to: answers `laptop <path>` on 127.0.0.1. */
+export async function startLaptopServer(): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => res.end(`laptop ${req.url}`));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** Applies appManifest(name, options) and waits for its rollout. */
+export async function deployApp(sim: ControlSim, name: string, options: Parameters<typeof appManifest>[1] = {}): Promise<void> {
+  await sim.apply(appManifest(name, options));
+  await sim.kubectl('rollout', 'status', `deployment/${name}`, '--timeout=60s');
 }
 export { getOver } from './http-over';
