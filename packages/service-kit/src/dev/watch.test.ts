@@ -55,7 +55,7 @@ function interrupt(runner: StartedProcess): void {
 
 /** Polls the service until it answers `text` (it is down while it restarts). */
 async function answers(url: string, text: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   let last = 'nothing';
   while (Date.now() < deadline) {
     last = await fetch(url).then((response) => response.text(), (error: Error) => String(error.cause instanceof Error ? error.cause : error));
