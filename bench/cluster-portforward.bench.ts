@@ -5,8 +5,8 @@
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { dirname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { nameOf, openPortForward, resolveReadyPods, waitForRollout } from '../packages/cluster/src/index';
 import { createDeployments, deployment, startSimCluster } from '../packages/cluster/src/testing/sim-cluster';
@@ -89,8 +89,12 @@ try {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${''.padEnd(22)} ${'direct'.padStart(10)} ${'port-forward'.padStart(13)}`);
-  console.log(`${'round trip p50 ms'.padEnd(22)} ${String(results.round_trip_ms.direct.p50_ms).padStart(10)} ${String(results.round_trip_ms.port_forward.p50_ms).padStart(13)}`);
-  console.log(`${'round trip p95 ms'.padEnd(22)} ${String(results.round_trip_ms.direct.p95_ms).padStart(10)} ${String(results.round_trip_ms.port_forward.p95_ms).padStart(13)}`);
+  console.log(
+    `${'round trip p50 ms'.padEnd(22)} ${String(results.round_trip_ms.direct.p50_ms).padStart(10)} ${String(results.round_trip_ms.port_forward.p50_ms).padStart(13)}`,
+  );
+  console.log(
+    `${'round trip p95 ms'.padEnd(22)} ${String(results.round_trip_ms.direct.p95_ms).padStart(10)} ${String(results.round_trip_ms.port_forward.p95_ms).padStart(13)}`,
+  );
   console.log(`${'bulk MiB/s'.padEnd(22)} ${String(bulkDirect).padStart(10)} ${String(bulkForward).padStart(13)}`);
   console.log(`connect p50 ${results.connect_ms.p50_ms} ms, p95 ${results.connect_ms.p95_ms} ms; first rollout ${rollout_s} s`);
   console.log(`\nwrote ${out}`);

@@ -2,7 +2,7 @@
 // each part in its own process as in real use, all on loopback, the same load generator
 // processes for both. Writes bench/results/intercept-dataplane.json and prints a table with
 // the issue's targets and the CPU time each process spends per request.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildAgentBundle } from '../packages/intercept/src/agent/bundle';
 import { generateToken } from '../packages/intercept/src/index';
-import { summarize, type LoadResult, type LoadSample } from '../packages/intercept/src/testing/load';
+import { type LoadResult, type LoadSample, summarize } from '../packages/intercept/src/testing/load';
 import type { LoadCommand } from '../packages/intercept/src/testing/load-process';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -88,11 +88,22 @@ try {
   writeFileSync(agentBundleFile, await buildAgentBundle()); // the bundle the CLI puts in the agent's ConfigMap
   const agent = await start(
     agentBundleFile,
-    { FFK_AGENT_TOKEN: token, FFK_AGENT_PORTS: `http:0:${String(app.port)}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', LOG_LEVEL: 'info' },
+    {
+      FFK_AGENT_TOKEN: token,
+      FFK_AGENT_PORTS: `http:0:${String(app.port)}`,
+      FFK_AGENT_BIND: '127.0.0.1',
+      FFK_AGENT_TUNNEL: '127.0.0.1:0',
+      FFK_AGENT_HEALTH_PORT: '0',
+      LOG_LEVEL: 'info',
+    },
     (line) => line.msg === 'agent ready',
   );
   const tunnelPort = Number(String(agent.tunnel).split(':').pop());
-  const connector = await start('testing/connector-process.ts', { TUNNEL_PORT: String(tunnelPort), TOKEN: token, LOCAL_PORT: String(local.port) }, (line) => line.state === 'active');
+  const connector = await start(
+    'testing/connector-process.ts',
+    { TUNNEL_PORT: String(tunnelPort), TOKEN: token, LOCAL_PORT: String(local.port) },
+    (line) => line.state === 'active',
+  );
   const loads = await Promise.all(Array.from({ length: LOAD_PROCESSES }, startLoadProcess));
   const direct = Number(local.port);
   const tunnel = (agent.ports as { listen: number }[])[0].listen;
@@ -121,7 +132,10 @@ try {
     const cpu: Cpu = {};
     const cores: Cpu = {};
     for (const name of Object.keys(pids) as (keyof typeof pids)[]) {
-      const spent = after[name].reduce<number | undefined>((sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - (before[name][i] ?? t)), 0);
+      const spent = after[name].reduce<number | undefined>(
+        (sum, t, i) => (t === undefined || sum === undefined ? undefined : sum + t - (before[name][i] ?? t)),
+        0,
+      );
       if (spent === undefined) continue;
       cpu[name] = Math.round(spent / requests);
       cores[name] = Math.round((spent / elapsedUs) * 100) / 100;
@@ -136,8 +150,16 @@ try {
     cpu_us_per_request_c50: { direct: {} as Cpu, tunnel: {} as Cpu },
   };
   const coresC50 = { direct: {} as Cpu, tunnel: {} as Cpu };
-  const paths = [['direct', direct], ['tunnel', tunnel]] as const;
-  process.stdout.write(`  machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} before the run (other work skews single rounds); ${LOAD_PROCESSES} load processes\n`);
+  const paths = [
+    ['direct', direct],
+    ['tunnel', tunnel],
+  ] as const;
+  process.stdout.write(
+    `  machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} before the run (other work skews single rounds); ${LOAD_PROCESSES} load processes\n`,
+  );
   // Warm every process's JIT on both paths before anything is recorded.
   for (const [, port] of paths) await measure(port, 50, 1000);
   // The machine is shared: short rounds that alternate between the two paths (which goes first
@@ -151,7 +173,9 @@ try {
       for (const [name, port] of round % 2 ? paths : [...paths].reverse()) pair[name] = await measure(port, concurrency);
       rounds.push(pair);
       const { direct: d, tunnel: t } = pair;
-      process.stdout.write(`  c${concurrency} round ${round}/${ROUNDS}: direct ${d.rps} req/s, tunnel ${t.rps} req/s (${(t.rps / d.rps).toFixed(2)} x), added p50 ${(t.p50_ms - d.p50_ms).toFixed(3)} ms; load average ${os.loadavg()[0].toFixed(1)}\n`);
+      process.stdout.write(
+        `  c${concurrency} round ${round}/${ROUNDS}: direct ${d.rps} req/s, tunnel ${t.rps} req/s (${(t.rps / d.rps).toFixed(2)} x), added p50 ${(t.p50_ms - d.p50_ms).toFixed(3)} ms; load average ${os.loadavg()[0].toFixed(1)}\n`,
+      );
     }
     const kept = concurrency === 1 ? median(rounds, (r) => r.tunnel.p50_ms - r.direct.p50_ms) : median(rounds, (r) => r.tunnel.rps / r.direct.rps);
     for (const [name] of paths) {
@@ -176,7 +200,8 @@ try {
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 
   const { direct: d, tunnel: t, bulk_mb_s: bulk, cpu_us_per_request_c50: cpu } = results;
-  const row = (label: string, r: LoadResult) => `${label.padEnd(12)} ${String(r.rps).padStart(8)} ${r.p50_ms.toFixed(3).padStart(9)} ${r.p99_ms.toFixed(3).padStart(9)}`;
+  const row = (label: string, r: LoadResult) =>
+    `${label.padEnd(12)} ${String(r.rps).padStart(8)} ${r.p50_ms.toFixed(3).padStart(9)} ${r.p99_ms.toFixed(3).padStart(9)}`;
   console.log(`\n${'path'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)}`);
   console.log(row('direct c1', d.c1));
   console.log(row('tunnel c1', t.c1));
@@ -187,7 +212,9 @@ try {
     console.log('CPU per request at c50 (kept round), in µs, and cores kept busy:');
     for (const [name] of paths) {
       const parts = Object.entries(cpu[name]).filter(([part]) => (coresC50[name][part as keyof Cpu] ?? 0) >= 0.01);
-      console.log(`  ${name.padEnd(6)} ${parts.map(([part, us]) => `${part === 'load' && LOAD_PROCESSES > 1 ? `load (${LOAD_PROCESSES} processes)` : part} ${us} µs (${(coresC50[name][part as keyof Cpu] ?? 0).toFixed(2)} cores)`).join(', ')}`);
+      console.log(
+        `  ${name.padEnd(6)} ${parts.map(([part, us]) => `${part === 'load' && LOAD_PROCESSES > 1 ? `load (${LOAD_PROCESSES} processes)` : part} ${us} µs (${(coresC50[name][part as keyof Cpu] ?? 0).toFixed(2)} cores)`).join(', ')}`,
+      );
     }
   }
   console.log('');

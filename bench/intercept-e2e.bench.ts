@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffk, localCatalog, startKit, type FfkInstall, type Kit, type LocalCatalog } from '../e2e/intercept/kit';
+import { ffk, type FfkInstall, type Kit, type LocalCatalog, localCatalog, startKit } from '../e2e/intercept/kit';
 import { buildCli } from '../packages/cli/build-cli';
 import { EDITS, percentile, saveToVisible, stats } from './shared/save-to-visible';
 
@@ -27,7 +27,10 @@ async function timeStart(kit: Kit, catalog: LocalCatalog, install: FfkInstall = 
   try {
     await run.waitFor(/"event":"active"/, 120_000);
     const wallMs = performance.now() - started;
-    const active = run.output().split('\n').find((line) => line.includes('"event":"active"'))!;
+    const active = run
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"event":"active"'))!;
     return { wallMs, reportedMs: (JSON.parse(active) as { ms: number }).ms };
   } finally {
     run.child.kill('SIGINT');
@@ -35,23 +38,23 @@ async function timeStart(kit: Kit, catalog: LocalCatalog, install: FfkInstall = 
   }
 }
 
-
 /** `ffk --help` from spawn to exit, wall clock; the median of `runs` (the first fills V8's compile cache). */
 async function timeHelp(bin: string, runs = 11): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    await new Promise<void>((resolve, reject) => spawn(bin, ['--help'], { stdio: 'ignore' }).once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffk --help exited ${code}`)))));
+    await new Promise<void>((resolve, reject) =>
+      spawn(bin, ['--help'], { stdio: 'ignore' }).once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffk --help exited ${code}`)))),
+    );
     times.push(performance.now() - started);
   }
   return median(times.slice(1));
 }
 
-
 const [kit, catalog, cli] = await Promise.all([startKit(), localCatalog(), buildCli()]);
 const bundled: FfkInstall = { bin: cli.bin };
 // Absolute times on a shared machine say little without how busy it was.
-const loadBefore = loadavg()[0]!;
+const loadBefore = loadavg()[0];
 let result;
 try {
   const helpMs = await timeHelp(cli.bin);
@@ -60,7 +63,7 @@ try {
   console.log(`  start with install: ${round(cold.wallMs)} ms (ffk reports ${cold.reportedMs} ms after its own start)`);
   const installed: { wallMs: number; reportedMs: number }[] = [];
   for (let i = 0; i < 5; i++) installed.push(await timeStart(kit, catalog, bundled));
-  const warm = installed.sort((a, b) => a.wallMs - b.wallMs)[2]!;
+  const warm = installed.sort((a, b) => a.wallMs - b.wallMs)[2];
   console.log(`  start, agent installed (bundle, median of 5): ${round(warm.wallMs)} ms (ffk reports ${warm.reportedMs} ms)`);
   const sources: number[] = [];
   for (let i = 0; i < 3; i++) sources.push((await timeStart(kit, catalog)).wallMs);
@@ -70,7 +73,7 @@ try {
     name: 'intercept-e2e',
     date: new Date().toISOString(),
     node: process.version,
-    load_average: { before: +loadBefore.toFixed(1), after: +loadavg()[0]!.toFixed(1) },
+    load_average: { before: +loadBefore.toFixed(1), after: +loadavg()[0].toFixed(1) },
     start_installed_s: +(warm.wallMs / 1000).toFixed(2),
     start_cold_s: +(cold.wallMs / 1000).toFixed(2),
     help_s: +(helpMs / 1000).toFixed(3),
@@ -78,7 +81,8 @@ try {
     save_to_visible_ms: stats(edits.storefront),
     local_only_ms: stats(edits.local),
     detail: {
-      start: 'wall clock from spawning the installable `ffk` (packages/cli/dist/ffk.mjs) `intercept catalog --port <p>` to its "active" event (tunnel open, intercept registered); median of 5 when installed; from_sources: the repository bin (tsx), median of 3',
+      start:
+        'wall clock from spawning the installable `ffk` (packages/cli/dist/ffk.mjs) `intercept catalog --port <p>` to its "active" event (tunnel open, intercept registered); median of 5 when installed; from_sources: the repository bin (tsx), median of 3',
       start_reported_by_ffk_ms: { installed: warm.reportedMs, cold: cold.reportedMs },
       start_installed_all_ms: installed.map((i) => round(i.wallMs)),
       help: 'wall clock of `ffk --help` (the installable bundle), spawn to exit, median of 10 after one run that fills the compile cache',

@@ -31,10 +31,14 @@ async function postMany(target: Target, path: string, count: number, prefix: str
   for (let i = 0; i < count; i += 1) {
     const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${i}` }, data: { index: String(i) } });
     await new Promise<void>((resolve, reject) => {
-      const req = request(`${target.url}${path}`, { method: 'POST', agent, headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`POST ${path} answered ${res.statusCode}`))));
-      });
+      const req = request(
+        `${target.url}${path}`,
+        { method: 'POST', agent, headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`POST ${path} answered ${res.statusCode}`))));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -61,10 +65,15 @@ async function main(): Promise<void> {
     let seen = 0;
     let allSeen!: () => void;
     const watchDone = new Promise<void>((resolve) => (allSeen = resolve));
-    const watch = await new Watch(kc).watch('/api/v1/namespaces/default/configmaps', { resourceVersion: '0' }, (type, object) => {
-      const name = (object as { metadata?: { name?: string } }).metadata?.name ?? '';
-      if (type === 'ADDED' && name.startsWith('bench-') && ++seen === COUNT) allSeen();
-    }, () => {});
+    const watch = await new Watch(kc).watch(
+      '/api/v1/namespaces/default/configmaps',
+      { resourceVersion: '0' },
+      (type, object) => {
+        const name = (object as { metadata?: { name?: string } }).metadata?.name ?? '';
+        if (type === 'ADDED' && name.startsWith('bench-') && ++seen === COUNT) allSeen();
+      },
+      () => {},
+    );
     const createsStarted = performance.now();
     const createMs = await postMany(target, '/api/v1/namespaces/default/configmaps', COUNT, 'bench');
     await watchDone;
@@ -77,7 +86,9 @@ async function main(): Promise<void> {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve((JSON.parse(Buffer.concat(chunks).toString()) as { items: unknown[] }).items.length));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     const listMs = performance.now() - listStarted;
 
@@ -92,7 +103,12 @@ async function main(): Promise<void> {
       });
     });
     await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-    const baselineMs = await postMany({ ...target, url: `https://127.0.0.1:${(bare.address() as AddressInfo).port}` }, '/api/v1/namespaces/default/configmaps', COUNT, 'bench');
+    const baselineMs = await postMany(
+      { ...target, url: `https://127.0.0.1:${(bare.address() as AddressInfo).port}` },
+      '/api/v1/namespaces/default/configmaps',
+      COUNT,
+      'bench',
+    );
     bare.close();
 
     const result = {

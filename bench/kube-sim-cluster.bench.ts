@@ -3,12 +3,12 @@
 // until `rollout status` says done. Baseline from the same run: PostgreSQL plus the three
 // services started directly as processes (no simulator), and a restart of catalog by hand.
 // Writes bench/results/kube-sim-cluster.json and prints a table.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startPostgres } from '../packages/test-kit/src/index';
 import { repoRoot, startCliSim } from '../e2e/sim/sim-cli';
+import { freePort, startPostgres } from '../packages/test-kit/src/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RESTARTS = 3;
@@ -62,7 +62,11 @@ async function onSimulator(): Promise<{ startDetachMs: number; applyMs: number; 
 }
 
 function startService(app: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: join(repoRoot, 'apps', app), env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: join(repoRoot, 'apps', app),
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 const stopped = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));

@@ -29,7 +29,7 @@ async function buildTimes(): Promise<Record<string, { cold_s: number; warm_s: nu
     const cold = await buildImage({ repoRoot, dockerfile: image.dockerfile, tag, noCache: true });
     const warm = await buildImage({ repoRoot, dockerfile: image.dockerfile, tag });
     times[image.name] = { cold_s: +(cold.ms / 1000).toFixed(1), warm_s: +(warm.ms / 1000).toFixed(1) };
-    console.log(`  ${tag}: cold ${times[image.name]!.cold_s} s, warm ${times[image.name]!.warm_s} s`);
+    console.log(`  ${tag}: cold ${times[image.name].cold_s} s, warm ${times[image.name].warm_s} s`);
   }
   return times;
 }

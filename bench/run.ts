@@ -13,7 +13,11 @@ const files = readdirSync(here)
   .sort();
 
 if (files.length === 0) {
-  console.error(`no benchmark matches ${only.join(', ')}; available: ${readdirSync(here).filter((f) => f.endsWith('.bench.ts')).join(', ')}`);
+  console.error(
+    `no benchmark matches ${only.join(', ')}; available: ${readdirSync(here)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .join(', ')}`,
+  );
   process.exit(1);
 }
 

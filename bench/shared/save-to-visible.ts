@@ -1,10 +1,10 @@
 // Banner edits through an intercept, timed from save to visible: shared by intercept-e2e (against
 // the local process) and outer-loop (against the outer loop's build + rollout).
-import { ffk, isLocal, viewStorefront, waitForStorefront, type Kit, type LocalCatalog } from '../../e2e/intercept/kit';
+import { ffk, isLocal, type Kit, type LocalCatalog, viewStorefront, waitForStorefront } from '../../e2e/intercept/kit';
 
 export const EDITS = 20;
 const round = (ms: number) => Math.round(ms);
-export const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)]!;
+export const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)];
 /** p50 and p95 of `values`, rounded to whole milliseconds. */
 export const stats = (values: number[]) => ({ p50: round(percentile(values, 50)), p95: round(percentile(values, 95)) });
 
@@ -35,7 +35,11 @@ export async function saveToVisible(kit: Kit, catalog: LocalCatalog): Promise<{ 
       // The same edit, watched both ways at once: through the cluster, and on the local port.
       const [viaStorefront, direct] = await Promise.all([
         until(saved, async () => (await viewStorefront(kit)).banner === text),
-        until(saved, async () => ((await (await fetch(`http://127.0.0.1:${catalog.port}/banner`, { signal: AbortSignal.timeout(5000) })).json()) as { text: string }).text === text),
+        until(
+          saved,
+          async () =>
+            ((await (await fetch(`http://127.0.0.1:${catalog.port}/banner`, { signal: AbortSignal.timeout(5000) })).json()) as { text: string }).text === text,
+        ),
       ]);
       storefront.push(viaStorefront);
       local.push(direct);
@@ -49,4 +53,3 @@ export async function saveToVisible(kit: Kit, catalog: LocalCatalog): Promise<{ 
     run.killAll();
   }
 }
-

@@ -9,7 +9,21 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desiredState, ffk, ffkDone, isLocal, localCatalog, repoRoot, startKit, viewStorefront, waitForStorefront, type Ffk, type FfkInstall, type Kit, type LocalCatalog } from '../intercept/kit';
+import {
+  desiredState,
+  type Ffk,
+  ffk,
+  ffkDone,
+  type FfkInstall,
+  isLocal,
+  type Kit,
+  type LocalCatalog,
+  localCatalog,
+  repoRoot,
+  startKit,
+  viewStorefront,
+  waitForStorefront,
+} from '../intercept/kit';
 
 const run = promisify(execFile);
 
@@ -19,8 +33,8 @@ async function installPacked(dir: string): Promise<{ tarball: string; files: str
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
   const project = join(dir, 'project');
   // No registry involved: the tarball has no dependencies to fetch.
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', project, join(dir, packed!.filename)], { cwd: dir });
-  return { tarball: join(dir, packed!.filename), files: packed!.files.map((f) => f.path).sort(), bin: join(project, 'node_modules/.bin/ffk') };
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', project, join(dir, packed.filename)], { cwd: dir });
+  return { tarball: join(dir, packed.filename), files: packed.files.map((f) => f.path).sort(), bin: join(project, 'node_modules/.bin/ffk') };
 }
 
 describe('the packed ffk, installed outside the repository', { timeout: 300_000 }, () => {
@@ -64,15 +78,24 @@ describe('the packed ffk, installed outside the repository', { timeout: 300_000 
     expect(view.banner).toBe('Served by the packed ffk');
 
     // No image was built for the agent: the stock Node image runs the CLI's bundle from the ConfigMap.
-    const spec = JSON.parse(await kit.kubectl('get', 'deployment', 'catalog', '-o', 'json')).spec.template.spec as { containers: { name: string; image: string; command?: string[] }[] };
+    const spec = JSON.parse(await kit.kubectl('get', 'deployment', 'catalog', '-o', 'json')).spec.template.spec as {
+      containers: { name: string; image: string; command?: string[] }[];
+    };
     const agent = spec.containers.find((c) => c.name === 'ffk-agent')!;
     expect(agent).toMatchObject({ image: DEFAULT_AGENT_IMAGE, command: ['node', '/ffk-agent/agent.mjs'] });
-    const configMap = JSON.parse(await kit.kubectl('get', 'configmap', 'ffk-agent-catalog', '-o', 'json')) as { data: Record<string, string>; metadata: { annotations: Record<string, string> } };
-    expect(configMap.data['agent.mjs']!.length).toBeGreaterThan(10_000);
+    const configMap = JSON.parse(await kit.kubectl('get', 'configmap', 'ffk-agent-catalog', '-o', 'json')) as {
+      data: Record<string, string>;
+      metadata: { annotations: Record<string, string> };
+    };
+    expect(configMap.data['agent.mjs'].length).toBeGreaterThan(10_000);
 
     const list = await ffkDone(kit, ['list'], install);
     expect(list.code, list.output).toBe(0);
-    expect(list.output).toMatch(new RegExp(`catalog\\s+1/1\\s+${configMap.metadata.annotations['ffk.dev/agent-version']!.replace('+', '\\+')} \\(http→3000\\)\\s+until \\S+ \\(.+\\)\\s+global by `));
+    expect(list.output).toMatch(
+      new RegExp(
+        `catalog\\s+1/1\\s+${configMap.metadata.annotations['ffk.dev/agent-version'].replace('+', '\\+')} \\(http→3000\\)\\s+until \\S+ \\(.+\\)\\s+global by `,
+      ),
+    );
 
     const leave = await ffkDone(kit, ['leave', 'catalog'], install);
     expect(leave.output).toContain('✓ left the intercept of catalog in default');

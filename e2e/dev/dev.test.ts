@@ -2,7 +2,7 @@
 // tsx scripts/dev.ts), on the embedded PGlite database and free ports; then Ctrl-C must leave no
 // process behind.
 import { join } from 'node:path';
-import { descendants, freePort, isAlive, startProcess, type StartedProcess } from '@ffk/test-kit';
+import { descendants, freePort, isAlive, type StartedProcess, startProcess } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');

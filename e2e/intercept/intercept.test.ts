@@ -4,7 +4,7 @@
 // intercept beside everyone else's traffic, and a CLI that dies without cleaning up. (The catalog's own
 // `npm run dev` watcher, service-dev, runs under the benchmark and in lab 3.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desiredState, ffk, ffkDone, isLocal, localCatalog, startKit, viewStorefront, waitForStorefront, type Ffk, type Kit, type LocalCatalog } from './kit';
+import { desiredState, type Ffk, ffk, ffkDone, isLocal, type Kit, type LocalCatalog, localCatalog, startKit, viewStorefront, waitForStorefront } from './kit';
 
 describe('ffk intercept catalog on kube-sim, through the storefront', { timeout: 180_000 }, () => {
   let kit: Kit & { stop(): Promise<void> };
@@ -16,7 +16,11 @@ describe('ffk intercept catalog on kube-sim, through the storefront', { timeout:
     return run;
   };
   const podOf = async (app: string) =>
-    (JSON.parse(await kit.kubectl('get', 'pods', '-l', `app.kubernetes.io/name=${app}`, '-o', 'json')) as { items: { metadata: { name: string; deletionTimestamp?: string } }[] }).items
+    (
+      JSON.parse(await kit.kubectl('get', 'pods', '-l', `app.kubernetes.io/name=${app}`, '-o', 'json')) as {
+        items: { metadata: { name: string; deletionTimestamp?: string } }[];
+      }
+    ).items
       .filter((p) => !p.metadata.deletionTimestamp)
       .map((p) => p.metadata.name);
   const fromCluster = (servedBy: string | null) => servedBy !== null && !isLocal(servedBy);

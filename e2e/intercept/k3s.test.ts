@@ -14,7 +14,20 @@ import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { K3sContainer, type StartedK3sContainer } from '@testcontainers/k3s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipReason as noEngineReason, testBuilder } from '../images/engine';
-import { deployKit, desiredState, type Ffk, ffk, ffkDone, isLocal, type Kit, type LocalCatalog,localCatalog, repoRoot, viewStorefront, waitForStorefront } from './kit';
+import {
+  deployKit,
+  desiredState,
+  type Ffk,
+  ffk,
+  ffkDone,
+  isLocal,
+  type Kit,
+  type LocalCatalog,
+  localCatalog,
+  repoRoot,
+  viewStorefront,
+  waitForStorefront,
+} from './kit';
 
 const run = promisify(execFile);
 const K3S_IMAGE = 'rancher/k3s:v1.36.1-k3s1'; // the Kubernetes of the kit's kind node (k8s/kind/cluster.yaml), which kubectl 1.36 matches
@@ -35,7 +48,8 @@ async function noK3sReason(): Promise<string | undefined> {
 }
 
 const skipReason = noEngineReason ?? (await noK3sReason());
-if (skipReason && process.env.REQUIRE_DOCKER !== '1') console.log(`e2e/intercept/k3s.test.ts skipped: ${skipReason}; it runs where Docker and a registry do (REQUIRE_DOCKER=1 makes this a failure)`);
+if (skipReason && process.env.REQUIRE_DOCKER !== '1')
+  console.log(`e2e/intercept/k3s.test.ts skipped: ${skipReason}; it runs where Docker and a registry do (REQUIRE_DOCKER=1 makes this a failure)`);
 
 describe('ffk intercept catalog on k3s (a real cluster in Docker)', { timeout: 600_000 }, () => {
   it.runIf(skipReason && process.env.REQUIRE_DOCKER === '1')('has a Docker engine, as REQUIRE_DOCKER=1 demands', () => {
@@ -68,8 +82,15 @@ describe('ffk intercept catalog on k3s (a real cluster in Docker)', { timeout: 6
       dir = mkdtempSync(join(tmpdir(), 'ffk-e2e-k3s-'));
       const kubeconfig = join(dir, 'kubeconfig');
       writeFileSync(kubeconfig, k3s.getKubeConfig(), { mode: 0o600 });
-      const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 })).stdout;
-      kit = { kubeconfig, kubectl, storefront: `http://${k3s.getHost()}:${k3s.getMappedPort(NODE_PORT)}/`, stateDir: dir, stop: async () => void (await k3s?.stop()) };
+      const kubectl = async (...args: string[]) =>
+        (await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 })).stdout;
+      kit = {
+        kubeconfig,
+        kubectl,
+        storefront: `http://${k3s.getHost()}:${k3s.getMappedPort(NODE_PORT)}/`,
+        stateDir: dir,
+        stop: async () => void (await k3s?.stop()),
+      };
       await deployKit(kubectl, 'k8s/overlays/kind');
       catalog = await localCatalog();
     });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawnWithLifeline } from '@ffk/process-kit';
 import { freePort } from '@ffk/test-kit';
 import { parseStorefront, type StorefrontView } from '../../labs/shared/storefront';
-import { repoRoot, startCliSim, type CliSim } from '../sim/sim-cli';
+import { type CliSim, repoRoot, startCliSim } from '../sim/sim-cli';
 
 export { repoRoot };
 const FFK_BIN = join(repoRoot, 'packages/cli/bin/ffk.mjs');
@@ -60,7 +60,10 @@ export async function deployKit(kubectl: Kit['kubectl'], overlay: string): Promi
  * intercepts), `headers` are sent as they are (e.g. x-ffk-user from a script).
  */
 export async function viewStorefront(kit: Kit, user?: string, headers: Record<string, string> = {}): Promise<StorefrontView> {
-  const response = await fetch(kit.storefront, { headers: { ...headers, ...(user ? { cookie: `ffk-user=${user}` } : {}) }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(kit.storefront, {
+    headers: { ...headers, ...(user ? { cookie: `ffk-user=${user}` } : {}) },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`the storefront answered HTTP ${response.status}`);
   return parseStorefront(await response.text());
 }
@@ -68,7 +71,11 @@ export async function viewStorefront(kit: Kit, user?: string, headers: Record<st
 export const isLocal = (servedBy: string | null) => servedBy?.startsWith('local (') ?? false;
 
 /** Polls the storefront (every 20 ms) until `ready` holds; every view seen is kept for the caller to judge. */
-export async function waitForStorefront(kit: Kit, ready: (view: StorefrontView) => boolean, options: { timeoutMs?: number; user?: string; seen?: StorefrontView[] } = {}): Promise<StorefrontView> {
+export async function waitForStorefront(
+  kit: Kit,
+  ready: (view: StorefrontView) => boolean,
+  options: { timeoutMs?: number; user?: string; seen?: StorefrontView[] } = {},
+): Promise<StorefrontView> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let last = 'nothing yet';
   for (;;) {
@@ -109,7 +116,7 @@ export interface FfkInstall {
  */
 export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}, install: FfkInstall = {}): Ffk {
   const [command, ...prefix] = install.bin ? [install.bin] : [process.execPath, FFK_BIN];
-  const child = spawnWithLifeline(command!, [...prefix, ...args], {
+  const child = spawnWithLifeline(command, [...prefix, ...args], {
     cwd: install.cwd ?? repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -140,7 +147,8 @@ export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}, 
         };
         const check = () => {
           if (pattern.test(output)) done();
-          else if (child.exitCode !== null || child.signalCode !== null) done(new Error(`ffk ${args[0]} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${output}`));
+          else if (child.exitCode !== null || child.signalCode !== null)
+            done(new Error(`ffk ${args[0]} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${output}`));
         };
         waiters.add(check);
         void exited.then(check);
@@ -181,7 +189,7 @@ export interface LocalCatalog {
 function devCommand(dir: string): string[] {
   const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { dev: string } }).scripts.dev;
   const [bin, ...args] = script.split(/\s+/);
-  return [process.execPath, realpathSync(join(repoRoot, 'node_modules/.bin', bin!)), ...args.map((arg) => (existsSync(join(dir, arg)) ? join(dir, arg) : arg))];
+  return [process.execPath, realpathSync(join(repoRoot, 'node_modules/.bin', bin)), ...args.map((arg) => (existsSync(join(dir, arg)) ? join(dir, arg) : arg))];
 }
 
 /**
@@ -213,7 +221,10 @@ export async function localCatalog(watcher: 'npm run dev' | 'tsx watch' = 'npm r
 
 /** A Deployment or Service as `kubectl get -o json` prints it, minus what the server manages (versions, status, rollout revision). */
 export async function desiredState(kit: Kit, kind: 'deployment' | 'service', name: string): Promise<Record<string, unknown>> {
-  const object = JSON.parse(await kit.kubectl('get', kind, name, '-o', 'json')) as { metadata: Record<string, unknown> & { annotations?: Record<string, string> }; status?: unknown };
+  const object = JSON.parse(await kit.kubectl('get', kind, name, '-o', 'json')) as {
+    metadata: Record<string, unknown> & { annotations?: Record<string, string> };
+    status?: unknown;
+  };
   const { resourceVersion: _rv, generation: _gen, managedFields: _mf, ...metadata } = object.metadata;
   const annotations = { ...metadata.annotations };
   delete annotations['deployment.kubernetes.io/revision'];

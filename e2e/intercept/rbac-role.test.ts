@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startSim, type Sim } from '@ffk/kube-sim';
+import { type Sim, startSim } from '@ffk/kube-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -12,7 +12,11 @@ const role = fileURLToPath(new URL('../../k8s/rbac/ffk-intercept-role.yaml', imp
 describe('the ffk-intercept Role', () => {
   let sim: Sim;
   let dev: string;
-  const kubectl = (kubeconfig: string, ...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args]).then((r) => r.stdout.trim(), (e: { stdout: string }) => e.stdout.trim());
+  const kubectl = (kubeconfig: string, ...args: string[]) =>
+    run('kubectl', ['--kubeconfig', kubeconfig, ...args]).then(
+      (r) => r.stdout.trim(),
+      (e: { stdout: string }) => e.stdout.trim(),
+    );
   const canI = (...args: string[]) => kubectl(dev, 'auth', 'can-i', ...args);
 
   beforeAll(async () => {
@@ -23,7 +27,7 @@ describe('the ffk-intercept Role', () => {
   });
   afterAll(() => sim?.stop());
 
-  it('reads and deletes only the agents\' token Secrets, and may create one', async () => {
+  it("reads and deletes only the agents' token Secrets, and may create one", async () => {
     expect(await canI('get', 'secret/ffk-agent-catalog')).toBe('yes');
     expect(await canI('delete', 'secret/ffk-agent-catalog')).toBe('yes');
     expect(await canI('create', 'secrets')).toBe('yes');
@@ -33,7 +37,15 @@ describe('the ffk-intercept Role', () => {
   });
 
   it('still grants what install, intercept and restore need', async () => {
-    const needed = [['patch', 'deployments.apps'], ['watch', 'deployments.apps'], ['list', 'replicasets.apps'], ['create', 'pods', '--subresource=portforward'], ['get', 'pods', '--subresource=log'], ['patch', 'services'], ['create', 'selfsubjectreviews.authentication.k8s.io']];
+    const needed = [
+      ['patch', 'deployments.apps'],
+      ['watch', 'deployments.apps'],
+      ['list', 'replicasets.apps'],
+      ['create', 'pods', '--subresource=portforward'],
+      ['get', 'pods', '--subresource=log'],
+      ['patch', 'services'],
+      ['create', 'selfsubjectreviews.authentication.k8s.io'],
+    ];
     for (const check of needed) expect(`${check.join(' ')}: ${await canI(...check)}`).toBe(`${check.join(' ')}: yes`);
   });
 });

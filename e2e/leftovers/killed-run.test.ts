@@ -47,16 +47,26 @@ describe('a test run killed half-way', () => {
       const ports = listenersOf(pids);
       const commands = pids.map(commandOf);
       // What the run started, so that the check below means something.
-      for (const program of [/\bpostgres -D /, /chromium/, / sim start\b/, /intercept catalog/]) expect(commands.some((command) => program.test(command)), `${program} among:\n${commands.join('\n')}`).toBe(true);
+      for (const program of [/\bpostgres -D /, /chromium/, / sim start\b/, /intercept catalog/])
+        expect(
+          commands.some((command) => program.test(command)),
+          `${program} among:\n${commands.join('\n')}`,
+        ).toBe(true);
       expect(ports.size).toBeGreaterThanOrEqual(6); // PostgreSQL, the API server, the kit's four pods, the local catalog…
 
       process.kill(run.child.pid!, 'SIGKILL'); // the test runner itself, as an aborted turbo run would
 
       await expect
-        .poll(() => ({ processes: pids.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`), listening: [...ports.keys()].filter((inode) => listeningSockets()!.has(inode)).map((inode) => ports.get(inode)) }), {
-          timeout: 15_000,
-          interval: 250,
-        })
+        .poll(
+          () => ({
+            processes: pids.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`),
+            listening: [...ports.keys()].filter((inode) => listeningSockets()!.has(inode)).map((inode) => ports.get(inode)),
+          }),
+          {
+            timeout: 15_000,
+            interval: 250,
+          },
+        )
         .toEqual({ processes: [], listening: [] });
     } finally {
       await run.stop();

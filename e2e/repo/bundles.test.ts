@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SERVICES, execFileAsync, repoPath } from './repo-files';
+import { execFileAsync, repoPath, SERVICES } from './repo-files';
 
 const work = mkdtempSync(join(tmpdir(), 'ffk-bundles-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -15,9 +15,15 @@ describe.each(SERVICES)('@ffk/%s production bundle', (service) => {
   it('starts from a folder with no node_modules and stops at its config check in one line', async () => {
     const image = join(work, service);
     // npm hands the extra flag to esbuild, where the last --outfile wins: the app's dist/ is left alone.
-    await execFileAsync('npm', ['run', 'build', '--silent', '--workspace', `@ffk/${service}`, '--', `--outfile=${join(image, 'dist', 'main.js')}`], { cwd: repoPath('.') });
+    await execFileAsync('npm', ['run', 'build', '--silent', '--workspace', `@ffk/${service}`, '--', `--outfile=${join(image, 'dist', 'main.js')}`], {
+      cwd: repoPath('.'),
+    });
     copyFileSync(repoPath(`apps/${service}/package.json`), join(image, 'package.json'));
-    const result = await execFileAsync(process.execPath, ['dist/main.js'], { cwd: image, env: { PATH: process.env.PATH, NODE_ENV: 'production' }, timeout: 15_000 }).then(
+    const result = await execFileAsync(process.execPath, ['dist/main.js'], {
+      cwd: image,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+      timeout: 15_000,
+    }).then(
       ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
       (error: { code?: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
     );

@@ -1,9 +1,9 @@
 // The devcontainer and every other place that pins a tool version agree with README.md's
 // "Tool versions" table, so what the README tells a learner is what they get.
-import { parse, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
+import { parse, printParseErrorCode } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import { SERVICES, readRepoFile, readRepoYaml, repoFileExists } from './repo-files';
+import { readRepoFile, readRepoYaml, repoFileExists, SERVICES } from './repo-files';
 import { readmeToolVersions, readmeVersion } from './tool-versions';
 
 interface DevContainer {
@@ -40,7 +40,7 @@ const minor = (version: string) => Number(version.split('.')[1]);
 describe('.devcontainer/devcontainer.json', () => {
   const devcontainer = readDevContainer();
 
-  it('uses the README\'s devcontainer image, on the README\'s Node major', () => {
+  it("uses the README's devcontainer image, on the README's Node major", () => {
     const [, release] = readmeVersion('Devcontainer image').split(' ');
     const image = `mcr.microsoft.com/devcontainers/${readmeVersion('Devcontainer image').replace(' ', ':')}`;
     expect(devcontainer.image).toBe(image);
@@ -74,10 +74,12 @@ describe('.devcontainer/devcontainer.json', () => {
 
 describe('pinned tool versions vs README.md', () => {
   it('the README table states every tool the kit pins', () => {
-    expect([...readmeToolVersions().keys()].sort()).toEqual(['Devcontainer image', 'Node.js', 'kubectl', 'kind', 'Kubernetes (kind node)', 'Skaffold', 'PostgreSQL'].sort());
+    expect([...readmeToolVersions().keys()].sort()).toEqual(
+      ['Devcontainer image', 'Node.js', 'kubectl', 'kind', 'Kubernetes (kind node)', 'Skaffold', 'PostgreSQL'].sort(),
+    );
   });
 
-  it('install-tools.sh installs the README\'s kubectl, kind and Skaffold', () => {
+  it("install-tools.sh installs the README's kubectl, kind and Skaffold", () => {
     expect(scriptVersion('KUBECTL_VERSION'), 'kubectl').toBe(readmeVersion('kubectl'));
     expect(scriptVersion('KIND_VERSION'), 'kind').toBe(readmeVersion('kind'));
     expect(scriptVersion('SKAFFOLD_VERSION'), 'Skaffold').toBe(readmeVersion('Skaffold'));
@@ -88,13 +90,18 @@ describe('pinned tool versions vs README.md', () => {
     expect(major > 0 || minorVersion >= 31, `kind ${readmeVersion('kind')}`).toBe(true);
   });
 
-  it('the kind node runs the README\'s Kubernetes, within kubectl\'s one-minor version skew', () => {
+  it("the kind node runs the README's Kubernetes, within kubectl's one-minor version skew", () => {
     const cluster = readRepoYaml<{ nodes: { image?: string }[] }>('k8s/kind/cluster.yaml');
-    for (const node of cluster.nodes) expect(node.image, 'kind node image').toMatch(new RegExp(`^kindest/node:v${readmeVersion('Kubernetes (kind node)').replaceAll('.', '\\.')}@sha256:[0-9a-f]{64}$`));
-    expect(Math.abs(minor(readmeVersion('kubectl')) - minor(readmeVersion('Kubernetes (kind node)'))), 'kubectl vs cluster minor versions').toBeLessThanOrEqual(1);
+    for (const node of cluster.nodes)
+      expect(node.image, 'kind node image').toMatch(
+        new RegExp(`^kindest/node:v${readmeVersion('Kubernetes (kind node)').replaceAll('.', '\\.')}@sha256:[0-9a-f]{64}$`),
+      );
+    expect(Math.abs(minor(readmeVersion('kubectl')) - minor(readmeVersion('Kubernetes (kind node)'))), 'kubectl vs cluster minor versions').toBeLessThanOrEqual(
+      1,
+    );
   });
 
-  it('the images and CI use the README\'s Node.js', () => {
+  it("the images and CI use the README's Node.js", () => {
     for (const service of SERVICES) {
       const bases = readRepoFile(`apps/${service}/Dockerfile`).match(/^ARG NODE_IMAGE=node:\S+/gm) ?? [];
       expect(bases, `apps/${service}/Dockerfile`).toEqual([`ARG NODE_IMAGE=node:${readmeVersion('Node.js')}-bookworm-slim`]);
@@ -102,7 +109,7 @@ describe('pinned tool versions vs README.md', () => {
     expect(readRepoFile('.github/workflows/ci.yml')).toMatch(new RegExp(`node-version: ${readmeVersion('Node.js').replaceAll('.', '\\.')}\\n`));
   });
 
-  it('PostgreSQL runs the README\'s version', () => {
+  it("PostgreSQL runs the README's version", () => {
     expect(readRepoFile('k8s/base/postgres/deployment.yaml')).toMatch(new RegExp(`image: postgres:${readmeVersion('PostgreSQL').replaceAll('.', '\\.')}-`));
   });
 });

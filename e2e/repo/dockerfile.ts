@@ -41,7 +41,9 @@ export function parseStages(text: string): Stage[] {
       const [name = '', value = ''] = instruction.args.split('=');
       globalArgs.set(name, value);
     } else if (instruction.keyword === 'FROM') {
-      const words = substituted(instruction.args).split(/\s+/).filter((word) => !word.startsWith('--'));
+      const words = substituted(instruction.args)
+        .split(/\s+/)
+        .filter((word) => !word.startsWith('--'));
       const asIndex = words.findIndex((word) => word.toUpperCase() === 'AS');
       stages.push({ from: words[0], name: asIndex >= 0 ? words[asIndex + 1] : undefined, instructions: [] });
     } else if (stages.length > 0) {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effective, isRootUser, parseStages, unpinnedReason } from './dockerfile';
-import { SERVICES, execFileAsync, readRepoFile, readRepoYaml, repoFileExists, repoPath } from './repo-files';
 import type { Service } from './repo-files';
+import { execFileAsync, readRepoFile, readRepoYaml, repoFileExists, repoPath, SERVICES } from './repo-files';
 
 const PORTS: Record<Service, number> = { web: 8080, catalog: 3000, inventory: 3001 };
 
@@ -24,18 +24,25 @@ describe.each(SERVICES)('apps/%s/Dockerfile', (service) => {
     const images = stages.map((stage) => stage.from).filter((from) => !stageNames.has(from));
     expect(images.map(unpinnedReason).filter(Boolean), `${dockerfile(service)}: unpinned base images`).toEqual([]);
     // Which Node version exactly is held to README.md by devcontainer.test.ts.
-    expect(images.some((image) => image.startsWith('node:')), `${dockerfile(service)} has no node: base image`).toBe(true);
+    expect(
+      images.some((image) => image.startsWith('node:')),
+      `${dockerfile(service)} has no node: base image`,
+    ).toBe(true);
   });
 
-  it('builds on the very image the ffk-agent sidecar runs on (so a node that has the apps has the agent\'s image too)', () => {
+  it("builds on the very image the ffk-agent sidecar runs on (so a node that has the apps has the agent's image too)", () => {
     expect(stages.map((stage) => stage.from)).toContain(DEFAULT_AGENT_IMAGE);
   });
 
   it('prunes the build context to this service with turbo prune --docker first', () => {
     const runs = stages.flatMap((stage) => stage.instructions).filter((instruction) => instruction.keyword === 'RUN');
-    expect(runs.some((run) => run.args.includes(`turbo prune @ffk/${service} --docker`)), `${dockerfile(service)}: no "turbo prune @ffk/${service} --docker" step`).toBe(true);
+    expect(
+      runs.some((run) => run.args.includes(`turbo prune @ffk/${service} --docker`)),
+      `${dockerfile(service)}: no "turbo prune @ffk/${service} --docker" step`,
+    ).toBe(true);
     // The same turbo as the repository's, so the image prunes the way `npx turbo prune` does here.
-    const lockedTurbo = (JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { version: string }> }).packages['node_modules/turbo'].version;
+    const lockedTurbo = (JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { version: string }> }).packages['node_modules/turbo']
+      .version;
     expect(runs.map((run) => run.args.match(/turbo@(\S+)/)?.[1]).find(Boolean), `${dockerfile(service)}: turbo version vs package-lock.json`).toBe(lockedTurbo);
   });
 
@@ -63,7 +70,9 @@ describe('build contexts', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('the root .dockerignore keeps node_modules, dist and .git out', () => {
-    const patterns = readRepoFile('.dockerignore').split('\n').map((line) => line.trim());
+    const patterns = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
     for (const required of ['.git', '**/node_modules', '**/dist']) expect(patterns, `.dockerignore lacks ${required}`).toContain(required);
   });
 
@@ -72,10 +81,18 @@ describe('build contexts', () => {
   // image for edits that cannot change it.
   it.each(SERVICES)('apps/%s/Dockerfile.dockerignore re-includes exactly the workspaces turbo prune keeps', async (service) => {
     const out = join(work, service);
-    await execFileAsync(repoPath('node_modules/.bin/turbo'), ['prune', `@ffk/${service}`, '--docker', '--out-dir', out], { cwd: repoPath('.'), env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+    await execFileAsync(repoPath('node_modules/.bin/turbo'), ['prune', `@ffk/${service}`, '--docker', '--out-dir', out], {
+      cwd: repoPath('.'),
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+    });
     const kept = ['apps', 'packages'].flatMap((group) => readdirSync(join(out, 'json', group)).map((name) => `${group}/${name}`)).sort();
     const ignoreFile = `apps/${service}/Dockerfile.dockerignore`;
-    const reincluded = readRepoFile(ignoreFile).split('\n').map((line) => line.trim()).filter((line) => /^!(apps|packages)\//.test(line)).map((line) => line.slice(1)).sort();
+    const reincluded = readRepoFile(ignoreFile)
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^!(apps|packages)\//.test(line))
+      .map((line) => line.slice(1))
+      .sort();
     expect(reincluded, `${ignoreFile}: its "!" folders must be what turbo prune keeps for @ffk/${service} (add or drop the difference)`).toEqual(kept);
   });
 });
@@ -102,7 +119,9 @@ function withProfile(config: SkaffoldConfig, name: string): SkaffoldConfig {
   for (const patch of profile.patches) {
     if (patch.op !== 'add' && patch.op !== 'replace') throw new Error(`skaffold.yaml: unsupported patch op ${patch.op}`);
     const keys = patch.path.split('/').slice(1);
-    const parent = keys.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, result as unknown as Record<string, unknown>);
+    const parent = keys
+      .slice(0, -1)
+      .reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, result as unknown as Record<string, unknown>);
     if (parent === undefined) throw new Error(`skaffold.yaml: patch path ${patch.path} does not exist`);
     parent[keys.at(-1)!] = patch.value;
   }
@@ -113,7 +132,7 @@ describe('skaffold.yaml', () => {
   const config = readRepoYaml<SkaffoldConfig>('skaffold.yaml');
   const dev = withProfile(config, 'dev');
 
-  it('builds the three images locally from their Dockerfiles through the kit\'s build path, with the repository root as context, never pushing', () => {
+  it("builds the three images locally from their Dockerfiles through the kit's build path, with the repository root as context, never pushing", () => {
     expect(config.apiVersion).toMatch(/^skaffold\/v4beta\d+$/);
     expect(config.build.local?.push, 'build.local.push must be false so kind loads the images').toBe(false);
     expect(config.build.artifacts.map((artifact) => artifact.image).sort()).toEqual(SERVICES.map((service) => `ffk/${service}`).sort());
@@ -141,7 +160,10 @@ describe('skaffold.yaml', () => {
     for (const artifact of dev.build.artifacts) {
       expect(artifact.custom?.buildCommand, `${artifact.image}: build command under the dev profile`).toBe('npm run -s images -- skaffold --target dev');
       const service = artifact.image.replace('ffk/', '') as Service;
-      expect(stagesOf(service).map((stage) => stage.name), `${dockerfile(service)} has no "dev" stage for the dev profile`).toContain('dev');
+      expect(
+        stagesOf(service).map((stage) => stage.name),
+        `${dockerfile(service)} has no "dev" stage for the dev profile`,
+      ).toContain('dev');
     }
     const catalog = dev.build.artifacts.find((artifact) => artifact.image === 'ffk/catalog')!;
     const rule = catalog.sync?.manual?.find((candidate) => candidate.src === 'apps/catalog/src/**');
@@ -149,8 +171,14 @@ describe('skaffold.yaml', () => {
     // The synced files land at dest + (src path minus strip); they must be the dev target's sources.
     const landsIn = `${rule!.dest.replace(/\/$/, '')}/${'apps/catalog/src'.replace(rule!.strip ?? '', '')}`;
     const devStage = stagesOf('catalog').find((stage) => stage.name === 'dev')!;
-    expect(landsIn, 'synced catalog sources vs the dev target\'s src folder').toBe(`${effective(stagesOf('catalog'), devStage, 'WORKDIR')}/src`);
-    expect(devStage.instructions.some((instruction) => instruction.keyword === 'RUN' && instruction.args.includes(`chown -R 1000:1000 ${landsIn}`)), `the dev target must make ${landsIn} writable for the sync`).toBe(true);
-    expect(config.build.artifacts.some((artifact) => artifact.sync), 'sync belongs in the dev profile only: the production image runs the bundle, not the sources').toBe(false);
+    expect(landsIn, "synced catalog sources vs the dev target's src folder").toBe(`${effective(stagesOf('catalog'), devStage, 'WORKDIR')}/src`);
+    expect(
+      devStage.instructions.some((instruction) => instruction.keyword === 'RUN' && instruction.args.includes(`chown -R 1000:1000 ${landsIn}`)),
+      `the dev target must make ${landsIn} writable for the sync`,
+    ).toBe(true);
+    expect(
+      config.build.artifacts.some((artifact) => artifact.sync),
+      'sync belongs in the dev profile only: the production image runs the bundle, not the sources',
+    ).toBe(false);
   });
 });

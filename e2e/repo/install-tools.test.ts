@@ -2,8 +2,8 @@
 // (a fake `curl` that serves files from a temp folder): it installs what matches the published
 // checksum, refuses what does not, and skips a tool that is already at its pinned version.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,8 +45,11 @@ function release(releases: string, file: string, versionLine: string, checksumFi
 
 function run(paths: ReturnType<typeof sandbox>, ...tools: string[]) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('bash', [repoPath('.devcontainer/install-tools.sh'), ...tools], { env: { ...process.env, BIN_DIR: paths.bin, PATH: `${paths.fakeBin}:${paths.bin}:${process.env.PATH}` } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'bash',
+      [repoPath('.devcontainer/install-tools.sh'), ...tools],
+      { env: { ...process.env, BIN_DIR: paths.bin, PATH: `${paths.fakeBin}:${paths.bin}:${process.env.PATH}` } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

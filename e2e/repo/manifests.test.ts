@@ -2,10 +2,10 @@
 // applying it: every workload probed, bounded, pinned, non-root, with named ports, and wired to
 // the others as the services' contract says. Each failure lists the offending objects by name.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { envOf, kustomize, workloadContainers } from './kube-objects';
-import type { ContainerRef, KubeObject } from './kube-objects';
 import { unpinnedReason } from './dockerfile';
-import { SERVICES, readRepoYaml } from './repo-files';
+import type { ContainerRef, KubeObject } from './kube-objects';
+import { envOf, kustomize, workloadContainers } from './kube-objects';
+import { readRepoYaml, SERVICES } from './repo-files';
 
 const PART_OF = 'fast-feedback-k8s';
 const OWN_IMAGE = /^ffk\//;
@@ -35,40 +35,63 @@ describe('k8s/overlays/kind workloads', () => {
   const containers = () => workloadContainers(kind);
 
   it('renders the three services and PostgreSQL as Deployments', () => {
-    const deployments = kind.filter((object) => object.kind === 'Deployment').map((object) => object.metadata.name).sort();
+    const deployments = kind
+      .filter((object) => object.kind === 'Deployment')
+      .map((object) => object.metadata.name)
+      .sort();
     expect(deployments).toEqual([...SERVICES, 'postgres'].sort());
   });
 
   it('every container has readiness and liveness probes, the services on /readyz and /healthz', () => {
-    expect(offenders(containers(), ({ container }) => (!container.readinessProbe ? 'no readinessProbe' : !container.livenessProbe && 'no livenessProbe'))).toEqual([]);
     expect(
-      offenders(containers().filter(({ container }) => OWN_IMAGE.test(container.image)), ({ container }) => {
-        const paths = `${container.readinessProbe?.httpGet?.path} / ${container.livenessProbe?.httpGet?.path}`;
-        return paths !== '/readyz / /healthz' && `readiness / liveness paths are ${paths}, want /readyz / /healthz`;
-      }),
+      offenders(containers(), ({ container }) => (!container.readinessProbe ? 'no readinessProbe' : !container.livenessProbe && 'no livenessProbe')),
+    ).toEqual([]);
+    expect(
+      offenders(
+        containers().filter(({ container }) => OWN_IMAGE.test(container.image)),
+        ({ container }) => {
+          const paths = `${container.readinessProbe?.httpGet?.path} / ${container.livenessProbe?.httpGet?.path}`;
+          return paths !== '/readyz / /healthz' && `readiness / liveness paths are ${paths}, want /readyz / /healthz`;
+        },
+      ),
     ).toEqual([]);
   });
 
   it('every container has cpu and memory requests and limits', () => {
     expect(
       offenders(containers(), ({ container }) => {
-        const missing = ['requests', 'limits'].flatMap((kind) => ['cpu', 'memory'].filter((resource) => !container.resources?.[kind as 'requests' | 'limits']?.[resource]).map((resource) => `${kind}.${resource}`));
+        const missing = ['requests', 'limits'].flatMap((kind) =>
+          ['cpu', 'memory'].filter((resource) => !container.resources?.[kind as 'requests' | 'limits']?.[resource]).map((resource) => `${kind}.${resource}`),
+        );
         return missing.length > 0 && `no resources ${missing.join(', ')}`;
       }),
     ).toEqual([]);
   });
 
-  it('every image is pinned, and the kit\'s own images are never pulled when the node has them', () => {
+  it("every image is pinned, and the kit's own images are never pulled when the node has them", () => {
     expect(offenders(containers(), ({ container }) => unpinnedReason(container.image))).toEqual([]);
     expect(
-      offenders(containers().filter(({ container }) => OWN_IMAGE.test(container.image)), ({ container }) =>
-        container.imagePullPolicy !== 'IfNotPresent' && `imagePullPolicy is ${container.imagePullPolicy ?? 'unset'}, want IfNotPresent (kind loads these images; there is no registry to pull from)`),
+      offenders(
+        containers().filter(({ container }) => OWN_IMAGE.test(container.image)),
+        ({ container }) =>
+          container.imagePullPolicy !== 'IfNotPresent' &&
+          `imagePullPolicy is ${container.imagePullPolicy ?? 'unset'}, want IfNotPresent (kind loads these images; there is no registry to pull from)`,
+      ),
     ).toEqual([]);
   });
 
   it('every container port is named, the services\' one "http"', () => {
-    expect(offenders(containers(), ({ container }) => (!container.ports?.length ? 'declares no ports' : container.ports.some((port) => !port.name) && 'has an unnamed port'))).toEqual([]);
-    expect(offenders(containers().filter(({ container }) => OWN_IMAGE.test(container.image)), ({ container }) => container.ports?.[0]?.name !== 'http' && `port is named ${container.ports?.[0]?.name}, want http`)).toEqual([]);
+    expect(
+      offenders(containers(), ({ container }) =>
+        !container.ports?.length ? 'declares no ports' : container.ports.some((port) => !port.name) && 'has an unnamed port',
+      ),
+    ).toEqual([]);
+    expect(
+      offenders(
+        containers().filter(({ container }) => OWN_IMAGE.test(container.image)),
+        ({ container }) => container.ports?.[0]?.name !== 'http' && `port is named ${container.ports?.[0]?.name}, want http`,
+      ),
+    ).toEqual([]);
   });
 
   it('every container runs as non-root without privilege escalation, on a read-only root filesystem', () => {
@@ -89,7 +112,9 @@ describe('k8s/overlays/kind workloads', () => {
       const name = `${object.kind}/${object.metadata.name}`;
       const labelSets = [object.metadata.labels, ...(object.spec?.template ? [object.spec.template.metadata?.labels] : [])];
       return [
-        ...(labelSets.some((labels) => labels?.['app.kubernetes.io/part-of'] !== PART_OF || !labels?.['app.kubernetes.io/name']) ? [`${name}: missing app.kubernetes.io/name or part-of=${PART_OF}`] : []),
+        ...(labelSets.some((labels) => labels?.['app.kubernetes.io/part-of'] !== PART_OF || !labels?.['app.kubernetes.io/name'])
+          ? [`${name}: missing app.kubernetes.io/name or part-of=${PART_OF}`]
+          : []),
         ...(object.metadata.namespace ? [`${name}: fixed namespace ${object.metadata.namespace}`] : []),
       ];
     });
@@ -105,10 +130,14 @@ describe('k8s/overlays/kind wiring', () => {
       .filter((object) => object.kind === 'Service')
       .flatMap((svc) => {
         const selector = svc.spec!.selector as Record<string, string>;
-        const pods = workloadContainers(kind).filter((ref) => Object.entries(selector).every(([key, value]) => ref.workload.spec!.template!.metadata?.labels?.[key] === value));
+        const pods = workloadContainers(kind).filter((ref) =>
+          Object.entries(selector).every(([key, value]) => ref.workload.spec!.template!.metadata?.labels?.[key] === value),
+        );
         return (svc.spec!.ports ?? []).flatMap((port) => {
-          if (typeof port.targetPort !== 'string') return [`Service/${svc.metadata.name} port ${port.port}: targetPort ${port.targetPort ?? 'unset'} is not a port name`];
-          if (!pods.some((ref) => ref.container.ports?.some((declared) => declared.name === port.targetPort))) return [`Service/${svc.metadata.name} port ${port.port}: no selected container has a port named ${port.targetPort}`];
+          if (typeof port.targetPort !== 'string')
+            return [`Service/${svc.metadata.name} port ${port.port}: targetPort ${port.targetPort ?? 'unset'} is not a port name`];
+          if (!pods.some((ref) => ref.container.ports?.some((declared) => declared.name === port.targetPort)))
+            return [`Service/${svc.metadata.name} port ${port.port}: no selected container has a port named ${port.targetPort}`];
           return [];
         });
       });
@@ -135,10 +164,17 @@ describe('k8s/overlays/kind wiring', () => {
 
   it('keeps the PostgreSQL credentials in Secret postgres-credentials, consistent with DATABASE_URL', () => {
     const secret = find(kind, 'Secret', 'postgres-credentials');
-    const data = secret.stringData ?? Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]));
-    for (const key of ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 'DATABASE_URL']) expect(data[key], `Secret/postgres-credentials ${key}`).toBeTruthy();
+    const data =
+      secret.stringData ?? Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]));
+    for (const key of ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 'DATABASE_URL'])
+      expect(data[key], `Secret/postgres-credentials ${key}`).toBeTruthy();
     const url = new URL(data.DATABASE_URL);
-    expect([url.username, url.password, url.pathname.slice(1), url.hostname], 'DATABASE_URL user, password, database and host').toEqual([data.POSTGRES_USER, data.POSTGRES_PASSWORD, data.POSTGRES_DB, 'postgres']);
+    expect([url.username, url.password, url.pathname.slice(1), url.hostname], 'DATABASE_URL user, password, database and host').toEqual([
+      data.POSTGRES_USER,
+      data.POSTGRES_PASSWORD,
+      data.POSTGRES_DB,
+      'postgres',
+    ]);
     expect(Number(url.port), 'DATABASE_URL port vs Service/postgres').toBe(find(kind, 'Service', 'postgres').spec!.ports![0].port);
     expect(find(kind, 'ConfigMap', 'postgres-settings').data?.PGDATA, 'ConfigMap/postgres-settings PGDATA').toBeTruthy();
   });
@@ -150,14 +186,17 @@ describe('other kustomizations', () => {
     expect(names(base)).toEqual(names(kind));
   });
 
-  it('k8s/overlays/kind-dev differs from the kind overlay only in the services\' writable root filesystem', () => {
+  it("k8s/overlays/kind-dev differs from the kind overlay only in the services' writable root filesystem", () => {
     const withoutReadOnlyRoot = (objects: KubeObject[]) =>
       structuredClone(objects).map((object) => {
         for (const { container } of workloadContainers([object])) delete container.securityContext?.readOnlyRootFilesystem;
         return object;
       });
     expect(withoutReadOnlyRoot(kindDev)).toEqual(withoutReadOnlyRoot(kind));
-    const writable = workloadContainers(kindDev).filter(({ container }) => container.securityContext?.readOnlyRootFilesystem === false).map((ref) => ref.workload.metadata.name).sort();
+    const writable = workloadContainers(kindDev)
+      .filter(({ container }) => container.securityContext?.readOnlyRootFilesystem === false)
+      .map((ref) => ref.workload.metadata.name)
+      .sort();
     expect(writable, 'containers Skaffold syncs files into').toEqual([...SERVICES].sort());
   });
 });

@@ -1,12 +1,12 @@
 // Issue 4's "done when": the kit's own manifests on kube-sim, end to end, as a learner's machine
 // without a container engine would run them (CLI, kubectl, a browser, client-node, pg).
-import { freePort, isAlive, launchBrowser, type Browser } from '@ffk/test-kit';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { podProcesses } from '@ffk/kube-sim';
+import { type Browser, freePort, isAlive, launchBrowser } from '@ffk/test-kit';
 import { KubeConfig, PortForward } from '@kubernetes/client-node';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliSim, type CliSim } from './sim-cli';
+import { type CliSim, startCliSim } from './sim-cli';
 
 const DEPLOYMENTS = ['postgres', 'inventory', 'catalog', 'web'];
 

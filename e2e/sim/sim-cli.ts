@@ -37,7 +37,8 @@ export async function startCliSim(storefrontPort: number): Promise<CliSim> {
     dir,
     kubeconfig,
     pid,
-    kubectl: async (...args) => (await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })).stdout,
+    kubectl: async (...args) =>
+      (await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })).stdout,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,7 +1,7 @@
 // Personal intercepts depend on a developer's identity surviving every hop: what a browser
 // sends to web must reach inventory (two hops down), and nothing else may leak along.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServices, type ReceivedRequest, type Services } from './start-services';
+import { type ReceivedRequest, type Services, startServices } from './start-services';
 
 describe('header propagation web -> catalog -> inventory', () => {
   let services: Services;

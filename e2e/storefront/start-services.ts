@@ -1,12 +1,12 @@
 // The storefront chain in this process, as in a cluster: inventory and catalog on a real
 // PostgreSQL, web in front, each on its own loopback port, with the pod names Kubernetes would
 // give them. Every request that reaches inventory is recorded, headers included.
+import type { IncomingHttpHeaders } from 'node:http';
 import { createApp as createCatalog, migrations as catalogMigrations } from '@ffk/catalog';
 import { createApp as createInventory, migrations as inventoryMigrations } from '@ffk/inventory';
 import { createLogger, createPool, createUpstream, listen, migrate, type Pool, type RunningServer } from '@ffk/service-kit';
 import { startPostgres, type TestPostgres } from '@ffk/test-kit';
 import { createApp as createWeb } from '@ffk/web';
-import type { IncomingHttpHeaders } from 'node:http';
 
 export const POD_NAMES = { catalog: 'catalog-5c9d7b6f4-k2x8p', inventory: 'inventory-7f8b9c6d5-q4w7z', web: 'web-6b7c8d9f5-m3n6r' };
 
@@ -42,10 +42,13 @@ export async function startServices(options: { upstreamTimeoutMs: number }): Pro
 
     const inventoryRequests: ReceivedRequest[] = [];
     const inventoryApp = createInventory({ pool: inventoryPool, logger: silent('inventory'), podName: POD_NAMES.inventory });
-    const inventory = await listen((req, res) => {
-      inventoryRequests.push({ path: req.url ?? '', headers: { ...req.headers } });
-      inventoryApp(req, res);
-    }, { port: 0, host: '127.0.0.1' });
+    const inventory = await listen(
+      (req, res) => {
+        inventoryRequests.push({ path: req.url ?? '', headers: { ...req.headers } });
+        inventoryApp(req, res);
+      },
+      { port: 0, host: '127.0.0.1' },
+    );
     servers.push(inventory);
 
     const catalog = await listen(

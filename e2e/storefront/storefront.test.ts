@@ -3,10 +3,10 @@
 // still come back quickly, saying so.
 import { SEED_PRODUCTS } from '@ffk/catalog';
 import { SEED_STOCK } from '@ffk/inventory';
-import { launchBrowser, type Browser, type Page } from '@ffk/test-kit';
+import { type Browser, launchBrowser, type Page } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banner } from '../../apps/catalog/src/banner';
-import { POD_NAMES, startServices, type Services } from './start-services';
+import { POD_NAMES, type Services, startServices } from './start-services';
 
 const UPSTREAM_TIMEOUT_MS = 2_000;
 
@@ -31,7 +31,9 @@ describe('storefront in a browser', () => {
     expect((await header.textContent())?.trim()).toBe(banner.text);
     // Expressions as strings: they run in the page, and the tests are typed without the DOM.
     // Let the browser turn banner.ts's colour (any CSS syntax) into rgb() to compare like with like.
-    const expected = await page.evaluate(`(() => { const probe = document.createElement('div'); probe.style.color = ${JSON.stringify(banner.color)}; document.body.append(probe); const rgb = getComputedStyle(probe).color; probe.remove(); return rgb; })()`);
+    const expected = await page.evaluate(
+      `(() => { const probe = document.createElement('div'); probe.style.color = ${JSON.stringify(banner.color)}; document.body.append(probe); const rgb = getComputedStyle(probe).color; probe.remove(); return rgb; })()`,
+    );
     expect(await page.evaluate(`getComputedStyle(document.querySelector('[data-testid="banner"]')).backgroundColor`)).toBe(expected);
   });
 

@@ -10,7 +10,9 @@ import { OFFLINE_MODE } from '../shared/words';
 function openInBrowser(url: string): string {
   const browser = process.env.BROWSER;
   if (!browser) return `open ${url} in your browser`;
-  spawn(browser, [url], { detached: true, stdio: 'ignore' }).on('error', () => {}).unref();
+  spawn(browser, [url], { detached: true, stdio: 'ignore' })
+    .on('error', () => {})
+    .unref();
   return `opened ${url} with $BROWSER`;
 }
 
@@ -100,7 +102,12 @@ tells you what it is waiting for.`,
     {
       kind: 'action',
       title: 'Open the storefront',
-      tasks: [{ title: 'Open http://localhost:8080', run: (ctx) => Promise.resolve(ctx.mode === 'interactive' ? openInBrowser('http://localhost:8080') : 'http://localhost:8080 (not opened in CI)') }],
+      tasks: [
+        {
+          title: 'Open http://localhost:8080',
+          run: (ctx) => Promise.resolve(ctx.mode === 'interactive' ? openInBrowser('http://localhost:8080') : 'http://localhost:8080 (not opened in CI)'),
+        },
+      ],
     },
     {
       kind: 'text',

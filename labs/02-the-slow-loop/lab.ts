@@ -1,10 +1,10 @@
 // Lab 2: the outer loop, measured. The learner changes the banner; the check does what a
 // pipeline would (build, load, roll out), then waits until the storefront shows the change.
-import { defineLab, fail, formatDuration, pass, type LabContext } from '@ffk/labs';
+import { defineLab, fail, formatDuration, type LabContext, pass } from '@ffk/labs';
 import { BANNER_FILE, BANNER_HINTS, bannerSolution, changedBanner } from '../shared/banner';
 import { buildImage, clusterTarget, clusterUp, IMAGES, kubectl, loadImages, rollout } from '../shared/cluster';
-import { redeployApp } from '../shared/reset';
 import { LOOPS } from '../shared/loops';
+import { redeployApp } from '../shared/reset';
 import { viewStorefront, waitForStorefront } from '../shared/storefront';
 
 /** The outer loop for catalog on this backend; returns the name its measurement is kept under. */
@@ -20,7 +20,11 @@ async function shipCatalog(ctx: LabContext): Promise<string> {
   // A new tag per build, as a pipeline tags per commit: the node keeps the old image, and the
   // Deployment's template changes, so Kubernetes rolls out. kube-sim runs the image from this
   // machine's engine, so there is nothing to load.
-  const ref = await buildImage(ctx, IMAGES.find((i) => i.image === 'ffk/catalog')!, `0.1.0-dev.${Date.now()}`);
+  const ref = await buildImage(
+    ctx,
+    IMAGES.find((i) => i.image === 'ffk/catalog')!,
+    `0.1.0-dev.${Date.now()}`,
+  );
   if (!onSim) await loadImages(ctx, [ref]);
   await kubectl(ctx, ['set', 'image', 'deployment/catalog', `catalog=${ref}`]);
   await rollout(ctx, 'catalog');

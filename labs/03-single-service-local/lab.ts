@@ -4,9 +4,9 @@
 import { defineLab, fail, formatDuration, pass } from '@ffk/labs';
 import { BANNER_FILE, BANNER_HINTS, bannerSolution, changedBanner } from '../shared/banner';
 import { clusterUp } from '../shared/cluster';
-import { redeployApp } from '../shared/reset';
 import { leaveIntercept, needsFfk, startIntercept, stopLeftoverIntercepts } from '../shared/intercept';
 import { LOOPS } from '../shared/loops';
+import { redeployApp } from '../shared/reset';
 import { isLocal, viewStorefront, waitForStorefront } from '../shared/storefront';
 
 const needsIntercept = needsFfk('intercept');
@@ -59,7 +59,9 @@ machine, and the cluster's catalog already holds port 3000. \`ffk\` sets \`PORT\
       kind: 'action',
       title: 'Start the intercept',
       body: 'The runner starts it in the background for you (its output goes to `.ffk/labs/intercept-catalog.log`).',
-      tasks: [{ title: 'ffk intercept catalog -- npm run dev -w @ffk/catalog (the command above)', skipIf: needsIntercept, run: (ctx) => startIntercept(ctx, {}) }],
+      tasks: [
+        { title: 'ffk intercept catalog -- npm run dev -w @ffk/catalog (the command above)', skipIf: needsIntercept, run: (ctx) => startIntercept(ctx, {}) },
+      ],
     },
     {
       kind: 'action',
@@ -75,7 +77,10 @@ with no port-forward of yours and no copy of the database.`,
           run: async () => {
             const view = await viewStorefront();
             if (!isLocal(view.servedBy.products)) throw new Error(`products are served by ${view.servedBy.products ?? 'nobody'}, not by this machine`);
-            if (view.products === 0 || view.inStock === 0) throw new Error(`the local catalog shows ${view.products} products, ${view.inStock} with stock: it cannot reach the cluster's database or inventory`);
+            if (view.products === 0 || view.inStock === 0)
+              throw new Error(
+                `the local catalog shows ${view.products} products, ${view.inStock} with stock: it cannot reach the cluster's database or inventory`,
+              );
             if (isLocal(view.servedBy.inventory)) throw new Error('inventory is served locally: it should be the cluster’s');
             return `${view.products} products from the cluster's PostgreSQL, stock from ${view.servedBy.inventory}`;
           },
@@ -104,13 +109,16 @@ measures with lab 2's.`,
         ctx.recordLoop(LOOPS.intercept, ms);
         return pass(`the storefront at :8080 shows "${change.text}" from ${view.servedBy.banner}, ${formatDuration(ms)} after your save`);
       },
-      hints: [...BANNER_HINTS, 'Nothing is built or rolled out this time: the cluster asks your laptop. If the page does not change, check `.ffk/labs/intercept-catalog.log`.'],
+      hints: [
+        ...BANNER_HINTS,
+        'Nothing is built or rolled out this time: the cluster asks your laptop. If the page does not change, check `.ffk/labs/intercept-catalog.log`.',
+      ],
       solution: bannerSolution('Served from my laptop: '),
     },
     {
       kind: 'action',
       title: 'Leave the intercept',
-      body: 'Ctrl-C on `ffk intercept` ends it: the cluster\'s catalog answers again straight away. The agent stays installed (lab 6 removes it), so the next intercept starts in about a second.',
+      body: "Ctrl-C on `ffk intercept` ends it: the cluster's catalog answers again straight away. The agent stays installed (lab 6 removes it), so the next intercept starts in about a second.",
       tasks: [{ title: 'Ctrl-C on ffk intercept', skipIf: needsIntercept, run: (ctx) => leaveIntercept(ctx, {}) }],
     },
     {

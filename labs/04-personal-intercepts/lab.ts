@@ -32,7 +32,9 @@ before. (Your name comes from your login; set \`FFK_USER\` to choose another.)`,
     {
       kind: 'action',
       title: 'Start your personal intercept',
-      tasks: [{ title: `ffk intercept catalog --user ${me} -- npm run dev -w @ffk/catalog`, skipIf: needsIntercept, run: (ctx) => startIntercept(ctx, { user: me }) }],
+      tasks: [
+        { title: `ffk intercept catalog --user ${me} -- npm run dev -w @ffk/catalog`, skipIf: needsIntercept, run: (ctx) => startIntercept(ctx, { user: me }) },
+      ],
     },
     {
       kind: 'text',
@@ -67,7 +69,9 @@ Open a private window beside it: that is your teammate, without the cookie.`,
           return fail(`a teammate without the header also gets your banner (served by ${teammate.servedBy.banner}): the intercept is not personal`);
         }
         if (ms !== null) ctx.recordLoop(LOOPS.personal, ms);
-        return pass(`as ${me} you see "${change.text}" from ${mine.servedBy.banner}${ms === null ? '' : ` (${formatDuration(ms)} after your save)`}; a teammate sees "${teammate.banner}" from ${teammate.servedBy.banner}`);
+        return pass(
+          `as ${me} you see "${change.text}" from ${mine.servedBy.banner}${ms === null ? '' : ` (${formatDuration(ms)} after your save)`}; a teammate sees "${teammate.banner}" from ${teammate.servedBy.banner}`,
+        );
       },
       hints: [...BANNER_HINTS, `The check previews as ${me} (the cookie the toggle sets) and asks once more without it.`],
       solution: bannerSolution('Only for me: '),

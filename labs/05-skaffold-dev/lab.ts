@@ -1,6 +1,7 @@
 // Lab 5: the other way to a fast loop: Skaffold's file sync copies the edited source into the
 // running container, whose tsx watch restarts the process. Needs a Docker engine, kind and
 // Skaffold; in offline mode every step that needs them is skipped with that reason.
+import { readFileSync } from 'node:fs';
 import { defineLab, fail, formatDuration, pass } from '@ffk/labs';
 import { logFile, startBackground, stopBackground } from '../shared/background';
 import { BANNER_FILE, BANNER_HINTS, bannerSolution, changedBanner } from '../shared/banner';
@@ -9,7 +10,6 @@ import { ffkUninstall, stopLeftoverIntercepts } from '../shared/intercept';
 import { ALL_LOOPS, LOOPS } from '../shared/loops';
 import { redeployApp } from '../shared/reset';
 import { waitForStorefront } from '../shared/storefront';
-import { readFileSync } from 'node:fs';
 
 const SKAFFOLD = 'skaffold-dev';
 const TOOLS = ['docker', 'kind', 'skaffold'] as const;
@@ -76,7 +76,11 @@ container, tsx restarts catalog there, and the storefront shows it: measured fro
       check: async (ctx) => {
         const change = await changedBanner(ctx);
         if ('notYet' in change) return fail(change.notYet);
-        const view = await waitForStorefront((v) => v.banner === change.text, { timeoutMs: 110_000, waitingFor: `"${change.text}" (is skaffold dev still running?)`, signal: ctx.signal });
+        const view = await waitForStorefront((v) => v.banner === change.text, {
+          timeoutMs: 110_000,
+          waitingFor: `"${change.text}" (is skaffold dev still running?)`,
+          signal: ctx.signal,
+        });
         if (ctx.savedAt === undefined) return pass(`the storefront shows "${change.text}" from ${view.servedBy.banner}`);
         const ms = Date.now() - ctx.savedAt;
         ctx.recordLoop(LOOPS.skaffold, ms);

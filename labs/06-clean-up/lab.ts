@@ -20,7 +20,8 @@ interface Workload {
 
 /** What an intercept touches, for comparison: containers and their ports, Service target ports, ffk annotations. */
 function shape(object: Workload): string {
-  const containers = object.spec.template?.spec.containers.map((c) => `${c.name}[${(c.ports ?? []).map((p) => `${p.name ?? ''}:${p.containerPort}`).join(',')}]`) ?? [];
+  const containers =
+    object.spec.template?.spec.containers.map((c) => `${c.name}[${(c.ports ?? []).map((p) => `${p.name ?? ''}:${p.containerPort}`).join(',')}]`) ?? [];
   const ports = object.spec.ports?.map((p) => `${p.name ?? ''}->${p.targetPort ?? ''}`) ?? [];
   const annotations = Object.keys(object.metadata.annotations ?? {}).filter((key) => key.includes('ffk'));
   return JSON.stringify({ containers, ports, annotations });
@@ -28,10 +29,14 @@ function shape(object: Workload): string {
 
 async function compareWithOverlay(ctx: LabContext, kind: 'Deployment' | 'Service'): Promise<string> {
   const { overlay } = await clusterTarget(ctx);
-  const wanted = (await renderKustomize(join(ctx.repoRoot, overlay))).find((m) => m.kind === kind && m.metadata.name === 'catalog') as unknown as Workload | undefined;
+  const wanted = (await renderKustomize(join(ctx.repoRoot, overlay))).find((m) => m.kind === kind && m.metadata.name === 'catalog') as unknown as
+    Workload | undefined;
   if (!wanted) throw new Error(`${overlay} has no ${kind} catalog`);
   const live = JSON.parse(await kubectl(ctx, ['get', kind.toLowerCase(), 'catalog', '-o', 'json'])) as Workload;
-  if (shape(wanted) !== shape(live)) throw new Error(`${kind} catalog is not as ${overlay} describes it: ${shape(live)} instead of ${shape(wanted)}; \`npm run ffk -- uninstall catalog\` restores it`);
+  if (shape(wanted) !== shape(live))
+    throw new Error(
+      `${kind} catalog is not as ${overlay} describes it: ${shape(live)} instead of ${shape(wanted)}; \`npm run ffk -- uninstall catalog\` restores it`,
+    );
   return `as in ${overlay}: ${shape(live)}`;
 }
 
@@ -63,7 +68,14 @@ copy it kept in an annotation when it installed the agent.`,
           run: async (ctx) => {
             for (const options of [{}, { user: previewName() }]) await stopBackground(ctx, interceptName(options));
             const { context } = await clusterTarget(ctx);
-            return (await ffk(ctx, ['leave', 'catalog', '--context', context]).catch((error: { stdout?: string; stderr?: string }) => `${error.stderr ?? error.stdout ?? ''}`)).trim().split('\n').at(-1);
+            return (
+              await ffk(ctx, ['leave', 'catalog', '--context', context]).catch(
+                (error: { stdout?: string; stderr?: string }) => `${error.stderr ?? error.stdout ?? ''}`,
+              )
+            )
+              .trim()
+              .split('\n')
+              .at(-1);
           },
         },
         { title: 'ffk uninstall catalog', skipIf: needsFfk('uninstall'), run: (ctx) => ffkUninstall(ctx) },
@@ -81,7 +93,8 @@ copy it kept in an annotation when it installed the agent.`,
             const listed = await ffk(ctx, ['list', '--context', context]);
             for (const line of listed.trim().split('\n')) ctx.log(line);
             const catalog = listed.split('\n').find((line) => /\bcatalog\b/.test(line)) ?? '';
-            if (/intercept(ed|ing)\b|\bactive\b/i.test(catalog) || /agent (installed|yes)/i.test(catalog)) throw new Error(`ffk list still shows catalog with an agent or intercept: ${catalog.trim()}`);
+            if (/intercept(ed|ing)\b|\bactive\b/i.test(catalog) || /agent (installed|yes)/i.test(catalog))
+              throw new Error(`ffk list still shows catalog with an agent or intercept: ${catalog.trim()}`);
             return 'catalog has no agent and no intercept';
           },
         },

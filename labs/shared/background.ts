@@ -2,7 +2,7 @@
 // (an intercept, skaffold dev): detached, their output in .ffk/labs/<name>.log and their pid in
 // .ffk/labs/<name>.pid, so a quit runner leaves nothing it cannot find and stop again.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabContext } from '@ffk/labs';
 
@@ -23,7 +23,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function logTail(repoRoot: string, name: string, lines = 15): string {
   try {
-    return readFileSync(logFile(repoRoot, name), 'utf8').trimEnd().split('\n').slice(-lines).map((line) => `  │ ${line}`).join('\n');
+    return readFileSync(logFile(repoRoot, name), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .map((line) => `  │ ${line}`)
+      .join('\n');
   } catch {
     return '';
   }
@@ -50,7 +55,9 @@ export async function startBackground(ctx: LabContext, options: StartOptions): P
   writeFileSync(pidFile(ctx.repoRoot, options.name), `${child.pid}\n`);
   ctx.log(`${options.shownAs ?? [options.command, ...options.args].join(' ')}  (pid ${child.pid}, output in .ffk/labs/${options.name}.log)`);
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code, signal) => reject(new Error(`${options.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${logTail(ctx.repoRoot, options.name)}`))),
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${options.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${logTail(ctx.repoRoot, options.name)}`)),
+    ),
   );
   try {
     return await Promise.race([options.ready(), exited]);

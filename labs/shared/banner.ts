@@ -33,4 +33,7 @@ export async function changedBanner(ctx: LabContext): Promise<{ text: string } |
 /** A solution: the banner text with a prefix, so it still applies when the shipped text changes. */
 export const bannerSolution = (prefix: string): { edits: Edit[] } => ({ edits: [{ file: BANNER_FILE, find: "text: '", replace: `text: '${prefix}` }] });
 
-export const BANNER_HINTS = [`Open \`${BANNER_FILE}\`: it exports \`banner\` with a \`text\` and a \`color\`.`, 'Change the words between the quotes after `text:`, and save.'];
+export const BANNER_HINTS = [
+  `Open \`${BANNER_FILE}\`: it exports \`banner\` with a \`text\` and a \`color\`.`,
+  'Change the words between the quotes after `text:`, and save.',
+];

@@ -4,7 +4,7 @@
 // can be started first; each one is idempotent and says what it found or did.
 import { join } from 'node:path';
 import { isClusterError, openSession, waitForRollout } from '@ffk/cluster';
-import { APP_IMAGES, IMAGE_TAG, buildImage as buildWithKit, stepPrinter, type AppImage } from '@ffk/images';
+import { APP_IMAGES, type AppImage, buildImage as buildWithKit, IMAGE_TAG, stepPrinter } from '@ffk/images';
 import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
 import type { ActionTask, Backend, LabContext } from '@ffk/labs';
 import { simulatorHoldingPort, stopSimulatorAdvice } from '@ffk/process-kit';
@@ -146,7 +146,8 @@ export const deployApp: ActionTask = {
     // Deployed already: leave it as it is. Applying again would undo what a lab changed on
     // purpose (a new catalog image, an intercept agent's port names); lab:reset re-applies.
     const existing = (await kubectl(ctx, ['get', 'deployments', '-o', 'name'])).split('\n').map((line) => line.replace('deployment.apps/', '').trim());
-    if (DEPLOYMENTS.every((name) => existing.includes(name))) return `already deployed (${DEPLOYMENTS.join(', ')}); \`npm run lab:reset -- N\` re-applies ${overlay}`;
+    if (DEPLOYMENTS.every((name) => existing.includes(name)))
+      return `already deployed (${DEPLOYMENTS.join(', ')}); \`npm run lab:reset -- N\` re-applies ${overlay}`;
     const said = await kubectl(ctx, ['apply', '-k', overlay]);
     const lines = said.trim().split('\n').filter(Boolean);
     const count = (word: string) => lines.filter((line) => line.endsWith(` ${word}`)).length;

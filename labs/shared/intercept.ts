@@ -4,7 +4,7 @@ import { hostname, userInfo } from 'node:os';
 import { relative } from 'node:path';
 import type { ActionTask, Backend, LabContext, SkipIf } from '@ffk/labs';
 import { startBackground, stopBackground } from './background';
-import { clusterTarget, ffk, type ClusterTarget } from './cluster';
+import { type ClusterTarget, clusterTarget, ffk } from './cluster';
 import { isLocal, waitForStorefront } from './storefront';
 
 export const FFK_BIN = 'packages/cli/bin/ffk.mjs';
@@ -30,7 +30,10 @@ export function needsFfk(command: string): SkipIf {
 
 /** A name the storefront's "preview as" field accepts, for personal intercepts. */
 export function previewName(): string {
-  const name = (process.env.FFK_USER ?? userInfo().username).replace(/[^A-Za-z0-9._-]/g, '').replace(/^[._-]+/, '').slice(0, 63);
+  const name = (process.env.FFK_USER ?? userInfo().username)
+    .replace(/[^A-Za-z0-9._-]/g, '')
+    .replace(/^[._-]+/, '')
+    .slice(0, 63);
   return name || 'me';
 }
 
@@ -49,7 +52,17 @@ export const interceptName = (options: InterceptOptions) => (options.user ? 'int
 export const localPort = (backend: Backend) => (backend === 'sim' ? 3100 : 3000);
 
 export function interceptArgs(target: ClusterTarget, options: InterceptOptions): string[] {
-  return ['intercept', 'catalog', '--port', String(localPort(target.backend)), '--context', target.context, ...(options.user ? ['--user', options.user] : []), '--', ...LOCAL_CATALOG];
+  return [
+    'intercept',
+    'catalog',
+    '--port',
+    String(localPort(target.backend)),
+    '--context',
+    target.context,
+    ...(options.user ? ['--user', options.user] : []),
+    '--',
+    ...LOCAL_CATALOG,
+  ];
 }
 
 /**

@@ -40,7 +40,10 @@ export async function viewStorefront(options: ViewOptions = {}): Promise<Storefr
   try {
     response = await fetch(STOREFRONT_URL, { headers, signal: AbortSignal.any([AbortSignal.timeout(5000), ...(options.signal ? [options.signal] : [])]) });
   } catch (error) {
-    throw new Error(`the storefront does not answer on ${STOREFRONT_URL} (${String((error as Error).cause ?? error)}); is the cluster up? \`npm run lab:1\` brings it up`, { cause: error });
+    throw new Error(
+      `the storefront does not answer on ${STOREFRONT_URL} (${String((error as Error).cause ?? error)}); is the cluster up? \`npm run lab:1\` brings it up`,
+      { cause: error },
+    );
   }
   if (!response.ok) throw new Error(`the storefront answered HTTP ${response.status} on ${STOREFRONT_URL}`);
   return parseStorefront(await response.text());
@@ -66,7 +69,8 @@ export async function waitForStorefront(
     } catch (error) {
       last = (error as Error).message;
     }
-    if (Date.now() > deadline) throw new Error(`after ${Math.round(options.timeoutMs / 1000)} s the storefront still does not show ${options.waitingFor}: ${last}`);
+    if (Date.now() > deadline)
+      throw new Error(`after ${Math.round(options.timeoutMs / 1000)} s the storefront still does not show ${options.waitingFor}: ${last}`);
     if (options.signal?.aborted) throw new Error('stopped');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

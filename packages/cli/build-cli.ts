@@ -2,9 +2,9 @@
 // needing nothing but Node >= 22.12 and a kubeconfig. dist/ffk-cli.mjs is one minified ES module
 // holding every dependency (client-node, commander…) and the agent's bundle, which it writes into
 // the agent's ConfigMap; dist/ffk.mjs is the bin that enables V8's compile cache and loads it.
-import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { buildAgentBundle } from '../intercept/src/agent/bundle';
 
 const dist = (file: string) => fileURLToPath(new URL(`./dist/${file}`, import.meta.url));
@@ -21,11 +21,15 @@ const common: BuildOptions = { bundle: true, platform: 'node', target: 'node22',
 const lazyBuiltins: Plugin = {
   name: 'lazy-builtins',
   setup(plugins) {
-    plugins.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => (args.kind === 'import-statement' && isBuiltin(args.path) ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin' } : undefined));
+    plugins.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) =>
+      args.kind === 'import-statement' && isBuiltin(args.path) ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin' } : undefined,
+    );
     plugins.onLoad({ filter: /.*/, namespace: 'builtin' }, async (args) => {
       // Values only: destructuring a getter (fs.promises, util.types…) would load what it hides.
       const module = await import(`node:${args.path}`);
-      const names = Object.keys(module).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name) && !Object.getOwnPropertyDescriptor(module.default ?? module, name)?.get);
+      const names = Object.keys(module).filter(
+        (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name) && !Object.getOwnPropertyDescriptor(module.default ?? module, name)?.get,
+      );
       return { loader: 'js', contents: `const m = require('node:${args.path}');\nexport default m;\nexport const { ${names.join(', ')} } = m;\n` };
     });
   },
@@ -46,8 +50,13 @@ export async function buildCli(): Promise<{ bin: string; bytes: number }> {
     // CommonJS dependencies use require(); give the ES module bundle one.
     banner: { js: "import{createRequire as __ffkRequire}from'node:module';const require=__ffkRequire(import.meta.url);" },
   });
-  await build({ ...common, entryPoints: [fileURLToPath(new URL('./bin/launcher.mjs', import.meta.url))], outfile: dist('ffk.mjs'), external: ['./ffk-cli.mjs'] });
-  const bytes = Object.values(result.metafile!.outputs).reduce((n, o) => n + o.bytes, 0);
+  await build({
+    ...common,
+    entryPoints: [fileURLToPath(new URL('./bin/launcher.mjs', import.meta.url))],
+    outfile: dist('ffk.mjs'),
+    external: ['./ffk-cli.mjs'],
+  });
+  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   return { bin: dist('ffk.mjs'), bytes };
 }
 

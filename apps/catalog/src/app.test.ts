@@ -1,7 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { createApp as createInventoryApp, migrations as inventoryMigrations } from '@ffk/inventory';
 import { createLogger, createPool, createUpstream, listen, migrate, type Pool, type RunningServer } from '@ffk/service-kit';
 import { responseJson, startPostgres, startSilentServer, type TestPostgres } from '@ffk/test-kit';
-import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { banner } from './banner';

@@ -1,5 +1,5 @@
 import { checkPostgres, createServiceApp, type Logger, type Pool, type Upstream } from '@ffk/service-kit';
-import { Router, type Express } from 'express';
+import { type Express, Router } from 'express';
 import { banner } from './banner';
 import { productRoutes } from './products/routes';
 

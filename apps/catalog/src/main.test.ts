@@ -1,7 +1,7 @@
-import { listen, type RunningServer } from '@ffk/service-kit';
-import { responseJson, startPostgres, startProcess, type StartedProcess, type TestPostgres } from '@ffk/test-kit';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { listen, type RunningServer } from '@ffk/service-kit';
+import { responseJson, type StartedProcess, startPostgres, startProcess, type TestPostgres } from '@ffk/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -29,7 +29,9 @@ describe('main.ts configuration', () => {
   it('exits 1 with one line naming INVENTORY_TIMEOUT_MS when it is not a duration', async () => {
     const { code, stderr } = await startMain({ ...VALID, INVENTORY_TIMEOUT_MS: '2s' }).exited;
     expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^catalog: bad configuration: INVENTORY_TIMEOUT_MS="2s" is not valid: expected a whole number of milliseconds/)]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^catalog: bad configuration: INVENTORY_TIMEOUT_MS="2s" is not valid: expected a whole number of milliseconds/),
+    ]);
   });
 });
 

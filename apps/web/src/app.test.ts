@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@ffk/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 
 // A catalog that accepts connections and never answers: the slow-upstream case.
@@ -22,7 +22,11 @@ async function listen(server: Server): Promise<number> {
 beforeAll(async () => {
   stalled = createServer((socket) => sockets.add(socket));
   const catalogPort = await listen(stalled);
-  web = createApp({ catalogUrl: `http://127.0.0.1:${catalogPort}`, upstreamTimeoutMs: TIMEOUT_MS, logger: createLogger({ name: 'web', level: 'silent' }) }).listen(0, '127.0.0.1');
+  web = createApp({
+    catalogUrl: `http://127.0.0.1:${catalogPort}`,
+    upstreamTimeoutMs: TIMEOUT_MS,
+    logger: createLogger({ name: 'web', level: 'silent' }),
+  }).listen(0, '127.0.0.1');
   await once(web, 'listening');
   webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
 });

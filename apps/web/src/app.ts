@@ -1,7 +1,7 @@
 import { createServiceApp, createUpstream, type Logger } from '@ffk/service-kit';
 import { Router } from 'express';
-import { USER_HEADER, previewRoutes, previewUserOf } from './preview/preview-user';
-import { loadStorefront, type CatalogGet } from './storefront/catalog';
+import { previewRoutes, previewUserOf, USER_HEADER } from './preview/preview-user';
+import { type CatalogGet, loadStorefront } from './storefront/catalog';
 import { renderStorefront } from './storefront/page';
 
 export interface WebDeps {

@@ -1,5 +1,5 @@
-import { buildProgram } from './program';
 import { runProgram, stdio } from './cli-kit/run-program';
+import { buildProgram } from './program';
 import { registerSimCommands } from './sim/commands';
 
 /** Runs `ffk` (from the repository: with `ffk sim`) and resolves to the process exit code. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { baseProgram } from './cli-kit/run-program';
 import packageJson from '../package.json' with { type: 'json' };
+import { baseProgram } from './cli-kit/run-program';
 import { registerInterceptCommands } from './intercept/commands';
 import { registerWorkloadCommands } from './workloads/commands';
 

@@ -1,8 +1,8 @@
 // The entry point of the installable bundle (build-cli.ts): every command but `ffk sim`, whose
 // simulator runs the kit's own sources and so only from the repository.
-import { buildProgram } from './program';
-import { runProgram, stdio } from './cli-kit/run-program';
 import { exitWith } from './cli-kit/errors';
+import { runProgram, stdio } from './cli-kit/run-program';
+import { buildProgram } from './program';
 
 // Started on a lifeline (by a test, say), ffk ends with whatever started it, even when that is SIGKILLed.
 const { endProcessGroup, watchLifeline } = await import('@ffk/process-kit/lifeline');
@@ -14,7 +14,7 @@ program
   .allowUnknownOption()
   .argument('[args...]')
   .action(() => {
-    stdio.err('ffk: `ffk sim` runs from a clone of the fast-feedback-k8s repository (`npm run ffk -- sim start`): the simulator runs the kit\'s own sources\n');
+    stdio.err("ffk: `ffk sim` runs from a clone of the fast-feedback-k8s repository (`npm run ffk -- sim start`): the simulator runs the kit's own sources\n");
     exitWith(1);
   });
 program.addHelpText('after', '\nExample:\n  ffk intercept catalog --port 3000 -- npm run dev\n');

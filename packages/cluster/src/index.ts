@@ -1,31 +1,26 @@
 // @ffk/cluster: the Kubernetes access layer the ffk CLI and the labs compose.
-export { ClusterError, isClusterError, type ClusterErrorKind } from './errors/cluster-error';
-export { toClusterError, friendly, type ErrorContext } from './errors/friendly';
-export { formatPermission, type ResourceRef } from './errors/resource-ref';
+export { type ApplyAction, applyKustomize, applyManifests, type ApplyOptions, type ApplyResult } from './apply/apply';
+export { renderKustomize } from './apply/kustomize';
+export { type Manifest, objectName, parseManifests } from './apply/manifests';
+export { ClusterError, type ClusterErrorKind, isClusterError } from './errors/cluster-error';
+export { type ErrorContext, friendly, toClusterError } from './errors/friendly';
 export { checkPermissions, type PermissionCheck } from './errors/permissions';
+export { formatPermission, type ResourceRef } from './errors/resource-ref';
 export { closeNames, editDistance } from './errors/suggest';
-
-export { loadKubeconfig, kubeconfigFiles, type KubeconfigOptions, type ClusterTarget, type LoadedKubeconfig } from './kubeconfig/load';
-export { accessFor, targetOf, type ClusterAccess } from './kubeconfig/access';
+export { type ClusterIdentity, whoAmI } from './identity/who-am-i';
+export { accessFor, type ClusterAccess, targetOf } from './kubeconfig/access';
 export { classifyContext, type ContextClass } from './kubeconfig/classify';
-export { guardContext, describeTarget, type GuardOptions } from './kubeconfig/guard';
-export { pinContext, describeDrift, type ContextPin, type KubeconfigDrift } from './kubeconfig/pin';
-export { openSession, type ClusterSession, type SessionOptions } from './kubeconfig/session';
-export { whoAmI, type ClusterIdentity } from './identity/who-am-i';
-
+export { describeTarget, guardContext, type GuardOptions } from './kubeconfig/guard';
+export { type ClusterTarget, kubeconfigFiles, type KubeconfigOptions, type LoadedKubeconfig, loadKubeconfig } from './kubeconfig/load';
+export { type ContextPin, describeDrift, type KubeconfigDrift, pinContext } from './kubeconfig/pin';
+export { type ClusterSession, openSession, type SessionOptions } from './kubeconfig/session';
+export { type CloseCause, openPortForward, PortForwardStream } from './portforward/duplex';
+export { newestReadyPod, type PodSelector, resolveReadyPods } from './portforward/ready-pods';
+export { type PortForwardEvent, reconnectingPortForward, type ReconnectingPortForwardOptions } from './portforward/reconnect';
+export { assessRollout, type RolloutCounts, type RolloutState } from './rollout/assess';
+export { lastLogLines } from './rollout/log-tail';
+export { isPodReady, type PodCondition, podCondition } from './rollout/pod-problems';
+export { type RolloutProgress, type RolloutResult, waitForRollout, type WaitForRolloutOptions } from './rollout/wait';
 export { readDeployment } from './workloads/deployments';
 export { nameOf } from './workloads/name-of';
 export { selectorString } from './workloads/selectors';
-
-export { parseManifests, objectName, type Manifest } from './apply/manifests';
-export { renderKustomize } from './apply/kustomize';
-export { applyManifests, applyKustomize, type ApplyAction, type ApplyOptions, type ApplyResult } from './apply/apply';
-
-export { assessRollout, type RolloutCounts, type RolloutState } from './rollout/assess';
-export { podCondition, isPodReady, type PodCondition } from './rollout/pod-problems';
-export { lastLogLines } from './rollout/log-tail';
-export { waitForRollout, type RolloutProgress, type RolloutResult, type WaitForRolloutOptions } from './rollout/wait';
-
-export { openPortForward, PortForwardStream, type CloseCause } from './portforward/duplex';
-export { resolveReadyPods, newestReadyPod, type PodSelector } from './portforward/ready-pods';
-export { reconnectingPortForward, type PortForwardEvent, type ReconnectingPortForwardOptions } from './portforward/reconnect';

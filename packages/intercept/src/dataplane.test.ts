@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Connector } from './connector/connector';
 import { get } from './testing/http-client';
-import { LOCAL, startAgentFixture, type AgentFixture } from './testing/pair';
+import { type AgentFixture, LOCAL, startAgentFixture } from './testing/pair';
 import { startTestServer, type TestServer } from './testing/servers';
 
 const MB = 1024 * 1024;
@@ -105,17 +105,19 @@ describe.each(['passthrough', 'intercept'] as const)('data plane, %s', (mode) =>
     const arrivals: number[] = [];
     const events: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port: f.servicePort, path: '/sse', agent: false }, (res) => {
-        expect(res.headers['content-type']).toBe('text/event-stream');
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          for (const event of chunk.split('\n\n').filter(Boolean)) {
-            events.push(event);
-            arrivals.push(Date.now());
-          }
-        });
-        res.on('end', resolve);
-      }).on('error', reject);
+      http
+        .get({ host: '127.0.0.1', port: f.servicePort, path: '/sse', agent: false }, (res) => {
+          expect(res.headers['content-type']).toBe('text/event-stream');
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            for (const event of chunk.split('\n\n').filter(Boolean)) {
+              events.push(event);
+              arrivals.push(Date.now());
+            }
+          });
+          res.on('end', resolve);
+        })
+        .on('error', reject);
     });
     expect(events).toEqual([1, 2, 3, 4, 5].map((n) => `data: ${expectedName} ${n}`));
     // The server spaces events 30 ms apart: buffered delivery would bring them all at once.

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whoAnswers } from './testing/http-client';
-import { LOCAL, startAgentFixture, type AgentFixture } from './testing/pair';
+import { type AgentFixture, LOCAL, startAgentFixture } from './testing/pair';
 import { startTestServer, type TestServer } from './testing/servers';
 
 interface Outcome {

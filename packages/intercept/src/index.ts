@@ -1,18 +1,11 @@
 // Agent: the sidecar in the intercepted pod.
-export { startAgent, type RunningAgent } from './agent/agent';
-export { AGENT_DEFAULTS, AgentConfigError, agentEnv, parseAgentEnv, type AgentConfig, type AgentPort } from './agent/config';
+export { type RunningAgent, startAgent } from './agent/agent';
+export { AGENT_DEFAULTS, type AgentConfig, AgentConfigError, agentEnv, type AgentPort, parseAgentEnv } from './agent/config';
 export { personalProblem } from './agent/intercept-rules';
 // Connector: the developer's side.
-export {
-  Connector,
-  ConnectorRefusedError,
-  type ConnectorEvents,
-  type ConnectorOptions,
-  type ConnectorState,
-  type ConnectorStats,
-} from './connector/connector';
+export { Connector, type ConnectorEvents, type ConnectorOptions, ConnectorRefusedError, type ConnectorState, type ConnectorStats } from './connector/connector';
 export type { RoutedRequest } from './connector/deliver-http';
-export type { ExposeOptions, Exposed } from './connector/outbound';
+export type { Exposed, ExposeOptions } from './connector/outbound';
 // The protocol between them.
-export { DEFAULT_USER_HEADER, PROTOCOL_VERSION, type AgentInfo, type InterceptInfo, type InterceptSpec, type RefusalCode } from './tunnel/protocol';
+export { type AgentInfo, DEFAULT_USER_HEADER, type InterceptInfo, type InterceptSpec, PROTOCOL_VERSION, type RefusalCode } from './tunnel/protocol';
 export { generateToken } from './tunnel/token';

@@ -19,7 +19,10 @@ const roots = [
   ...['Namespace', 'Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'Event'].flatMap((k) => [`v1/${k}`, `v1/${k}List`]),
   ...['Deployment', 'ReplicaSet'].flatMap((k) => [`apps/v1/${k}`, `apps/v1/${k}List`]),
   'autoscaling/v1/Scale',
-  ...['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].flatMap((k) => [`rbac.authorization.k8s.io/v1/${k}`, `rbac.authorization.k8s.io/v1/${k}List`]),
+  ...['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].flatMap((k) => [
+    `rbac.authorization.k8s.io/v1/${k}`,
+    `rbac.authorization.k8s.io/v1/${k}List`,
+  ]),
   ...['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'LocalSubjectAccessReview'].map((k) => `authorization.k8s.io/v1/${k}`),
   'authentication.k8s.io/v1/SelfSubjectReview',
 ].map((file) => join(models, `${file}.d.ts`));
@@ -52,7 +55,12 @@ function description(node: ts.Node, source: ts.SourceFile): string | undefined {
   const text = source.getFullText().slice(node.getFullStart(), node.getStart(source));
   const match = /\/\*\*([\s\S]*?)\*\//.exec(text);
   if (!match) return undefined;
-  return match[1].split('\n').map((line) => line.replace(/^\s*\* ?/, '')).join('\n').trim().replace(/\n\nPossible enum values:[\s\S]*$/, '');
+  return match[1]
+    .split('\n')
+    .map((line) => line.replace(/^\s*\* ?/, ''))
+    .join('\n')
+    .trim()
+    .replace(/\n\nPossible enum values:[\s\S]*$/, '');
 }
 
 function ref(name: string): Schema {
@@ -78,11 +86,16 @@ function schemaOf(type: ts.TypeNode, file: string, imports: Map<string, string>)
     return {};
   }
   switch (type.kind) {
-    case ts.SyntaxKind.StringKeyword: return { type: 'string' };
-    case ts.SyntaxKind.NumberKeyword: return { type: 'integer' };
-    case ts.SyntaxKind.BooleanKeyword: return { type: 'boolean' };
-    case ts.SyntaxKind.LiteralType: return { type: 'string' };
-    default: return { type: 'object' };
+    case ts.SyntaxKind.StringKeyword:
+      return { type: 'string' };
+    case ts.SyntaxKind.NumberKeyword:
+      return { type: 'integer' };
+    case ts.SyntaxKind.BooleanKeyword:
+      return { type: 'boolean' };
+    case ts.SyntaxKind.LiteralType:
+      return { type: 'string' };
+    default:
+      return { type: 'object' };
   }
 }
 

@@ -1,11 +1,11 @@
-export { startSim, type Sim, type SimOptions } from './sim';
-export { ObjectStore } from './registry/object-store';
-export type { DeleteOptions, FieldValidation, ListOptions, PatchType, WatchEvent, WatchOptions, WriteOptions } from './registry/object-store';
-export type { KubeObject, ObjectMeta, OwnerReference, StoredEvent, WatchEventType } from './store/types';
-export { WorkQueue, objectKey, splitKey, type Controller } from './controllers/controller';
-export type { Router, SubresourceContext, SubresourceHandler } from './http/router';
 export { ApiError } from './api/status';
 export type { SimUser } from './auth/users';
+export { type Controller, objectKey, splitKey, WorkQueue } from './controllers/controller';
+export type { Router, SubresourceContext, SubresourceHandler } from './http/router';
 export { userKubeconfigPath } from './kubeconfig';
-export { labelMatcher, selectorMatches } from './store/selectors';
+export type { DeleteOptions, FieldValidation, ListOptions, PatchType, WatchEvent, WatchOptions, WriteOptions } from './registry/object-store';
+export { ObjectStore } from './registry/object-store';
 export { podProcesses } from './runtime/processes';
+export { type Sim, type SimOptions, startSim } from './sim';
+export { labelMatcher, selectorMatches } from './store/selectors';
+export type { KubeObject, ObjectMeta, OwnerReference, StoredEvent, WatchEventType } from './store/types';

@@ -1,9 +1,9 @@
 // startSim(): one simulated API server on its own free loopback port and state directory.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createBootstrapPolicy } from './auth/bootstrap-policy';
 import { resolveUsers, type SimUser } from './auth/users';
 import { builtinControllers } from './controllers/builtin';
@@ -12,8 +12,8 @@ import { createApiServer } from './http/api-server';
 import type { Router } from './http/router';
 import { userKubeconfigPath, writeKubeconfig } from './kubeconfig';
 import { ObjectStore } from './registry/object-store';
+import { type ClusterRuntime, type RuntimeOptions, startRuntime } from './runtime/cluster-runtime';
 import { loadOrCreateCertificate } from './tls/certificate';
-import { startRuntime, type ClusterRuntime, type RuntimeOptions } from './runtime/cluster-runtime';
 
 export interface SimOptions {
   /** Where the kubeconfig and certificate go. Default: a new temporary directory, removed by stop(). */

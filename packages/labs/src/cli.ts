@@ -74,7 +74,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'doctor': {
-      const [{ runDoctor }, { renderDoctor }, { createShell }] = await Promise.all([import('./doctor/doctor'), import('./doctor/render'), import('./shell/shell')]);
+      const [{ runDoctor }, { renderDoctor }, { createShell }] = await Promise.all([
+        import('./doctor/doctor'),
+        import('./doctor/render'),
+        import('./shell/shell'),
+      ]);
       const report = await runDoctor({ $: createShell(args.repo), repoRoot: args.repo });
       out.write(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : `${renderDoctor(report)}\n`);
       return report.ok ? 0 : 1;

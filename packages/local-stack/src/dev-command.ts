@@ -2,7 +2,7 @@
 // everything on Ctrl-C.
 import { join } from 'node:path';
 import { styleText } from 'node:util';
-import { REPO_ROOT, startLocalStack, type LocalStack } from './stack';
+import { type LocalStack, REPO_ROOT, startLocalStack } from './stack';
 
 function portSetting(variable: string, fallback: number): number {
   const raw = process.env[variable];
@@ -52,7 +52,8 @@ export async function runDev(): Promise<void> {
       storage: process.env.FFK_DEV_DB || join(REPO_ROOT, '.ffk/dev/pgdata'),
       onReady: (step, took, where) => say(`${styleText('green', '✔')} ${step} ready in ${took.toFixed(1)}s  ${styleText('dim', where)}`),
       onLog: (line) => process.stdout.write(`${line}\n`),
-      onCrash: (service) => say(`${styleText('red', '✖')} ${service} crashed while starting (its log is above): fix it and save, tsx restarts it; Ctrl-C quits`),
+      onCrash: (service) =>
+        say(`${styleText('red', '✖')} ${service} crashed while starting (its log is above): fix it and save, tsx restarts it; Ctrl-C quits`),
       signal: starting.signal,
     });
   } catch (error) {
@@ -62,5 +63,7 @@ export async function runDev(): Promise<void> {
     }
     fail((error as Error).message);
   }
-  process.stdout.write(`\n  Storefront: ${styleText('bold', stack.urls.web)}   ${styleText('dim', `(up in ${seconds(started)}s; Ctrl-C stops everything)`)}\n\n`);
+  process.stdout.write(
+    `\n  Storefront: ${styleText('bold', stack.urls.web)}   ${styleText('dim', `(up in ${seconds(started)}s; Ctrl-C stops everything)`)}\n\n`,
+  );
 }

@@ -1,3 +1,3 @@
+export { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 export { runDev } from './dev-command';
-export { startLocalStack, type LocalStack, type LocalStackOptions } from './stack';
-export { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
+export { type LocalStack, type LocalStackOptions, startLocalStack } from './stack';

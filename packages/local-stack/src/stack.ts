@@ -2,10 +2,10 @@
 // PostgreSQL unless a DATABASE_URL is given.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { isCrashLine, prefixFor, prettyLine } from './logs/pretty-log';
 import { assertPortsFree, freePort } from './ports/free-ports';
-import { startService, type ServiceProcess } from './services/service-process';
+import { type ServiceProcess, startService } from './services/service-process';
 import { waitReady } from './services/wait-ready';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -57,7 +57,10 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  await assertPortsFree(SERVICES.map((name) => ({ name, port: options.ports[name], envVar: PORT_VARIABLES[name] })), REPO_ROOT);
+  await assertPortsFree(
+    SERVICES.map((name) => ({ name, port: options.ports[name], envVar: PORT_VARIABLES[name] })),
+    REPO_ROOT,
+  );
   const chosen = await Promise.all(SERVICES.map(async (name) => [name, options.ports[name] || (await freePort())]));
   const ports = Object.fromEntries(chosen) as Record<ServiceName, number>;
   const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://localhost:${ports[name]}`])) as Record<ServiceName, string>;

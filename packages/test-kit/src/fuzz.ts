@@ -24,7 +24,7 @@ export function fuzzer(seed = seedFromEnv()): Fuzz {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (max: number) => Math.floor(next() * max);
-  const pick = <T>(choices: readonly T[]) => choices[int(choices.length)]!;
+  const pick = <T>(choices: readonly T[]) => choices[int(choices.length)];
   const text = (maxLength: number) => {
     let out = '';
     for (let n = int(maxLength + 1); n > 0; n--) out += pick(ALPHABETS)();
@@ -38,15 +38,26 @@ export function fuzzer(seed = seedFromEnv()): Fuzz {
   ];
   const json = (depth = 2): unknown => {
     switch (int(depth > 0 ? 9 : 7)) {
-      case 0: return null;
-      case 1: return next() < 0.5;
-      case 2: return pick([0, -1, 1, 65535, 65536, 99999, 2 ** 53, -(2 ** 31), 1.5, Number.MAX_VALUE]);
-      case 3: return int(70000);
-      case 4: return text(12);
-      case 5: return pick(['', 'global', 'personal', 'hello', 'ping', 'dial', 'http', '127.0.0.1', 'x-ffk-user', '__proto__', 'constructor']);
-      case 6: return 'x'.repeat(pick([0, 1, 255, 256, 4096, 70_000]));
-      case 7: return Array.from({ length: int(4) }, () => json(depth - 1));
-      default: return Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['mode', 'header', 'value', 'port', 'host', 'id', 'type', text(6)]), json(depth - 1)]));
+      case 0:
+        return null;
+      case 1:
+        return next() < 0.5;
+      case 2:
+        return pick([0, -1, 1, 65535, 65536, 99999, 2 ** 53, -(2 ** 31), 1.5, Number.MAX_VALUE]);
+      case 3:
+        return int(70000);
+      case 4:
+        return text(12);
+      case 5:
+        return pick(['', 'global', 'personal', 'hello', 'ping', 'dial', 'http', '127.0.0.1', 'x-ffk-user', '__proto__', 'constructor']);
+      case 6:
+        return 'x'.repeat(pick([0, 1, 255, 256, 4096, 70_000]));
+      case 7:
+        return Array.from({ length: int(4) }, () => json(depth - 1));
+      default:
+        return Object.fromEntries(
+          Array.from({ length: int(4) }, () => [pick(['mode', 'header', 'value', 'port', 'host', 'id', 'type', text(6)]), json(depth - 1)]),
+        );
     }
   };
   return { seed, int, chance: (p) => next() < p, pick, text, json };

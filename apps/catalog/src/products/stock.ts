@@ -1,4 +1,4 @@
-import { SERVED_BY_HEADER, type Logger, type Upstream } from '@ffk/service-kit';
+import { type Logger, SERVED_BY_HEADER, type Upstream } from '@ffk/service-kit';
 
 export interface StockLookup {
   /** What the storefront shows about inventory: did it answer, and who answered. */

@@ -69,7 +69,11 @@ describe('POST /stock/:sku/reserve', () => {
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect((await responseJson<{ error: string }>(response)).error).toContain('quantity');
     }
-    const malformed = await fetch(`${server.url}/stock/MUG-ENML-350/reserve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":' });
+    const malformed = await fetch(`${server.url}/stock/MUG-ENML-350/reserve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"quantity":',
+    });
     expect(malformed.status).toBe(400);
   });
 

@@ -31,10 +31,10 @@ export function stockRoutes(pool: Pool): Router {
     // One conditional UPDATE is its own transaction: it locks the row, re-checks the condition
     // against the latest committed quantity, and decrements only if enough is left. Concurrent
     // reservations queue on the row lock, so stock can never go below zero or be sold twice.
-    const reserved = await pool.query<{ quantity: number }>(
-      'update stock set quantity = quantity - $2 where sku = $1 and quantity >= $2 returning quantity',
-      [sku, quantity],
-    );
+    const reserved = await pool.query<{ quantity: number }>('update stock set quantity = quantity - $2 where sku = $1 and quantity >= $2 returning quantity', [
+      sku,
+      quantity,
+    ]);
     if (reserved.rows[0]) return void res.json({ sku, reserved: quantity, quantity: reserved.rows[0].quantity });
 
     const current = await pool.query<{ quantity: number }>('select quantity from stock where sku = $1', [sku]);

@@ -1,8 +1,8 @@
 // Lab 4 (personal intercepts): a developer marks their browser with the ffk-user cookie;
 // the storefront then sends `x-ffk-user: <name>` upstream, which the intercept agent routes
 // to that developer's laptop while everyone else keeps hitting the cluster.
-import { Router, urlencoded } from 'express';
 import type { Request } from 'express';
+import { Router, urlencoded } from 'express';
 
 export const PREVIEW_COOKIE = 'ffk-user';
 export const USER_HEADER = 'x-ffk-user';

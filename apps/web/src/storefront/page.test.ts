@@ -21,7 +21,10 @@ describe('storefront page', () => {
       products: {
         ok: true,
         servedBy: 'c',
-        value: { products: [product({ sku: 'A', stock: 4 }), product({ sku: 'B', stock: 0 }), product({ sku: 'C', stock: null })], inventory: { ok: true, servedBy: 'i' } },
+        value: {
+          products: [product({ sku: 'A', stock: 4 }), product({ sku: 'B', stock: 0 }), product({ sku: 'C', stock: null })],
+          inventory: { ok: true, servedBy: 'i' },
+        },
       },
     });
     expect(html).toContain('$12.50');
@@ -51,7 +54,10 @@ describe('storefront page', () => {
   });
 
   it('says the catalog is down and still shows a banner', () => {
-    const html = page({ banner: { ok: false, reason: 'catalog refused the connection (GET http://c/banner)' }, products: { ok: false, reason: 'catalog did not answer within 2000 ms (GET http://c/products)' } });
+    const html = page({
+      banner: { ok: false, reason: 'catalog refused the connection (GET http://c/banner)' },
+      products: { ok: false, reason: 'catalog did not answer within 2000 ms (GET http://c/products)' },
+    });
     expect(html).toContain('data-testid="degraded-notice"');
     expect(html).toContain('catalog did not answer within 2000 ms (GET http://c/products)');
     expect(html).toContain('catalog refused the connection');

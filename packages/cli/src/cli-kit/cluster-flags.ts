@@ -13,11 +13,15 @@ export interface ClusterFlags {
 
 export function addClusterFlags(command: Command, options: { changes: boolean }): Command {
   command
-    .option('-n, --namespace <name>', 'namespace of the workload (default: the context\'s)')
+    .option('-n, --namespace <name>', "namespace of the workload (default: the context's)")
     .option('--context <name>', 'kubeconfig context to use (default: current-context)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('-o, --output <format>', 'human (default) or json');
-  if (options.changes) command.option('--allow-remote-context', 'allow changes on a context that is not a local cluster (local: kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim with a server on this machine)');
+  if (options.changes)
+    command.option(
+      '--allow-remote-context',
+      'allow changes on a context that is not a local cluster (local: kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim with a server on this machine)',
+    );
   return command;
 }
 

@@ -1,5 +1,5 @@
 // The safety banner printed before any change, then the guard and the pinned context.
-import { guardContext, loadKubeconfig, pinContext, type ClusterSession } from '@ffk/cluster';
+import { type ClusterSession, guardContext, loadKubeconfig, pinContext } from '@ffk/cluster';
 import type { ClusterFlags } from './cluster-flags';
 import type { Reporter } from './output';
 
@@ -7,7 +7,11 @@ import type { Reporter } from './output';
  * Loads the kubeconfig, prints what is about to be changed (context, server, namespace,
  * workload, mode), THEN refuses a remote context without the flag, and pins the context.
  */
-export function openClusterSession(flags: ClusterFlags, reporter: Reporter, banner: { action: string; workload?: string; mode?: string; changes: boolean }): ClusterSession {
+export function openClusterSession(
+  flags: ClusterFlags,
+  reporter: Reporter,
+  banner: { action: string; workload?: string; mode?: string; changes: boolean },
+): ClusterSession {
   const loaded = loadKubeconfig({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace });
   const { target } = loaded;
   const lines = [

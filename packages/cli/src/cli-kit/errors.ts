@@ -1,11 +1,15 @@
 // Every failure a user meets ends as ONE line on stderr and an exit code, never a stack trace.
-import { CommanderError } from 'commander';
 import { isClusterError } from '@ffk/cluster/errors';
+import { CommanderError } from 'commander';
 import type { Print } from './output';
 
 /** A problem with what the user typed or with the situation, already phrased for them. */
 export class UsageError extends Error {
-  constructor(message: string, readonly exitCode = 1, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -16,7 +20,12 @@ export function exitWith(code: number): never {
 }
 
 /** Wraps a command action: known errors become `ffk: <line>` (or a JSON error object) and exit 1. */
-export function action<A extends unknown[]>(err: Print, out: Print, json: (args: A) => boolean, run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  err: Print,
+  out: Print,
+  json: (args: A) => boolean,
+  run: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await run(...args);

@@ -1,5 +1,5 @@
 // `-- <command…>`: the local process, with the imported env; its exit ends the intercept.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { UsageError } from '../cli-kit/errors';
 
@@ -17,7 +17,11 @@ export function runLocalCommand(command: string[], env: Record<string, string>):
       child.once('exit', (code, signal) => done(code ?? 128 + (signal ? constants.signals[signal] : 0)));
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new UsageError(error.code === 'ENOENT' ? `cannot run "${command[0]}": command not found (check the words after --)` : `cannot run "${command[0]}": ${error.message}`));
+      reject(
+        new UsageError(
+          error.code === 'ENOENT' ? `cannot run "${command[0]}": command not found (check the words after --)` : `cannot run "${command[0]}": ${error.message}`,
+        ),
+      );
     });
     child.once('spawn', () =>
       resolve({

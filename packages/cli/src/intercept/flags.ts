@@ -1,5 +1,5 @@
 // Parsing what the user typed for an intercept, with one-line errors.
-import { personalProblem, type InterceptSpec } from '@ffk/intercept';
+import { type InterceptSpec, personalProblem } from '@ffk/intercept';
 import { UsageError } from '../cli-kit/errors';
 
 export interface PortFlag {
@@ -13,7 +13,9 @@ export function parsePortFlag(value: string | undefined): PortFlag {
   const match = /^(\d{1,5})(?::([a-z0-9-]{1,15}|\d{1,5}))?$/.exec(value);
   const local = Number(match?.[1]);
   if (!match || local < 1 || local > 65535) {
-    throw new UsageError(`--port ${value} is not <local port>[:<service port>]: use e.g. --port 3000 (the port your local process listens on) or --port 3000:80`);
+    throw new UsageError(
+      `--port ${value} is not <local port>[:<service port>]: use e.g. --port 3000 (the port your local process listens on) or --port 3000:80`,
+    );
   }
   return { local, remote: match[2] };
 }
@@ -25,7 +27,7 @@ export function parseInterceptSpec(user: string | undefined, header: string | un
   else if (header !== undefined) {
     const match = /^([A-Za-z0-9-]+)=(.*)$/.exec(header);
     if (!match) throw new UsageError(`--header ${header} is not NAME=VALUE: use e.g. --header x-team=blue`);
-    spec = { mode: 'personal', header: match[1]!.toLowerCase(), value: match[2]! };
+    spec = { mode: 'personal', header: match[1].toLowerCase(), value: match[2] };
   }
   // The agent refuses these too; saying it here names the flag.
   const problem = spec.mode === 'personal' ? personalProblem(spec.header, spec.value) : undefined;

@@ -1,15 +1,14 @@
 // `ffk intercept`, `leave`, `list`, `uninstall`, `gc` as a user runs them (the bin as a child
 // process) against kube-sim with pods running the real agent.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newestReadyPod, openPortForward } from '@ffk/cluster';
-import { deployApp, getOver, startControlSim, startLaptopServer, type ControlSim } from '@ffk/intercept/control/testing';
+import { type ControlSim, deployApp, getOver, startControlSim, startLaptopServer } from '@ffk/intercept/control/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
 
 const bin = fileURLToPath(new URL('../../bin/ffk.mjs', import.meta.url));
 
@@ -32,19 +31,22 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
   const ffk = (...args: string[]): Run => {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, KUBECONFIG: sim.kubeconfigPath, FFK_STATE_DIR: scratch } });
     const run: Run = {
-      child, stdout: '', stderr: '',
+      child,
+      stdout: '',
+      stderr: '',
       exited: new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1))),
-      event: (type) => new Promise((resolve, reject) => {
-        const check = () => {
-          for (const line of run.stdout.split('\n')) {
-            if (!line.startsWith('{')) continue;
-            const parsed = JSON.parse(line) as Record<string, unknown>;
-            if (parsed.event === type) return resolve(parsed);
-          }
-        };
-        child.stdout.on('data', check);
-        void run.exited.then(() => reject(new Error(`ffk exited before "${type}": ${run.stderr}${run.stdout}`)));
-      }),
+      event: (type) =>
+        new Promise((resolve, reject) => {
+          const check = () => {
+            for (const line of run.stdout.split('\n')) {
+              if (!line.startsWith('{')) continue;
+              const parsed = JSON.parse(line) as Record<string, unknown>;
+              if (parsed.event === type) return resolve(parsed);
+            }
+          };
+          child.stdout.on('data', check);
+          void run.exited.then(() => reject(new Error(`ffk exited before "${type}": ${run.stderr}${run.stdout}`)));
+        }),
     };
     child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk));
@@ -81,14 +83,20 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     // A cluster that may pull only from its own registry runs the agent on its mirror of the Node image.
     const run = ffk('intercept', 'named', '--port', String(localPort), '--agent-image', 'mirror.example/library/node:24.21.0-bookworm-slim');
     await new Promise<void>((resolve) => run.child.stdout!.on('data', () => run.stdout.includes('● intercepting') && resolve()));
-    expect(run.stdout.split('\n').slice(0, 6).join('\n')).toMatch(/^ffk intercept named\n  context    ffk-sim\n  server     https:\/\/127\.0\.0\.1:\d+\n  namespace  default\n  workload   deployment\/named\n  mode       global: every request goes to 127\.0\.0\.1:\d+$/);
+    expect(run.stdout.split('\n').slice(0, 6).join('\n')).toMatch(
+      /^ffk intercept named\n {2}context {4}ffk-sim\n {2}server {5}https:\/\/127\.0\.0\.1:\d+\n {2}namespace {2}default\n {2}workload {3}deployment\/named\n {2}mode {7}global: every request goes to 127\.0\.0\.1:\d+$/,
+    );
     expect(run.stdout).toContain('→ waiting for the rollout of deployment named with the agent');
-    expect(run.stdout).toMatch(/✓ agent installed in deployment named \((\d+\.\d+\.\d+\+[0-9a-f]{10}) on mirror\.example\/library\/node:24\.21\.0-bookworm-slim\)/);
-    const version = /agent installed in deployment named \((\S+) on/.exec(run.stdout)![1]!;
+    expect(run.stdout).toMatch(
+      /✓ agent installed in deployment named \((\d+\.\d+\.\d+\+[0-9a-f]{10}) on mirror\.example\/library\/node:24\.21\.0-bookworm-slim\)/,
+    );
+    const version = /agent installed in deployment named \((\S+) on/.exec(run.stdout)![1];
     expect((await viaAgent('/x')).body).toBe('laptop /x');
 
     const list = await finished('list', '-o', 'json');
-    const named = (JSON.parse(list.stdout) as { workloads: { name: string; installed: boolean; record: { version: string }; intercepts: { mode: string }[] }[] }).workloads.find((w) => w.name === 'named');
+    const named = (
+      JSON.parse(list.stdout) as { workloads: { name: string; installed: boolean; record: { version: string }; intercepts: { mode: string }[] }[] }
+    ).workloads.find((w) => w.name === 'named');
     expect(named).toMatchObject({ installed: true, record: { version }, intercepts: [{ mode: 'global' }] });
     expect((await finished('list')).stdout).toMatch(new RegExp(`named\\s+1/1\\s+${version.replace('+', '\\+')} \\(http→3000\\)`));
     const status = await finished('status');
@@ -111,8 +119,21 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     // An existing file others may read: the Secret values written into it must not be.
     writeFileSync(envFile, '# old\n', { mode: 0o644 });
     chmodSync(envFile, 0o644);
-    const run = ffk('intercept', 'named', '--port', `${localPort}:web`, '--write-env', envFile, '-o', 'json', '--',
-      process.execPath, '-e', 'process.exit(process.env.PORT === process.argv[1] ? 7 : 1)', String(localPort));
+    const run = ffk(
+      'intercept',
+      'named',
+      '--port',
+      `${localPort}:web`,
+      '--write-env',
+      envFile,
+      '-o',
+      'json',
+      '--',
+      process.execPath,
+      '-e',
+      'process.exit(process.env.PORT === process.argv[1] ? 7 : 1)',
+      String(localPort),
+    );
     const active = await run.event('active');
     expect(active).toMatchObject({ port: 'http', localPort });
     expect(await run.exited).toBe(7);
@@ -131,7 +152,9 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n'), second.stderr).toHaveLength(1);
     // The holder's name is what the API server says about the user (SelfSubjectReview), not the OS user.
-    expect(second.stderr).toMatch(/^ffk: another developer holds a global intercept on named \(.*held by kubernetes-admin@.*\): intercept only your own requests with --user <your name>/);
+    expect(second.stderr).toMatch(
+      /^ffk: another developer holds a global intercept on named \(.*held by kubernetes-admin@.*\): intercept only your own requests with --user <your name>/,
+    );
 
     const personal = ffk('intercept', 'named', '--port', String(localPort), '--user', 'bob', '-o', 'json');
     await personal.event('active');
@@ -147,20 +170,31 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
 
     // Personal intercepts that would take other people's requests are refused before anything changes.
     const host = await finished('intercept', 'named', '--port', '3000', '--header', 'Host=shop.example');
-    expect(host.stderr).toBe('ffk: --header: a personal intercept cannot route on the standard request header host: every request carries it, so it would take other people\'s traffic; use a header of your own such as x-ffk-user\n');
+    expect(host.stderr).toBe(
+      "ffk: --header: a personal intercept cannot route on the standard request header host: every request carries it, so it would take other people's traffic; use a header of your own such as x-ffk-user\n",
+    );
     const empty = await finished('intercept', 'named', '--port', '3000', '--user', '');
     expect(empty.stderr).toBe('ffk: --user: a personal intercept needs a non-empty value for x-ffk-user (e.g. your name)\n');
 
     const port = await finished('intercept', 'named', '--port', 'abc');
-    expect(port.stderr).toBe('ffk: --port abc is not <local port>[:<service port>]: use e.g. --port 3000 (the port your local process listens on) or --port 3000:80\n');
+    expect(port.stderr).toBe(
+      'ffk: --port abc is not <local port>[:<service port>]: use e.g. --port 3000 (the port your local process listens on) or --port 3000:80\n',
+    );
 
     // A context that is not local: the banner names it, then the refusal; nothing is changed.
     const remote = join(scratch, 'remote-kubeconfig');
-    writeFileSync(remote, readFileSync(sim.kubeconfigPath, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://203.0.113.7:6443').replaceAll('ffk-sim', 'gke_shop_prod'));
+    writeFileSync(
+      remote,
+      readFileSync(sim.kubeconfigPath, 'utf8')
+        .replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://203.0.113.7:6443')
+        .replaceAll('ffk-sim', 'gke_shop_prod'),
+    );
     const refused = await finished('intercept', 'named', '--port', '3000', '--kubeconfig', remote);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('context    gke_shop_prod');
-    expect(refused.stderr).toBe('ffk: refusing to change context "gke_shop_prod" (https://203.0.113.7:6443): it is not a local cluster: context "gke_shop_prod" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim); switch to a local context with --context, or pass --allow-remote-context if you mean it\n');
+    expect(refused.stderr).toBe(
+      'ffk: refusing to change context "gke_shop_prod" (https://203.0.113.7:6443): it is not a local cluster: context "gke_shop_prod" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim); switch to a local context with --context, or pass --allow-remote-context if you mean it\n',
+    );
     // A local-sounding name with a remote server, and a loopback server (a tunnel, here the sim itself) under any other name: refused too.
     const kindProd = join(scratch, 'kind-prod-kubeconfig');
     writeFileSync(kindProd, readFileSync(remote, 'utf8').replaceAll('gke_shop_prod', 'kind-prod'));
@@ -172,7 +206,9 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     const specBefore = (await sim.getJson('deployment', 'named')).spec;
     const viaTunnel = await finished('intercept', 'named', '--port', '3000', '--kubeconfig', tunnel);
     expect(viaTunnel.code).toBe(1);
-    expect(viaTunnel.stderr).toContain('context "prod-via-ssh" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim) (a server on loopback is not proof: it may be a tunnel or proxy to a remote cluster)');
+    expect(viaTunnel.stderr).toContain(
+      'context "prod-via-ssh" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim) (a server on loopback is not proof: it may be a tunnel or proxy to a remote cluster)',
+    );
     expect((await sim.getJson('deployment', 'named')).spec).toEqual(specBefore);
   });
 

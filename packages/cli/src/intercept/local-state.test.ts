@@ -7,15 +7,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { thisProcess } from '../cli-kit/process-alive';
-import { localIntercepts, stateDir, writeLocalIntercept, type LocalIntercept } from './local-state';
+import { type LocalIntercept, localIntercepts, stateDir, writeLocalIntercept } from './local-state';
 
 const bin = fileURLToPath(new URL('../../bin/ffk.mjs', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'ffk-local-state-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const record = (overrides: Partial<LocalIntercept>): LocalIntercept => ({
-  pid: 0, context: 'ffk-sim', server: 'https://127.0.0.1:1', namespace: 'default', deployment: 'catalog', mode: 'global', localPort: 3000,
-  startedAt: new Date().toISOString(), pods: [], routed: 0, failed: 0, reconnects: 0, state: 'active', updatedAt: new Date().toISOString(), ...overrides,
+  pid: 0,
+  context: 'ffk-sim',
+  server: 'https://127.0.0.1:1',
+  namespace: 'default',
+  deployment: 'catalog',
+  mode: 'global',
+  localPort: 3000,
+  startedAt: new Date().toISOString(),
+  pods: [],
+  routed: 0,
+  failed: 0,
+  reconnects: 0,
+  state: 'active',
+  updatedAt: new Date().toISOString(),
+  ...overrides,
 });
 
 it('ffk leave does not signal a process that reuses the pid of a crashed intercept, and forgets the stale file', async () => {
@@ -26,7 +39,7 @@ it('ffk leave does not signal a process that reuses the pid of a crashed interce
     writeLocalIntercept(record({ pid: stranger.pid!, pidStart: '1' }), dir);
     const left = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(process.execPath, [bin, 'leave', 'catalog'], { env: { ...process.env, FFK_STATE_DIR: scratch } }, (error, _stdout, stderr) =>
-        resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }),
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
       );
     });
     expect(left).toEqual({ code: 3, stderr: 'ffk: no intercept of catalog runs on this machine (`ffk status` lists the running ones)\n' });

@@ -1,6 +1,6 @@
 // Intercepts running on this machine, one small JSON file each, so `ffk leave` and `ffk status`
 // in another terminal find the foreground process (by pid) and what it reports.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isRecordedProcess, type ProcessRef } from '../cli-kit/process-alive';
@@ -26,8 +26,7 @@ export function stateDir(env = process.env): string {
   return join(env.FFK_STATE_DIR ?? join(homedir(), '.ffk', 'state'), 'intercepts');
 }
 
-const fileName = (i: Pick<LocalIntercept, 'context' | 'namespace' | 'deployment'>) =>
-  `${encodeURIComponent(i.context)}__${i.namespace}__${i.deployment}.json`;
+const fileName = (i: Pick<LocalIntercept, 'context' | 'namespace' | 'deployment'>) => `${encodeURIComponent(i.context)}__${i.namespace}__${i.deployment}.json`;
 
 export function writeLocalIntercept(intercept: LocalIntercept, dir = stateDir()): void {
   mkdirSync(dir, { recursive: true });

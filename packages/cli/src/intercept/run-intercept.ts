@@ -5,16 +5,16 @@ import { resolve } from 'node:path';
 import { describeDrift } from '@ffk/cluster';
 import { ConnectorRefusedError, type InterceptSpec } from '@ffk/intercept';
 import { DEFAULT_LEASE_SECONDS, formatEnvFile } from '@ffk/intercept/control';
-import { InterceptSession, SessionInterrupted, TunnelUnreachableError, type LocalEnvironment, type PodTunnels } from '@ffk/intercept/session';
+import { InterceptSession, type LocalEnvironment, type PodTunnels, SessionInterrupted, TunnelUnreachableError } from '@ffk/intercept/session';
 import type { ClusterFlags } from '../cli-kit/cluster-flags';
 import { openClusterSession } from '../cli-kit/cluster-session';
-import { writePrivateFile } from '../cli-kit/private-file';
-import { thisProcess } from '../cli-kit/process-alive';
 import { UsageError } from '../cli-kit/errors';
 import type { Print, Reporter } from '../cli-kit/output';
-import { runLocalCommand, type LocalCommand } from './child';
+import { writePrivateFile } from '../cli-kit/private-file';
+import { thisProcess } from '../cli-kit/process-alive';
+import { type LocalCommand, runLocalCommand } from './child';
 import { describeMode, parseInterceptSpec, parsePortFlag, type PortFlag } from './flags';
-import { removeLocalIntercept, writeLocalIntercept, type LocalIntercept } from './local-state';
+import { type LocalIntercept, removeLocalIntercept, writeLocalIntercept } from './local-state';
 import { attachStatusView } from './status-view';
 
 export interface InterceptFlags extends ClusterFlags {
@@ -37,29 +37,61 @@ export async function runIntercept(deploymentName: string, command: string[], fl
   const spec = parseInterceptSpec(flags.user, flags.header);
   const leaseSeconds = parseLeaseSeconds(flags.leaseSeconds);
   const mode = describeMode(spec, port.local);
-  const cluster = openClusterSession(flags, reporter, { action: `ffk intercept ${deploymentName}`, workload: `deployment/${deploymentName}`, mode, changes: true });
+  const cluster = openClusterSession(flags, reporter, {
+    action: `ffk intercept ${deploymentName}`,
+    workload: `deployment/${deploymentName}`,
+    mode,
+    changes: true,
+  });
   const { target } = cluster;
-  reporter.data({ event: 'target', context: target.context, server: target.server, namespace: target.namespace, workload: `deployment/${deploymentName}`, mode: spec.mode });
+  reporter.data({
+    event: 'target',
+    context: target.context,
+    server: target.server,
+    namespace: target.namespace,
+    workload: `deployment/${deploymentName}`,
+    mode: spec.mode,
+  });
   const cleanups: Cleanup[] = [cluster.pin.watch((drifts) => drifts.forEach((d) => reporter.warn(describeDrift(d, target.context))))];
   const cleanup = async () => {
     while (cleanups.length > 0) await cleanups.pop()!();
   };
   const stop = interruptions(cleanups);
   const session = new InterceptSession({
-    access: cluster, deployment: deploymentName, intercept: spec, localPort: port.local, port: port.remote, image: flags.agentImage, leaseSeconds,
-    tunnelTimeoutMs: Number(flags.tunnelTimeout ?? 20_000), signal: stop.signal, onProgress: (m) => reporter.step(m), onWarning: (m) => reporter.warn(m),
+    access: cluster,
+    deployment: deploymentName,
+    intercept: spec,
+    localPort: port.local,
+    port: port.remote,
+    image: flags.agentImage,
+    leaseSeconds,
+    tunnelTimeoutMs: Number(flags.tunnelTimeout ?? 20_000),
+    signal: stop.signal,
+    onProgress: (m) => reporter.step(m),
+    onWarning: (m) => reporter.warn(m),
   });
   cleanups.push(() => session.close());
   try {
     const tunnels = await startSession(session, deploymentName, reporter, mode, started);
     const environment = flags.envFile || command.length > 0 ? await importEnvironment(session, deploymentName, flags.envFile, reporter) : undefined;
-    cleanups.push(trackLocalState({ ...thisProcess(), context: target.context, server: target.server, namespace: target.namespace, deployment: deploymentName }, spec, port, tunnels));
+    cleanups.push(
+      trackLocalState(
+        { ...thisProcess(), context: target.context, server: target.server, namespace: target.namespace, deployment: deploymentName },
+        spec,
+        port,
+        tunnels,
+      ),
+    );
     const child = command.length > 0 ? await startCommand(command, environment!, reporter, cleanups) : undefined;
-    cleanups.push(attachStatusView(tunnels, reporter, out, { deployment: deploymentName, target: `127.0.0.1:${port.local}`, tty: Boolean(process.stdout.isTTY) }));
+    cleanups.push(
+      attachStatusView(tunnels, reporter, out, { deployment: deploymentName, target: `127.0.0.1:${port.local}`, tty: Boolean(process.stdout.isTTY) }),
+    );
     const ended = await foreground(stop.signal, child, command[0]);
     const stats = tunnels.stats;
     await cleanup();
-    reporter.done(`left the intercept of ${deploymentName} (${ended.why}): the cluster's pods answer again; ${stats.routed} requests were routed to your machine`);
+    reporter.done(
+      `left the intercept of ${deploymentName} (${ended.why}): the cluster's pods answer again; ${stats.routed} requests were routed to your machine`,
+    );
     reporter.data({ event: 'left', reason: ended.why, exitCode: ended.code, ...stats });
     return ended.code;
   } catch (error) {
@@ -95,7 +127,14 @@ async function startSession(session: InterceptSession, deployment: string, repor
   const what = `${agent.version ?? 'unversioned'} on ${agent.image}`;
   const verb = agent.installedNow ? 'installed in' : agent.upgradedFrom ? `upgraded from ${agent.upgradedFrom} in` : 'already in';
   reporter.done(`agent ${verb} deployment ${deployment} (${what})`, agent.ms);
-  reporter.data({ event: 'agent', installedNow: agent.installedNow, upgradedFrom: agent.upgradedFrom, version: agent.version, image: agent.image, ms: Math.round(agent.ms) });
+  reporter.data({
+    event: 'agent',
+    installedNow: agent.installedNow,
+    upgradedFrom: agent.upgradedFrom,
+    version: agent.version,
+    image: agent.image,
+    ms: Math.round(agent.ms),
+  });
   const { record } = session.agent;
   reporter.step(`opening tunnels (port-forward to ${record.tunnelPort}) to the Ready pods of deployment ${deployment} and registering the intercept`);
   const ready = await session.openTunnels();
@@ -111,22 +150,50 @@ async function importEnvironment(session: InterceptSession, deployment: string, 
   for (const o of environment.outbound) reporter.text(`  ${o.target} → ${o.local}`);
   const rewritten = environment.rewritten.map((r) => r.name);
   const skipped = environment.skipped.map((s) => `${s.name} (${s.reason})`);
-  reporter.done(`environment: ${Object.keys(environment.env).length} variables${rewritten.length ? `; pointed at local tunnels: ${rewritten.join(', ')}` : ''}${skipped.length ? `; left out: ${skipped.join(', ')}` : ''}`);
+  reporter.done(
+    `environment: ${Object.keys(environment.env).length} variables${rewritten.length ? `; pointed at local tunnels: ${rewritten.join(', ')}` : ''}${skipped.length ? `; left out: ${skipped.join(', ')}` : ''}`,
+  );
   const file = envFile ? resolve(envFile) : undefined;
   if (file) {
-    writePrivateFile(file, formatEnvFile(environment.env, `environment of deployment/${deployment} (container ${container}), imported by ffk intercept; cluster hosts point at its tunnels while it runs`));
+    writePrivateFile(
+      file,
+      formatEnvFile(
+        environment.env,
+        `environment of deployment/${deployment} (container ${container}), imported by ffk intercept; cluster hosts point at its tunnels while it runs`,
+      ),
+    );
     reporter.done(`wrote ${file}`);
   }
-  reporter.data({ event: 'env', variables: Object.keys(environment.env), rewritten, outbound: environment.outbound, skipped: environment.skipped, envFile: file });
+  reporter.data({
+    event: 'env',
+    variables: Object.keys(environment.env),
+    rewritten,
+    outbound: environment.outbound,
+    skipped: environment.skipped,
+    envFile: file,
+  });
   return environment;
 }
 
 /** The file `ffk status` and `ffk leave` read, kept current every 2 s; removed on cleanup. */
-function trackLocalState(where: Pick<LocalIntercept, 'pid' | 'pidStart' | 'context' | 'server' | 'namespace' | 'deployment'>, spec: InterceptSpec, port: PortFlag, tunnels: PodTunnels): Cleanup {
+function trackLocalState(
+  where: Pick<LocalIntercept, 'pid' | 'pidStart' | 'context' | 'server' | 'namespace' | 'deployment'>,
+  spec: InterceptSpec,
+  port: PortFlag,
+  tunnels: PodTunnels,
+): Cleanup {
   const now = () => new Date().toISOString();
   const local: LocalIntercept = {
-    ...where, mode: spec.mode === 'global' ? 'global' : `personal ${spec.header ?? 'x-ffk-user'}=${spec.value}`,
-    localPort: port.local, startedAt: now(), pods: [], routed: 0, failed: 0, reconnects: 0, state: 'active', updatedAt: now(),
+    ...where,
+    mode: spec.mode === 'global' ? 'global' : `personal ${spec.header ?? 'x-ffk-user'}=${spec.value}`,
+    localPort: port.local,
+    startedAt: now(),
+    pods: [],
+    routed: 0,
+    failed: 0,
+    reconnects: 0,
+    state: 'active',
+    updatedAt: now(),
   };
   const save = () => writeLocalIntercept({ ...local, ...tunnels.stats, pods: [...tunnels.connectors.keys()], updatedAt: now() });
   save();
@@ -157,15 +224,27 @@ function foreground(signal: AbortSignal, child: LocalCommand | undefined, name: 
 function interceptError(error: unknown, deployment: string): unknown {
   if (error instanceof ConnectorRefusedError) {
     if (error.code === 'conflict') {
-      return new UsageError(`another developer holds a global intercept on ${deployment} (${error.message}): intercept only your own requests with --user <your name>, or ask them to run \`ffk leave ${deployment}\``, 1, { code: 'conflict' });
+      return new UsageError(
+        `another developer holds a global intercept on ${deployment} (${error.message}): intercept only your own requests with --user <your name>, or ask them to run \`ffk leave ${deployment}\``,
+        1,
+        { code: 'conflict' },
+      );
     }
     if (error.code === 'token') {
-      return new UsageError(`the agent in ${deployment} refused the token (Secret ffk-agent-${deployment} changed since the pods started): run \`ffk uninstall ${deployment}\` and intercept again`, 1, { code: 'token' });
+      return new UsageError(
+        `the agent in ${deployment} refused the token (Secret ffk-agent-${deployment} changed since the pods started): run \`ffk uninstall ${deployment}\` and intercept again`,
+        1,
+        { code: 'token' },
+      );
     }
     return new UsageError(`the agent in ${deployment} refused: ${error.message}`, 1, { code: error.code });
   }
   if (error instanceof TunnelUnreachableError) {
-    return new UsageError(`cannot reach the agent's tunnel (port ${error.tunnelPort}) of ${deployment}: ${error.message}; check the pods with \`kubectl get pods\` and that you may create pods/portforward`, 1, { code: 'tunnel-unreachable' });
+    return new UsageError(
+      `cannot reach the agent's tunnel (port ${error.tunnelPort}) of ${deployment}: ${error.message}; check the pods with \`kubectl get pods\` and that you may create pods/portforward`,
+      1,
+      { code: 'tunnel-unreachable' },
+    );
   }
   return error;
 }

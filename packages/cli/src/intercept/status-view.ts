@@ -1,10 +1,15 @@
 // The foreground view of a running intercept: on a terminal one status line kept current, with
 // routed requests printed above it; elsewhere (CI, pipes) one line per event.
 import type { ConnectorState, RoutedRequest } from '@ffk/intercept';
-import type { Print, Reporter } from '../cli-kit/output';
 import type { PodTunnels } from '@ffk/intercept/session';
+import type { Print, Reporter } from '../cli-kit/output';
 
-export function attachStatusView(tunnels: PodTunnels, reporter: Reporter, out: Print, options: { deployment: string; target: string; tty: boolean }): () => void {
+export function attachStatusView(
+  tunnels: PodTunnels,
+  reporter: Reporter,
+  out: Print,
+  options: { deployment: string; target: string; tty: boolean },
+): () => void {
   const statusLine = () => {
     const { routed, failed, reconnects } = tunnels.stats;
     const pods = tunnels.connectors.size;

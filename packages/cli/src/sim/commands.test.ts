@@ -41,7 +41,17 @@ describe('ffk sim', () => {
     expect((await ffk('status')).stdout).toMatch(/^kube-sim is running at https:\/\/127\.0\.0\.1:\d+ \(pid \d+\)/);
     const { stdout } = await run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), 'config', 'current-context']);
     expect(stdout.trim()).toBe('ffk-sim');
-    const namespaces = await run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), '--cache-dir', join(stateDir, 'cache'), 'get', 'namespace', 'default', '-o', 'name']);
+    const namespaces = await run('kubectl', [
+      '--kubeconfig',
+      join(stateDir, 'kubeconfig'),
+      '--cache-dir',
+      join(stateDir, 'cache'),
+      'get',
+      'namespace',
+      'default',
+      '-o',
+      'name',
+    ]);
     expect(namespaces.stdout.trim()).toBe('namespace/default');
 
     expect((await ffk('stop')).stdout).toContain(`kube-sim stopped (pid ${pid})`);
@@ -49,7 +59,9 @@ describe('ffk sim', () => {
     expect(status.code).toBe(3);
     expect(status.stdout).toContain('kube-sim is not running');
     expect(existsSync(join(stateDir, 'sim.pid'))).toBe(false);
-    await expect(run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), '--request-timeout', '2s', 'get', 'namespaces'])).rejects.toThrow(/connection refused|connection to the server .* was refused/); // kubectl words it either way
+    await expect(run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), '--request-timeout', '2s', 'get', 'namespaces'])).rejects.toThrow(
+      /connection refused|connection to the server .* was refused/,
+    ); // kubectl words it either way
   });
 
   it('never signals a process that merely reuses the pid a stale state file names', async () => {
@@ -79,8 +91,12 @@ describe('ffk sim', () => {
     expect(started.code).toBe(0);
     expect(started.stdout).toContain(`user dev (held to RBAC): export KUBECONFIG=${join(stateDir, 'kubeconfig-dev')}`);
     const asUser = (name: string, ...args: string[]) =>
-      run('kubectl', ['--kubeconfig', join(stateDir, `kubeconfig-${name}`), '--cache-dir', join(stateDir, 'cache'), ...args]).catch((error: { stdout: string; stderr: string }) => ({ stdout: error.stdout, stderr: error.stderr }));
-    expect((await asUser('dev', 'get', 'pods')).stderr).toContain('pods is forbidden: User "dev" cannot list resource "pods" in API group "" in the namespace "default"');
+      run('kubectl', ['--kubeconfig', join(stateDir, `kubeconfig-${name}`), '--cache-dir', join(stateDir, 'cache'), ...args]).catch(
+        (error: { stdout: string; stderr: string }) => ({ stdout: error.stdout, stderr: error.stderr }),
+      );
+    expect((await asUser('dev', 'get', 'pods')).stderr).toContain(
+      'pods is forbidden: User "dev" cannot list resource "pods" in API group "" in the namespace "default"',
+    );
     expect((await asUser('dev', 'auth', 'can-i', 'list', 'pods')).stdout.trim()).toBe('no');
     await run('kubectl', ['--kubeconfig', join(stateDir, 'kubeconfig'), 'create', 'clusterrolebinding', 'team-a-view', '--clusterrole=view', '--group=team-a']);
     expect((await asUser('carol', 'auth', 'can-i', 'list', 'pods')).stdout.trim()).toBe('yes');

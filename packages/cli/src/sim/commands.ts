@@ -2,13 +2,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CommanderError, type Command } from 'commander';
 import type { SimUser } from '@ffk/kube-sim';
-import { passOnLifeline } from '@ffk/process-kit';
 import { userKubeconfigPath } from '@ffk/kube-sim/kubeconfig';
+import { passOnLifeline } from '@ffk/process-kit';
+import { type Command, CommanderError } from 'commander';
 import type { Print } from '../cli-kit/output';
 import { thisProcess } from '../cli-kit/process-alive';
-import { clearServer, recordServer, runningServer, simState, type SimState } from './state';
+import { clearServer, recordServer, runningServer, type SimState, simState } from './state';
 
 /** Ends the command with an exit code (main() turns a CommanderError into the process exit code). */
 const exitWith = (code: number) => {
@@ -102,8 +102,7 @@ export function registerSimCommands(program: Command, out: Print, err: Print): v
       if (options.detach) {
         const code = await runDetached(state, out, err, users);
         if (code !== 0) exitWith(code);
-      }
-      else await runForeground(state, out, users);
+      } else await runForeground(state, out, users);
     });
   sim
     .command('status')

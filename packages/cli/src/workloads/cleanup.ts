@@ -7,7 +7,11 @@ import type { Reporter } from '../cli-kit/output';
 
 export async function uninstallCommand(name: string | undefined, flags: ClusterFlags & { all?: boolean }, reporter: Reporter): Promise<void> {
   if (!name === !flags.all) throw new UsageError('name one Deployment, or pass --all: ffk uninstall catalog | ffk uninstall --all');
-  const session = openClusterSession(flags, reporter, { action: `ffk uninstall ${name ?? '--all'}`, workload: name ? `deployment/${name}` : 'every Deployment with the agent', changes: true });
+  const session = openClusterSession(flags, reporter, {
+    action: `ffk uninstall ${name ?? '--all'}`,
+    workload: name ? `deployment/${name}` : 'every Deployment with the agent',
+    changes: true,
+  });
   const names = name ? [name] : (await listWorkloads(session)).filter((w) => w.installed).map((w) => w.name);
   const results = [];
   for (const deployment of names) {
@@ -24,7 +28,11 @@ export async function uninstallCommand(name: string | undefined, flags: ClusterF
     }
     results.push({ deployment, ...result });
     const left = result.leftFields.length ? ` (left as changed since the install: ${result.leftFields.join(', ')})` : '';
-    if (result.removed) reporter.done(`${deployment}: agent removed, Deployment${result.restoredServices.length ? ` and Service ${result.restoredServices.join(', ')}` : ''} restored${left}`, performance.now() - started);
+    if (result.removed)
+      reporter.done(
+        `${deployment}: agent removed, Deployment${result.restoredServices.length ? ` and Service ${result.restoredServices.join(', ')}` : ''} restored${left}`,
+        performance.now() - started,
+      );
     else reporter.text(`${deployment}: no agent installed, nothing to do`);
   }
   if (names.length === 0) reporter.text('no Deployment in this namespace has the agent');
@@ -36,7 +44,9 @@ export async function gcCommand(flags: ClusterFlags, reporter: Reporter): Promis
   const session = openClusterSession(flags, reporter, { action: 'ffk gc', workload: 'Deployments whose agent lease has expired', changes: true });
   const { removed, failed } = await collectGarbage(session, { onProgress: (m) => reporter.step(m) });
   for (const f of failed) reporter.warn(`${f.name}: ${f.message}`);
-  reporter.done(removed.length ? `removed the agent from ${removed.join(', ')}` : failed.length ? 'no expired agent could be removed' : 'no expired agent found');
+  reporter.done(
+    removed.length ? `removed the agent from ${removed.join(', ')}` : failed.length ? 'no expired agent could be removed' : 'no expired agent found',
+  );
   reporter.data({ removed, failed });
   if (failed.length) exitWith(1);
 }

@@ -1,9 +1,9 @@
 // `ffk list`, `ffk status`, `ffk uninstall`, `ffk gc`: the agents in a namespace and their cleanup.
 // Actions that talk to the cluster load their module (and client-node) only when they run.
 import type { Command } from 'commander';
-import { addClusterFlags, isJson, type ClusterFlags } from '../cli-kit/cluster-flags';
+import { addClusterFlags, type ClusterFlags, isJson } from '../cli-kit/cluster-flags';
 import { action } from '../cli-kit/errors';
-import { createReporter, formatMs, table, type Print } from '../cli-kit/output';
+import { createReporter, formatMs, type Print, table } from '../cli-kit/output';
 import { localIntercepts } from '../intercept/local-state';
 
 export function registerWorkloadCommands(program: Command, out: Print, err: Print): void {
@@ -28,7 +28,17 @@ export function registerWorkloadCommands(program: Command, out: Print, err: Prin
         if (running.length === 0) return reporter.text('no intercept runs on this machine (start one with `ffk intercept <deployment> --port <local>`)');
         const rows = [['DEPLOYMENT', 'NAMESPACE', 'CONTEXT', 'MODE', 'LOCAL', 'PODS', 'ROUTED', 'RECONNECTS', 'SINCE']];
         for (const i of running) {
-          rows.push([i.deployment, i.namespace, i.context, i.mode, `127.0.0.1:${i.localPort}`, String(i.pods.length), String(i.routed), String(i.reconnects), formatMs(Date.now() - Date.parse(i.startedAt))]);
+          rows.push([
+            i.deployment,
+            i.namespace,
+            i.context,
+            i.mode,
+            `127.0.0.1:${i.localPort}`,
+            String(i.pods.length),
+            String(i.routed),
+            String(i.reconnects),
+            formatMs(Date.now() - Date.parse(i.startedAt)),
+          ]);
         }
         reporter.text(table(rows));
       }),

@@ -1,25 +1,33 @@
 // `ffk list`: the Deployments of a namespace, their agents (version, lease) and everyone's intercepts.
-import { openPortForward, readDeployment, resolveReadyPods, type ClusterAccess } from '@ffk/cluster';
+import { type ClusterAccess, openPortForward, readDeployment, resolveReadyPods } from '@ffk/cluster';
 import { Connector, type InterceptInfo } from '@ffk/intercept';
 import { listWorkloads, readToken, type WorkloadAgent } from '@ffk/intercept/control';
 import type { ClusterFlags } from '../cli-kit/cluster-flags';
 import { openClusterSession } from '../cli-kit/cluster-session';
-import { table, type Reporter } from '../cli-kit/output';
+import { type Reporter, table } from '../cli-kit/output';
 
 export async function listCommand(flags: ClusterFlags, reporter: Reporter): Promise<void> {
   const session = openClusterSession(flags, { ...reporter, text: () => undefined }, { action: 'ffk list', changes: false });
   const workloads = await listWorkloads(session);
   const intercepts = await Promise.all(workloads.map((w) => (w.installed ? interceptsOf(session, w) : Promise.resolve([]))));
   if (reporter.json) {
-    reporter.data({ context: session.target.context, namespace: session.target.namespace, workloads: workloads.map((w, i) => ({ ...w, intercepts: intercepts[i] })) });
+    reporter.data({
+      context: session.target.context,
+      namespace: session.target.namespace,
+      workloads: workloads.map((w, i) => ({ ...w, intercepts: intercepts[i] })),
+    });
     return;
   }
   if (workloads.length === 0) return reporter.text(`no Deployments in namespace ${session.target.namespace} (context ${session.target.context})`);
   const rows = [['DEPLOYMENT', 'READY', 'AGENT VERSION', 'LEASE', 'INTERCEPTS']];
   workloads.forEach((w, i) => {
-    const agent = w.installed ? (w.record ? `${w.record.version ?? w.record.image} (${w.record.ports.map((p) => `${p.name}→${p.app}`).join(',')})` : 'installed') : '-';
+    const agent = w.installed
+      ? w.record
+        ? `${w.record.version ?? w.record.image} (${w.record.ports.map((p) => `${p.name}→${p.app}`).join(',')})`
+        : 'installed'
+      : '-';
     const lease = w.installed ? (w.expired ? 'expired' : `until ${w.leaseExpires?.slice(11, 19)} (${w.leaseHolder})`) : '-';
-    const held = intercepts[i]!.map((x) => (x.mode === 'global' ? `global by ${x.owner}` : `${x.header ?? 'x-ffk-user'}=${x.value} by ${x.owner}`));
+    const held = intercepts[i].map((x) => (x.mode === 'global' ? `global by ${x.owner}` : `${x.header ?? 'x-ffk-user'}=${x.value} by ${x.owner}`));
     rows.push([w.name, `${w.readyReplicas}/${w.replicas}`, agent, lease, held.join('; ') || '-']);
   });
   reporter.text(`context ${session.target.context} · namespace ${session.target.namespace}\n${table(rows)}`);
@@ -31,15 +39,17 @@ async function interceptsOf(access: ClusterAccess, workload: WorkloadAgent): Pro
   try {
     const token = await readToken(access, workload.record.secret);
     const ready = await podsOf(access, workload.name);
-    const seen = await Promise.all(ready.map(async (pod) => {
-      const observer = new Connector({ openStream: () => openPortForward(access.kc, access.target.namespace, pod, workload.record!.tunnelPort), token });
-      const intercepts = new Promise<InterceptInfo[]>((resolve) => observer.once('intercepts', resolve));
-      try {
-        return await Promise.race([observer.start().then(() => intercepts), new Promise<InterceptInfo[]>((r) => setTimeout(() => r([]), 5000))]);
-      } finally {
-        await observer.stop();
-      }
-    }));
+    const seen = await Promise.all(
+      ready.map(async (pod) => {
+        const observer = new Connector({ openStream: () => openPortForward(access.kc, access.target.namespace, pod, workload.record!.tunnelPort), token });
+        const intercepts = new Promise<InterceptInfo[]>((resolve) => observer.once('intercepts', resolve));
+        try {
+          return await Promise.race([observer.start().then(() => intercepts), new Promise<InterceptInfo[]>((r) => setTimeout(() => r([]), 5000))]);
+        } finally {
+          await observer.stop();
+        }
+      }),
+    );
     return [...new Map(seen.flat().map((i) => [i.id, i])).values()];
   } catch {
     return []; // unreadable token or unreachable pod: the table still shows the agent

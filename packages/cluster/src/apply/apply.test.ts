@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { applyKustomize, applyManifests, parseManifests, type ClusterError } from '../index';
-import { startSimCluster, type SimCluster } from '../testing/sim-cluster';
+import { applyKustomize, applyManifests, type ClusterError, parseManifests } from '../index';
+import { type SimCluster, startSimCluster } from '../testing/sim-cluster';
 
 let sim: SimCluster;
 const dir = mkdtempSync(join(tmpdir(), 'ffk-cluster-apply-'));
@@ -46,11 +46,7 @@ data: { LOG_LEVEL: info }
 it('applies objects server-side in dependency order and reports created, then unchanged, then configured', async () => {
   const cluster = await sim.in('apply-list');
   const first = await applyManifests(cluster, parseManifests(manifests(1), 'catalog.yaml'));
-  expect(first.map((r) => `${r.name} ${r.action}`)).toEqual([
-    'configmap/catalog-config created',
-    'service/catalog created',
-    'deployment.apps/catalog created',
-  ]);
+  expect(first.map((r) => `${r.name} ${r.action}`)).toEqual(['configmap/catalog-config created', 'service/catalog created', 'deployment.apps/catalog created']);
   const again = await applyManifests(cluster, parseManifests(manifests(1), 'catalog.yaml'));
   expect(again.map((r) => r.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
   const edited = await applyManifests(cluster, parseManifests(manifests(2), 'catalog.yaml'));
@@ -61,7 +57,9 @@ it('applies objects server-side in dependency order and reports created, then un
   ]);
   // kubectl sees what we applied, owned by our field manager.
   expect(await sim.kubectl('-n', 'apply-list', 'get', 'deployment', 'catalog', '-o', 'jsonpath={.spec.replicas}')).toBe('2');
-  expect(await sim.kubectl('-n', 'apply-list', 'get', 'deployment', 'catalog', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}')).toContain('ffk');
+  expect(
+    await sim.kubectl('-n', 'apply-list', 'get', 'deployment', 'catalog', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}'),
+  ).toContain('ffk');
 });
 
 it('renders a kustomize directory with kubectl and applies it, twice', async () => {

@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { type KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { ClusterError, isClusterError } from '../errors/cluster-error';
 import { toClusterError } from '../errors/friendly';
-import { apiStatusOf } from '../errors/status';
 import type { ResourceRef } from '../errors/resource-ref';
+import { apiStatusOf } from '../errors/status';
 import type { ClusterAccess } from '../kubeconfig/access';
 import { renderKustomize } from './kustomize';
-import { objectName, type Manifest } from './manifests';
+import { type Manifest, objectName } from './manifests';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
 
@@ -29,8 +29,20 @@ export interface ApplyOptions {
 
 // Objects others depend on go first, as `kubectl apply` and Helm order them.
 const KIND_ORDER = [
-  'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding',
-  'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Service', 'StatefulSet', 'Deployment', 'Job',
+  'Namespace',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Secret',
+  'PersistentVolumeClaim',
+  'Service',
+  'StatefulSet',
+  'Deployment',
+  'Job',
 ];
 
 function rank(kind: string): number {
@@ -104,7 +116,11 @@ async function call<T>(cluster: ClusterAccess, manifest: Manifest, verb: string,
     return await fn();
   } catch (error) {
     if (unservedKind(error)) {
-      throw new ClusterError('manifest', `the API server does not serve ${manifest.apiVersion} ${manifest.kind} (${objectName(manifest)}): is its CRD installed, or is the apiVersion misspelled?`, { cause: error });
+      throw new ClusterError(
+        'manifest',
+        `the API server does not serve ${manifest.apiVersion} ${manifest.kind} (${objectName(manifest)}): is its CRD installed, or is the apiVersion misspelled?`,
+        { cause: error },
+      );
     }
     throw toClusterError(error, { target: cluster.target, request });
   }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ClusterError } from '../errors/cluster-error';
-import { parseManifests, type Manifest } from './manifests';
+import { type Manifest, parseManifests } from './manifests';
 
 /**
  * Renders a kustomization with `kubectl kustomize` (kustomize is built into kubectl, which every
@@ -13,9 +13,16 @@ export async function renderKustomize(directory: string, options: { kubectl?: st
     execFile(kubectl, ['kustomize', directory], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new ClusterError('kustomize', `${kubectl} is not installed (needed to render ${directory}): install kubectl 1.27 or newer`, { cause: error }));
+        return reject(
+          new ClusterError('kustomize', `${kubectl} is not installed (needed to render ${directory}): install kubectl 1.27 or newer`, { cause: error }),
+        );
       }
-      const reason = stderr.trim().split('\n').find(Boolean)?.replace(/^error:\s*/, '') ?? `exit ${error.code}`;
+      const reason =
+        stderr
+          .trim()
+          .split('\n')
+          .find(Boolean)
+          ?.replace(/^error:\s*/, '') ?? `exit ${error.code}`;
       reject(new ClusterError('kustomize', `kubectl kustomize ${directory} failed: ${reason}`, { cause: error }));
     });
   });

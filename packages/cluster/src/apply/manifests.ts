@@ -28,12 +28,16 @@ function isList(value: unknown): value is { items: unknown[] } {
 
 function checked(value: unknown, source: string, documentNumber: number): Manifest {
   const object = value as Partial<Manifest> | undefined;
-  const missing = !object || typeof object !== 'object'
-    ? 'is not an object'
-    : !object.apiVersion ? 'has no apiVersion'
-    : !object.kind ? 'has no kind'
-    : !object.metadata?.name ? 'has no metadata.name'
-    : undefined;
+  const missing =
+    !object || typeof object !== 'object'
+      ? 'is not an object'
+      : !object.apiVersion
+        ? 'has no apiVersion'
+        : !object.kind
+          ? 'has no kind'
+          : !object.metadata?.name
+            ? 'has no metadata.name'
+            : undefined;
   if (missing) throw new ClusterError('manifest', `${source}: document ${documentNumber} ${missing}; every object needs apiVersion, kind and metadata.name`);
   return object as Manifest;
 }

@@ -41,5 +41,7 @@ export function isClusterError(error: unknown, kind?: ClusterErrorKind): error i
 
 /** The first line of any thrown value's message (client-node packs whole responses into messages). */
 export function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split('\n')[0].trim();
+  return String(error instanceof Error ? error.message : error)
+    .split('\n')[0]
+    .trim();
 }

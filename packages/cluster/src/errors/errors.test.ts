@@ -1,8 +1,8 @@
-import { AppsV1Api } from '@kubernetes/client-node';
 import { copyFileSync } from 'node:fs';
+import { AppsV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { friendly, loadKubeconfig, readDeployment, type ClusterError } from '../index';
-import { createDeployments, deployment, startSimCluster, type SimCluster } from '../testing/sim-cluster';
+import { type ClusterError, friendly, loadKubeconfig, readDeployment } from '../index';
+import { createDeployments, deployment, type SimCluster, startSimCluster } from '../testing/sim-cluster';
 
 let sim: SimCluster;
 beforeAll(async () => {
@@ -10,7 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => sim?.stop());
 
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('it should fail'), (e: ClusterError) => e);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable('it should fail'),
+    (e: ClusterError) => e,
+  );
 
 describe('deployment not found', () => {
   it('suggests the closest names that exist in the namespace', async () => {
@@ -53,7 +57,13 @@ it('409: a stale update and a duplicate create each get their own line', async (
   await api.patchNamespacedDeployment({ name: 'catalog', namespace, body: [{ op: 'add', path: '/metadata/labels/touched', value: 'yes' }] });
   const context = { target: cluster.target, request: { verb: 'update', group: 'apps', resource: 'deployments', namespace, name: 'catalog' } };
   const conflict = await failure(friendly(context, () => api.replaceNamespacedDeployment({ name: 'catalog', namespace, body: stale })));
-  expect(conflict).toMatchObject({ kind: 'conflict', message: 'deployment "catalog" was changed by someone else at the same time (409 Conflict): run the command again' });
+  expect(conflict).toMatchObject({
+    kind: 'conflict',
+    message: 'deployment "catalog" was changed by someone else at the same time (409 Conflict): run the command again',
+  });
   const duplicate = await failure(friendly(context, () => api.createNamespacedDeployment({ namespace, body: deployment('catalog') })));
-  expect(duplicate).toMatchObject({ kind: 'already-exists', message: 'deployment "catalog" already exists in namespace "conflicts": pick another name or delete it first' });
+  expect(duplicate).toMatchObject({
+    kind: 'already-exists',
+    message: 'deployment "catalog" already exists in namespace "conflicts": pick another name or delete it first',
+  });
 });

@@ -1,7 +1,7 @@
+import type { ClusterTarget } from '../kubeconfig/load';
 import { ClusterError, firstLine } from './cluster-error';
 import { formatPermission, permissionFromForbiddenMessage, type ResourceRef } from './resource-ref';
-import { apiStatusOf, networkFailureOf, type ApiStatus } from './status';
-import type { ClusterTarget } from '../kubeconfig/load';
+import { type ApiStatus, apiStatusOf, networkFailureOf } from './status';
 
 export interface ErrorContext {
   target: Pick<ClusterTarget, 'context' | 'server' | 'user'>;
@@ -59,7 +59,11 @@ function fromStatus(status: ApiStatus, { target, request }: ErrorContext, cause:
     case 422:
       return new ClusterError('invalid', oneLine(status.message ?? `${subject} is invalid`), { cause, details: { causes: status.details?.causes } });
     default:
-      return new ClusterError('api', `the API server at ${target.server} answered ${status.code}${status.reason ? ` ${status.reason}` : ''}: ${oneLine(status.message ?? 'no details')}`, { cause });
+      return new ClusterError(
+        'api',
+        `the API server at ${target.server} answered ${status.code}${status.reason ? ` ${status.reason}` : ''}: ${oneLine(status.message ?? 'no details')}`,
+        { cause },
+      );
   }
 }
 

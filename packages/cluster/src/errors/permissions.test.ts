@@ -1,10 +1,10 @@
 // checkPermissions and the forbidden error against a real authorizer: kube-sim with a user who is
 // not the admin and holds only what a Role grants it.
+import { type Sim, startSim } from '@ffk/kube-sim';
 import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { startSim, type Sim } from '@ffk/kube-sim';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkPermissions } from '../index';
-import { loadKubeconfig, type LoadedKubeconfig } from '../kubeconfig/load';
+import { type LoadedKubeconfig, loadKubeconfig } from '../kubeconfig/load';
 import { friendly } from './friendly';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -29,7 +29,11 @@ beforeAll(async () => {
   });
   await rbac.createNamespacedRoleBinding({
     namespace: 'default',
-    body: { metadata: { name: 'dev' }, roleRef: { apiGroup: RBAC, kind: 'Role', name: 'intercept-lite' }, subjects: [{ apiGroup: RBAC, kind: 'User', name: 'dev' }] },
+    body: {
+      metadata: { name: 'dev' },
+      roleRef: { apiGroup: RBAC, kind: 'Role', name: 'intercept-lite' },
+      subjects: [{ apiGroup: RBAC, kind: 'User', name: 'dev' }],
+    },
   });
 });
 afterAll(() => sim?.stop());
@@ -55,5 +59,7 @@ it('turns a real 403 into one line that names the missing permission and the use
     apps.patchNamespacedDeployment({ name: 'catalog', namespace: 'default', body: [{ op: 'add', path: '/metadata/labels', value: {} }] }),
   ).catch((failure: { kind: string; message: string }) => failure);
   expect(error).toHaveProperty('kind', 'forbidden');
-  expect((error as Error).message).toBe('forbidden: user "dev" may not patch deployments.apps in namespace "default": ask a cluster admin to grant it (context "ffk-sim")');
+  expect((error as Error).message).toBe(
+    'forbidden: user "dev" may not patch deployments.apps in namespace "default": ask a cluster admin to grant it (context "ffk-sim")',
+  );
 });

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { expect, it } from 'vitest';
 import { accessFor, readDeployment } from '../index';

@@ -1,7 +1,7 @@
 // The name teammates see comes from the API server, not from the kubeconfig or the OS.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { type Sim, startSim } from '@ffk/kube-sim';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { startSim, type Sim } from '@ffk/kube-sim';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadKubeconfig } from '../kubeconfig/load';
 import { whoAmI } from './who-am-i';

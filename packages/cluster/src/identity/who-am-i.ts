@@ -2,9 +2,9 @@
 // the API server (SelfSubjectReview, what `kubectl auth whoami` sends), because a name the client
 // makes up (an OS user, a --owner flag) could be anyone's.
 import { AuthenticationV1Api } from '@kubernetes/client-node';
-import type { ClusterAccess } from '../kubeconfig/access';
-import { apiStatusOf } from '../errors/status';
 import { toClusterError } from '../errors/friendly';
+import { apiStatusOf } from '../errors/status';
+import type { ClusterAccess } from '../kubeconfig/access';
 
 export interface ClusterIdentity {
   /** the user name as authenticated by the API server, or the kubeconfig's user entry */

@@ -38,7 +38,10 @@ export function classifyContext(target: Pick<ClusterTarget, 'context' | 'server'
     const allowed = tool.servers.map((s) => (s === 'loopback' ? 'on loopback' : 'on a local container network')).join(' or ');
     return { local: false, reason: `context "${context}" is named like ${tool.tool}, but its server ${server} is not ${allowed}` };
   }
-  return { local: true, reason: `context ${context} (${tool.tool}) with its server ${where === 'loopback' ? 'on loopback' : 'on a local container network'} (${host})` };
+  return {
+    local: true,
+    reason: `context ${context} (${tool.tool}) with its server ${where === 'loopback' ? 'on loopback' : 'on a local container network'} (${host})`,
+  };
 }
 
 function serverHost(server: string): string | undefined {
@@ -55,7 +58,7 @@ function serverKind(host: string): ServerKind {
     if (host.startsWith('127.')) return 'loopback';
     const [a, b] = host.split('.').map(Number);
     // Docker's default address pools (kind, k3d, minikube's docker driver) and VM host-only networks.
-    if ((a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168)) return 'local-container';
+    if ((a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'local-container';
     return 'other';
   }
   if (isIP(host) === 6) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classifyContext, describeDrift, guardContext, loadKubeconfig, openSession, pinContext, type KubeconfigDrift } from '../index';
+import { classifyContext, describeDrift, guardContext, type KubeconfigDrift, loadKubeconfig, openSession, pinContext } from '../index';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffk-cluster-kubeconfig-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +21,9 @@ function kubeconfig(contexts: Array<{ name: string; server: string; namespace?: 
     'users:',
     ...contexts.map((c) => `- name: ${c.name}-user\n  user:\n    token: t-${c.name}`),
     'contexts:',
-    ...contexts.map((c) => `- name: ${c.name}\n  context:\n    cluster: ${c.name}-cluster\n    user: ${c.name}-user${c.namespace ? `\n    namespace: ${c.namespace}` : ''}`),
+    ...contexts.map(
+      (c) => `- name: ${c.name}\n  context:\n    cluster: ${c.name}-cluster\n    user: ${c.name}-user${c.namespace ? `\n    namespace: ${c.namespace}` : ''}`,
+    ),
   ].join('\n');
   writeFileSync(file, yaml + '\n');
   return file;
@@ -47,7 +49,11 @@ describe('context classification', () => {
     ['gke_proj_europe-west1_main', 'https://34.76.10.20', 'is not named like a local cluster'],
     ['kindness', 'https://10.0.0.5:6443', 'is not named like a local cluster'],
     // A local-sounding name is not proof: the server must be on this machine too.
-    ['kind-prod', 'https://prod.example.com:6443', 'is named like kind, but its server https://prod.example.com:6443 is not on loopback or on a local container network'],
+    [
+      'kind-prod',
+      'https://prod.example.com:6443',
+      'is named like kind, but its server https://prod.example.com:6443 is not on loopback or on a local container network',
+    ],
     ['k3d-prod', 'https://34.76.10.20', 'is named like k3d, but its server'],
     ['ffk-sim', 'https://10.0.0.5:6443', 'is named like the ffk simulator, but its server https://10.0.0.5:6443 is not on loopback'],
     ['ffk-sim', 'https://172.18.0.2:6443', 'is named like the ffk simulator'],
@@ -93,15 +99,25 @@ describe('loading and guarding', () => {
   });
 
   it('names the available contexts when --context is wrong, and says where to get a kubeconfig when there is none', () => {
-    const file = kubeconfig([{ name: 'kind-ffk', server: 'https://127.0.0.1:41000' }, { name: 'ffk-sim', server: 'https://127.0.0.1:41001' }]);
-    expect(() => loadKubeconfig({ kubeconfig: file, context: 'kind-fk' })).toThrow(`context "kind-fk" is not in ${file}: pass --context with one of: kind-ffk, ffk-sim`);
-    expect(() => loadKubeconfig({ env: { HOME: join(dir, 'nohome') } })).toThrow(/^no kubeconfig at .*nohome\/\.kube\/config: set KUBECONFIG or pass --kubeconfig/);
+    const file = kubeconfig([
+      { name: 'kind-ffk', server: 'https://127.0.0.1:41000' },
+      { name: 'ffk-sim', server: 'https://127.0.0.1:41001' },
+    ]);
+    expect(() => loadKubeconfig({ kubeconfig: file, context: 'kind-fk' })).toThrow(
+      `context "kind-fk" is not in ${file}: pass --context with one of: kind-ffk, ffk-sim`,
+    );
+    expect(() => loadKubeconfig({ env: { HOME: join(dir, 'nohome') } })).toThrow(
+      /^no kubeconfig at .*nohome\/\.kube\/config: set KUBECONFIG or pass --kubeconfig/,
+    );
   });
 });
 
 describe('pinning a session', () => {
   it('reports kubectl switching the current-context and changing the pinned server, and when it is undone', async () => {
-    const file = kubeconfig([{ name: 'kind-ffk', server: 'https://127.0.0.1:42000' }, { name: 'prod', server: 'https://34.76.10.20' }]);
+    const file = kubeconfig([
+      { name: 'kind-ffk', server: 'https://127.0.0.1:42000' },
+      { name: 'prod', server: 'https://34.76.10.20' },
+    ]);
     const loaded = loadKubeconfig({ kubeconfig: file });
     const pin = pinContext(loaded);
     expect(pin.check()).toEqual([]);
@@ -117,9 +133,9 @@ describe('pinning a session', () => {
       kubectl('use-context', 'kind-ffk');
       await expect.poll(() => seen.at(-1), { timeout: 5000 }).toEqual([]);
       kubectl('set-cluster', 'kind-ffk-cluster', '--server=https://10.1.2.3:6443');
-      await expect.poll(() => seen.at(-1), { timeout: 5000 }).toEqual([
-        { kind: 'server-changed', context: 'kind-ffk', from: 'https://127.0.0.1:42000', to: 'https://10.1.2.3:6443' },
-      ]);
+      await expect
+        .poll(() => seen.at(-1), { timeout: 5000 })
+        .toEqual([{ kind: 'server-changed', context: 'kind-ffk', from: 'https://127.0.0.1:42000', to: 'https://10.1.2.3:6443' }]);
       // The session's own KubeConfig did not move.
       expect(loaded.kc.getCurrentCluster()?.server).toBe('https://127.0.0.1:42000');
       writeFileSync(file, 'not: [valid');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
 import { ClusterError, firstLine } from '../errors/cluster-error';
 
 export interface KubeconfigOptions {
@@ -39,7 +39,10 @@ export interface LoadedKubeconfig {
 export function kubeconfigFiles(options: KubeconfigOptions = {}): string[] {
   const env = options.env ?? process.env;
   if (options.kubeconfig) return [resolve(options.kubeconfig)];
-  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter(Boolean).map((file) => resolve(file));
+  if (env.KUBECONFIG)
+    return env.KUBECONFIG.split(delimiter)
+      .filter(Boolean)
+      .map((file) => resolve(file));
   return [join(env.HOME ?? homedir(), '.kube', 'config')];
 }
 
@@ -57,7 +60,10 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
   }
   const cluster = merged.clusters.find((c) => c.name === context.cluster);
   if (!cluster) {
-    throw new ClusterError('kubeconfig', `context "${contextName}" names cluster "${context.cluster}", which is not defined in ${files.join(', ')}: fix the kubeconfig`);
+    throw new ClusterError(
+      'kubeconfig',
+      `context "${contextName}" names cluster "${context.cluster}", which is not defined in ${files.join(', ')}: fix the kubeconfig`,
+    );
   }
   const user = merged.users.find((u) => u.name === context.user);
   const namespace = options.namespace ?? context.namespace ?? 'default';
@@ -115,4 +121,3 @@ function addNew<T extends { name: string }>(into: T[], items: T[]): void {
 function list(names: string[]): string {
   return names.length ? names.join(', ') : 'none';
 }
-

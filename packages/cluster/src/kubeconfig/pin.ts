@@ -1,6 +1,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { firstLine } from '../errors/cluster-error';
-import { mergeKubeconfigFiles, type LoadedKubeconfig } from './load';
+import { type LoadedKubeconfig, mergeKubeconfigFiles } from './load';
 
 /** A way the kubeconfig on disk no longer matches what a running session pinned. */
 export type KubeconfigDrift =

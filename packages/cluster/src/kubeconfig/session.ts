@@ -1,7 +1,7 @@
 import type { ContextClass } from './classify';
 import { guardContext, type GuardOptions } from './guard';
-import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './load';
-import { pinContext, type ContextPin } from './pin';
+import { type KubeconfigOptions, type LoadedKubeconfig, loadKubeconfig } from './load';
+import { type ContextPin, pinContext } from './pin';
 
 export interface SessionOptions extends KubeconfigOptions, GuardOptions {
   /** Commands that only read (list, status) may use any context; the guard is for changes. */

@@ -1,5 +1,5 @@
 import { Duplex, PassThrough, Writable } from 'node:stream';
-import { PortForward, type KubeConfig } from '@kubernetes/client-node';
+import { type KubeConfig, PortForward } from '@kubernetes/client-node';
 import { ClusterError } from '../errors/cluster-error';
 import { toClusterError } from '../errors/friendly';
 import { targetOf } from '../kubeconfig/access';
@@ -22,7 +22,10 @@ export class PortForwardStream extends Duplex {
   private paused = false;
   readonly input = new PassThrough();
 
-  constructor(readonly pod: string, readonly port: number) {
+  constructor(
+    readonly pod: string,
+    readonly port: number,
+  ) {
     super({ allowHalfOpen: false });
   }
 

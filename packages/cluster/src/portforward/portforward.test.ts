@@ -4,10 +4,16 @@ import type { Duplex } from 'node:stream';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  nameOf, openPortForward, reconnectingPortForward, resolveReadyPods, waitForRollout,
-  type ClusterError, type LoadedKubeconfig, type PortForwardEvent,
+  type ClusterError,
+  type LoadedKubeconfig,
+  nameOf,
+  openPortForward,
+  type PortForwardEvent,
+  reconnectingPortForward,
+  resolveReadyPods,
+  waitForRollout,
 } from '../index';
-import { createDeployments, deployment, startSimCluster, type SimCluster } from '../testing/sim-cluster';
+import { createDeployments, deployment, type SimCluster, startSimCluster } from '../testing/sim-cluster';
 
 // Real pods: the simulator runs testing/tcp-pod.ts as image ffk/tcp-pod, on its own pod IP.
 // Everything between the test and that process is real: client-node's PortForward, the

@@ -19,7 +19,11 @@ export async function newestReadyPod(kc: KubeConfig, namespace: string, selector
   if (ready[0]) return ready[0];
   const labels = selectorString(selector);
   const why = pods.length
-    ? pods.sort(newestFirst).slice(0, 3).map((pod) => `${pod.metadata?.name} ${pod.metadata?.deletionTimestamp ? 'terminating' : podCondition(pod)?.text}`).join('; ')
+    ? pods
+        .sort(newestFirst)
+        .slice(0, 3)
+        .map((pod) => `${pod.metadata?.name} ${pod.metadata?.deletionTimestamp ? 'terminating' : podCondition(pod)?.text}`)
+        .join('; ')
     : 'no pod matches';
   throw new ClusterError('not-found', `no Ready pod with ${labels} in namespace "${namespace}": ${why}`, { details: { selector: labels } });
 }

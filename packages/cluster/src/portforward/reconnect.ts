@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, isClusterError } from '../errors/cluster-error';
-import { openPortForward, type CloseCause, type PortForwardStream } from './duplex';
-import { newestReadyPod, type PodSelector } from './ready-pods';
 import { nameOf } from '../workloads/name-of';
+import { type CloseCause, openPortForward, type PortForwardStream } from './duplex';
+import { newestReadyPod, type PodSelector } from './ready-pods';
 
 export type PortForwardEvent =
   | { type: 'connected'; pod: string; ms: number }

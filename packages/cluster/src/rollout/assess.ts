@@ -1,5 +1,5 @@
 import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
-import { podCondition, type PodCondition } from './pod-problems';
+import { type PodCondition, podCondition } from './pod-problems';
 
 export interface RolloutCounts {
   desired: number;
@@ -42,7 +42,9 @@ export function assessRollout(deployment: V1Deployment, replicaSets: readonly V1
   const state = (done: boolean, message: string, failed?: string): RolloutState => ({ done, message, counts, failed, pods: conditions });
   const blocker = conditions[0]
     ? `; waiting for pod ${conditions[0].pod} to become Ready: ${conditions[0].text}`
-    : newPods.length < counts.desired ? '; waiting for its pods to be created' : '';
+    : newPods.length < counts.desired
+      ? '; waiting for its pods to be created'
+      : '';
 
   if ((deployment.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)) {
     return state(false, 'waiting for the Deployment controller to see the new spec');
@@ -66,8 +68,7 @@ export function assessRollout(deployment: V1Deployment, replicaSets: readonly V1
 function newRevisionPods(deployment: V1Deployment, replicaSets: readonly V1ReplicaSet[], pods: readonly V1Pod[]): V1Pod[] {
   const owned = replicaSets.filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === deployment.metadata?.uid));
   const revision = deployment.metadata?.annotations?.[REVISION];
-  const current = owned.find((rs) => revision && rs.metadata?.annotations?.[REVISION] === revision)
-    ?? owned.sort((a, b) => time(b) - time(a))[0];
+  const current = owned.find((rs) => revision && rs.metadata?.annotations?.[REVISION] === revision) ?? owned.sort((a, b) => time(b) - time(a))[0];
   const hash = current?.metadata?.labels?.['pod-template-hash'];
   return pods
     .filter((pod) => !pod.metadata?.deletionTimestamp)

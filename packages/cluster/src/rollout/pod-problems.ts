@@ -18,8 +18,15 @@ export interface PodCondition {
 // Waiting reasons after which the kubelet only retries the same thing; see kubelet's images
 // and kuberuntime packages for where they are set.
 const STUCK_REASONS = new Set([
-  'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull',
-  'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'Unschedulable',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'Unschedulable',
 ]);
 
 export function isPodReady(pod: V1Pod): boolean {

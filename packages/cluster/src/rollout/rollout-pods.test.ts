@@ -1,7 +1,7 @@
 import { AppsV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { waitForRollout, type ClusterError } from '../index';
-import { createDeployments, deployment, startSimCluster, type SimCluster } from '../testing/sim-cluster';
+import { type ClusterError, waitForRollout } from '../index';
+import { createDeployments, deployment, type SimCluster, startSimCluster } from '../testing/sim-cluster';
 
 // Pods run as processes here (testing/tcp-pod.ts as image ffk/tcp-pod): real rollouts.
 let sim: SimCluster;
@@ -39,7 +39,7 @@ it('fails fast on an image the cluster cannot pull, naming it', async () => {
   );
 });
 
-it('fails a crash-looping rollout with the container\'s last log line', async () => {
+it("fails a crash-looping rollout with the container's last log line", async () => {
   const cluster = await sim.in('rollout-crash');
   await createDeployments(cluster, deployment('catalog', { image: 'ffk/tcp-pod:1', env: { CRASH: 'DATABASE_URL is not set' } }));
   const error = (await waitForRollout(cluster, 'catalog', { stuckAfterMs: 1000 }).catch((e: unknown) => e)) as ClusterError;

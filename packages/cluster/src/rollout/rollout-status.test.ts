@@ -1,7 +1,7 @@
 import { CoreV1Api, type V1ContainerState, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { nameOf, waitForRollout, type LoadedKubeconfig } from '../index';
-import { createDeployments, deployment, startSimCluster, type SimCluster } from '../testing/sim-cluster';
+import { type LoadedKubeconfig, nameOf, waitForRollout } from '../index';
+import { createDeployments, deployment, type SimCluster, startSimCluster } from '../testing/sim-cluster';
 
 // The simulator's Deployment and ReplicaSet controllers run; the kubelet's part (pod status) is
 // played here through the pods' status subresource, so every pod state the wait must explain
@@ -51,10 +51,14 @@ it('says which pod it waits for and why, and resolves once every pod is updated 
   const done = waitForRollout(cluster, 'catalog', { onProgress: (p) => messages.push(p.message) });
   await expect.poll(async () => (await podsOf(cluster, 'catalog')).length).toBe(3);
   const [first, second, third] = await podsOf(cluster, 'catalog');
-  await expect.poll(() => messages.at(-1)).toMatch(/^0 of 3 updated pods available; waiting for pod catalog-\S+ to become Ready: containers not started yet \(Pending\)$/);
+  await expect
+    .poll(() => messages.at(-1))
+    .toMatch(/^0 of 3 updated pods available; waiting for pod catalog-\S+ to become Ready: containers not started yet \(Pending\)$/);
   await kubelet(cluster, first, running);
   await kubelet(cluster, second, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } });
-  await expect.poll(() => messages.at(-1)).toBe(`1 of 3 updated pods available; waiting for pod ${nameOf(second)} to become Ready: container catalog not ready (CrashLoopBackOff)`);
+  await expect
+    .poll(() => messages.at(-1))
+    .toBe(`1 of 3 updated pods available; waiting for pod ${nameOf(second)} to become Ready: container catalog not ready (CrashLoopBackOff)`);
   await kubelet(cluster, second, running);
   await kubelet(cluster, third, running);
   const result = await done;

@@ -1,4 +1,4 @@
-import { AppsV1Api, CoreV1Api, ListWatch, Watch, type KubernetesObject, type V1Deployment, type V1Pod, type V1ReplicaSet } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type KubernetesObject, ListWatch, type V1Deployment, type V1Pod, type V1ReplicaSet, Watch } from '@kubernetes/client-node';
 import { ClusterError } from '../errors/cluster-error';
 import { toClusterError } from '../errors/friendly';
 import type { ClusterAccess } from '../kubeconfig/access';
@@ -39,12 +39,28 @@ export async function waitForRollout(cluster: ClusterAccess, name: string, optio
   const apps = cluster.kc.makeApiClient(AppsV1Api);
   const core = cluster.kc.makeApiClient(CoreV1Api);
   const watch = new Watch(cluster.kc);
-  const deployments = new ListWatch<V1Deployment>(`/apis/apps/v1/namespaces/${namespace}/deployments`, watch,
-    () => apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${name}` }), false, undefined, `metadata.name=${name}`);
-  const replicaSets = new ListWatch<V1ReplicaSet>(`/apis/apps/v1/namespaces/${namespace}/replicasets`, watch,
-    () => apps.listNamespacedReplicaSet({ namespace, labelSelector: selector }), false, selector);
-  const pods = new ListWatch<V1Pod>(`/api/v1/namespaces/${namespace}/pods`, watch,
-    () => core.listNamespacedPod({ namespace, labelSelector: selector }), false, selector);
+  const deployments = new ListWatch<V1Deployment>(
+    `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    watch,
+    () => apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${name}` }),
+    false,
+    undefined,
+    `metadata.name=${name}`,
+  );
+  const replicaSets = new ListWatch<V1ReplicaSet>(
+    `/apis/apps/v1/namespaces/${namespace}/replicasets`,
+    watch,
+    () => apps.listNamespacedReplicaSet({ namespace, labelSelector: selector }),
+    false,
+    selector,
+  );
+  const pods = new ListWatch<V1Pod>(
+    `/api/v1/namespaces/${namespace}/pods`,
+    watch,
+    () => core.listNamespacedPod({ namespace, labelSelector: selector }),
+    false,
+    selector,
+  );
   const informers = [deployments, replicaSets, pods] as Array<ListWatch<KubernetesObject>>;
 
   const stuckAfterMs = options.stuckAfterMs ?? 30_000;
@@ -77,7 +93,8 @@ export async function waitForRollout(cluster: ClusterAccess, name: string, optio
       if (finished || failing) return;
       const elapsedMs = performance.now() - started;
       if (!listed) {
-        if (elapsedMs >= timeoutMs) fail(new ClusterError('timeout', `could not list deployment "${name}" and its pods within ${Math.round(timeoutMs / 1000)}s`));
+        if (elapsedMs >= timeoutMs)
+          fail(new ClusterError('timeout', `could not list deployment "${name}" and its pods within ${Math.round(timeoutMs / 1000)}s`));
         return;
       }
       const current = deployments.get(name, namespace);
@@ -92,7 +109,9 @@ export async function waitForRollout(cluster: ClusterAccess, name: string, optio
         return;
       }
       if (elapsedMs >= timeoutMs) {
-        return fail(new ClusterError('timeout', `rollout of deployment "${name}" did not finish in ${Math.round(timeoutMs / 1000)}s; still waiting: ${state.message}`));
+        return fail(
+          new ClusterError('timeout', `rollout of deployment "${name}" did not finish in ${Math.round(timeoutMs / 1000)}s; still waiting: ${state.message}`),
+        );
       }
       const message = watchProblem ? `${state.message} (watch interrupted: ${watchProblem}; retrying)` : state.message;
       if (message !== lastMessage) {
@@ -148,9 +167,13 @@ function longestStuck(conditions: PodCondition[], firstSeen: Map<string, number>
 async function stuckError(cluster: ClusterAccess, name: string, condition: PodCondition): Promise<ClusterError> {
   const logs = condition.reason === 'CrashLoopBackOff' ? await lastLogLines(cluster, condition.pod, condition.container) : [];
   const prefix = `rollout of deployment "${name}" is stuck: pod ${condition.pod} ${condition.text}`;
-  return new ClusterError('rollout-stuck', `${prefix}${condition.detail && !/Image/.test(condition.reason) ? `: ${condition.detail}` : ''}; ${hintFor(condition, logs)}`, {
-    details: { pod: condition.pod, container: condition.container, reason: condition.reason, image: condition.image, logs },
-  });
+  return new ClusterError(
+    'rollout-stuck',
+    `${prefix}${condition.detail && !/Image/.test(condition.reason) ? `: ${condition.detail}` : ''}; ${hintFor(condition, logs)}`,
+    {
+      details: { pod: condition.pod, container: condition.container, reason: condition.reason, image: condition.image, logs },
+    },
+  );
 }
 
 function hintFor(condition: PodCondition, logs: string[]): string {

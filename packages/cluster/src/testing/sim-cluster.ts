@@ -1,12 +1,12 @@
 // Test support: a kube-sim instance per test file, seen through our own kubeconfig loader.
 import { execFile } from 'node:child_process';
-import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSim } from '@ffk/kube-sim';
-import { loadKubeconfig, type LoadedKubeconfig } from '../kubeconfig/load';
+import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
+import { type LoadedKubeconfig, loadKubeconfig } from '../kubeconfig/load';
 
 export interface SimCluster {
   kubeconfigPath: string;
@@ -67,15 +67,17 @@ export function deployment(
         metadata: { labels: { app: name } },
         spec: {
           terminationGracePeriodSeconds: 1,
-          containers: [{
-            name,
-            image: options.image ?? `ffk/${name}:1`,
-            env: [
-              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-              ...Object.entries(options.env ?? {}).map(([k, value]) => ({ name: k, value })),
-            ],
-            readinessProbe: { tcpSocket: { port: 7001 }, periodSeconds: 1 },
-          }],
+          containers: [
+            {
+              name,
+              image: options.image ?? `ffk/${name}:1`,
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                ...Object.entries(options.env ?? {}).map(([k, value]) => ({ name: k, value })),
+              ],
+              readinessProbe: { tcpSocket: { port: 7001 }, periodSeconds: 1 },
+            },
+          ],
         },
       },
     },

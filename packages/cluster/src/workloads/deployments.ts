@@ -35,5 +35,8 @@ async function listDeploymentNames(cluster: ClusterAccess): Promise<string[]> {
   const api = cluster.kc.makeApiClient(AppsV1Api);
   const request = { verb: 'list', group: 'apps', resource: 'deployments', namespace };
   const list = await friendly({ target: cluster.target, request }, () => api.listNamespacedDeployment({ namespace }));
-  return list.items.map((d) => d.metadata?.name ?? '').filter(Boolean).sort();
+  return list.items
+    .map((d) => d.metadata?.name ?? '')
+    .filter(Boolean)
+    .sort();
 }

@@ -4,7 +4,9 @@ import type { V1LabelSelector } from '@kubernetes/client-node';
 export function selectorString(selector: V1LabelSelector | Record<string, string> | string): string {
   if (typeof selector === 'string') return selector;
   if (!('matchLabels' in selector) && !('matchExpressions' in selector)) {
-    return Object.entries(selector as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+    return Object.entries(selector as Record<string, string>)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
   }
   const { matchLabels = {}, matchExpressions = [] } = selector as V1LabelSelector;
   const terms = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorRefusedError } from '../connector/connector';
 import { get, whoAnswers } from '../testing/http-client';
-import { LOCAL, startAgentFixture, type AgentFixture } from '../testing/pair';
+import { type AgentFixture, LOCAL, startAgentFixture } from '../testing/pair';
 import { startTestServer, type TestServer } from '../testing/servers';
 
 describe('agent routing', () => {

@@ -1,12 +1,12 @@
 import net from 'node:net';
 import pino, { type Logger } from 'pino';
-import { PROTOCOL_VERSION, type AgentInfo, type InterceptInfo } from '../tunnel/protocol';
+import { type AgentInfo, type InterceptInfo, PROTOCOL_VERSION } from '../tunnel/protocol';
+import { closable, listen } from '../util/servers';
 import type { AgentConfig } from './config';
 import { listenHealth } from './health';
 import { InterceptRegistry } from './intercepts';
 import { listenServicePort } from './service-port';
 import { Tunnel } from './tunnel';
-import { closable, listen } from '../util/servers';
 
 export interface RunningAgent {
   /** the ports actually bound (listen 0 in the config becomes a real port) */
@@ -64,7 +64,17 @@ export async function startAgent(config: AgentConfig, logger: Logger = pino({ le
   });
 
   const servicePorts = await Promise.all(
-    config.ports.map((port) => listenServicePort({ port, bindHost: config.bindHost, appHost: config.appHost, probePaths: config.probePaths, timeouts: config.timeouts, registry, logger })),
+    config.ports.map((port) =>
+      listenServicePort({
+        port,
+        bindHost: config.bindHost,
+        appHost: config.appHost,
+        probePaths: config.probePaths,
+        timeouts: config.timeouts,
+        registry,
+        logger,
+      }),
+    ),
   );
   const closeTunnelServer = closable(tunnelServer);
   const tunnelPort = await listen(tunnelServer, config.tunnelPort, config.tunnelHost);

@@ -3,16 +3,23 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorRefusedError } from '../connector/connector';
 import { whoAnswers } from '../testing/http-client';
-import { LOCAL, startAgentFixture, type AgentFixture } from '../testing/pair';
+import { type AgentFixture, LOCAL, startAgentFixture } from '../testing/pair';
 import { openRawPeer, type RawPeer } from '../testing/raw-peer';
 import { startTestServer, type TestServer } from '../testing/servers';
-import { PROTOCOL_VERSION, type InterceptSpec } from '../tunnel/protocol';
+import { type InterceptSpec, PROTOCOL_VERSION } from '../tunnel/protocol';
 
 describe('control messages from a peer with the token', () => {
   let f: AgentFixture;
   let local: TestServer;
   const peers: RawPeer[] = [];
-  const hello = (extra: Record<string, unknown> = {}) => ({ type: 'hello', protocol: PROTOCOL_VERSION, token: f.token, connectorId: 'peer-1', owner: 'mallory@box', ...extra });
+  const hello = (extra: Record<string, unknown> = {}) => ({
+    type: 'hello',
+    protocol: PROTOCOL_VERSION,
+    token: f.token,
+    connectorId: 'peer-1',
+    owner: 'mallory@box',
+    ...extra,
+  });
   const peer = async () => {
     const p = await openRawPeer(f.agent.tunnelPort);
     peers.push(p);

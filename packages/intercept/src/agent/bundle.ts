@@ -1,8 +1,8 @@
 // The agent as one minified ES module with its dependencies (pino, undici) inside: what the CLI
 // puts in the agent's ConfigMap, and what tests and benchmarks run. esbuild is a build-time tool:
 // the published CLI carries the finished bundle and never loads this file.
-import type { BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 
 export function agentBuildOptions(): BuildOptions {
   return {
@@ -24,5 +24,5 @@ export function agentBuildOptions(): BuildOptions {
 export async function buildAgentBundle(): Promise<string> {
   const { build } = await import('esbuild');
   const result = await build(agentBuildOptions());
-  return result.outputFiles![0]!.text;
+  return result.outputFiles![0].text;
 }

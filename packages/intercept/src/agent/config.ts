@@ -73,7 +73,10 @@ export function parseAgentEnv(env: Env): AgentConfig {
     tunnelHost,
     tunnelPort,
     healthPort: integer(env, 'FFK_AGENT_HEALTH_PORT', AGENT_DEFAULTS.healthPort, 0, 65535),
-    probePaths: (env.FFK_AGENT_PROBE_PATHS ?? AGENT_DEFAULTS.probePaths.join(',')).split(',').map((p) => p.trim()).filter(Boolean),
+    probePaths: (env.FFK_AGENT_PROBE_PATHS ?? AGENT_DEFAULTS.probePaths.join(','))
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     heartbeatMs: integer(env, 'FFK_AGENT_HEARTBEAT_MS', AGENT_DEFAULTS.heartbeatMs, 50, 60_000),
     missedHeartbeats: integer(env, 'FFK_AGENT_MISSED_HEARTBEATS', AGENT_DEFAULTS.missedHeartbeats, 1, 100),
     podName: env.POD_NAME || 'ffk-agent',

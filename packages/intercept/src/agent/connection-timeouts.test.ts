@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whoAnswers } from '../testing/http-client';
-import { startAgentFixture, type AgentFixture } from '../testing/pair';
+import { type AgentFixture, startAgentFixture } from '../testing/pair';
 
 function closedWithin(socket: net.Socket, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -24,9 +24,10 @@ describe('service port connection timeouts', () => {
   });
   afterAll(() => f.close());
 
-  const connect = () => new Promise<net.Socket>((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: f.servicePort }, () => resolve(socket));
-  });
+  const connect = () =>
+    new Promise<net.Socket>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port: f.servicePort }, () => resolve(socket));
+    });
 
   it('closes connections that never send a byte, and ones that send a request head a byte at a time (slowloris)', async () => {
     const idle = await Promise.all(Array.from({ length: 100 }, connect));

@@ -28,7 +28,9 @@ async function whyNoImage(): Promise<string | undefined> {
     const failed = error as { code?: string; stderr?: string };
     if (failed.code === 'ENOENT') return 'no docker command';
     const line = (failed.stderr ?? '').trim().split('\n')[0] ?? '';
-    return /no such image/i.test(line) ? `the Docker engine has no image ${DEFAULT_AGENT_IMAGE} (nothing can be pulled here)` : `no Docker engine answers (${line || 'docker image inspect failed'})`;
+    return /no such image/i.test(line)
+      ? `the Docker engine has no image ${DEFAULT_AGENT_IMAGE} (nothing can be pulled here)`
+      : `no Docker engine answers (${line || 'docker image inspect failed'})`;
   }
 }
 
@@ -49,22 +51,52 @@ describe.skipIf(skipReason !== undefined)(`the agent on ${DEFAULT_AGENT_IMAGE} w
     const app = await startTestServer('app');
     const local = await startTestServer('laptop');
     const token = generateToken();
-    const child = spawn('docker', [
-      'run', '--rm', '--name', name, '--network', 'host', '--user', '1000:1000', '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-      '-v', `${work}:${AGENT_MOUNT_PATH}:ro`,
-      '-e', `FFK_AGENT_TOKEN=${token}`, '-e', `FFK_AGENT_PORTS=http:0:${app.port}`, '-e', 'FFK_AGENT_BIND=127.0.0.1', '-e', 'FFK_AGENT_TUNNEL=127.0.0.1:0', '-e', 'FFK_AGENT_HEALTH_PORT=0', '-e', 'POD_NAME=catalog-7',
-      DEFAULT_AGENT_IMAGE, 'node', `${AGENT_MOUNT_PATH}/${AGENT_BUNDLE_KEY}`,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--name',
+        name,
+        '--network',
+        'host',
+        '--user',
+        '1000:1000',
+        '--read-only',
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges',
+        '-v',
+        `${work}:${AGENT_MOUNT_PATH}:ro`,
+        '-e',
+        `FFK_AGENT_TOKEN=${token}`,
+        '-e',
+        `FFK_AGENT_PORTS=http:0:${app.port}`,
+        '-e',
+        'FFK_AGENT_BIND=127.0.0.1',
+        '-e',
+        'FFK_AGENT_TUNNEL=127.0.0.1:0',
+        '-e',
+        'FFK_AGENT_HEALTH_PORT=0',
+        '-e',
+        'POD_NAME=catalog-7',
+        DEFAULT_AGENT_IMAGE,
+        'node',
+        `${AGENT_MOUNT_PATH}/${AGENT_BUNDLE_KEY}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     try {
       const ready = await new Promise<{ msg: string; ports: { listen: number }[]; health: number; tunnel: string }>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
+        createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line)));
         child.once('exit', (code) => reject(new Error(`the container exited (${code}): ${stderr}`)));
       });
       expect(ready.msg).toBe('agent ready');
       expect((await get(ready.health, '/healthz')).status).toBe(200);
-      const servicePort = ready.ports[0]!.listen;
+      const servicePort = ready.ports[0].listen;
       expect((await get(servicePort, '/who')).headers['x-ffk-served-by']).toBe('app');
 
       const tunnelPort = Number(ready.tunnel.split(':').pop());

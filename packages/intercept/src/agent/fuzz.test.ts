@@ -3,10 +3,10 @@
 // pod). The agent must answer or close that one tunnel, and keep serving throughout.
 // A failure names its seed: FFK_FUZZ_SEED=<seed> replays it.
 import net from 'node:net';
-import { fuzzer, fuzzFor, type Fuzz } from '@ffk/test-kit/fuzz';
+import { type Fuzz, fuzzer, fuzzFor } from '@ffk/test-kit/fuzz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../connector/connector';
-import { startAgentProcess, type AgentProcess } from '../testing/agent-process';
+import { type AgentProcess, startAgentProcess } from '../testing/agent-process';
 import { get, whoAnswers } from '../testing/http-client';
 import { LOCAL } from '../testing/pair';
 import { openRawPeer } from '../testing/raw-peer';
@@ -24,17 +24,38 @@ function mutatedMessage(fuzz: Fuzz, token: string, appPort: number): unknown {
     connectorId: fuzz.chance(0.7) ? `fuzz-${fuzz.int(1e6)}` : fuzz.json(1),
     owner: fuzz.chance(0.7) ? 'fuzz@peer' : fuzz.json(1),
     ...(fuzz.chance(0.8)
-      ? { intercept: fuzz.chance(0.5) ? { mode: fuzz.pick(['personal', 'global', fuzz.json(0)]), header: fuzz.pick([undefined, 'x-ffk-user', 'host', fuzz.json(0)]), value: fuzz.pick(['fuzz', '', fuzz.json(0)]), port: fuzz.pick([undefined, 'http', fuzz.json(0)]) } : fuzz.json(2) }
+      ? {
+          intercept: fuzz.chance(0.5)
+            ? {
+                mode: fuzz.pick(['personal', 'global', fuzz.json(0)]),
+                header: fuzz.pick([undefined, 'x-ffk-user', 'host', fuzz.json(0)]),
+                value: fuzz.pick(['fuzz', '', fuzz.json(0)]),
+                port: fuzz.pick([undefined, 'http', fuzz.json(0)]),
+              }
+            : fuzz.json(2),
+        }
       : {}),
   });
   switch (fuzz.int(7)) {
-    case 0: return hello();
-    case 1: return { type: 'ping' };
-    case 2: return { type: 'dial', id: fuzz.chance(0.7) ? `d${fuzz.int(1000)}` : fuzz.json(1), host: fuzz.pick(['127.0.0.1', '::1', fuzz.json(1)]), port: fuzz.pick([appPort, 1, 0, fuzz.json(0)]) };
-    case 3: return { ...(fuzz.json(2) as object), type: fuzz.pick(['hello', 'dial', 'ping', 'welcome', 'refused', fuzz.text(8)]) };
-    case 4: return fuzz.json(3);
-    case 5: return fuzz.text(200) + (fuzz.chance(0.5) ? '\n' : '');
-    default: return `${JSON.stringify(hello()).slice(0, fuzz.int(80))}\n`;
+    case 0:
+      return hello();
+    case 1:
+      return { type: 'ping' };
+    case 2:
+      return {
+        type: 'dial',
+        id: fuzz.chance(0.7) ? `d${fuzz.int(1000)}` : fuzz.json(1),
+        host: fuzz.pick(['127.0.0.1', '::1', fuzz.json(1)]),
+        port: fuzz.pick([appPort, 1, 0, fuzz.json(0)]),
+      };
+    case 3:
+      return { ...(fuzz.json(2) as object), type: fuzz.pick(['hello', 'dial', 'ping', 'welcome', 'refused', fuzz.text(8)]) };
+    case 4:
+      return fuzz.json(3);
+    case 5:
+      return fuzz.text(200) + (fuzz.chance(0.5) ? '\n' : '');
+    default:
+      return `${JSON.stringify(hello()).slice(0, fuzz.int(80))}\n`;
   }
 }
 

@@ -70,7 +70,7 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
       return;
     }
     if (bodiless && !res.headersSent && !res.destroyed) fallBack();
-    else failRequest(res, 'ffk-agent: the intercept tunnel closed before the developer\'s process answered\n');
+    else failRequest(res, "ffk-agent: the intercept tunnel closed before the developer's process answered\n");
   });
   stream.on('error', () => {});
   res.on('close', () => {

@@ -10,14 +10,60 @@ export const INTERCEPT_MODES = ['global', 'personal'] as const;
  * take other people's requests (`host` takes everything, `user-agent` every browser of a kind).
  */
 const STANDARD_REQUEST_HEADERS = new Set([
-  'host', 'cookie', 'authorization', 'proxy-authorization', 'user-agent', 'accept', 'accept-encoding', 'accept-language',
-  'accept-charset', 'connection', 'content-length', 'content-type', 'content-encoding', 'transfer-encoding', 'te', 'trailer',
-  'upgrade', 'expect', 'keep-alive', 'proxy-connection', 'referer', 'origin', 'cache-control', 'pragma', 'range',
-  'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'forwarded', 'via',
-  'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'traceparent', 'tracestate', 'baggage',
-  'sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-user', 'sec-ch-ua', 'sec-ch-ua-mobile',
-  'sec-ch-ua-platform', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol',
-  'dnt', 'priority', 'upgrade-insecure-requests', 'x-requested-with',
+  'host',
+  'cookie',
+  'authorization',
+  'proxy-authorization',
+  'user-agent',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'accept-charset',
+  'connection',
+  'content-length',
+  'content-type',
+  'content-encoding',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'keep-alive',
+  'proxy-connection',
+  'referer',
+  'origin',
+  'cache-control',
+  'pragma',
+  'range',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'if-range',
+  'forwarded',
+  'via',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'traceparent',
+  'tracestate',
+  'baggage',
+  'sec-fetch-site',
+  'sec-fetch-mode',
+  'sec-fetch-dest',
+  'sec-fetch-user',
+  'sec-ch-ua',
+  'sec-ch-ua-mobile',
+  'sec-ch-ua-platform',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+  'sec-websocket-protocol',
+  'dnt',
+  'priority',
+  'upgrade-insecure-requests',
+  'x-requested-with',
 ]);
 
 /** RFC 9110 token characters: what a header name may hold. */
@@ -31,7 +77,11 @@ export function interceptSpecProblem(spec: unknown): string | undefined {
   if (!isObject(spec)) return 'the intercept must be an object with a mode';
   const { mode, port } = spec;
   if (!INTERCEPT_MODES.includes(mode as never)) return `intercept mode must be ${INTERCEPT_MODES.join(' or ')}, got ${describe(mode)}`;
-  if (port !== undefined && !(typeof port === 'string' && PORT_NAME.test(port)) && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
+  if (
+    port !== undefined &&
+    !(typeof port === 'string' && PORT_NAME.test(port)) &&
+    !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)
+  ) {
     return `intercept port must be a port name or a number from 1 to 65535, got ${describe(port)}`;
   }
   if (mode === 'global') return undefined;
@@ -41,7 +91,8 @@ export function interceptSpecProblem(spec: unknown): string | undefined {
 /** Why a personal intercept on this header and value would be unsafe or malformed. */
 export function personalProblem(header: unknown, value: unknown): string | undefined {
   const name = header === undefined ? DEFAULT_USER_HEADER : header;
-  if (typeof name !== 'string' || !HEADER_NAME.test(name.toLowerCase())) return `a personal intercept's header must be a header name like ${DEFAULT_USER_HEADER}, got ${describe(name)}`;
+  if (typeof name !== 'string' || !HEADER_NAME.test(name.toLowerCase()))
+    return `a personal intercept's header must be a header name like ${DEFAULT_USER_HEADER}, got ${describe(name)}`;
   const lower = name.toLowerCase();
   if (STANDARD_REQUEST_HEADERS.has(lower) || lower.startsWith(':')) {
     return `a personal intercept cannot route on the standard request header ${lower}: every request carries it, so it would take other people's traffic; use a header of your own such as ${DEFAULT_USER_HEADER}`;

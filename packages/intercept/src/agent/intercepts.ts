@@ -13,9 +13,7 @@ export interface Interception<H extends InterceptHolder> {
   holder: H;
 }
 
-export type Registration<H extends InterceptHolder> =
-  | { ok: true; interception: Interception<H>; replaced?: H }
-  | { ok: false; message: string };
+export type Registration<H extends InterceptHolder> = { ok: true; interception: Interception<H>; replaced?: H } | { ok: false; message: string };
 
 /**
  * Who intercepts what. Precedence, per request on an HTTP port:
@@ -49,7 +47,10 @@ export class InterceptRegistry<H extends InterceptHolder> {
     );
     if (clash) {
       const what = spec.mode === 'global' ? 'a global intercept' : `a personal intercept for ${header}: ${value}`;
-      return { ok: false, message: `port ${port.name} already has ${what}, held by ${clash.info.owner} since ${clash.info.since}${spec.mode === 'global' ? '; use a personal intercept (--user or --header) or ask them to leave' : ''}` };
+      return {
+        ok: false,
+        message: `port ${port.name} already has ${what}, held by ${clash.info.owner} since ${clash.info.since}${spec.mode === 'global' ? '; use a personal intercept (--user or --header) or ask them to leave' : ''}`,
+      };
     }
     if (previous) this.remove(previous.holder);
     const info: InterceptInfo = { id: randomUUID(), owner, port: port.name, mode: spec.mode, since: new Date().toISOString() };

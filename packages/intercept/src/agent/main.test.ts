@@ -6,10 +6,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAgentBundle } from './bundle';
 import { get } from '../testing/http-client';
 import { startTestServer } from '../testing/servers';
 import { generateToken } from '../tunnel/token';
+import { buildAgentBundle } from './bundle';
 
 const run = promisify(execFile);
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -19,7 +19,9 @@ describe('agent entry point', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('says in one line which variable is wrong, and exits 1', async () => {
-    const failed = await run(process.execPath, ['--import', 'tsx', main], { env: { PATH: process.env.PATH, FFK_AGENT_TOKEN: 'short' } }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await run(process.execPath, ['--import', 'tsx', main], { env: { PATH: process.env.PATH, FFK_AGENT_TOKEN: 'short' } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed).toMatchObject({ code: 1, stderr: 'ffk-agent: bad configuration: FFK_AGENT_TOKEN must be at least 16 characters\n' });
   });
 
@@ -28,7 +30,14 @@ describe('agent entry point', () => {
     writeFileSync(outfile, await buildAgentBundle());
     const app = await startTestServer('app');
     const child = spawn(process.execPath, [outfile], {
-      env: { FFK_AGENT_TOKEN: generateToken(), FFK_AGENT_PORTS: `http:0:${app.port}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', POD_NAME: 'catalog-7' },
+      env: {
+        FFK_AGENT_TOKEN: generateToken(),
+        FFK_AGENT_PORTS: `http:0:${app.port}`,
+        FFK_AGENT_BIND: '127.0.0.1',
+        FFK_AGENT_TUNNEL: '127.0.0.1:0',
+        FFK_AGENT_HEALTH_PORT: '0',
+        POD_NAME: 'catalog-7',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
@@ -42,7 +51,9 @@ describe('agent entry point', () => {
       child.kill('SIGTERM');
       await app.close();
     }
-    const [code] = await new Promise<[number | null]>((resolve) => (child.exitCode !== null ? resolve([child.exitCode]) : child.once('exit', (c) => resolve([c]))));
+    const [code] = await new Promise<[number | null]>((resolve) =>
+      child.exitCode !== null ? resolve([child.exitCode]) : child.once('exit', (c) => resolve([c])),
+    );
     expect(code).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 // The agent container's entry point: config from env, one line and exit 1 when it is wrong.
 import { createLogger } from '@ffk/service-kit/logger';
 import { startAgent } from './agent';
-import { AgentConfigError, parseAgentEnv, type AgentConfig } from './config';
+import { type AgentConfig, AgentConfigError, parseAgentEnv } from './config';
 
 let config: AgentConfig;
 try {

@@ -2,13 +2,13 @@ import http, { type IncomingMessage } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { closable, listen } from '../util/servers';
 import type { AgentPort } from './config';
-import { awaitHead, closeWhenIdle, CONNECTION_TIMEOUTS, headArrived, KEEP_ALIVE_MS, type ConnectionTimeouts } from './connection-timeouts';
-import { forwardToApp, forwardToTunnel, type AppTarget } from './http-forward';
+import { awaitHead, closeWhenIdle, CONNECTION_TIMEOUTS, type ConnectionTimeouts, headArrived, KEEP_ALIVE_MS } from './connection-timeouts';
+import { type AppTarget, forwardToApp, forwardToTunnel } from './http-forward';
 import type { InterceptRegistry } from './intercepts';
 import { rawToApp, rawToTunnel, requestHead } from './raw-forward';
 import type { Tunnel } from './tunnel';
-import { closable, listen } from '../util/servers';
 
 export interface ServicePortOptions {
   port: AgentPort;

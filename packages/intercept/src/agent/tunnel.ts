@@ -5,14 +5,14 @@ import net from 'node:net';
 import type { Logger } from 'pino';
 import { readMessages, writeMessage } from '../tunnel/control-channel';
 import {
+  type AgentMessage,
   CONNECTION_WINDOW,
   DIAL_ID_HEADER,
   H2_SETTINGS,
+  type InterceptSpec,
   KIND_HEADER,
   MAX_SESSION_MEMORY_MB,
   PROTOCOL_VERSION,
-  type AgentMessage,
-  type InterceptSpec,
   type RefusalCode,
 } from '../tunnel/protocol';
 import { splice } from '../tunnel/splice';
@@ -55,7 +55,10 @@ export class Tunnel extends EventEmitter {
   private lastHeard = Date.now();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(socket: net.Socket, private readonly options: TunnelOptions) {
+  constructor(
+    socket: net.Socket,
+    private readonly options: TunnelOptions,
+  ) {
     super();
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
@@ -136,7 +139,10 @@ export class Tunnel extends EventEmitter {
   private onHello(message: Record<string, unknown>) {
     const { logger } = this.options;
     if (message.protocol !== PROTOCOL_VERSION) {
-      return this.refuse('protocol', `the agent speaks tunnel protocol ${PROTOCOL_VERSION}, the connector ${describe(message.protocol)}: use matching ffk versions`);
+      return this.refuse(
+        'protocol',
+        `the agent speaks tunnel protocol ${PROTOCOL_VERSION}, the connector ${describe(message.protocol)}: use matching ffk versions`,
+      );
     }
     if (typeof message.token !== 'string' || message.token.length > MAX_TOKEN_LENGTH || !sameSecret(message.token, this.options.token)) {
       // Never log what was sent: it may be a near-miss of the real token.
@@ -165,7 +171,8 @@ export class Tunnel extends EventEmitter {
       return this.send({ type: 'dial-failed', id: checked.id, message: checked.problem });
     }
     const { id, host, port } = checked.value;
-    if (this.dials >= MAX_DIALS) return this.send({ type: 'dial-failed', id, message: `${host}:${port}: this tunnel already has ${MAX_DIALS} outbound connections` });
+    if (this.dials >= MAX_DIALS)
+      return this.send({ type: 'dial-failed', id, message: `${host}:${port}: this tunnel already has ${MAX_DIALS} outbound connections` });
     let target: net.Socket;
     try {
       target = net.connect({ host, port, timeout: DIAL_TIMEOUT_MS });

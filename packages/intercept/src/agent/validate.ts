@@ -20,8 +20,10 @@ const OWNER = /^[^\p{Cc}]{1,256}$/u;
 /** The fields of a hello besides the token (checked first, in constant time, by the tunnel). */
 export function checkHello(message: Record<string, unknown>): Checked<Hello> {
   const { connectorId, owner, intercept } = message;
-  if (typeof connectorId !== 'string' || !ID.test(connectorId)) return bad(`hello needs a connectorId of 1 to 128 letters, digits or ._:- (got ${describe(connectorId)})`);
-  if (typeof owner !== 'string' || !OWNER.test(owner)) return bad(`hello needs an owner of 1 to 256 characters without control characters (got ${describe(owner)})`);
+  if (typeof connectorId !== 'string' || !ID.test(connectorId))
+    return bad(`hello needs a connectorId of 1 to 128 letters, digits or ._:- (got ${describe(connectorId)})`);
+  if (typeof owner !== 'string' || !OWNER.test(owner))
+    return bad(`hello needs an owner of 1 to 256 characters without control characters (got ${describe(owner)})`);
   if (intercept !== undefined) {
     const problem = interceptSpecProblem(intercept);
     if (problem) return bad(problem);

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get, whoAnswers } from '../testing/http-client';
-import { LOCAL, startAgentFixture, type AgentFixture } from '../testing/pair';
+import { type AgentFixture, LOCAL, startAgentFixture } from '../testing/pair';
 import { startTestServer, type TestServer } from '../testing/servers';
 import { listen } from '../util/servers';
 import type { ConnectorState } from './connector';

@@ -5,23 +5,23 @@ import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { readMessages, writeMessage } from '../tunnel/control-channel';
 import {
+  type AgentInfo,
+  type AgentMessage,
   CONNECTION_WINDOW,
+  type ConnectorMessage,
   DIAL_ID_HEADER,
   H2_SETTINGS,
+  type InterceptInfo,
+  type InterceptSpec,
   KIND_HEADER,
   MAX_SESSION_MEMORY_MB,
   PROTOCOL_VERSION,
-  type AgentInfo,
-  type AgentMessage,
-  type ConnectorMessage,
-  type InterceptInfo,
-  type InterceptSpec,
   type RefusalCode,
 } from '../tunnel/protocol';
 import { deliverHttp, type RoutedRequest } from './deliver-http';
 import { deliverRaw } from './deliver-raw';
-import { closeLocal, localTarget, type LocalTarget } from './local-target';
-import { Outbound, type ExposeOptions, type Exposed } from './outbound';
+import { closeLocal, type LocalTarget, localTarget } from './local-target';
+import { type Exposed, type ExposeOptions, Outbound } from './outbound';
 import { socketFor } from './socket-for';
 
 export interface ConnectorOptions {
@@ -72,7 +72,10 @@ export interface ConnectorEvents {
 }
 
 export class ConnectorRefusedError extends Error {
-  constructor(readonly code: RefusalCode, message: string) {
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -212,7 +215,10 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       let refused: SessionOutcome['refused'];
       let heartbeat: NodeJS.Timeout | undefined;
       let lastHeard = Date.now();
-      const handshake = setTimeout(() => end(`no answer from the agent within ${this.options.handshakeTimeoutMs ?? 10_000} ms`), this.options.handshakeTimeoutMs ?? 10_000);
+      const handshake = setTimeout(
+        () => end(`no answer from the agent within ${this.options.handshakeTimeoutMs ?? 10_000} ms`),
+        this.options.handshakeTimeoutMs ?? 10_000,
+      );
 
       let ended = false;
       const end = (reason: string) => {
@@ -233,7 +239,14 @@ export class Connector extends EventEmitter<ConnectorEvents> {
         control.on('error', () => {});
         control.on('close', () => end('the agent closed the control stream'));
         const send = (message: ConnectorMessage) => writeMessage(control, message);
-        send({ type: 'hello', protocol: PROTOCOL_VERSION, token: this.options.token, connectorId: this.connectorId, owner: this.options.owner ?? defaultOwner(), intercept: this.options.intercept });
+        send({
+          type: 'hello',
+          protocol: PROTOCOL_VERSION,
+          token: this.options.token,
+          connectorId: this.connectorId,
+          owner: this.options.owner ?? defaultOwner(),
+          intercept: this.options.intercept,
+        });
         readMessages<AgentMessage>(
           control,
           (message) => {

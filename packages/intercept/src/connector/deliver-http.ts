@@ -2,7 +2,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import { constants, type ServerHttp2Stream } from 'node:http2';
 import type { Dispatcher } from 'undici';
 import { endToEndHeaders } from '../tunnel/headers';
-import { isNotListening, nextWait, notListeningMessage, type LocalTarget } from './local-target';
+import { isNotListening, type LocalTarget, nextWait, notListeningMessage } from './local-target';
 
 export interface RoutedRequest {
   method: string;
@@ -102,7 +102,15 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
   request(): void {
     this.status = 0;
     let bodySent = false;
-    const req = http.request({ host: this.target.host, port: this.target.port, method: this.method, path: this.path, headers: this.headers, agent: this.target.agent, setHost: false });
+    const req = http.request({
+      host: this.target.host,
+      port: this.target.port,
+      method: this.method,
+      path: this.path,
+      headers: this.headers,
+      agent: this.target.agent,
+      setHost: false,
+    });
     this.abort = () => req.destroy();
     req.on('socket', (socket) => {
       // The body is only read from the tunnel once a local socket is really there.

@@ -3,7 +3,7 @@ import { constants, type ServerHttp2Stream } from 'node:http2';
 import { Transform, type TransformCallback } from 'node:stream';
 import { RAW_HEADER } from '../tunnel/protocol';
 import { splice } from '../tunnel/splice';
-import { connectLocal, notListeningMessage, type LocalTarget } from './local-target';
+import { connectLocal, type LocalTarget, notListeningMessage } from './local-target';
 
 /**
  * Delivers a raw stream (an intercepted TCP connection, or an HTTP upgrade such as a WebSocket
@@ -18,7 +18,9 @@ export async function deliverRaw(stream: ServerHttp2Stream, headers: IncomingHtt
     if (!upgrade) return void stream.close(constants.NGHTTP2_REFUSED_STREAM);
     const body = notListeningMessage(target);
     stream.respond({ ':status': 200 });
-    stream.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\nx-ffk-served-by: ${target.servedBy}\r\n\r\n${body}`);
+    stream.end(
+      `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\nx-ffk-served-by: ${target.servedBy}\r\n\r\n${body}`,
+    );
     return;
   }
   stream.respond({ ':status': 200 });
@@ -38,7 +40,10 @@ export async function deliverRaw(stream: ServerHttp2Stream, headers: IncomingHtt
 class HeadMarker extends Transform {
   private head: Buffer | undefined = Buffer.alloc(0);
 
-  constructor(private readonly name: string, private readonly value: string) {
+  constructor(
+    private readonly name: string,
+    private readonly value: string,
+  ) {
     super();
   }
 

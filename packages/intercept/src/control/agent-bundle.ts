@@ -2,8 +2,8 @@
 // installs it, in a ConfigMap mounted into the sidecar. So there is no agent image to build, load
 // or push, and the agent's version is the CLI's.
 import { createHash } from 'node:crypto';
+import { type ClusterAccess, friendly, isClusterError } from '@ffk/cluster';
 import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
-import { friendly, isClusterError, type ClusterAccess } from '@ffk/cluster';
 import packageJson from '../../package.json' with { type: 'json' };
 import { AGENT_BUNDLE_KEY } from './agent-image';
 
@@ -41,8 +41,13 @@ export function bundleVersion(code: string, release = packageJson.version): stri
 export function needsUpgrade(installed: string | undefined, wanted: string): boolean {
   if (!installed) return true; // installed before agents carried a version (their own image)
   if (installed === wanted) return false;
-  const [a, b] = [installed, wanted].map((v) => v.split('+')[0]!.split('.').map((n) => Number.parseInt(n, 10) || 0));
-  for (let i = 0; i < 3; i++) if (a![i] !== b![i]) return (a![i] ?? 0) < (b![i] ?? 0);
+  const [a, b] = [installed, wanted].map((v) =>
+    v
+      .split('+')[0]
+      .split('.')
+      .map((n) => Number.parseInt(n, 10) || 0),
+  );
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return (a[i] ?? 0) < (b[i] ?? 0);
   return true;
 }
 
@@ -54,14 +59,22 @@ export async function writeBundleConfigMap(access: ClusterAccess, deployment: st
   const body: V1ConfigMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'ffk', 'ffk.dev/deployment': deployment }, annotations: { 'ffk.dev/agent-version': bundle.version } },
+    metadata: {
+      name,
+      labels: { 'app.kubernetes.io/managed-by': 'ffk', 'ffk.dev/deployment': deployment },
+      annotations: { 'ffk.dev/agent-version': bundle.version },
+    },
     data: { [AGENT_BUNDLE_KEY]: bundle.code },
   };
   try {
-    await friendly({ target: access.target, request: { verb: 'create', group: '', resource: 'configmaps', namespace } }, () => api.createNamespacedConfigMap({ namespace, body }));
+    await friendly({ target: access.target, request: { verb: 'create', group: '', resource: 'configmaps', namespace } }, () =>
+      api.createNamespacedConfigMap({ namespace, body }),
+    );
   } catch (error) {
     if (!isClusterError(error, 'already-exists')) throw error;
-    await friendly({ target: access.target, request: { verb: 'update', group: '', resource: 'configmaps', namespace, name } }, () => api.replaceNamespacedConfigMap({ name, namespace, body }));
+    await friendly({ target: access.target, request: { verb: 'update', group: '', resource: 'configmaps', namespace, name } }, () =>
+      api.replaceNamespacedConfigMap({ name, namespace, body }),
+    );
   }
   return name;
 }

@@ -61,9 +61,16 @@ export function readAgentRecord(meta: V1ObjectMeta | undefined): AgentRecord | u
     return typeof q?.name === 'string' && isPort(q.listen) && isPort(q.app) && (q.protocol === 'http' || q.protocol === 'tcp');
   };
   const valid =
-    typeof record === 'object' && record !== null && typeof record.image === 'string' && typeof record.container === 'string' &&
-    typeof record.secret === 'string' && isPort(record.tunnelPort) && isPort(record.healthPort) &&
-    Array.isArray(record.ports) && record.ports.length > 0 && record.ports.every(port);
+    typeof record === 'object' &&
+    record !== null &&
+    typeof record.image === 'string' &&
+    typeof record.container === 'string' &&
+    typeof record.secret === 'string' &&
+    isPort(record.tunnelPort) &&
+    isPort(record.healthPort) &&
+    Array.isArray(record.ports) &&
+    record.ports.length > 0 &&
+    record.ports.every(port);
   return valid ? (record as AgentRecord) : undefined;
 }
 

@@ -16,7 +16,7 @@ import { choosePort } from './ports';
 import { uninstallAgent } from './restore';
 import { listServices } from './services';
 import { getOver } from './testing/http-over';
-import { appManifest, startControlSim, type ControlSim } from './testing/sim';
+import { appManifest, type ControlSim, startControlSim } from './testing/sim';
 
 type Json = Record<string, any>;
 
@@ -64,27 +64,29 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
 
     const installed = await sim.getJson('deployment', 'named');
     const [app, sidecar] = installed.spec.template.spec.containers as Json[];
-    expect(app!.ports).toEqual([{ name: 'ffk-http', containerPort: 3000, protocol: 'TCP' }]);
-    expect(app!.readinessProbe.tcpSocket.port).toBe('ffk-http');
-    expect(sidecar!.name).toBe(AGENT_CONTAINER);
+    expect(app.ports).toEqual([{ name: 'ffk-http', containerPort: 3000, protocol: 'TCP' }]);
+    expect(app.readinessProbe.tcpSocket.port).toBe('ffk-http');
+    expect(sidecar.name).toBe(AGENT_CONTAINER);
     // The stock Node image, running the CLI's bundle from the ConfigMap: nothing to build or push.
-    expect(sidecar!.image).toBe(DEFAULT_AGENT_IMAGE);
-    expect(sidecar!.command).toEqual(['node', '/ffk-agent/agent.mjs']);
-    expect(installed.spec.template.spec.volumes).toEqual([{ name: 'ffk-agent', configMap: { name: 'ffk-agent-named', items: [{ key: 'agent.mjs', path: 'agent.mjs' }], defaultMode: 420 } }]);
+    expect(sidecar.image).toBe(DEFAULT_AGENT_IMAGE);
+    expect(sidecar.command).toEqual(['node', '/ffk-agent/agent.mjs']);
+    expect(installed.spec.template.spec.volumes).toEqual([
+      { name: 'ffk-agent', configMap: { name: 'ffk-agent-named', items: [{ key: 'agent.mjs', path: 'agent.mjs' }], defaultMode: 420 } },
+    ]);
     const bundle = await currentAgentBundle();
     const configMap = await sim.getJson('configmap', 'ffk-agent-named');
     expect(configMap.data['agent.mjs']).toBe(bundle.code);
     expect(agent.record.version).toBe(bundle.version);
-    expect(sidecar!.ports[0]).toMatchObject({ name: 'http', containerPort: 9900 });
+    expect(sidecar.ports[0]).toMatchObject({ name: 'http', containerPort: 9900 });
     // The token is referenced, never written into the spec.
-    expect(JSON.stringify(sidecar!.env)).not.toContain(agent.token);
+    expect(JSON.stringify(sidecar.env)).not.toContain(agent.token);
     expect(installed.metadata.annotations[ANNOTATION.agent]).toBeTruthy();
     // A named targetPort needs no Service change.
     expect(comparable(await sim.getJson('service', 'named'))).toEqual(comparable(serviceBefore));
 
     // The Service's port name now reaches the agent: passthrough to the app, then an intercept.
     const pod = (await newestReadyPod(access.kc, 'default', { app: 'named' })).metadata!.name!;
-    const viaAgent = () => openPortForward(access.kc, 'default', pod, agent.record.ports[0]!.listen).then((s) => getOver(s, '/hello'));
+    const viaAgent = () => openPortForward(access.kc, 'default', pod, agent.record.ports[0].listen).then((s) => getOver(s, '/hello'));
     expect((await viaAgent()).servedBy).toBe(pod);
     const connector = new Connector({
       openStream: () => openPortForward(access.kc, 'default', pod, agent.record.tunnelPort),
@@ -170,7 +172,14 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     const stale = await sim.getJson('deployment', 'numeric');
     await sim.kubectl('label', 'deployment', 'numeric', 'touched=yes');
     const choice = choosePort(stale as never, await listServices(access));
-    const plan = planInstall(stale as never, choice, { image: DEFAULT_AGENT_IMAGE, version: '0.0.0', bundle: 'ffk-agent-numeric', secret: 'x', token: 'test-token', lease: { expires: new Date(), holder: 'me' } });
+    const plan = planInstall(stale as never, choice, {
+      image: DEFAULT_AGENT_IMAGE,
+      version: '0.0.0',
+      bundle: 'ffk-agent-numeric',
+      secret: 'x',
+      token: 'test-token',
+      lease: { expires: new Date(), holder: 'me' },
+    });
     const error = await patchDeployment(access, 'numeric', plan.ops).catch((e: unknown) => e);
     expect(isStale(error)).toBe(true);
     const after = await sim.getJson('deployment', 'numeric');

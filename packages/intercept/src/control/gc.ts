@@ -1,7 +1,7 @@
 // `ffk list` and `ffk gc`: find installed agents and the ones whose lease has run out.
+import { type ClusterAccess, friendly } from '@ffk/cluster';
 import { AppsV1Api } from '@kubernetes/client-node';
-import { friendly, type ClusterAccess } from '@ffk/cluster';
-import { readAgentRecord, type AgentRecord } from './annotations';
+import { type AgentRecord, readAgentRecord } from './annotations';
 import { installedRecord } from './install';
 import { leaseOf } from './lease';
 import { hasAgent, leaseExpired, uninstallAgent } from './restore';
@@ -52,7 +52,10 @@ export interface GarbageCollection {
  * patch, so an intercept that renews it meanwhile keeps its agent; one workload that cannot be
  * restored (an edited original) is reported and does not stop the others.
  */
-export async function collectGarbage(access: ClusterAccess, options: { now?: Date; wait?: boolean; onProgress?: (message: string) => void } = {}): Promise<GarbageCollection> {
+export async function collectGarbage(
+  access: ClusterAccess,
+  options: { now?: Date; wait?: boolean; onProgress?: (message: string) => void } = {},
+): Promise<GarbageCollection> {
   const now = options.now ?? new Date();
   const expired = (await listWorkloads(access, now)).filter((w) => w.expired);
   const result: GarbageCollection = { removed: [], failed: [] };

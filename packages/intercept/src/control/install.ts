@@ -1,12 +1,12 @@
 // Install the ffk-agent sidecar into a Deployment (once per workload), and wait until it serves.
+import { type ClusterAccess, ClusterError, readDeployment, type RolloutProgress, waitForRollout } from '@ffk/cluster';
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { ClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
-import { currentAgentBundle, DEFAULT_AGENT_IMAGE, needsUpgrade, writeBundleConfigMap, type AgentBundle } from './agent-bundle';
-import { AGENT_CONTAINER, ANNOTATION, readAgentRecord, type AgentRecord } from './annotations';
-import { defaultHolder, DEFAULT_LEASE_SECONDS, leaseFor } from './lease';
-import { patchDeployment, patchService, withFreshRead } from './patch';
 import type { AgentPort } from '../agent/config';
-import { planInstall, planServiceRewrite, planUpgrade, type PatchOp } from './plan';
+import { type AgentBundle, currentAgentBundle, DEFAULT_AGENT_IMAGE, needsUpgrade, writeBundleConfigMap } from './agent-bundle';
+import { AGENT_CONTAINER, type AgentRecord, ANNOTATION, readAgentRecord } from './annotations';
+import { DEFAULT_LEASE_SECONDS, defaultHolder, leaseFor } from './lease';
+import { patchDeployment, patchService, withFreshRead } from './patch';
+import { type PatchOp, planInstall, planServiceRewrite, planUpgrade } from './plan';
 import { choosePort, servicesSelecting } from './ports';
 import { listServices, readService } from './services';
 import { ensureToken, readToken } from './token-secret';
@@ -56,7 +56,10 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
     const existing = installedRecord(current);
     if (existing) return keepOrUpgrade(access, current, existing, bundle, options, progress);
     if (current.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER)) {
-      throw new ClusterError('invalid', `deployment "${name}" has a container named ${AGENT_CONTAINER} but no ${ANNOTATION.agent} annotation: remove that container or rename it, then try again`);
+      throw new ClusterError(
+        'invalid',
+        `deployment "${name}" has a container named ${AGENT_CONTAINER} but no ${ANNOTATION.agent} annotation: remove that container or rename it, then try again`,
+      );
     }
     return { ...(await install(access, current, bundle, options, progress)), changed: true, upgradedFrom: undefined, services: undefined };
   });
@@ -64,7 +67,9 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
   const installedNow = changed && !upgradedFrom;
   // An agent already rolled out needs no watch: the common start, kept to a few requests.
   if (changed || !rolledOut(deployment)) {
-    progress(`waiting for the rollout of deployment ${name}${installedNow ? ' with the agent' : upgradedFrom ? ' with the upgraded agent' : ''} (pods Ready, agent answering /healthz)`);
+    progress(
+      `waiting for the rollout of deployment ${name}${installedNow ? ' with the agent' : upgradedFrom ? ' with the upgraded agent' : ''} (pods Ready, agent answering /healthz)`,
+    );
     await waitForRollout(access, name, {
       timeoutMs: options.rolloutTimeoutMs,
       stuckAfterMs: options.stuckAfterMs,
@@ -72,16 +77,24 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
     });
   }
   const rewrittenServices = await rewriteNumericServices(access, name, record, token, changed ? undefined : { deployment, services: found.services! });
-  for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0]!.name}`);
+  for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0].name}`);
   return { deployment, record, token, installedNow, upgradedFrom, rewrittenServices };
 }
 
 /** The installed agent as it is, or upgraded to this CLI's bundle when older (one rollout). */
-async function keepOrUpgrade(access: ClusterAccess, current: V1Deployment, existing: AgentRecord, bundle: AgentBundle, options: EnsureAgentOptions, progress: (message: string) => void) {
+async function keepOrUpgrade(
+  access: ClusterAccess,
+  current: V1Deployment,
+  existing: AgentRecord,
+  bundle: AgentBundle,
+  options: EnsureAgentOptions,
+  progress: (message: string) => void,
+) {
   const name = current.metadata!.name!;
   const [services, token] = await Promise.all([listServices(access), readToken(access, existing.secret)]);
   checkRequestedPort(current, existing, services, options.port);
-  if (!needsUpgrade(existing.version, bundle.version)) return { deployment: current, record: existing, token, services, changed: false, upgradedFrom: undefined };
+  if (!needsUpgrade(existing.version, bundle.version))
+    return { deployment: current, record: existing, token, services, changed: false, upgradedFrom: undefined };
   const image = options.image ?? (existing.bundle ? existing.image : DEFAULT_AGENT_IMAGE);
   const plan = planUpgrade(current, existing, { image, version: bundle.version, bundle: await writeBundleConfigMap(access, name, bundle) });
   const from = existing.version ?? existing.image;
@@ -94,7 +107,12 @@ async function keepOrUpgrade(access: ClusterAccess, current: V1Deployment, exist
 function rolledOut(deployment: V1Deployment): boolean {
   const wanted = deployment.spec?.replicas ?? 1;
   const status = deployment.status ?? {};
-  return (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1) && status.updatedReplicas === wanted && status.replicas === wanted && status.availableReplicas === wanted;
+  return (
+    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1) &&
+    status.updatedReplicas === wanted &&
+    status.replicas === wanted &&
+    status.availableReplicas === wanted
+  );
 }
 
 async function install(access: ClusterAccess, current: V1Deployment, bundle: AgentBundle, options: EnsureAgentOptions, progress: (message: string) => void) {
@@ -104,14 +122,22 @@ async function install(access: ClusterAccess, current: V1Deployment, bundle: Age
   const configMap = await writeBundleConfigMap(access, name, bundle);
   const lease = leaseFor(options.leaseSeconds ?? DEFAULT_LEASE_SECONDS, options.holder ?? defaultHolder());
   const plan = planInstall(current, choice, { image: options.image ?? DEFAULT_AGENT_IMAGE, version: bundle.version, bundle: configMap, secret, token, lease });
-  progress(`installing the ${AGENT_CONTAINER} sidecar ${bundle.version} (on ${plan.record.image}) into deployment ${name}: port ${choice.name ?? choice.containerPort} (${choice.containerPort}) goes through the agent`);
+  progress(
+    `installing the ${AGENT_CONTAINER} sidecar ${bundle.version} (on ${plan.record.image}) into deployment ${name}: port ${choice.name ?? choice.containerPort} (${choice.containerPort}) goes through the agent`,
+  );
   await patchDeployment(access, name, plan.ops);
   return { deployment: current, record: plan.record, token };
 }
 
 /** After the rollout (so old pods without the named port never lose their endpoints); `known`: objects just read, checked first. */
-async function rewriteNumericServices(access: ClusterAccess, name: string, record: AgentRecord, token: string, known?: { deployment: V1Deployment; services: V1Service[] }): Promise<string[]> {
-  const port = record.ports[0]!;
+async function rewriteNumericServices(
+  access: ClusterAccess,
+  name: string,
+  record: AgentRecord,
+  token: string,
+  known?: { deployment: V1Deployment; services: V1Service[] },
+): Promise<string[]> {
+  const port = record.ports[0];
   const deployment = known?.deployment ?? (await readDeployment(access, name));
   const services = servicesSelecting(deployment, known?.services ?? (await listServices(access)));
   const rewritten: string[] = [];
@@ -128,20 +154,26 @@ async function rewriteNumericServices(access: ClusterAccess, name: string, recor
 }
 
 function serviceRewrite(service: V1Service, port: AgentPort, token: string): PatchOp[] {
-  const indexes = (service.spec?.ports ?? []).map((p, i) => ({ p, i })).filter(({ p }) => String(p.targetPort ?? p.port) === String(port.app)).map(({ i }) => i);
+  const indexes = (service.spec?.ports ?? [])
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => String(p.targetPort ?? p.port) === String(port.app))
+    .map(({ i }) => i);
   return planServiceRewrite(service, indexes, port.name, token);
 }
 
 /** With the agent installed for one port, another port needs a reinstall: say so. */
 function checkRequestedPort(deployment: V1Deployment, record: AgentRecord, services: V1Service[], requested: string | undefined): void {
   if (!requested) return;
-  const port = record.ports[0]!;
+  const port = record.ports[0];
   const accepted = new Set([port.name, String(port.app), String(port.listen)]);
   for (const service of servicesSelecting(deployment, services)) {
     for (const p of service.spec?.ports ?? []) if (accepted.has(String(p.targetPort ?? p.port))) accepted.add(String(p.port)).add(p.name ?? '');
   }
   if (!accepted.has(requested)) {
     const name = deployment.metadata?.name;
-    throw new ClusterError('invalid', `the agent in deployment "${name}" serves port ${port.name} (${port.app}), not ${requested}: run \`ffk uninstall ${name}\` first to intercept another port`);
+    throw new ClusterError(
+      'invalid',
+      `the agent in deployment "${name}" serves port ${port.name} (${port.app}), not ${requested}: run \`ffk uninstall ${name}\` first to intercept another port`,
+    );
   }
 }

@@ -2,8 +2,8 @@
 // An intercept renews it; `ffk gc` removes agents whose lease has expired (a laptop that crashed
 // or closed its lid leaves only a passthrough sidecar, and gc takes that away later).
 import { hostname, userInfo } from 'node:os';
+import { type ClusterAccess, readDeployment } from '@ffk/cluster';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { readDeployment, type ClusterAccess } from '@ffk/cluster';
 import { ANNOTATION } from './annotations';
 import { patchDeployment, withFreshRead } from './patch';
 import { annotationOps, leaseAnnotations, type LeaseValue } from './plan';
@@ -52,7 +52,11 @@ export interface LeaseRenewal {
 }
 
 /** Renews every third of the lease while an intercept runs; failures are reported, not fatal. */
-export function keepLease(access: ClusterAccess, name: string, options: { seconds: number; holder?: string; onError?: (error: unknown) => void }): LeaseRenewal {
+export function keepLease(
+  access: ClusterAccess,
+  name: string,
+  options: { seconds: number; holder?: string; onError?: (error: unknown) => void },
+): LeaseRenewal {
   const renew = () => renewLease(access, name, leaseFor(options.seconds, options.holder)).catch((error: unknown) => options.onError?.(error));
   const timer = setInterval(renew, Math.max(1000, (options.seconds * 1000) / 3));
   timer.unref();

@@ -1,6 +1,6 @@
 // JSON patches through the API, with one-line errors, and a retry for the guarded ones.
+import { type ClusterAccess, friendly, isClusterError } from '@ffk/cluster';
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { friendly, isClusterError, type ClusterAccess } from '@ffk/cluster';
 import type { PatchOp } from './plan';
 
 const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);

@@ -1,16 +1,22 @@
 // The JSON patches of install and restore, computed from the objects as read. Each starts with a
 // `test` of metadata.resourceVersion, so a concurrent change makes it fail instead of being lost.
-import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Service, V1Volume } from '@kubernetes/client-node';
 import { ClusterError } from '@ffk/cluster';
+import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Service, V1Volume } from '@kubernetes/client-node';
 import { AGENT_DEFAULTS, agentEnv, type AgentPort } from '../agent/config';
 import { AGENT_BUNDLE_KEY, AGENT_MOUNT_PATH, AGENT_VOLUME } from './agent-image';
-import { AGENT_CONTAINER, ANNOTATION, annotationPath, readJsonAnnotation, type AgentRecord, type DeploymentOriginal, type ServiceOriginal } from './annotations';
+import {
+  AGENT_CONTAINER,
+  type AgentRecord,
+  ANNOTATION,
+  annotationPath,
+  type DeploymentOriginal,
+  readJsonAnnotation,
+  type ServiceOriginal,
+} from './annotations';
 import type { PortChoice } from './ports';
 import { originalVerifies, signOriginal } from './signature';
 
-export type PatchOp =
-  | { op: 'test' | 'add' | 'replace'; path: string; value: unknown }
-  | { op: 'remove'; path: string };
+export type PatchOp = { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 export const AGENT_SERVICE_PORT = 9900;
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
@@ -81,7 +87,7 @@ export function planInstall(deployment: V1Deployment, choice: PortChoice, option
       }
     }
   }
-  const original: DeploymentOriginal = { container: app.name, fields, written: changes as Record<string, unknown>, hadAnnotations: Boolean(deployment.metadata?.annotations) };
+  const original: DeploymentOriginal = { container: app.name, fields, written: changes, hadAnnotations: Boolean(deployment.metadata?.annotations) };
   const originalJson = JSON.stringify(original);
   const base = `/spec/template/spec/containers/${choice.containerIndex}`;
   const ops: PatchOp[] = [
@@ -159,7 +165,9 @@ function agentContainer(record: AgentRecord): V1Container {
     // The token stays in its Secret: the Deployment spec never shows it.
     { name: 'FFK_AGENT_TOKEN', valueFrom: { secretKeyRef: { name: record.secret, key: 'token' } } },
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-    ...Object.entries(settings).filter(([name]) => name !== 'FFK_AGENT_TOKEN').map(([name, value]) => ({ name, value })),
+    ...Object.entries(settings)
+      .filter(([name]) => name !== 'FFK_AGENT_TOKEN')
+      .map(([name, value]) => ({ name, value })),
   ];
   if (record.version) env.push({ name: 'FFK_AGENT_VERSION', value: record.version });
   return {
@@ -222,7 +230,10 @@ export function planRestore(deployment: V1Deployment, token: string): RestorePla
   if (original) {
     const appIndex = containers.findIndex((c) => c.name === original.container);
     if (appIndex < 0) {
-      throw new ClusterError('invalid', `deployment "${name}" no longer has container "${original.container}", whose original ffk recorded: restore it by hand (the original is in annotation ${ANNOTATION.original})`);
+      throw new ClusterError(
+        'invalid',
+        `deployment "${name}" no longer has container "${original.container}", whose original ffk recorded: restore it by hand (the original is in annotation ${ANNOTATION.original})`,
+      );
     }
     const app = containers[appIndex] as unknown as Record<string, unknown>;
     for (const [field, value] of Object.entries(original.fields)) {
@@ -253,7 +264,10 @@ function checkedOriginal(deployment: V1Deployment, token: string): DeploymentOri
   }
   const original = readJsonAnnotation<DeploymentOriginal>(deployment.metadata, ANNOTATION.original);
   if (!original || typeof original.container !== 'string' || !isRecord(original.fields) || !isRecord(original.written)) {
-    throw new ClusterError('invalid', `the ${ANNOTATION.original} annotation of deployment "${name}" is not an original ffk can read: restore the Deployment by hand`);
+    throw new ClusterError(
+      'invalid',
+      `the ${ANNOTATION.original} annotation of deployment "${name}" is not an original ffk can read: restore the Deployment by hand`,
+    );
   }
   return original;
 }
@@ -280,7 +294,10 @@ export function planServiceRewrite(service: V1Service, indexes: number[], agentP
   const originalJson = JSON.stringify(original);
   return [
     { op: 'test', path: '/metadata/resourceVersion', value: service.metadata!.resourceVersion },
-    ...annotationOps(service.metadata?.annotations, { [ANNOTATION.original]: originalJson, [ANNOTATION.signature]: signOriginal(token, service.metadata, originalJson) }),
+    ...annotationOps(service.metadata?.annotations, {
+      [ANNOTATION.original]: originalJson,
+      [ANNOTATION.signature]: signOriginal(token, service.metadata, originalJson),
+    }),
     ...numeric.flatMap((index): PatchOp[] => [
       { op: 'test', path: `/spec/ports/${index}/port`, value: ports[index].port },
       { op: 'replace', path: `/spec/ports/${index}/targetPort`, value: agentPort },
@@ -297,11 +314,14 @@ export function planServiceRestore(service: V1Service, token: string, agentPort:
   const name = service.metadata?.name;
   const original = readJsonAnnotation<ServiceOriginal>(service.metadata, ANNOTATION.original);
   if (!originalVerifies(token, service.metadata) || !Array.isArray(original?.ports)) {
-    throw new ClusterError('invalid', `the ${ANNOTATION.original} annotation of service "${name}" does not carry a valid signature by the agent's token: ffk will not apply it; point its targetPort back at the app by hand and remove the ffk.dev/* annotations`);
+    throw new ClusterError(
+      'invalid',
+      `the ${ANNOTATION.original} annotation of service "${name}" does not carry a valid signature by the agent's token: ffk will not apply it; point its targetPort back at the app by hand and remove the ffk.dev/* annotations`,
+    );
   }
   const ports = service.spec?.ports ?? [];
   return [
-    { op: 'test', path: '/metadata/resourceVersion', value: service.metadata!.resourceVersion },
+    { op: 'test', path: '/metadata/resourceVersion', value: service.metadata.resourceVersion },
     ...original.ports
       .filter(({ index, port }) => ports[index]?.port === port && ports[index]?.targetPort === agentPort)
       .map(({ index, targetPort }): PatchOp => ({ op: 'replace', path: `/spec/ports/${index}/targetPort`, value: targetPort })),

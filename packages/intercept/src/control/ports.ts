@@ -1,6 +1,6 @@
 // Which container port an intercept takes over, and which Service ports lead to it.
-import type { V1Container, V1ContainerPort, V1Deployment, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { ClusterError } from '@ffk/cluster';
+import type { V1Container, V1ContainerPort, V1Deployment, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { AGENT_CONTAINER } from './annotations';
 
 export interface ServicePortRef {
@@ -59,15 +59,25 @@ export function choosePort(deployment: V1Deployment, services: V1Service[], requ
       target = { ...containers[0], port: { containerPort: Number(targetPort) } };
     }
     if (!target) {
-      throw new ClusterError('not-found', `port ${requested} is not among the ports of deployment "${name}": ${describePorts(declared, servicePorts)}; pass --port <local>:<one of them>`, {
-        details: { requested, ports: declared.map(({ port }) => port.name ?? port.containerPort) },
-      });
+      throw new ClusterError(
+        'not-found',
+        `port ${requested} is not among the ports of deployment "${name}": ${describePorts(declared, servicePorts)}; pass --port <local>:<one of them>`,
+        {
+          details: { requested, ports: declared.map(({ port }) => port.name ?? port.containerPort) },
+        },
+      );
     }
   } else if (declared.length === 1) {
     target = declared[0];
   } else {
     target = declared.find(({ port }) => port.name === 'http');
-    if (!target && declared.length === 0 && servicePorts.length === 1 && /^\d+$/.test(String(servicePorts[0].port.targetPort ?? servicePorts[0].port.port)) && containers[0]) {
+    if (
+      !target &&
+      declared.length === 0 &&
+      servicePorts.length === 1 &&
+      /^\d+$/.test(String(servicePorts[0].port.targetPort ?? servicePorts[0].port.port)) &&
+      containers[0]
+    ) {
       target = { ...containers[0], port: { containerPort: Number(servicePorts[0].port.targetPort ?? servicePorts[0].port.port) } };
     }
     if (!target) {
@@ -103,6 +113,8 @@ function describePorts(declared: { container: V1Container; port: V1ContainerPort
   const containerText = declared.length
     ? declared.map(({ container, port }) => `container ${container.name} ${port.name ? `${port.name} (${port.containerPort})` : port.containerPort}`).join(', ')
     : 'no container ports';
-  const serviceText = servicePorts.map(({ service, port }) => `Service ${service} ${port.name ? `${port.name} ` : ''}${port.port} -> ${port.targetPort ?? port.port}`).join(', ');
+  const serviceText = servicePorts
+    .map(({ service, port }) => `Service ${service} ${port.name ? `${port.name} ` : ''}${port.port} -> ${port.targetPort ?? port.port}`)
+    .join(', ');
   return serviceText ? `${containerText}; ${serviceText}` : containerText;
 }

@@ -7,7 +7,7 @@ import { collectGarbage, listWorkloads } from './gc';
 import { ensureAgent } from './install';
 import { renewLease } from './lease';
 import { uninstallAgent } from './restore';
-import { appManifest, startControlSim, type ControlSim } from './testing/sim';
+import { appManifest, type ControlSim, startControlSim } from './testing/sim';
 
 type Json = Record<string, any>;
 
@@ -31,7 +31,9 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
     original.fields.securityContext = { privileged: true };
     await annotate('edited', ANNOTATION.original, JSON.stringify(original));
     const error = await uninstallAgent(sim.access(), 'edited', { wait: false }).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(/^the ffk\.dev\/original annotation of deployment "edited" does not carry a valid signature by its agent's token .*ffk will not apply it; restore the Deployment by hand/);
+    expect((error as Error).message).toMatch(
+      /^the ffk\.dev\/original annotation of deployment "edited" does not carry a valid signature by its agent's token .*ffk will not apply it; restore the Deployment by hand/,
+    );
     const after = await sim.getJson('deployment', 'edited');
     expect(after.spec.template.spec.containers.map((c: Json) => c.image)).toEqual(before.spec.template.spec.containers.map((c: Json) => c.image));
     expect(JSON.stringify(after.spec)).not.toContain('privileged');
@@ -41,12 +43,19 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
     // A teammate moves the readiness probe after the install; the port rename is still ffk's.
     const installed = await sim.getJson('deployment', 'teammate');
     const probe = { tcpSocket: { port: 3000 }, periodSeconds: 2 };
-    await sim.kubectl('patch', 'deployment/teammate', '--type=json', `-p=${JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/readinessProbe', value: probe }])}`);
+    await sim.kubectl(
+      'patch',
+      'deployment/teammate',
+      '--type=json',
+      `-p=${JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/readinessProbe', value: probe }])}`,
+    );
     expect(installed.spec.template.spec.containers[0].readinessProbe.tcpSocket.port).toBe('ffk-http');
     const progress: string[] = [];
     const result = await uninstallAgent(sim.access(), 'teammate', { wait: false, onProgress: (m) => progress.push(m) });
     expect(result).toMatchObject({ removed: true, leftFields: ['containers[app].readinessProbe'] });
-    expect(progress.join('\n')).toContain('deployment teammate: containers[app].readinessProbe was changed by someone since ffk installed the agent and was left as it is (ffk had recorded {');
+    expect(progress.join('\n')).toContain(
+      'deployment teammate: containers[app].readinessProbe was changed by someone since ffk installed the agent and was left as it is (ffk had recorded {',
+    );
     expect(progress.join('\n')).toContain('"tcpSocket":{"port":"http"}');
     const after = (await sim.getJson('deployment', 'teammate')).spec.template.spec.containers;
     expect(after.map((c: Json) => c.name)).toEqual(['app']);

@@ -1,7 +1,7 @@
 // `ffk uninstall`: put the Deployment and its Services back as they were, where nobody else
 // changed them since, from originals signed by the agent's token.
+import { type ClusterAccess, isClusterError, readDeployment, type RolloutProgress, waitForRollout } from '@ffk/cluster';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { isClusterError, readDeployment, waitForRollout, type ClusterAccess, type RolloutProgress } from '@ffk/cluster';
 import { bundleConfigMapName, deleteBundleConfigMap } from './agent-bundle';
 import { AGENT_CONTAINER, ANNOTATION, readAgentRecord } from './annotations';
 import { leaseOf } from './lease';
@@ -27,7 +27,9 @@ export interface UninstallOptions {
 }
 
 export function hasAgent(deployment: V1Deployment): boolean {
-  return Boolean(deployment.metadata?.annotations?.[ANNOTATION.agent]) || Boolean(deployment.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER));
+  return (
+    Boolean(deployment.metadata?.annotations?.[ANNOTATION.agent]) || Boolean(deployment.spec?.template.spec?.containers.some((c) => c.name === AGENT_CONTAINER))
+  );
 }
 
 /** Expired at `now`, or no (readable) lease at all: nobody renews it. */
@@ -44,7 +46,10 @@ export async function uninstallAgent(access: ClusterAccess, name: string, option
   if (options.onlyIfExpiredAt && !leaseExpired(deployment, options.onlyIfExpiredAt)) return nothing;
   // The signing key is the Secret ffk names after the Deployment, never one an annotation points at.
   const token = await tokenOf(access, name);
-  const agentPort = readAgentRecord(deployment.metadata)?.ports[0]?.name ?? deployment.spec?.template.spec?.containers.find((c) => c.name === AGENT_CONTAINER)?.ports?.[0]?.name ?? '';
+  const agentPort =
+    readAgentRecord(deployment.metadata)?.ports[0]?.name ??
+    deployment.spec?.template.spec?.containers.find((c) => c.name === AGENT_CONTAINER)?.ports?.[0]?.name ??
+    '';
 
   // Services first: their numeric targetPort reaches the app again before the agent goes away.
   const restoredServices: string[] = [];
@@ -74,9 +79,13 @@ export async function uninstallAgent(access: ClusterAccess, name: string, option
     return { ...nothing, restoredServices };
   }
   for (const { field, original } of restored.left) {
-    progress(`deployment ${name}: ${field} was changed by someone since ffk installed the agent and was left as it is (ffk had recorded ${JSON.stringify(original)})`);
+    progress(
+      `deployment ${name}: ${field} was changed by someone since ffk installed the agent and was left as it is (ffk had recorded ${JSON.stringify(original)})`,
+    );
   }
-  progress(`deployment ${name}: ${AGENT_CONTAINER} removed, original ports and probes restored${restored.left.length ? ' where nobody changed them since' : ''}`);
+  progress(
+    `deployment ${name}: ${AGENT_CONTAINER} removed, original ports and probes restored${restored.left.length ? ' where nobody changed them since' : ''}`,
+  );
   // Named after the Deployment, never after what an annotation says: that could name anything.
   await deleteTokenSecret(access, secretName(name));
   await deleteBundleConfigMap(access, bundleConfigMapName(name));

@@ -1,5 +1,5 @@
+import { type ClusterAccess, friendly } from '@ffk/cluster';
 import { CoreV1Api, type V1Service } from '@kubernetes/client-node';
-import { friendly, type ClusterAccess } from '@ffk/cluster';
 
 export async function listServices(access: ClusterAccess): Promise<V1Service[]> {
   const { namespace } = access.target;

@@ -1,7 +1,7 @@
 // The agent's token lives in a Secret next to the Deployment: the pod reads it through a
 // secretKeyRef, the CLI reads it to authenticate the tunnel; the Deployment spec never shows it.
+import { type ClusterAccess, friendly, isClusterError } from '@ffk/cluster';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { friendly, isClusterError, type ClusterAccess } from '@ffk/cluster';
 import { generateToken } from '../tunnel/token';
 
 export const secretName = (deployment: string) => `ffk-agent-${deployment}`;

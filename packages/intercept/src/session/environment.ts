@@ -1,10 +1,10 @@
 // The environment the local process runs with: the app container's env from the cluster, with
 // Service host names pointed at 127.0.0.1 listeners that the connector tunnels into the
 // cluster (so DATABASE_URL reaches the cluster's PostgreSQL with no manual port-forward).
+import { type ClusterAccess, isClusterError, reconnectingPortForward } from '@ffk/cluster';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { isClusterError, reconnectingPortForward, type ClusterAccess } from '@ffk/cluster';
 import { Connector } from '../connector/connector';
-import { dialHost, distinctTargets, findClusterHosts, rewriteHosts, targetKey, type ServiceTarget } from '../control/env/cluster-hosts';
+import { dialHost, distinctTargets, findClusterHosts, rewriteHosts, type ServiceTarget, targetKey } from '../control/env/cluster-hosts';
 import { importContainerEnv } from '../control/env/container-env';
 import { readService } from '../control/services';
 
@@ -47,7 +47,12 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<L
   const local = new Map<string, number>();
   if (targets.length > 0) {
     // Outbound only (no intercept): follows the newest Ready pod across rollouts by itself.
-    const open = reconnectingPortForward(access.kc, { namespace: access.target.namespace, selector: options.selector, port: options.tunnelPort, giveUpAfterMs: 0 });
+    const open = reconnectingPortForward(access.kc, {
+      namespace: access.target.namespace,
+      selector: options.selector,
+      port: options.tunnelPort,
+      giveUpAfterMs: 0,
+    });
     connector = new Connector({
       openStream: open,
       token: options.token,
@@ -61,9 +66,12 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<L
   const env = rewriteHosts(imported.env, uses, (t: ServiceTarget) => local.get(targetKey(t))!);
   // The app listens on PORT in the pod; locally it must listen where the connector delivers.
   for (const [name, value] of Object.entries(env)) {
-    if (/(^|_)PORT$/.test(name) && value === String(options.containerPort) && options.localPort !== options.containerPort) env[name] = String(options.localPort);
+    if (/(^|_)PORT$/.test(name) && value === String(options.containerPort) && options.localPort !== options.containerPort)
+      env[name] = String(options.localPort);
   }
-  const rewritten = Object.keys(env).filter((name) => env[name] !== imported.env[name]).map((name) => ({ name, from: imported.env[name], to: env[name] }));
+  const rewritten = Object.keys(env)
+    .filter((name) => env[name] !== imported.env[name])
+    .map((name) => ({ name, from: imported.env[name], to: env[name] }));
   return {
     env,
     skipped: imported.skipped,

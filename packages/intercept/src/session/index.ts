@@ -1,5 +1,5 @@
 // The laptop side of `ffk intercept`: the session (agent, lease, tunnels per pod, environment).
-export { InterceptSession, SessionInterrupted, type AgentReady, type InterceptSessionOptions, type TunnelsReady } from './session';
-export { PodTunnels, TunnelUnreachableError, type PodTunnelsEvents, type PodTunnelsOptions } from './pod-tunnels';
-export { prepareEnvironment, type EnvironmentOptions, type LocalEnvironment } from './environment';
+export { type EnvironmentOptions, type LocalEnvironment, prepareEnvironment } from './environment';
 export { gitOpsManager } from './gitops';
+export { PodTunnels, type PodTunnelsEvents, type PodTunnelsOptions, TunnelUnreachableError } from './pod-tunnels';
+export { type AgentReady, InterceptSession, type InterceptSessionOptions, SessionInterrupted, type TunnelsReady } from './session';

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { whoAmI, type ClusterAccess } from '@ffk/cluster';
+import { type ClusterAccess, whoAmI } from '@ffk/cluster';
 
 /**
  * The name teammates see on an intercept and a lease: the user the API server says this is

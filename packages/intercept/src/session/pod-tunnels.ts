@@ -2,7 +2,7 @@
 // all of them, so each agent must know the intercept). Pods are re-resolved every few seconds:
 // a new pod gets a tunnel, a pod that went away loses its own.
 import { EventEmitter } from 'node:events';
-import { openPortForward, resolveReadyPods, type ClusterAccess } from '@ffk/cluster';
+import { type ClusterAccess, openPortForward, resolveReadyPods } from '@ffk/cluster';
 import { Connector, ConnectorRefusedError, type ConnectorState } from '../connector/connector';
 import type { RoutedRequest } from '../connector/deliver-http';
 import type { InterceptSpec } from '../tunnel/protocol';
@@ -110,7 +110,9 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
     if (this.stopped) return;
     for (const pod of pods) {
       if (!this.connectors.has(pod)) {
-        this.add(pod).catch((error: unknown) => this.emit('error', error instanceof ConnectorRefusedError ? error : new Error(`pod ${pod}: ${(error as Error).message}`)));
+        this.add(pod).catch((error: unknown) =>
+          this.emit('error', error instanceof ConnectorRefusedError ? error : new Error(`pod ${pod}: ${(error as Error).message}`)),
+        );
       }
     }
     for (const [pod, connector] of this.connectors) {
@@ -124,7 +126,10 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
 
 /** The first tunnels did not become active in time: which pods, and why if known. */
 export class TunnelUnreachableError extends Error {
-  constructor(message: string, readonly tunnelPort: number) {
+  constructor(
+    message: string,
+    readonly tunnelPort: number,
+  ) {
     super(message);
   }
 }

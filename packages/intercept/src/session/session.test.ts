@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { newestReadyPod, openPortForward } from '@ffk/cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOver } from '../control/testing/http-over';
-import { deployApp, startControlSim, startLaptopServer, type ControlSim } from '../control/testing/sim';
+import { type ControlSim, deployApp, startControlSim, startLaptopServer } from '../control/testing/sim';
 import { InterceptSession, SessionInterrupted } from './session';
 
 describe('intercept session on kube-sim', { timeout: 90_000 }, () => {
@@ -31,7 +31,14 @@ describe('intercept session on kube-sim', { timeout: 90_000 }, () => {
 
   it('installs the agent, routes the workload to the local port with the environment imported, and gives it back on close', async () => {
     const progress: string[] = [];
-    const session = new InterceptSession({ access: sim.access(), deployment: 'sess', intercept: { mode: 'global' }, localPort, leaseSeconds: 60, onProgress: (m) => progress.push(m) });
+    const session = new InterceptSession({
+      access: sim.access(),
+      deployment: 'sess',
+      intercept: { mode: 'global' },
+      localPort,
+      leaseSeconds: 60,
+      onProgress: (m) => progress.push(m),
+    });
     try {
       const agent = await session.ensureAgent();
       expect(agent.installedNow).toBe(true);

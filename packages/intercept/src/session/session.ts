@@ -1,12 +1,12 @@
 // One developer's intercept of one Deployment, laptop side: the agent installed (or upgraded) and
 // its lease kept, tunnels to every Ready agent pod, the imported environment. Each step checks
 // the abort signal (Ctrl-C, `ffk leave`) when it ends; close() undoes whatever was started.
+import { type ClusterAccess, readDeployment } from '@ffk/cluster';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { readDeployment, type ClusterAccess } from '@ffk/cluster';
-import { DEFAULT_LEASE_SECONDS, ensureAgent, keepLease, leaseFor, renewLease, type InstalledAgent } from '../control/index';
 import type { AgentPort } from '../agent/config';
+import { DEFAULT_LEASE_SECONDS, ensureAgent, type InstalledAgent, keepLease, leaseFor, renewLease } from '../control/index';
 import type { InterceptSpec } from '../tunnel/protocol';
-import { prepareEnvironment, type LocalEnvironment } from './environment';
+import { type LocalEnvironment, prepareEnvironment } from './environment';
 import { gitOpsManager } from './gitops';
 import { ownerOf } from './owner';
 import { PodTunnels } from './pod-tunnels';
@@ -84,13 +84,24 @@ export class InterceptSession {
     const gitops = gitOpsManager(this.deploymentObject);
     if (gitops) onWarning?.(`deployment ${name} looks managed by ${gitops}: a sync may remove the agent and end the intercept; pause auto-sync while you work`);
     const started = performance.now();
-    this.installed = await ensureAgent(access, name, { port: this.options.port, image: this.options.image, leaseSeconds, holder: this.owner, onProgress, current: this.deploymentObject });
+    this.installed = await ensureAgent(access, name, {
+      port: this.options.port,
+      image: this.options.image,
+      leaseSeconds,
+      holder: this.owner,
+      onProgress,
+      current: this.deploymentObject,
+    });
     this.checkpoint();
     if (!this.installed.installedNow) {
       this.leaseRenewed = renewLease(access, name, leaseFor(leaseSeconds, this.owner));
       this.leaseRenewed.catch(() => undefined); // awaited (and thrown) by openTunnels()
     }
-    const lease = keepLease(access, name, { seconds: leaseSeconds, holder: this.owner, onError: (e) => onWarning?.(`could not renew the lease: ${(e as Error).message}`) });
+    const lease = keepLease(access, name, {
+      seconds: leaseSeconds,
+      holder: this.owner,
+      onError: (e) => onWarning?.(`could not renew the lease: ${(e as Error).message}`),
+    });
     this.cleanups.push(() => lease.stop());
     const { installedNow, upgradedFrom, record } = this.installed;
     return { installedNow, upgradedFrom, version: record.version, image: record.image, ms: performance.now() - started };
@@ -114,7 +125,7 @@ export class InterceptSession {
     this.cleanups.push(() => tunnels.stop());
     const [pods] = await Promise.all([tunnels.start(this.options.tunnelTimeoutMs ?? 20_000), this.leaseRenewed]);
     this.checkpoint();
-    return { pods, port: record.ports[0]!, localPort: this.options.localPort, tunnelPort: record.tunnelPort, selector, ms: performance.now() - started };
+    return { pods, port: record.ports[0], localPort: this.options.localPort, tunnelPort: record.tunnelPort, selector, ms: performance.now() - started };
   }
 
   /** The app container's env with cluster hosts pointed at local listeners tunneled into the cluster. */
@@ -127,7 +138,7 @@ export class InterceptSession {
       selector: this.deploymentObject?.spec?.selector?.matchLabels ?? {},
       tunnelPort: record.tunnelPort,
       token,
-      containerPort: record.ports[0]!.app,
+      containerPort: record.ports[0].app,
       localPort: this.options.localPort,
     });
     this.cleanups.push(() => environment.close());

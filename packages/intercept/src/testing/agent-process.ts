@@ -19,12 +19,20 @@ export interface AgentProcess {
 export async function startAgentProcess(appPort: number): Promise<AgentProcess> {
   const token = generateToken();
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { PATH: process.env.PATH, FFK_AGENT_TOKEN: token, FFK_AGENT_PORTS: `http:0:${appPort}`, FFK_AGENT_BIND: '127.0.0.1', FFK_AGENT_TUNNEL: '127.0.0.1:0', FFK_AGENT_HEALTH_PORT: '0', LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH,
+      FFK_AGENT_TOKEN: token,
+      FFK_AGENT_PORTS: `http:0:${appPort}`,
+      FFK_AGENT_BIND: '127.0.0.1',
+      FFK_AGENT_TUNNEL: '127.0.0.1:0',
+      FFK_AGENT_HEALTH_PORT: '0',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   let exit: string | undefined;
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
       exit = `exited with ${signal ?? `code ${code}`}: ${stderr.trim()}`;
@@ -34,13 +42,13 @@ export async function startAgentProcess(appPort: number): Promise<AgentProcess> 
   const ready = await new Promise<{ ports: { listen: number }[]; tunnel: string; health: number }>((resolve, reject) => {
     child.once('exit', () => reject(new Error(`the agent did not start: ${exit}`)));
     // Log lines may hold U+2028 from what peers sent (valid JSON, but a line end to readline).
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.includes('"agent ready"')) resolve(JSON.parse(line) as never);
     });
   });
   return {
     token,
-    servicePort: ready.ports[0]!.listen,
+    servicePort: ready.ports[0].listen,
     tunnelPort: Number(ready.tunnel.split(':').pop()),
     healthPort: ready.health,
     get exit() {

@@ -4,11 +4,13 @@
 import { measureDownload, measureRequests } from './load';
 
 export type LoadCommand =
-  | { kind: 'requests'; port: number; path: string; concurrency: number; durationMs: number }
-  | { kind: 'download'; port: number; mb: number };
+  { kind: 'requests'; port: number; path: string; concurrency: number; durationMs: number } | { kind: 'download'; port: number; mb: number };
 
 process.on('message', (command: LoadCommand) => {
-  const measured = command.kind === 'requests' ? measureRequests(command.port, command.path, command.concurrency, command.durationMs) : measureDownload(command.port, command.mb);
+  const measured =
+    command.kind === 'requests'
+      ? measureRequests(command.port, command.path, command.concurrency, command.durationMs)
+      : measureDownload(command.port, command.mb);
   measured.then(
     (result) => process.send!({ result }),
     (error: Error) => process.send!({ error: error.message }),

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import pino from 'pino';
-import { startAgent, type RunningAgent } from '../agent/agent';
+import { type RunningAgent, startAgent } from '../agent/agent';
 import { AGENT_DEFAULTS, type AgentConfig } from '../agent/config';
 import { Connector, type ConnectorOptions } from '../connector/connector';
 import { generateToken } from '../tunnel/token';

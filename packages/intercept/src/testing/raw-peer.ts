@@ -1,6 +1,6 @@
 import http2, { type ServerHttp2Stream } from 'node:http2';
 import net from 'node:net';
-import { KIND_HEADER, type AgentMessage } from '../tunnel/protocol';
+import { type AgentMessage, KIND_HEADER } from '../tunnel/protocol';
 
 /**
  * A hand-driven connector: it answers the agent's control stream and sends whatever lines a test

@@ -7,11 +7,7 @@ const MAX_LINE = 64 * 1024;
  * Newline-delimited JSON over one stream. A line that is too long, not JSON or not an object
  * with a string `type` calls onInvalid once and stops delivering: the caller closes the tunnel.
  */
-export function readMessages<T extends { type: string }>(
-  stream: Duplex,
-  onMessage: (message: T) => void,
-  onInvalid: (reason: string) => void,
-): void {
+export function readMessages<T extends { type: string }>(stream: Duplex, onMessage: (message: T) => void, onInvalid: (reason: string) => void): void {
   let pending = '';
   let broken = false;
   stream.setEncoding('utf8');

@@ -45,9 +45,7 @@ export const MAX_SESSION_MEMORY_MB = 128;
 
 export const { NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR, HTTP2_HEADER_STATUS } = constants;
 
-export type InterceptSpec =
-  | { mode: 'global'; port?: string | number }
-  | { mode: 'personal'; port?: string | number; header?: string; value: string };
+export type InterceptSpec = { mode: 'global'; port?: string | number } | { mode: 'personal'; port?: string | number; header?: string; value: string };
 
 /** An active intercept as the agent reports it. */
 export interface InterceptInfo {

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Connector, ConnectorRefusedError } from '../connector/connector';
 import { whoAnswers } from '../testing/http-client';
-import { LOCAL, startAgentFixture, type AgentFixture } from '../testing/pair';
+import { type AgentFixture, LOCAL, startAgentFixture } from '../testing/pair';
 import { startTestServer, type TestServer } from '../testing/servers';
 import { KIND_HEADER } from './protocol';
 

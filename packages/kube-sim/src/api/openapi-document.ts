@@ -12,7 +12,12 @@ function parameter(name: string, type = 'string') {
 }
 
 const WRITE_PARAMETERS = [parameter('dryRun'), parameter('fieldManager'), parameter('fieldValidation')];
-const PATCH_BODY_TYPES = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+const PATCH_BODY_TYPES = [
+  'application/apply-patch+yaml',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];
 
 function operation(type: ResourceType, action: string, responseKind: string, extra: Record<string, unknown> = {}) {
   const ref = { $ref: `${SCHEMA_PREFIX}${responseKind}` };

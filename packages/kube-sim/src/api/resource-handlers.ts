@@ -26,7 +26,11 @@ const PATCH_TYPES: Record<string, PatchType> = {
 
 function respond(res: ServerResponse, code: number, body: unknown, options?: WriteOptions): void {
   const warnings = options?.warnings ?? [];
-  if (warnings.length > 0) res.setHeader('warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  if (warnings.length > 0)
+    res.setHeader(
+      'warning',
+      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
   sendJson(res, code, body);
 }
 
@@ -96,7 +100,8 @@ export function resourceHandler(store: ObjectStore, settings: WatchSettings, aut
     if (method === 'PUT') {
       const options = writeOptions(query, 'update', subresource);
       const body = checkBodyNamespace(path, (await readBody(req)) as KubeObject, type);
-      if (body.metadata.name && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+      if (body.metadata.name && body.metadata.name !== name)
+        throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
       body.metadata.name = name;
       return respond(res, 200, store.update(type.plural, body, options), options);
     }
@@ -113,7 +118,13 @@ export function resourceHandler(store: ObjectStore, settings: WatchSettings, aut
       const options = deleteOptions(query, await readBody(req));
       const { object, gone } = store.delete(type.plural, namespace, name, options);
       if (gone && !strategyFor(type.kind).returnsDeletedObject) {
-        return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, ...(type.group ? { group: type.group } : {}), kind: type.plural, uid: object.metadata.uid } });
+        return sendJson(res, 200, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Success',
+          details: { name, ...(type.group ? { group: type.group } : {}), kind: type.plural, uid: object.metadata.uid },
+        });
       }
       return sendJson(res, gone ? 200 : 202, object);
     }

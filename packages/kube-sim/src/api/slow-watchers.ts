@@ -19,7 +19,11 @@ export const WATCH_BUFFER_LIMITS: WatchBufferLimits = { softBytes: 1024 * 1024, 
  * Returns the watch's writer: it writes while the client keeps up and calls `drop` (once) when
  * the client has fallen behind for good. Bursts a reading client catches up with are fine.
  */
-export function boundedWatchWriter(res: ServerResponse, drop: (reason: string) => void, limits = WATCH_BUFFER_LIMITS): { write(text: string): void; stop(): void } {
+export function boundedWatchWriter(
+  res: ServerResponse,
+  drop: (reason: string) => void,
+  limits = WATCH_BUFFER_LIMITS,
+): { write(text: string): void; stop(): void } {
   let behindSince: NodeJS.Timeout | undefined;
   let dropped = false;
   const stop = () => {

@@ -51,8 +51,7 @@ export interface ResourceName {
 const qualified = (r: ResourceName) => (r.group ? `${r.plural}.${r.group}` : r.plural);
 const details = (r: ResourceName, name: string): StatusDetails => ({ name, ...(r.group ? { group: r.group } : {}), kind: r.plural });
 
-export const notFound = (r: ResourceName, name: string) =>
-  new ApiError(404, 'NotFound', `${qualified(r)} "${name}" not found`, details(r, name));
+export const notFound = (r: ResourceName, name: string) => new ApiError(404, 'NotFound', `${qualified(r)} "${name}" not found`, details(r, name));
 
 export const alreadyExists = (r: ResourceName, name: string) =>
   new ApiError(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, details(r, name));
@@ -62,14 +61,16 @@ export const conflict = (r: ResourceName, name: string, why = 'the object has be
 
 export const badRequest = (message: string) => new ApiError(400, 'BadRequest', message);
 
-export const methodNotAllowed = () =>
-  new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+export const methodNotAllowed = () => new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
 export const unsupportedMediaType = (type: string) =>
-  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${type || 'none'})`);
+  new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${type || 'none'})`,
+  );
 
-export const expired = (requested: number, oldest: number) =>
-  new ApiError(410, 'Expired', `too old resource version: ${requested} (${oldest})`);
+export const expired = (requested: number, oldest: number) => new ApiError(410, 'Expired', `too old resource version: ${requested} (${oldest})`);
 
 /** errors.NewResourceExpired: a list or continue token older than the kept history. */
 export const resourceExpired = (message: string, continueToken?: string) =>
@@ -111,6 +112,14 @@ export function forbidden(request: Attributes, reason: string): ApiError {
   }
   if (reason) denial = `${denial}: ${reason}`;
   const qualifiedResource = qualified({ group: apiGroup, plural: resource });
-  const message = !qualifiedResource ? `forbidden: ${denial}` : name ? `${qualifiedResource} "${name}" is forbidden: ${denial}` : `${qualifiedResource} is forbidden: ${denial}`;
-  return new ApiError(403, 'Forbidden', message, { ...(name ? { name } : {}), ...(apiGroup ? { group: apiGroup } : {}), ...(resource ? { kind: resource } : {}) });
+  const message = !qualifiedResource
+    ? `forbidden: ${denial}`
+    : name
+      ? `${qualifiedResource} "${name}" is forbidden: ${denial}`
+      : `${qualifiedResource} is forbidden: ${denial}`;
+  return new ApiError(403, 'Forbidden', message, {
+    ...(name ? { name } : {}),
+    ...(apiGroup ? { group: apiGroup } : {}),
+    ...(resource ? { kind: resource } : {}),
+  });
 }

@@ -35,7 +35,13 @@ export function toTable(kind: string, list: ListResult, includeObject: string | 
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata,
-    columnDefinitions: columns.map(({ name, type, format, priority, description }) => ({ name, type, format: format ?? '', description: description ?? '', priority: priority ?? 0 })),
+    columnDefinitions: columns.map(({ name, type, format, priority, description }) => ({
+      name,
+      type,
+      format: format ?? '',
+      description: description ?? '',
+      priority: priority ?? 0,
+    })),
     rows: objects.map((object) => ({ cells: columns.map((c) => c.cell(object)), object: rowObject(object, includeObject) })),
   };
 }

@@ -41,11 +41,15 @@ export function serveWatch(
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
   res.flushHeaders();
   settings.open.add(res);
-  const writer = boundedWatchWriter(res, () => {
-    finish();
-    // Unsent events would stay in memory until the client reads: drop the connection with them.
-    res.destroy();
-  }, settings.bufferLimits);
+  const writer = boundedWatchWriter(
+    res,
+    () => {
+      finish();
+      // Unsent events would stay in memory until the client reads: drop the connection with them.
+      res.destroy();
+    },
+    settings.bufferLimits,
+  );
   const send = (event: unknown) => writer.write(`${JSON.stringify(event)}\n`);
 
   const timers: NodeJS.Timeout[] = [];

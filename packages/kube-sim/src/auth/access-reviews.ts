@@ -2,8 +2,8 @@
 // and never stored: SelfSubjectAccessReview (`kubectl auth can-i`), SelfSubjectRulesReview
 // (`kubectl auth can-i --list`), SubjectAccessReview and LocalSubjectAccessReview (about another user),
 // and authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`).
-import { badRequest, invalid, type StatusCause } from '../api/status';
 import { AUTHORIZATION_GROUP } from '../api/resources';
+import { badRequest, invalid, type StatusCause } from '../api/status';
 import type { KubeObject } from '../store/types';
 import type { Attributes } from './attributes';
 import { aggregate, type RbacAuthorizer } from './rbac';
@@ -34,10 +34,22 @@ function attributesOf(user: UserInfo, spec: Json): Attributes {
 
 function specCauses(spec: Json): StatusCause[] {
   if (spec.resourceAttributes && spec.nonResourceAttributes) {
-    return [{ reason: 'FieldValueInvalid', message: 'Invalid value: "": cannot be specified in combination with resourceAttributes', field: 'spec.nonResourceAttributes' }];
+    return [
+      {
+        reason: 'FieldValueInvalid',
+        message: 'Invalid value: "": cannot be specified in combination with resourceAttributes',
+        field: 'spec.nonResourceAttributes',
+      },
+    ];
   }
   if (!spec.resourceAttributes && !spec.nonResourceAttributes) {
-    return [{ reason: 'FieldValueInvalid', message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', field: 'spec.resourceAttributes' }];
+    return [
+      {
+        reason: 'FieldValueInvalid',
+        message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+        field: 'spec.resourceAttributes',
+      },
+    ];
   }
   return [];
 }
@@ -82,7 +94,8 @@ export const REVIEWERS: Record<string, Reviewer> = {
     const spec: Json = review.spec ?? {};
     const causes = [...schemaCauses, ...specCauses(spec)];
     const subject = reviewedUser(review, causes);
-    if (spec.nonResourceAttributes) causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: "": disallowed on this kind of request', field: 'spec.nonResourceAttributes' });
+    if (spec.nonResourceAttributes)
+      causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: "": disallowed on this kind of request', field: 'spec.nonResourceAttributes' });
     check(review, causes);
     if ((spec.resourceAttributes.namespace ?? '') !== namespace) throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${namespace}`);
     return answer(authorizer, subject, review);
@@ -95,7 +108,12 @@ export const REVIEWERS: Record<string, Reviewer> = {
     const status: Json = {
       resourceRules: rules
         .filter((rule) => (rule.resources ?? []).length > 0)
-        .map(({ verbs, apiGroups, resources, resourceNames }) => ({ verbs, ...(apiGroups ? { apiGroups } : {}), resources, ...(resourceNames ? { resourceNames } : {}) })),
+        .map(({ verbs, apiGroups, resources, resourceNames }) => ({
+          verbs,
+          ...(apiGroups ? { apiGroups } : {}),
+          resources,
+          ...(resourceNames ? { resourceNames } : {}),
+        })),
       nonResourceRules: rules.filter((rule) => (rule.nonResourceURLs ?? []).length > 0).map(({ verbs, nonResourceURLs }) => ({ verbs, nonResourceURLs })),
       incomplete: false,
     };

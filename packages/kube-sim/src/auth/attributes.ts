@@ -36,7 +36,18 @@ function exactName(fieldSelector: string | null): string | undefined {
 
 export function requestAttributes(user: UserInfo, method: string, url: URL): Attributes {
   const path = url.pathname;
-  const base: Attributes = { user, verb: method.toLowerCase(), resourceRequest: false, path, apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '' };
+  const base: Attributes = {
+    user,
+    verb: method.toLowerCase(),
+    resourceRequest: false,
+    path,
+    apiGroup: '',
+    apiVersion: '',
+    namespace: '',
+    resource: '',
+    subresource: '',
+    name: '',
+  };
   let parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length < 3 || (parts[0] !== 'api' && parts[0] !== 'apis')) return base;
   const attributes = { ...base, resourceRequest: true };

@@ -42,7 +42,10 @@ const CLUSTER_ROLES: Record<string, PolicyRule[]> = {
   edit: EDIT,
   view: VIEW,
   'system:discovery': [
-    { nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get'] },
+    {
+      nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'],
+      verbs: ['get'],
+    },
   ],
   'system:basic-user': [
     rule([AUTHORIZATION_GROUP], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], ['create']),

@@ -1,7 +1,7 @@
 // `kubectl --as NAME [--as-group G]`: the Impersonate-User/-Group headers, allowed to whoever may
 // `impersonate` those users and groups (the admin may), as kube-apiserver's impersonation filter.
 import type { IncomingMessage } from 'node:http';
-import { badRequest, forbidden, type ApiError } from '../api/status';
+import { type ApiError, badRequest, forbidden } from '../api/status';
 import type { Attributes } from './attributes';
 import type { RbacAuthorizer } from './rbac';
 import { groupsOf, type UserInfo } from './users';
@@ -9,7 +9,16 @@ import { groupsOf, type UserInfo } from './users';
 const headerValues = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 const impersonating = (requester: UserInfo, resource: string, name: string): Attributes => ({
-  user: requester, verb: 'impersonate', resourceRequest: true, path: '', apiGroup: '', apiVersion: 'v1', namespace: '', resource, subresource: '', name,
+  user: requester,
+  verb: 'impersonate',
+  resourceRequest: true,
+  path: '',
+  apiGroup: '',
+  apiVersion: 'v1',
+  namespace: '',
+  resource,
+  subresource: '',
+  name,
 });
 
 /** The user a request acts as: the requester, or whom it impersonates; an ApiError when not allowed. */

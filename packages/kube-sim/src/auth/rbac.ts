@@ -32,9 +32,7 @@ export interface Decision {
 const has = (list: string[] | undefined, value: string) => (list ?? []).some((item) => item === '*' || item === value);
 
 function resourceMatches(rule: PolicyRule, combined: string, subresource: string): boolean {
-  return (rule.resources ?? []).some(
-    (resource) => resource === '*' || resource === combined || (subresource !== '' && resource === `*/${subresource}`),
-  );
+  return (rule.resources ?? []).some((resource) => resource === '*' || resource === combined || (subresource !== '' && resource === `*/${subresource}`));
 }
 
 function urlMatches(rule: PolicyRule, path: string): boolean {
@@ -94,7 +92,10 @@ export class RbacAuthorizer {
   rulesFor(user: UserInfo, namespace: string): { rules: PolicyRule[]; errors: string[] } {
     // What the privileged-group authorizer adds in front of RBAC's own rules.
     const rules: PolicyRule[] = user.groups.includes(PRIVILEGED_GROUP)
-      ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }]
+      ? [
+          { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+          { verbs: ['*'], nonResourceURLs: ['*'] },
+        ]
       : [];
     const errors: string[] = [];
     this.visitRules(user, namespace, (_source, rule, error) => {
@@ -109,7 +110,9 @@ export class RbacAuthorizer {
     const bindings = [
       ...this.store.list('clusterrolebindings').items.map((binding) => ({ binding, namespace: '', label: `ClusterRoleBinding "${binding.metadata.name}"` })),
       ...(namespace
-        ? this.store.list('rolebindings', { namespace }).items.map((binding) => ({ binding, namespace, label: `RoleBinding "${binding.metadata.name}/${namespace}"` }))
+        ? this.store
+            .list('rolebindings', { namespace })
+            .items.map((binding) => ({ binding, namespace, label: `RoleBinding "${binding.metadata.name}/${namespace}"` }))
         : []),
     ];
     for (const { binding, namespace: bindingNamespace, label } of bindings) {
@@ -128,7 +131,8 @@ export class RbacAuthorizer {
 
   /** The role a binding refers to, or the error kube-apiserver's listers give. */
   private roleOf(roleRef: { kind: string; name: string }, namespace: string): KubeObject | string {
-    if (roleRef.kind === 'ClusterRole') return this.store.find('clusterroles', undefined, roleRef.name) ?? `clusterrole.${RBAC_GROUP} "${roleRef.name}" not found`;
+    if (roleRef.kind === 'ClusterRole')
+      return this.store.find('clusterroles', undefined, roleRef.name) ?? `clusterrole.${RBAC_GROUP} "${roleRef.name}" not found`;
     if (roleRef.kind === 'Role') return this.store.find('roles', namespace, roleRef.name) ?? `role.${RBAC_GROUP} "${roleRef.name}" not found`;
     return `unsupported role reference kind: "${roleRef.kind}"`;
   }

@@ -42,7 +42,8 @@ export interface TokenUser extends UserInfo {
 export function resolveUsers(users: SimUser[], adminToken: string): TokenUser[] {
   const tokens = new Set([adminToken]);
   return users.map((user) => {
-    if (!user.name || /\s/.test(user.name)) throw new Error(`kube-sim: user name ${JSON.stringify(user.name)} is not valid: give a non-empty name without spaces`);
+    if (!user.name || /\s/.test(user.name))
+      throw new Error(`kube-sim: user name ${JSON.stringify(user.name)} is not valid: give a non-empty name without spaces`);
     const token = user.token ?? randomBytes(24).toString('hex');
     if (tokens.has(token)) throw new Error(`kube-sim: user "${user.name}" has a token another user (or the admin) already has: give each user its own token`);
     tokens.add(token);

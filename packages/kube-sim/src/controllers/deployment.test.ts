@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../sim';
+import { type Sim, startSim } from '../sim';
 import type { KubeObject } from '../store/types';
 
 const run = promisify(execFile);
@@ -77,7 +77,10 @@ describe('Deployment rollouts', { timeout: 90_000 }, () => {
     expect(Math.min(...moments.map((m) => m.ready))).toBeGreaterThanOrEqual(3); // and never dipped below 3 ready
     const status = JSON.parse(await kubectl('get', 'deployment', 'surge', '-o', 'json')).status;
     expect(status).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
-    expect(status.conditions.map((c: { type: string; reason: string }) => `${c.type}=${c.reason}`)).toEqual(['Available=MinimumReplicasAvailable', 'Progressing=NewReplicaSetAvailable']);
+    expect(status.conditions.map((c: { type: string; reason: string }) => `${c.type}=${c.reason}`)).toEqual([
+      'Available=MinimumReplicasAvailable',
+      'Progressing=NewReplicaSetAvailable',
+    ]);
   });
 
   it('with maxSurge 0, replaces pods one unavailable at a time', async () => {

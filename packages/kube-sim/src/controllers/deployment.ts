@@ -2,15 +2,15 @@
 // (named <deployment>-<pod-template-hash>), revisions in annotations (so `kubectl rollout undo`
 // and `history` work), rolling updates within maxSurge/maxUnavailable counted on available
 // pods, Recreate, history cleanup, and the status and conditions `kubectl rollout status` reads.
-import { splitKey, type Controller } from './controller';
 import type { ObjectStore } from '../registry/object-store';
-import type { KubeObject } from '../store/types';
 import { EventRecorder } from '../runtime/events';
 import type { Condition, Deployment, ReplicaSet } from '../runtime/kube-types';
-import { controllerRef, timestamp } from './workloads';
+import type { KubeObject } from '../store/types';
+import { type Controller, splitKey } from './controller';
 import { ownedBy, sameCounts, startOwnerLoop } from './owners';
 import { surgeAndUnavailable } from './rollout-math';
-import { TEMPLATE_HASH_LABEL, sameTemplate, templateHash } from './template-hash';
+import { sameTemplate, TEMPLATE_HASH_LABEL, templateHash } from './template-hash';
+import { controllerRef, timestamp } from './workloads';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 const DESIRED = 'deployment.kubernetes.io/desired-replicas';
@@ -27,7 +27,13 @@ export const deploymentController: Controller = {
   name: 'deployment',
   start(store) {
     const events = new EventRecorder(store, 'deployment-controller');
-    return startOwnerLoop(store, { name: 'deployment', owner: 'deployments', owned: 'replicasets', ownerKind: 'Deployment', sync: (key) => sync(store, events, key) });
+    return startOwnerLoop(store, {
+      name: 'deployment',
+      owner: 'deployments',
+      owned: 'replicasets',
+      ownerKind: 'Deployment',
+      sync: (key) => sync(store, events, key),
+    });
   },
 };
 
@@ -35,7 +41,7 @@ function scale(store: ObjectStore, events: EventRecorder, deployment: StoredDepl
   if (specReplicas(rs) === replicas) return;
   const { maxSurge } = surgeAndUnavailable(deployment);
   const wanted = deployment.spec.replicas ?? 1;
-  store.patch('replicasets', rs.metadata.namespace, rs.metadata.name!, 'merge', {
+  store.patch('replicasets', rs.metadata.namespace, rs.metadata.name, 'merge', {
     metadata: { annotations: { [DESIRED]: String(wanted), [MAX]: String(wanted + maxSurge) } },
     spec: { replicas },
   });
@@ -63,7 +69,9 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
     events.record(deployment, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${specReplicas(newRS)}`);
   } else if (newRS && revisionOf(newRS) < maxRevision) {
     // Rolled back to an older template: that ReplicaSet becomes the newest revision again.
-    newRS = store.patch('replicasets', namespace, newRS.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: String(maxRevision + 1) } } }) as StoredRS;
+    newRS = store.patch('replicasets', namespace, newRS.metadata.name, 'merge', {
+      metadata: { annotations: { [REVISION]: String(maxRevision + 1) } },
+    }) as StoredRS;
   }
 
   if (newRS && !deployment.spec.paused) {
@@ -169,7 +177,7 @@ function recreate(store: ObjectStore, events: EventRecorder, deployment: StoredD
 function cleanUpHistory(store: ObjectStore, deployment: StoredDeployment, olds: StoredRS[]): void {
   const limit = deployment.spec.revisionHistoryLimit ?? 10;
   const idle = olds.filter((rs) => specReplicas(rs) === 0 && (rs.status?.replicas ?? 0) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
-  for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) store.delete('replicasets', rs.metadata.namespace, rs.metadata.name!);
+  for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) store.delete('replicasets', rs.metadata.namespace, rs.metadata.name);
 }
 
 function condition(previous: Condition[] | undefined, next: Omit<Condition, 'lastUpdateTime' | 'lastTransitionTime'>, touch: boolean): Condition {
@@ -183,9 +191,17 @@ function condition(previous: Condition[] | undefined, next: Omit<Condition, 'las
   };
 }
 
-function writeStatus(store: ObjectStore, namespace: string | undefined, name: string, newRS: StoredRS | undefined, olds: StoredRS[], replicas: number, created: boolean): number | undefined {
+function writeStatus(
+  store: ObjectStore,
+  namespace: string | undefined,
+  name: string,
+  newRS: StoredRS | undefined,
+  olds: StoredRS[],
+  replicas: number,
+  created: boolean,
+): number | undefined {
   const deployment = store.get<StoredDeployment>('deployments', namespace, name);
-  const all = [...(newRS ? [store.find<StoredRS>('replicasets', namespace, newRS.metadata.name!) ?? newRS] : []), ...olds];
+  const all = [...(newRS ? [store.find<StoredRS>('replicasets', namespace, newRS.metadata.name) ?? newRS] : []), ...olds];
   const sum = (field: 'replicas' | 'readyReplicas' | 'availableReplicas') => all.reduce((total, rs) => total + (rs.status?.[field] ?? 0), 0);
   const freshNew = all[0] && newRS ? all[0] : undefined;
   const counts = {
@@ -199,21 +215,35 @@ function writeStatus(store: ObjectStore, namespace: string | undefined, name: st
   const { maxUnavailable } = surgeAndUnavailable(deployment);
   const previous = deployment.status?.conditions;
   const available = counts.availableReplicas >= replicas - maxUnavailable;
-  const complete = counts.updatedReplicas === replicas && counts.replicas === replicas && counts.availableReplicas === replicas && counts.observedGeneration === deployment.metadata.generation;
+  const complete =
+    counts.updatedReplicas === replicas &&
+    counts.replicas === replicas &&
+    counts.availableReplicas === replicas &&
+    counts.observedGeneration === deployment.metadata.generation;
   const rsName = freshNew?.metadata.name ?? '';
   const oldProgress = previous?.find((c) => c.type === 'Progressing');
   const countsChanged = !sameCounts(deployment.status, counts);
   const deadlineMs = (deployment.spec.progressDeadlineSeconds ?? 600) * 1000;
   let progressing: Omit<Condition, 'lastUpdateTime' | 'lastTransitionTime'>;
-  if (complete) progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` };
+  if (complete)
+    progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` };
   else if (created) progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${rsName}"` };
-  else if (!countsChanged && oldProgress && oldProgress.reason !== 'NewReplicaSetAvailable' && Date.now() - Date.parse(oldProgress.lastUpdateTime ?? '') > deadlineMs) {
+  else if (
+    !countsChanged &&
+    oldProgress &&
+    oldProgress.reason !== 'NewReplicaSetAvailable' &&
+    Date.now() - Date.parse(oldProgress.lastUpdateTime ?? '') > deadlineMs
+  ) {
     progressing = { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` };
   } else progressing = { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` };
   const conditions = [
-    condition(previous, available
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-      : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }, false),
+    condition(
+      previous,
+      available
+        ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+        : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+      false,
+    ),
     condition(previous, progressing, countsChanged && !complete),
   ];
   const status = { ...counts, ...(deployment.status?.collisionCount ? { collisionCount: deployment.status.collisionCount } : {}), conditions };

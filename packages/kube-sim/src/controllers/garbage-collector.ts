@@ -4,7 +4,7 @@
 import type { ResourceType } from '../api/resources';
 import type { ObjectStore } from '../registry/object-store';
 import type { KubeObject, OwnerReference } from '../store/types';
-import { WorkQueue, type Controller } from './controller';
+import { type Controller, WorkQueue } from './controller';
 
 interface Located {
   type: ResourceType;

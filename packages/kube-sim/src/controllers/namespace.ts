@@ -2,7 +2,7 @@
 // controller's job), and a namespace being deleted is emptied, then removed (the namespace
 // controller's job).
 import type { ObjectStore } from '../registry/object-store';
-import { WorkQueue, type Controller } from './controller';
+import { type Controller, WorkQueue } from './controller';
 
 function ensureDefaultServiceAccount(store: ObjectStore, namespace: string): void {
   const ns = store.find('namespaces', undefined, namespace);

@@ -1,8 +1,8 @@
 // Reading controller references (the helpers that write them live in controllers/workloads.ts).
-import { WorkQueue, objectKey } from './controller';
-import { controlledBy, controllerOf } from './workloads';
 import type { ObjectStore } from '../registry/object-store';
 import type { KubeObject } from '../store/types';
+import { objectKey, WorkQueue } from './controller';
+import { controlledBy, controllerOf } from './workloads';
 
 export function ownedBy<T extends { metadata: KubeObject['metadata'] }>(objects: T[], owner: { metadata: KubeObject['metadata'] }): T[] {
   return objects.filter((object) => controlledBy(object, owner));
@@ -40,7 +40,11 @@ export function startOwnerLoop(store: ObjectStore, loop: OwnerLoop): () => void 
   const queue = new WorkQueue(loop.name, (key) => {
     const wakeUp = loop.sync(key);
     clearTimeout(timers.get(key));
-    if (wakeUp !== undefined) timers.set(key, setTimeout(() => queue.add(key), wakeUp));
+    if (wakeUp !== undefined)
+      timers.set(
+        key,
+        setTimeout(() => queue.add(key), wakeUp),
+      );
   });
   const stops = [
     store.watch(loop.owner, {}, (event) => queue.add(objectKey(event.object.metadata.namespace, event.object.metadata.name))),

@@ -1,14 +1,14 @@
 // The ReplicaSet controller (pkg/controller/replicaset): keeps as many active pods as
 // spec.replicas, created from the template with generateName `<rs>-` and a controller
 // reference, and reports replicas / fullyLabeled / ready / available in status.
-import { splitKey, type Controller } from './controller';
 import type { ObjectStore } from '../registry/object-store';
-import type { KubeObject } from '../store/types';
 import { EventRecorder } from '../runtime/events';
 import type { Pod, ReplicaSet } from '../runtime/kube-types';
-import { controllerRef } from './workloads';
+import type { KubeObject } from '../store/types';
+import { type Controller, splitKey } from './controller';
 import { ownedBy, sameCounts, startOwnerLoop } from './owners';
 import { deletionOrder, isActive, isAvailable, readySince } from './pod-state';
+import { controllerRef } from './workloads';
 
 export const replicaSetController: Controller = {
   name: 'replicaset',
@@ -47,7 +47,7 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
     }
   } else if (active.length > wanted) {
     for (const pod of [...active].sort(deletionOrder).slice(0, active.length - wanted)) {
-      store.delete('pods', namespace, pod.metadata.name!);
+      store.delete('pods', namespace, pod.metadata.name);
       events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
     }
   }
@@ -66,7 +66,11 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
   };
   const fresh = store.find('replicasets', namespace, name);
   if (fresh && !sameCounts(fresh.status, status)) {
-    store.update('replicasets', { ...fresh, status: { ...status, ...(fresh.status?.conditions ? { conditions: fresh.status.conditions } : {}) } }, { subresource: 'status' });
+    store.update(
+      'replicasets',
+      { ...fresh, status: { ...status, ...(fresh.status?.conditions ? { conditions: fresh.status.conditions } : {}) } },
+      { subresource: 'status' },
+    );
   }
   // Ready but not yet available: look again when minReadySeconds has passed.
   const pending = live.map((p) => readySince(p)).filter((t): t is number => t !== undefined && t + minReady * 1000 > now);

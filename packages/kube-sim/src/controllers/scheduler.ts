@@ -1,9 +1,9 @@
 // The scheduler of a one-node cluster: every new pod is bound to the simulated node.
-import { WorkQueue, objectKey, splitKey, type Controller } from './controller';
 import { EventRecorder } from '../runtime/events';
 import type { Pod } from '../runtime/kube-types';
 import { NODE_NAME } from '../runtime/kubelet';
 import type { KubeObject } from '../store/types';
+import { type Controller, objectKey, splitKey, WorkQueue } from './controller';
 
 export const schedulerController: Controller = {
   name: 'scheduler',

@@ -3,23 +3,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Duplex } from 'node:stream';
-import {
-  AGGREGATED_CONTENT_TYPE,
-  aggregatedDiscovery,
-  apiGroup,
-  apiGroupList,
-  apiResourceList,
-  apiVersions,
-  wantsAggregated,
-} from '../api/discovery';
+import { AGGREGATED_CONTENT_TYPE, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from '../api/discovery';
 import { buildOpenApiV3, type OpenApiV3 } from '../api/openapi-document';
 import { resourceHandler } from '../api/resource-handlers';
 import { ApiError, forbidden, notFoundPath, unauthorized } from '../api/status';
+import type { WatchSettings } from '../api/watch-handler';
 import { requestAttributes } from '../auth/attributes';
 import { effectiveUser } from '../auth/impersonation';
 import { RbacAuthorizer } from '../auth/rbac';
 import { authenticator, setRequestUser, type TokenUser, type UserInfo } from '../auth/users';
-import type { WatchSettings } from '../api/watch-handler';
 import type { ObjectStore } from '../registry/object-store';
 import type { Certificate } from '../tls/certificate';
 import { requestUrl } from './limits';

@@ -11,7 +11,11 @@ function fromProtobuf(body: Buffer): unknown {
     return decodeKubernetesProtobuf(body);
   } catch (error) {
     if (error instanceof UndecodedKindError) {
-      throw new ApiError(415, 'UnsupportedMediaType', `kube-sim decodes protobuf bodies of the kinds it serves only, not ${error.message}: send it as JSON or YAML`);
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `kube-sim decodes protobuf bodies of the kinds it serves only, not ${error.message}: send it as JSON or YAML`,
+      );
     }
     throw badRequest(`the request body could not be decoded: ${(error as Error).message}`);
   }

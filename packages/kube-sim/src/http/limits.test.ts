@@ -2,7 +2,7 @@
 // never a stopped server or unbounded memory.
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../sim';
+import { type Sim, startSim } from '../sim';
 import { MAX_REQUEST_BODY_BYTES } from './limits';
 import { openTls, rawRequest } from './testing/raw-https';
 
@@ -50,7 +50,9 @@ describe('kube-sim at its limits', () => {
       socket.on('close', () => resolve(text));
       socket.on('error', () => undefined);
     });
-    socket.write(`POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nhost: kube-sim\r\nauthorization: Bearer ${sim.token}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`);
+    socket.write(
+      `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nhost: kube-sim\r\nauthorization: Bearer ${sim.token}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
+    );
     const chunk = Buffer.alloc(256 * 1024, 'x');
     for (let i = 0; i < 20 && !socket.destroyed; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
     expect(await answer).toMatch(/^HTTP\/1\.1 413 /);
@@ -79,9 +81,15 @@ describe('kube-sim at its limits', () => {
     // A watcher that reads, through client-node.
     let seen = 0;
     let readerEnded = false;
-    const reader = await new Watch(kc).watch('/api/v1/namespaces/default/configmaps', {}, (type) => void (type === 'MODIFIED' && seen++), () => (readerEnded = true));
+    const reader = await new Watch(kc).watch(
+      '/api/v1/namespaces/default/configmaps',
+      {},
+      (type) => void (type === 'MODIFIED' && seen++),
+      () => (readerEnded = true),
+    );
     const value = 'v'.repeat(256 * 1024);
-    for (let i = 0; i < 40; i++) await core.replaceNamespacedConfigMap({ name: 'churn', namespace: 'default', body: { metadata: { name: 'churn' }, data: { x: `${i}${value}` } } });
+    for (let i = 0; i < 40; i++)
+      await core.replaceNamespacedConfigMap({ name: 'churn', namespace: 'default', body: { metadata: { name: 'churn' }, data: { x: `${i}${value}` } } });
     await expect.poll(() => seen, { timeout: 10_000 }).toBe(40);
     // After the grace period the stalled ones are gone: resumed, each reads what was sent, then the close.
     await new Promise((resolve) => setTimeout(resolve, 6000));

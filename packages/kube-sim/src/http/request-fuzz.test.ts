@@ -1,25 +1,88 @@
 // Fuzz: random and mutated request paths and query strings, as any client (with or without a
 // token) can send them, for a bounded time and count. Each gets an HTTP answer that is not a 5xx,
 // and the simulator keeps serving. A failure names its seed: FFK_FUZZ_SEED=<seed> replays it.
-import { fuzzer, fuzzFor, type Fuzz } from '@ffk/test-kit/fuzz';
+import { type Fuzz, fuzzer, fuzzFor } from '@ffk/test-kit/fuzz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../sim';
+import { type Sim, startSim } from '../sim';
 import { rawRequest } from './testing/raw-https';
 
 const LIMITS = { ms: 12_000, count: 1500 };
 
 const PATHS = [
-  '/api', '/apis', '/api/v1', '/apis/apps/v1', '/version', '/openapi/v3', '/openapi/v3/api/v1',
-  '/api/v1/namespaces', '/api/v1/namespaces/default', '/api/v1/namespaces/default/status',
-  '/api/v1/namespaces/default/pods', '/api/v1/namespaces/default/pods/web-1/log', '/api/v1/namespaces/default/configmaps/settings',
-  '/api/v1/watch/namespaces/default/configmaps', '/apis/apps/v1/namespaces/default/deployments/web/scale',
-  '/apis/apps/v1/deployments', '/apis/rbac.authorization.k8s.io/v1/clusterroles/view', '/api/v1/nodes', '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+  '/api',
+  '/apis',
+  '/api/v1',
+  '/apis/apps/v1',
+  '/version',
+  '/openapi/v3',
+  '/openapi/v3/api/v1',
+  '/api/v1/namespaces',
+  '/api/v1/namespaces/default',
+  '/api/v1/namespaces/default/status',
+  '/api/v1/namespaces/default/pods',
+  '/api/v1/namespaces/default/pods/web-1/log',
+  '/api/v1/namespaces/default/configmaps/settings',
+  '/api/v1/watch/namespaces/default/configmaps',
+  '/apis/apps/v1/namespaces/default/deployments/web/scale',
+  '/apis/apps/v1/deployments',
+  '/apis/rbac.authorization.k8s.io/v1/clusterroles/view',
+  '/api/v1/nodes',
+  '/apis/authentication.k8s.io/v1/selfsubjectreviews',
 ];
-const QUERY_KEYS = ['watch', 'labelSelector', 'fieldSelector', 'resourceVersion', 'resourceVersionMatch', 'limit', 'continue', 'timeoutSeconds', 'allowWatchBookmarks', 'sendInitialEvents', 'propagationPolicy', 'gracePeriodSeconds', 'dryRun', 'fieldManager', 'fieldValidation', 'force', 'includeObject', 'pretty', 'follow', 'tailLines', 'container'];
-const VALUES = ['', 'true', 'false', '0', '-1', '1', '99999999999999999999', 'NaN', 'app=web', 'app in (a,b)', '!app', 'app!=', 'metadata.name=x', 'metadata.name==', 'spec.nodeName=%', 'a=b,c', '=', ',,', '(', 'All', 'Strict', 'Exact', 'NotOlderThan'];
+const QUERY_KEYS = [
+  'watch',
+  'labelSelector',
+  'fieldSelector',
+  'resourceVersion',
+  'resourceVersionMatch',
+  'limit',
+  'continue',
+  'timeoutSeconds',
+  'allowWatchBookmarks',
+  'sendInitialEvents',
+  'propagationPolicy',
+  'gracePeriodSeconds',
+  'dryRun',
+  'fieldManager',
+  'fieldValidation',
+  'force',
+  'includeObject',
+  'pretty',
+  'follow',
+  'tailLines',
+  'container',
+];
+const VALUES = [
+  '',
+  'true',
+  'false',
+  '0',
+  '-1',
+  '1',
+  '99999999999999999999',
+  'NaN',
+  'app=web',
+  'app in (a,b)',
+  '!app',
+  'app!=',
+  'metadata.name=x',
+  'metadata.name==',
+  'spec.nodeName=%',
+  'a=b,c',
+  '=',
+  ',,',
+  '(',
+  'All',
+  'Strict',
+  'Exact',
+  'NotOlderThan',
+];
 
 /** Percent-encodes the UTF-8 bytes (lone surrogates become U+FFFD, as a client would send them). */
-const escape = (text: string) => Buffer.from(text).toString('latin1').replace(/[^A-Za-z0-9._~-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const escape = (text: string) =>
+  Buffer.from(text)
+    .toString('latin1')
+    .replace(/[^A-Za-z0-9._~-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 function segment(fuzz: Fuzz): string {
   return fuzz.pick([

@@ -98,5 +98,7 @@ export class Router {
 /** Answers an upgrade request that cannot be served with a plain HTTP Status response. */
 export function rejectUpgrade(socket: Duplex, error: ApiError): void {
   const body = JSON.stringify(error.toStatus());
-  socket.end(`HTTP/1.1 ${error.code} ${error.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${error.code} ${error.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -55,7 +55,10 @@ function tryClaim(block: number): boolean {
 class Pool {
   private readonly used = new Set<string>();
   private cursor = 0;
-  constructor(private readonly candidates: (index: number) => string | undefined, private readonly size: number) {}
+  constructor(
+    private readonly candidates: (index: number) => string | undefined,
+    private readonly size: number,
+  ) {}
 
   allocate(): string {
     for (let tries = 0; tries < this.size; tries++) {
@@ -89,10 +92,7 @@ export function claimAddressBlock(): AddressBlock {
   const hostsPerSubnet = 254; // .1 - .254
   const services = new Pool((i) => `127.${block}.${Math.floor(i / hostsPerSubnet)}.${(i % hostsPerSubnet) + 1}`, SERVICE_SUBNETS * hostsPerSubnet);
   const podSubnets = 256 - SERVICE_SUBNETS;
-  const pods = new Pool(
-    (i) => `127.${block}.${SERVICE_SUBNETS + Math.floor(i / hostsPerSubnet)}.${(i % hostsPerSubnet) + 1}`,
-    podSubnets * hostsPerSubnet,
-  );
+  const pods = new Pool((i) => `127.${block}.${SERVICE_SUBNETS + Math.floor(i / hostsPerSubnet)}.${(i % hostsPerSubnet) + 1}`, podSubnets * hostsPerSubnet);
   let closed = false;
   return {
     block,

@@ -1,6 +1,6 @@
 // The endpoints controller: keeps one Endpoints object per Service with a selector, current as
 // pods come, become ready, and go.
-import { WorkQueue, objectKey, splitKey, type Controller } from '../controllers/controller';
+import { type Controller, objectKey, splitKey, WorkQueue } from '../controllers/controller';
 import type { Pod, Service } from '../runtime/kube-types';
 import { endpointSubsets } from './endpoints';
 

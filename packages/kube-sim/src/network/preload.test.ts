@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimAddressBlock, type AddressBlock } from './addresses';
+import { type AddressBlock, claimAddressBlock } from './addresses';
 import { writeNameTable } from './names';
 import { NAMES_FILE_ENV, POD_IP_ENV, POD_NAMESPACE_ENV } from './preload';
 
@@ -17,7 +17,10 @@ function inPod(podIP: string, namesFile: string, code: string): Promise<string> 
     execFile(
       process.execPath,
       ['--import', 'tsx', '--import', preload, '--input-type=module', '-e', code],
-      { env: { ...process.env, [POD_IP_ENV]: podIP, [POD_NAMESPACE_ENV]: 'shop', [NAMES_FILE_ENV]: namesFile, HOSTNAME: 'catalog-7d9f8-x2k4q' }, timeout: 20_000 },
+      {
+        env: { ...process.env, [POD_IP_ENV]: podIP, [POD_NAMESPACE_ENV]: 'shop', [NAMES_FILE_ENV]: namesFile, HOSTNAME: 'catalog-7d9f8-x2k4q' },
+        timeout: 20_000,
+      },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim())),
     );
   });
@@ -48,30 +51,41 @@ describe('pod network preload', { timeout: 20_000 }, () => {
 
   it('binds listen() on the unspecified address, or no address, to the pod IP', async () => {
     const podIP = block.allocatePod();
-    const out = await inPod(podIP, namesFile, `
+    const out = await inPod(
+      podIP,
+      namesFile,
+      `
       import net from 'node:net'; import http from 'node:http';
       const a = net.createServer().listen(0, '0.0.0.0'); await new Promise(r => a.on('listening', r));
       const b = http.createServer().listen(0); await new Promise(r => b.on('listening', r));
       const c = net.createServer().listen({ port: 0, host: '::' }); await new Promise(r => c.on('listening', r));
       console.log(JSON.stringify([a.address().address, b.address().address, c.address().address]));
-      a.close(); b.close(); c.close();`);
+      a.close(); b.close(); c.close();`,
+    );
     expect(JSON.parse(out)).toEqual([podIP, podIP, podIP]);
   });
 
   it('lets localhost and 127.0.0.1 reach the other containers of the same pod', async () => {
     const podIP = block.allocatePod();
-    const out = await inPod(podIP, namesFile, `
+    const out = await inPod(
+      podIP,
+      namesFile,
+      `
       import net from 'node:net'; import http from 'node:http';
       const s = http.createServer((q, r) => r.end('same pod')).listen(8080); await new Promise(r => s.on('listening', r));
       const viaName = await (await fetch('http://localhost:8080/')).text();
       const viaIP = await new Promise(r => http.get('http://127.0.0.1:8080/', (res) => { let t = ''; res.on('data', d => t += d); res.on('end', () => r(t)); }));
-      console.log(JSON.stringify([viaName, viaIP])); s.close();`);
+      console.log(JSON.stringify([viaName, viaIP])); s.close();`,
+    );
     expect(JSON.parse(out)).toEqual(['same pod', 'same pod']);
   });
 
   it('resolves every cluster DNS form of a Service name to its address, and reaches it by clusterIP', async () => {
     const podIP = block.allocatePod();
-    const out = await inPod(podIP, namesFile, `
+    const out = await inPod(
+      podIP,
+      namesFile,
+      `
       import dns from 'node:dns'; import { lookup } from 'node:dns/promises'; import net from 'node:net';
       const names = ['catalog', 'catalog.shop', 'catalog.shop.svc', 'catalog.shop.svc.cluster.local', 'catalog.shop.svc.cluster.local.'];
       const addresses = await Promise.all(names.map(n => lookup(n).then(r => r.address)));
@@ -80,7 +94,11 @@ describe('pod network preload', { timeout: 20_000 }, () => {
       const greeting = await new Promise(r => { const c = net.connect(Number(port), 'catalog'); let t = ''; c.on('data', d => t += d); c.on('end', () => r(t)); });
       const unknown = await lookup('nothing-here.shop.svc.cluster.local').then(() => 'resolved', e => e.code);
       const viaClusterIP = await new Promise(r => { const c = net.connect({ port: Number(port), host: '10.96.0.42' }); let t = ''; c.on('data', d => t += d); c.on('end', () => r(t)); });
-      console.log(JSON.stringify({ addresses, cb, greeting, unknown, viaClusterIP }));`.replace('${process.env.SERVICE_PORT}', String((service.address() as { port: number }).port)));
+      console.log(JSON.stringify({ addresses, cb, greeting, unknown, viaClusterIP }));`.replace(
+        '${process.env.SERVICE_PORT}',
+        String((service.address() as { port: number }).port),
+      ),
+    );
     expect(JSON.parse(out)).toEqual({
       addresses: Array(5).fill(serviceIP),
       cb: serviceIP,
@@ -91,7 +109,9 @@ describe('pod network preload', { timeout: 20_000 }, () => {
   });
 
   it("answers os.hostname() with the pod's name, as inside a container", async () => {
-    expect(await inPod(block.allocatePod(), namesFile, `import { hostname } from 'node:os'; import os from 'node:os'; console.log(hostname(), os.hostname());`)).toBe('catalog-7d9f8-x2k4q catalog-7d9f8-x2k4q');
+    expect(
+      await inPod(block.allocatePod(), namesFile, `import { hostname } from 'node:os'; import os from 'node:os'; console.log(hostname(), os.hostname());`),
+    ).toBe('catalog-7d9f8-x2k4q catalog-7d9f8-x2k4q');
   });
 
   it('keeps two pods apart: the same port on two pod IPs', async () => {

@@ -6,7 +6,7 @@ import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
 import net, { isIP } from 'node:net';
 import os from 'node:os';
-import { nameTableReader, resolveServiceName, type NameTable } from './names';
+import { type NameTable, nameTableReader, resolveServiceName } from './names';
 
 export const POD_IP_ENV = 'KUBE_SIM_POD_IP';
 export const POD_NAMESPACE_ENV = 'KUBE_SIM_POD_NAMESPACE';
@@ -22,8 +22,7 @@ function install(ip: string, namespace: string, namesFile: string | undefined): 
   const table: () => NameTable = namesFile ? nameTableReader(namesFile) : () => ({});
 
   /** The address a name means inside this pod, or undefined to let the system resolve it. */
-  const podAddress = (host: string): string | undefined =>
-    LOCAL_HOSTS.has(host.toLowerCase()) ? ip : resolveServiceName(host, namespace, table());
+  const podAddress = (host: string): string | undefined => (LOCAL_HOSTS.has(host.toLowerCase()) ? ip : resolveServiceName(host, namespace, table()));
 
   const listenHost = (host: unknown): unknown =>
     host === undefined || host === null || (typeof host === 'string' && (UNSPECIFIED.has(host) || LOCAL_HOSTS.has(host.toLowerCase()))) ? ip : host;

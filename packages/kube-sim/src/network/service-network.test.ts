@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod, Service } from '../runtime/kube-types';
-import { claimAddressBlock, type AddressBlock } from './addresses';
+import { type AddressBlock, claimAddressBlock } from './addresses';
 import { endpointSubsets } from './endpoints';
 import { ServiceNetwork } from './service-network';
 
@@ -66,7 +66,10 @@ describe('Services on the simulated network', { timeout: 20_000 }, () => {
     await network.applyService(catalog);
     const address = network.addressOf('shop', 'catalog')!;
     expect(JSON.parse(readFileSync(join(dir, 'names.json'), 'utf8'))).toEqual({ 'shop/catalog': address });
-    network.applyEndpoints({ metadata: { name: 'catalog', namespace: 'shop' }, subsets: endpointSubsets(catalog, [pod('a', ips[0], true), pod('b', ips[1], true), pod('c', ips[2], false)]) });
+    network.applyEndpoints({
+      metadata: { name: 'catalog', namespace: 'shop' },
+      subsets: endpointSubsets(catalog, [pod('a', ips[0], true), pod('b', ips[1], true), pod('c', ips[2], false)]),
+    });
 
     const answers = new Set<string>();
     for (let i = 0; i < 6; i++) answers.add(await (await fetch(`http://${address}/`, { headers: { connection: 'close' } })).text());
@@ -84,7 +87,10 @@ describe('Services on the simulated network', { timeout: 20_000 }, () => {
 
     // Endpoint list still names a pod whose process is gone: the proxy moves on to a live one.
     const deadIP = block.allocatePod();
-    network.applyEndpoints({ metadata: { name: 'catalog', namespace: 'shop' }, subsets: endpointSubsets(catalog, [pod('dead', deadIP, true), pod('c', ips[2], true)]) });
+    network.applyEndpoints({
+      metadata: { name: 'catalog', namespace: 'shop' },
+      subsets: endpointSubsets(catalog, [pod('dead', deadIP, true), pod('c', ips[2], true)]),
+    });
     for (let i = 0; i < 4; i++) expect(await (await fetch(`http://${address}/`, { headers: { connection: 'close' } })).text()).toBe('c');
   });
 

@@ -4,7 +4,7 @@
 import type { Endpoints, Service } from '../runtime/kube-types';
 import type { AddressBlock } from './addresses';
 import { readyBackends } from './endpoints';
-import { writeNameTable, type NameTable } from './names';
+import { type NameTable, writeNameTable } from './names';
 import { ServiceProxy } from './service-proxy';
 
 export interface ServiceNetworkOptions {
@@ -78,7 +78,9 @@ export class ServiceNetwork {
         try {
           this.boundNodePorts.set(port.nodePort!, await nodeProxy.listen('127.0.0.1', hostPort));
         } catch (error) {
-          this.options.warn(`NodePort ${port.nodePort} of Service ${key}: cannot listen on 127.0.0.1:${hostPort} (${(error as NodeJS.ErrnoException).code}); is another process using it?`);
+          this.options.warn(
+            `NodePort ${port.nodePort} of Service ${key}: cannot listen on 127.0.0.1:${hostPort} (${(error as NodeJS.ErrnoException).code}); is another process using it?`,
+          );
         }
       }
     }
@@ -97,7 +99,9 @@ export class ServiceNetwork {
   applyEndpoints(endpoints: Endpoints): void {
     this.endpoints.set(keyOf(endpoints.metadata.namespace, endpoints.metadata.name), endpoints);
     // A draining pod stays excluded until no Endpoints list it any more (its address may be reused later).
-    const listed = new Set([...this.endpoints.values()].flatMap((e) => (e.subsets ?? []).flatMap((s) => [...(s.addresses ?? []), ...(s.notReadyAddresses ?? [])].map((a) => a.ip))));
+    const listed = new Set(
+      [...this.endpoints.values()].flatMap((e) => (e.subsets ?? []).flatMap((s) => [...(s.addresses ?? []), ...(s.notReadyAddresses ?? [])].map((a) => a.ip))),
+    );
     for (const ip of this.draining) if (!listed.has(ip)) this.draining.delete(ip);
   }
 

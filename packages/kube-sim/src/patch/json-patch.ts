@@ -14,7 +14,10 @@ const unprocessable = (message: string) => new ApiError(422, 'Invalid', message)
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw unprocessable(`invalid JSON pointer: "${path}"`);
-  return path.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function parentOf(document: Json, tokens: string[], path: string): { parent: Json; key: string } {
@@ -68,7 +71,12 @@ function remove(document: Json, path: string): Json {
 const equal = (a: Json, b: Json): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 function canonical(value: Json): Json {
   if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical(value[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical(value[k])]),
+    );
   return value;
 }
 

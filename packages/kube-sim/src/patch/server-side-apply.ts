@@ -66,7 +66,6 @@ function removeDropped(live: Json, before: FieldSet, after: FieldSet, schema: Sc
   }
 }
 
-
 /** Applies `config` as `manager` onto `live` (undefined when the object does not exist yet). */
 export function serverSideApply(live: KubeObject | undefined, config: KubeObject, manager: string, schema: Schema): KubeObject {
   const { metadata, ...configRest } = config;
@@ -81,7 +80,14 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
   const merged = applyStrategicMergePatch(base, cleanConfig, schema) as KubeObject;
   merged.metadata.managedFields = [
     ...entries.filter((e) => !(e.manager === manager && e.operation === 'Apply')),
-    { manager, operation: 'Apply', apiVersion: config.apiVersion, time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: after },
+    {
+      manager,
+      operation: 'Apply',
+      apiVersion: config.apiVersion,
+      time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      fieldsType: 'FieldsV1',
+      fieldsV1: after,
+    },
   ];
   return merged;
 }

@@ -57,9 +57,7 @@ function reorder(list: Json[], order: Json[], mergeKey: string | undefined): Jso
   const keyOf = (item: Json) => JSON.stringify(mergeKey && isObject(item) ? item[mergeKey] : item);
   const wanted = order.map(keyOf);
   const ranked = list.map((item, index) => ({ item, rank: wanted.indexOf(keyOf(item)), index }));
-  return ranked
-    .sort((a, b) => (a.rank === -1 ? Infinity : a.rank) - (b.rank === -1 ? Infinity : b.rank) || a.index - b.index)
-    .map(({ item }) => item);
+  return ranked.sort((a, b) => (a.rank === -1 ? Infinity : a.rank) - (b.rank === -1 ? Infinity : b.rank) || a.index - b.index).map(({ item }) => item);
 }
 
 function mergeList(original: Json, patch: Json[], schema: Schema | undefined): Json[] {

@@ -52,9 +52,15 @@ describe('decodeKubernetesProtobuf', () => {
     });
   });
 
-  it('reads a typed client\'s DeleteOptions in its own group version, keeping a grace period of 0', () => {
+  it("reads a typed client's DeleteOptions in its own group version, keeping a grace period of 0", () => {
     const options = body('apps/v1', 'DeleteOptions', num(1, 0), str(4, 'Foreground'), str(5, 'All'));
-    expect(decodeKubernetesProtobuf(options)).toEqual({ apiVersion: 'apps/v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, propagationPolicy: 'Foreground', dryRun: ['All'] });
+    expect(decodeKubernetesProtobuf(options)).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'DeleteOptions',
+      gracePeriodSeconds: 0,
+      propagationPolicy: 'Foreground',
+      dryRun: ['All'],
+    });
   });
 
   it('names a kind it does not decode', () => {
@@ -66,7 +72,11 @@ describe('decodeKubernetesProtobuf', () => {
     ['no object in the envelope', Buffer.from([0x6b, 0x38, 0x73, 0x00, ...sub(1, str(1, 'v1'))]), 'no type or object in the envelope'],
     ['a length past the end', body('v1', 'Secret', [...key(2, 2), 50, 1]), 'truncated field 2'],
     ['a varint that never ends', body('v1', 'Secret', [...key(3, 0), ...Array(11).fill(0xff)]), 'truncated or overlong varint'],
-    ['a message where a number belongs', body('apps/v1', 'Deployment', sub(2, sub(1, str(1, 'x')))), 'spec.replicas: expected a number, got length-delimited bytes'],
+    [
+      'a message where a number belongs',
+      body('apps/v1', 'Deployment', sub(2, sub(1, str(1, 'x')))),
+      'spec.replicas: expected a number, got length-delimited bytes',
+    ],
     ['a number where a message belongs', body('v1', 'Pod', sub(2, num(2, 1))), 'spec.containers: expected a message, got a varint'],
     ['a broken container deep inside', body('apps/v1', 'Deployment', sub(2, sub(3, sub(2, [...key(2, 2), 9])))), 'spec.template.spec: truncated field 2'],
   ])('rejects %s, naming what is wrong', (_, bytes, message) => {

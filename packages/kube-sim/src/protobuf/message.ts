@@ -87,7 +87,14 @@ function value(type: FieldType, raw: bigint | Uint8Array, path: string): unknown
 const zeroOf = (type: FieldType): unknown => (type === 'int' ? 0 : type === 'bool' ? false : type === 'quantity' ? '0' : typeof type === 'string' ? '' : {});
 
 const NAMES: Record<Scalar, string> = {
-  string: 'a string', int: 'a number', bool: 'a boolean', bytes: 'bytes', time: 'a time', microTime: 'a time', quantity: 'a quantity', intOrString: 'an int-or-string',
+  string: 'a string',
+  int: 'a number',
+  bool: 'a boolean',
+  bytes: 'bytes',
+  time: 'a time',
+  microTime: 'a time',
+  quantity: 'a quantity',
+  intOrString: 'an int-or-string',
 };
 const describe = (type: FieldType) => (typeof type === 'string' ? NAMES[type] : 'mapOf' in type ? 'a map entry' : 'a message');
 /** Go's JSON omits empty strings, numbers and booleans; messages (IntOrString, Quantity too) are kept when sent. */

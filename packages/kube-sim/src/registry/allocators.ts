@@ -57,7 +57,9 @@ export class NodePortAllocator {
   allocate(requested?: number): number {
     if (requested) {
       if (requested < 30000 || requested > 32767 || this.used.has(requested)) {
-        throw new AllocationError(`provided port is ${this.used.has(requested) ? 'already allocated' : 'not in the valid range. The range of valid ports is 30000-32767'}`);
+        throw new AllocationError(
+          `provided port is ${this.used.has(requested) ? 'already allocated' : 'not in the valid range. The range of valid ports is 30000-32767'}`,
+        );
       }
       this.used.add(requested);
       return requested;

@@ -5,20 +5,20 @@
 // runtime's) go through it, so they see the same rules.
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, builtinResources, type ResourceType } from '../api/resources';
-import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, tooLargeResourceVersion, type ResourceName, type StatusCause } from '../api/status';
+import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound, type ResourceName, type StatusCause, tooLargeResourceVersion } from '../api/status';
 import { definition, definitionName, type Schema } from '../openapi/schema';
 import { applyJsonPatch } from '../patch/json-patch';
 import { applyMergePatch } from '../patch/merge-patch';
 import { serverSideApply } from '../patch/server-side-apply';
 import { applyStrategicMergePatch } from '../patch/strategic-merge';
+import { sameJson } from '../store/same-json';
 import { fieldMatcher, labelMatcher } from '../store/selectors';
 import { Storage } from '../store/storage';
-import { sameJson } from '../store/same-json';
 import type { KubeObject, StoredEvent, WatchEventType } from '../store/types';
 import { ClusterIPAllocator, NodePortAllocator } from './allocators';
-import { listPage, type ListOptions, type ListResult } from './list-pages';
+import { type ListOptions, listPage, type ListResult } from './list-pages';
 import { decodeAgainstSchema } from './schema-check';
-import { strategyFor, type Pools } from './strategies';
+import { type Pools, strategyFor } from './strategies';
 import { SUBRESOURCE_VIEWS } from './subresources';
 import { dns1123Subdomain, metadataCauses } from './validation';
 
@@ -180,9 +180,11 @@ export class ObjectStore {
     const before = view ? view.read(current) : current;
     const schema = options.subresource === 'scale' ? definition('io.k8s.api.autoscaling.v1.Scale')! : this.schemaOf(type);
     const patched =
-      patchType === 'json' ? applyJsonPatch(before, patch)
-      : patchType === 'merge' ? applyMergePatch(before, patch)
-      : applyStrategicMergePatch(before, patch, schema);
+      patchType === 'json'
+        ? applyJsonPatch(before, patch)
+        : patchType === 'merge'
+          ? applyMergePatch(before, patch)
+          : applyStrategicMergePatch(before, patch, schema);
     const requested = patched.metadata?.resourceVersion;
     if (requested && requested !== current.metadata.resourceVersion) throw conflict(type, name);
     const next = view ? view.write(current, patched) : patched;
@@ -203,7 +205,11 @@ export class ObjectStore {
       throw conflict(type, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`);
     }
     if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
     }
     const meta = current.metadata;
     const finalizers = new Set(meta.finalizers ?? []);
@@ -269,10 +275,18 @@ export class ObjectStore {
     return known;
   }
 
-  private apply(type: ResourceType, current: KubeObject | undefined, namespace: string | undefined, name: string, config: KubeObject, options: WriteOptions): KubeObject {
+  private apply(
+    type: ResourceType,
+    current: KubeObject | undefined,
+    namespace: string | undefined,
+    name: string,
+    config: KubeObject,
+    options: WriteOptions,
+  ): KubeObject {
     if (!options.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
     if (!config || typeof config !== 'object' || !config.metadata) throw badRequest('apply patch must be an object with metadata');
-    if (config.metadata.name && config.metadata.name !== name) throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
+    if (config.metadata.name && config.metadata.name !== name)
+      throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
     const schema = this.schemaOf(type);
     const merged = serverSideApply(current, { ...config, metadata: { ...config.metadata, name, namespace } }, options.fieldManager, schema);
     if (!current) return this.create(type.plural, merged, { ...options, fieldManager: undefined });
@@ -283,7 +297,8 @@ export class ObjectStore {
   private replace(type: ResourceType, current: KubeObject, body: KubeObject, options: WriteOptions): KubeObject {
     const { object: next, schemaCauses } = this.decode(type, body, options);
     const meta = next.metadata;
-    if (meta.name !== current.metadata.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${current.metadata.name})`);
+    if (meta.name !== current.metadata.name)
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${current.metadata.name})`);
     // Fields only the server sets.
     for (const key of ['uid', 'creationTimestamp', 'namespace', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
       const value: unknown = current.metadata[key];
@@ -302,7 +317,10 @@ export class ObjectStore {
     if (options.dryRun) return next;
     // A write that changes nothing (but managedFields timestamps) is not stored and keeps the
     // resourceVersion, as kube-apiserver skips no-op updates.
-    const unchanged = { ...next, metadata: { ...meta, resourceVersion: undefined, managedFields: keepTimestamps(meta.managedFields, current.metadata.managedFields) } };
+    const unchanged = {
+      ...next,
+      metadata: { ...meta, resourceVersion: undefined, managedFields: keepTimestamps(meta.managedFields, current.metadata.managedFields) },
+    };
     if (sameJson(unchanged, { ...current, metadata: { ...current.metadata, resourceVersion: undefined } })) return current;
     if (meta.deletionTimestamp && this.finalized(type, next)) return this.remove(type, next);
     return this.storage.put(type.plural, next);
@@ -322,7 +340,9 @@ export class ObjectStore {
   decode(type: ResourceType, body: KubeObject, options: WriteOptions): { object: KubeObject; schemaCauses: StatusCause[] } {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`Object '${type.kind}' is missing in 'null'`);
     if (body.kind !== undefined && body.kind !== type.kind && !(options.subresource === 'scale' && body.kind === 'Scale')) {
-      throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: the kind in the body (${body.kind}) does not match ${type.kind}`);
+      throw badRequest(
+        `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: the kind in the body (${body.kind}) does not match ${type.kind}`,
+      );
     }
     const { value, report } = decodeAgainstSchema(body, this.schemaOf(type));
     if (report.typeErrors.length > 0) {

@@ -1,8 +1,8 @@
 // Decodes a request body against the kind's schema the way the API server's JSON decoder does:
 // wrong JSON types fail the request (400), unknown fields are reported (and dropped, as a Go
 // struct drops them), nulls mean "not set", and required fields missing are collected for 422.
-import { itemSchema, propertySchema, resolve, type Schema } from '../openapi/schema';
 import type { StatusCause } from '../api/status';
+import { itemSchema, propertySchema, resolve, type Schema } from '../openapi/schema';
 
 export interface SchemaReport {
   unknownFields: string[];
@@ -31,7 +31,8 @@ function decode(value: unknown, schema: Schema | undefined, path: string, report
   }
   const expected = resolved.type ?? 'object';
   const actual = jsonType(value);
-  const fits = expected === actual || (expected === 'integer' && actual === 'number' && Number.isInteger(value)) || (expected === 'number' && actual === 'number');
+  const fits =
+    expected === actual || (expected === 'integer' && actual === 'number' && Number.isInteger(value)) || (expected === 'number' && actual === 'number');
   if (!fits) {
     report.typeErrors.push(`cannot unmarshal ${actual} into Go struct field ${path} of type ${GO_TYPES[expected] ?? expected}`);
     return undefined;

@@ -10,7 +10,9 @@ export interface SubresourceView {
   write(parent: KubeObject, view: KubeObject): KubeObject;
 }
 
-function selectorString(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+function selectorString(
+  selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
+): string {
   const labels = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   const expressions = (selector?.matchExpressions ?? []).map((e) => {
     if (e.operator === 'Exists') return e.key;

@@ -25,8 +25,10 @@ export type NameRule = (name: string, field?: string) => StatusCause[];
 
 export const dns1123Subdomain: NameRule = (name, field = 'metadata.name') =>
   DNS1123_SUBDOMAIN.test(name) && name.length <= 253 ? [] : [fieldInvalid(field, name, SUBDOMAIN_MESSAGE)];
-export const dns1123Label: NameRule = (name, field = 'metadata.name') => (DNS1123_LABEL.test(name) && name.length <= 63 ? [] : [fieldInvalid(field, name, LABEL_MESSAGE)]);
-export const dns1035Label: NameRule = (name, field = 'metadata.name') => (DNS1035_LABEL.test(name) && name.length <= 63 ? [] : [fieldInvalid(field, name, DNS1035_MESSAGE)]);
+export const dns1123Label: NameRule = (name, field = 'metadata.name') =>
+  DNS1123_LABEL.test(name) && name.length <= 63 ? [] : [fieldInvalid(field, name, LABEL_MESSAGE)];
+export const dns1035Label: NameRule = (name, field = 'metadata.name') =>
+  DNS1035_LABEL.test(name) && name.length <= 63 ? [] : [fieldInvalid(field, name, DNS1035_MESSAGE)];
 /** Any valid path segment (RBAC objects are named like `system:discovery`). */
 export const pathSegment: NameRule = (name, field = 'metadata.name') => {
   if (name === '.' || name === '..') return [fieldInvalid(field, name, `may not be '${name}'`)];
@@ -38,7 +40,13 @@ function qualifiedKeyCauses(field: string, key: string): StatusCause[] {
   const prefix = slash >= 0 ? key.slice(0, slash) : '';
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if ((prefix && !DNS1123_SUBDOMAIN.test(prefix)) || !QUALIFIED_NAME.test(name) || name.length > 63) {
-    return [fieldInvalid(field, key, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")];
+    return [
+      fieldInvalid(
+        field,
+        key,
+        "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      ),
+    ];
   }
   return [];
 }
@@ -52,7 +60,13 @@ export function metadataCauses(object: KubeObject, nameRule: NameRule): StatusCa
   for (const [key, value] of Object.entries(meta.labels ?? {})) {
     causes.push(...qualifiedKeyCauses('metadata.labels', key));
     if (typeof value !== 'string' || !LABEL_VALUE.test(value) || value.length > 63) {
-      causes.push(fieldInvalid('metadata.labels', value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+      causes.push(
+        fieldInvalid(
+          'metadata.labels',
+          value,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ),
+      );
     }
   }
   for (const key of Object.keys(meta.annotations ?? {})) causes.push(...qualifiedKeyCauses('metadata.annotations', key));
@@ -72,7 +86,10 @@ export function podSpecCauses(spec: Json | undefined, path: string): StatusCause
   const containers: Json[] = spec.containers ?? [];
   if (containers.length === 0) causes.push(fieldRequired(`${path}.containers`));
   const names = new Set<string>();
-  for (const [group, list] of [['containers', containers], ['initContainers', spec.initContainers ?? []]] as const) {
+  for (const [group, list] of [
+    ['containers', containers],
+    ['initContainers', spec.initContainers ?? []],
+  ] as const) {
     list.forEach((c: Json, i: number) => {
       const at = `${path}.${group}[${i}]`;
       if (c.name) {
@@ -91,7 +108,14 @@ export function podSpecCauses(spec: Json | undefined, path: string): StatusCause
       });
       const envNames = (c.env ?? []).map((e: Json) => e.name);
       envNames.forEach((n: string, j: number) => {
-        if (n !== undefined && !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(n)) causes.push(fieldInvalid(`${at}.env[${j}].name`, n, "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit"));
+        if (n !== undefined && !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(n))
+          causes.push(
+            fieldInvalid(
+              `${at}.env[${j}].name`,
+              n,
+              "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+            ),
+          );
       });
     });
   }
@@ -102,4 +126,3 @@ export function podSpecCauses(spec: Json | undefined, path: string): StatusCause
   });
   return causes;
 }
-

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../sim';
+import { type Sim, startSim } from '../sim';
 import { kindNodePorts, parseNodePorts } from './cluster-runtime';
 import { appManifest } from './fixtures/app-manifest';
 import { getThroughPortForward } from './fixtures/port-forward';
@@ -49,7 +49,7 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
     expect(running).toHaveLength(2);
     for (const pod of running) {
       expect(pod.metadata.name).toMatch(/^hello-[bcdfghjklmnpqrstvwxz2456789]+-[a-z0-9]{5}$/);
-      expect(pod.metadata.labels?.['pod-template-hash']).toBe(pod.metadata.name!.split('-')[1]);
+      expect(pod.metadata.labels?.['pod-template-hash']).toBe(pod.metadata.name.split('-')[1]);
       expect(pod.status).toMatchObject({ phase: 'Running', podIP: expect.stringMatching(/^127\./) });
     }
     const endpoints = JSON.parse(await kubectl('get', 'endpoints', 'hello', '-o', 'json'));
@@ -70,7 +70,7 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
 
   it('restarts a killed container: restartCount 1, Ready again', async () => {
     const [pod] = await pods();
-    process.kill(sim.runtime!.kubelet.worker('default', pod.metadata.name!)!.containers[0].pid!, 'SIGKILL');
+    process.kill(sim.runtime!.kubelet.worker('default', pod.metadata.name)!.containers[0].pid!, 'SIGKILL');
     await kubectl('wait', `pod/${pod.metadata.name}`, '--for=jsonpath={.status.containerStatuses[0].restartCount}=1', '--timeout=30s');
     await kubectl('wait', `pod/${pod.metadata.name}`, '--for=condition=Ready', '--timeout=30s');
     recordPids();
@@ -110,16 +110,22 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
     await expect.poll(async () => (await pods()).map((p) => p.metadata.labels?.['pod-template-hash'])).toEqual([before, before]);
     const deployment = JSON.parse(await kubectl('get', 'deployment', 'hello', '-o', 'json'));
     expect(deployment.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
-    expect(deployment.status).toMatchObject({ replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: deployment.metadata.generation });
+    expect(deployment.status).toMatchObject({
+      replicas: 2,
+      updatedReplicas: 2,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      observedGeneration: deployment.metadata.generation,
+    });
   });
 
   it('serves kubectl logs (also -f), and port-forward to client-node', async () => {
     const [pod] = await pods();
     await fetch(`http://${pod.status!.podIP}:8080/logged-path`);
-    expect(await kubectl('logs', pod.metadata.name!, '--tail=50')).toContain('"url":"/logged-path"');
+    expect(await kubectl('logs', pod.metadata.name, '--tail=50')).toContain('"url":"/logged-path"');
 
     // kubectl logs -f: a line the app writes now arrives on the open stream.
-    const follow = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'logs', '-f', '--tail=1', pod.metadata.name!]);
+    const follow = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'logs', '-f', '--tail=1', pod.metadata.name]);
     let followed = '';
     follow.stdout.on('data', (chunk: Buffer) => (followed += chunk));
     try {
@@ -131,7 +137,7 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
     }
 
     // kubectl port-forward: src/streams/kubectl-port-forward.test.ts
-    await getThroughPortForward(sim.kubeconfigPath, pod.metadata.name!, 8080, `hello from ${pod.metadata.name}`);
+    await getThroughPortForward(sim.kubeconfigPath, pod.metadata.name, 8080, `hello from ${pod.metadata.name}`);
   });
 
   it('shows an image it cannot run as ErrImagePull, with the reason', async () => {
@@ -179,7 +185,9 @@ describe('cluster runtime behind the API server', { timeout: 60_000 }, () => {
 
   it('leaves no pod process behind when the simulator stops', async () => {
     expect(pids.size).toBeGreaterThanOrEqual(5); // every generation of pods seen during the tests
-    expect(podProcesses(sim.stateDir).sort()).toEqual((await pods()).map((p) => sim.runtime!.kubelet.worker('default', p.metadata.name!)!.containers[0].pid).sort());
+    expect(podProcesses(sim.stateDir).sort()).toEqual(
+      (await pods()).map((p) => sim.runtime!.kubelet.worker('default', p.metadata.name)!.containers[0].pid).sort(),
+    );
     await sim.stop();
     expect(podProcesses(sim.stateDir)).toEqual([]);
     const alive = [...pids].filter((pid) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { Controller } from '../controllers/controller';
+import { schedulerController } from '../controllers/scheduler';
 import type { Router } from '../http/router';
 import { claimAddressBlock } from '../network/addresses';
 import { endpointsController } from '../network/endpoints-controller';
@@ -13,13 +14,12 @@ import { kubeProxy } from '../network/kube-proxy';
 import { ServiceNetwork } from '../network/service-network';
 import type { ObjectStore } from '../registry/object-store';
 import { remoteCommandHandler } from '../streams/exec/handler';
-import { podLogsHandler } from '../streams/pod-logs';
 import type { ForwardingTracker } from '../streams/forwarding';
+import { podLogsHandler } from '../streams/pod-logs';
 import { portForwardHandler } from '../streams/port-forward';
 import type { BackoffOptions } from './backoff';
-import { schedulerController } from '../controllers/scheduler';
-import type { EnvSources } from './env';
 import { DockerRuntime, makeShareDir } from './containers/docker-runtime';
+import type { EnvSources } from './env';
 import { EventRecorder } from './events';
 import { DEFAULT_IMAGE_MAP, loadImageMap } from './images';
 import type { Service } from './kube-types';
@@ -73,11 +73,14 @@ export const NODE_PORTS_ENV = 'KUBE_SIM_NODE_PORTS';
 /** `30080=8080,30081=0` -> { 30080: 8080, 30081: 0 }; one clear error for anything else. */
 export function parseNodePorts(text: string): Record<number, number> {
   return Object.fromEntries(
-    text.split(',').filter(Boolean).map((pair) => {
-      const match = /^\s*(\d+)\s*=\s*(\d+)\s*$/.exec(pair);
-      if (!match) throw new Error(`${NODE_PORTS_ENV}: "${pair}" is not <nodePort>=<hostPort> (e.g. 30080=8080)`);
-      return [Number(match[1]), Number(match[2])];
-    }),
+    text
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => {
+        const match = /^\s*(\d+)\s*=\s*(\d+)\s*$/.exec(pair);
+        if (!match) throw new Error(`${NODE_PORTS_ENV}: "${pair}" is not <nodePort>=<hostPort> (e.g. 30080=8080)`);
+        return [Number(match[1]), Number(match[2])];
+      }),
   );
 }
 
@@ -138,9 +141,21 @@ export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = 
     });
   }
 
-  router.addSubresource('pods', 'log', podLogsHandler((namespace, name) => kubelet.worker(namespace, name)));
-  router.addSubresource('pods', 'exec', remoteCommandHandler('exec', (namespace, name) => kubelet.worker(namespace, name)));
-  router.addSubresource('pods', 'attach', remoteCommandHandler('attach', (namespace, name) => kubelet.worker(namespace, name)));
+  router.addSubresource(
+    'pods',
+    'log',
+    podLogsHandler((namespace, name) => kubelet.worker(namespace, name)),
+  );
+  router.addSubresource(
+    'pods',
+    'exec',
+    remoteCommandHandler('exec', (namespace, name) => kubelet.worker(namespace, name)),
+  );
+  router.addSubresource(
+    'pods',
+    'attach',
+    remoteCommandHandler('attach', (namespace, name) => kubelet.worker(namespace, name)),
+  );
   const portForward = portForwardHandler();
   router.addSubresource('pods', 'portforward', portForward);
 

@@ -2,7 +2,7 @@
 // environment, start, probe, restart per restartPolicy with back-off, stop on delete; and the
 // ContainerStatus it reports at every step.
 import { constants } from 'node:os';
-import { RestartBackoff, type BackoffOptions } from './backoff';
+import { type BackoffOptions, RestartBackoff } from './backoff';
 import type { DockerRuntime } from './containers/docker-runtime';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env';
 import type { ImageMap } from './images';
@@ -10,9 +10,9 @@ import type { Container, ContainerState, ContainerStatus, Pod } from './kube-typ
 import { launchSpec, podEnv, type PodNetwork } from './launch';
 import type { ContainerLog } from './logs';
 import type { PodVolumes } from './pod-volumes';
-import { ContainerProcess, type ContainerInstance, type ExecTarget, type ExitInfo } from './process';
-import { VolumeMountError } from './process-volumes';
 import { ProbeWorker } from './probes';
+import { type ContainerInstance, ContainerProcess, type ExecTarget, type ExitInfo } from './process';
+import { VolumeMountError } from './process-volumes';
 
 export interface ContainerContext {
   pod: Pod;
@@ -250,7 +250,7 @@ export class ContainerRunner {
     this.stopProbes();
     this.ready = false;
     const terminated = terminatedState(exit, instance.containerID);
-    const policy = this.ctx.init ? 'OnFailure' : this.ctx.pod.spec.restartPolicy ?? 'Always';
+    const policy = this.ctx.init ? 'OnFailure' : (this.ctx.pod.spec.restartPolicy ?? 'Always');
     const restart = !this.stopping && (policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0));
     if (!restart) {
       this.state = terminated;

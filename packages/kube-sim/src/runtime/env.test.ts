@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContainerConfigError, containerEnv, expandVariables, type EnvSources } from './env';
+import { ContainerConfigError, containerEnv, type EnvSources, expandVariables } from './env';
 import type { Container, Pod, Service } from './kube-types';
 
 const catalogService: Service = {
@@ -69,7 +69,12 @@ describe('container environment', () => {
       containerEnv(pod, { name: 'c', env: [{ name: 'X', valueFrom: { secretKeyRef: { name, key } } }] }, '127.9.16.4', sources);
     expect(missing('nope', 'url')).toThrow(new ContainerConfigError('secret "nope" not found'));
     expect(missing('postgres-credentials', 'password')).toThrow("couldn't find key password in Secret shop/postgres-credentials");
-    const optional = containerEnv(pod, { name: 'c', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'nope', key: 'k', optional: true } } }] }, '127.9.16.4', sources);
+    const optional = containerEnv(
+      pod,
+      { name: 'c', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'nope', key: 'k', optional: true } } }] },
+      '127.9.16.4',
+      sources,
+    );
     expect(optional).not.toHaveProperty('X');
   });
 

@@ -60,16 +60,24 @@ function fieldValue(pod: Pod, podIP: string, path: string): string {
   const keyed = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (keyed) return (keyed[1] === 'labels' ? meta.labels : meta.annotations)?.[keyed[2]] ?? '';
   switch (path) {
-    case 'metadata.name': return meta.name ?? '';
-    case 'metadata.namespace': return meta.namespace ?? '';
-    case 'metadata.uid': return meta.uid ?? '';
-    case 'spec.nodeName': return pod.spec.nodeName ?? '';
-    case 'spec.serviceAccountName': return pod.spec.serviceAccountName ?? 'default';
+    case 'metadata.name':
+      return meta.name ?? '';
+    case 'metadata.namespace':
+      return meta.namespace ?? '';
+    case 'metadata.uid':
+      return meta.uid ?? '';
+    case 'spec.nodeName':
+      return pod.spec.nodeName ?? '';
+    case 'spec.serviceAccountName':
+      return pod.spec.serviceAccountName ?? 'default';
     case 'status.podIP':
-    case 'status.podIPs': return podIP;
+    case 'status.podIPs':
+      return podIP;
     case 'status.hostIP':
-    case 'status.hostIPs': return '127.0.0.1';
-    default: throw new ContainerConfigError(`unsupported fieldRef fieldPath "${path}"`);
+    case 'status.hostIPs':
+      return '127.0.0.1';
+    default:
+      throw new ContainerConfigError(`unsupported fieldRef fieldPath "${path}"`);
   }
 }
 

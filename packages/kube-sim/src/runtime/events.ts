@@ -9,7 +9,10 @@ export type EventType = 'Normal' | 'Warning';
 export class EventRecorder {
   private readonly seen = new Map<string, string>();
 
-  constructor(private readonly store: ObjectStore, private readonly component: string) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly component: string,
+  ) {}
 
   record(object: KubeObject, type: EventType, reason: string, message: string): void {
     const namespace = object.metadata.namespace ?? 'default';
@@ -26,7 +29,14 @@ export class EventRecorder {
         apiVersion: 'v1',
         kind: 'Event',
         metadata: { name, namespace },
-        involvedObject: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion },
+        involvedObject: {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          name: object.metadata.name,
+          namespace,
+          uid: object.metadata.uid,
+          resourceVersion: object.metadata.resourceVersion,
+        },
         type,
         reason,
         message,

@@ -43,7 +43,7 @@ export function loadImageMap(file = DEFAULT_IMAGE_MAP): ImageMap {
   const entries = new Map<string, ImageRuntime>();
   for (const [repository, how] of Object.entries(document.images ?? {})) {
     if (how?.node) entries.set(repository, { kind: 'node', entry: join(root, how.node) });
-    else if (how?.builtin && BUILTINS[how.builtin]) entries.set(repository, BUILTINS[how.builtin]!);
+    else if (how?.builtin && BUILTINS[how.builtin]) entries.set(repository, BUILTINS[how.builtin]);
     else throw new Error(`image map ${where}: "${repository}" needs \`node: <entry.ts>\`, \`builtin: node\` or \`builtin: postgres\``);
   }
   return {

@@ -2,9 +2,9 @@
 // local Docker images or as local processes,
 // writes their status back, and on a graceful delete stops the containers (SIGTERM, grace
 // period, SIGKILL) before removing the pod, as the real kubelet finishes a deletion.
+import type { AddressBlock } from '../network/addresses';
 import type { ObjectStore } from '../registry/object-store';
 import type { KubeObject } from '../store/types';
-import type { AddressBlock } from '../network/addresses';
 import type { BackoffOptions } from './backoff';
 import type { DockerRuntime } from './containers/docker-runtime';
 import type { EnvSources } from './env';
@@ -43,7 +43,10 @@ export class Kubelet {
   private stopWatch: (() => void) | undefined;
   private closed = false;
 
-  constructor(private readonly store: ObjectStore, private readonly options: KubeletOptions) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly options: KubeletOptions,
+  ) {}
 
   start(): void {
     this.stopWatch = this.store.watch('pods', {}, (event) => {

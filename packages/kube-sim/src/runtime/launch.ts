@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { NAMES_FILE_ENV, POD_IP_ENV, POD_NAMESPACE_ENV } from '../network/preload';
 import { expandVariables } from './env';
 import type { ImageRuntime } from './images';
+import type { Container } from './kube-types';
 import { nodeImageCommand, nodeImageWorkingDir } from './node-image';
 import { findPostgresBin } from './postgres';
-import type { Container } from './kube-types';
 import type { LaunchSpec } from './process';
 
 export interface PodNetwork {
@@ -45,7 +45,13 @@ export function podEnv(env: Record<string, string>, network: PodNetwork): Record
 }
 
 /** `mounts`: mountPath -> directory, for the Node image's volumes (process-volumes.ts). */
-export function launchSpec(runtime: ImageRuntime, container: Container, env: Record<string, string>, network: PodNetwork, mounts = new Map<string, string>()): LaunchSpec {
+export function launchSpec(
+  runtime: ImageRuntime,
+  container: Container,
+  env: Record<string, string>,
+  network: PodNetwork,
+  mounts = new Map<string, string>(),
+): LaunchSpec {
   const hostEnv = Object.fromEntries(HOST_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
   // The postgres image has its tools (pg_isready for exec probes…) on PATH.
   if (runtime.kind === 'postgres') hostEnv.PATH = `${findPostgresBin()}:${hostEnv.PATH ?? '/usr/bin:/bin'}`;

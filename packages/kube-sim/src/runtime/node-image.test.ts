@@ -1,8 +1,8 @@
 // The official Node image in process mode: a script delivered in a ConfigMap volume runs as
 // `node /mount/script`, reads its sibling files there, and waits (FailedMount) for a missing ConfigMap.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ConfigMap } from './kube-types';
 import { podCondition as condition, testPods } from './fixtures/test-pods';
+import type { ConfigMap } from './kube-types';
 
 const server = `
 import { createServer } from 'node:http';
@@ -18,16 +18,22 @@ describe('the official Node image', { timeout: 30_000 }, () => {
   afterAll(() => pods.close());
 
   const nodePod = (name: string, configMap: string) =>
-    pods.run(name, [{
-      name: 'agent',
-      image: 'node:24.21.0-bookworm-slim',
-      command: ['node', '/opt/code/server.mjs'],
-      args: ['from', '/opt/code'],
-      volumeMounts: [{ name: 'code', mountPath: '/opt/code', readOnly: true }],
-      readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 0.1 },
-    } as never], { volumes: [{ name: 'code', configMap: { name: configMap } }] } as never);
+    pods.run(
+      name,
+      [
+        {
+          name: 'agent',
+          image: 'node:24.21.0-bookworm-slim',
+          command: ['node', '/opt/code/server.mjs'],
+          args: ['from', '/opt/code'],
+          volumeMounts: [{ name: 'code', mountPath: '/opt/code', readOnly: true }],
+          readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 0.1 },
+        },
+      ],
+      { volumes: [{ name: 'code', configMap: { name: configMap } }] },
+    );
 
-  it('runs the container\'s node command on a script from its ConfigMap volume, paths under the mount pointed at the files', async () => {
+  it("runs the container's node command on a script from its ConfigMap volume, paths under the mount pointed at the files", async () => {
     configMaps.set('code', { metadata: { name: 'code' }, data: { 'server.mjs': server, 'greeting.txt': 'hello' } });
     const worker = nodePod('node-1', 'code');
     await expect.poll(() => condition(worker, 'Ready'), { timeout: 15_000 }).toBe('True');

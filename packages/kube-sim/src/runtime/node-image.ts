@@ -17,7 +17,7 @@ export interface NodeImageCommand {
 export function nodeImageCommand(container: Container, args: string[], mounts: Map<string, string>): NodeImageCommand {
   // Without a command the image runs its CMD, `node`, with the container's args.
   const [command, ...rest] = [...(container.command ?? ['node']), ...args].map((arg) => hostPath(arg, mounts));
-  return { node: NODE_BINARIES.has(command!), command: command!, args: rest };
+  return { node: NODE_BINARIES.has(command), command: command, args: rest };
 }
 
 /** The working directory inside the container, on this machine (a volume's directory, or the fallback). */

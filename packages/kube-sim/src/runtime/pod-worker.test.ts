@@ -20,7 +20,12 @@ describe('pod worker', { timeout: 30_000 }, () => {
     expect(status.podIP).toMatch(/^127\.\d+\.\d+\.\d+$/);
     expect(status.containerStatuses?.[0]).toMatchObject({ name: 'app', ready: true, started: true, restartCount: 0, state: { running: {} } });
     expect(await (await fetch(`http://${status.podIP}:8080/`)).text()).toBe('hello from web-1');
-    expect(worker.containers[0].log()?.snapshot().some((l) => l.text.includes('"msg":"listening"'))).toBe(true);
+    expect(
+      worker.containers[0]
+        .log()
+        ?.snapshot()
+        .some((l) => l.text.includes('"msg":"listening"')),
+    ).toBe(true);
   });
 
   it('restarts a killed container and counts it, keeping the previous log', async () => {
@@ -31,7 +36,12 @@ describe('pod worker', { timeout: 30_000 }, () => {
     await expect.poll(() => condition(worker, 'Ready'), { timeout: 15_000 }).toBe('True');
     const status = worker.status().containerStatuses![0];
     expect(status.lastState.terminated).toMatchObject({ exitCode: 137, signal: 9, reason: 'Error' });
-    expect(worker.containers[0].log(true)?.snapshot().some((l) => l.text.includes('listening'))).toBe(true);
+    expect(
+      worker.containers[0]
+        .log(true)
+        ?.snapshot()
+        .some((l) => l.text.includes('listening')),
+    ).toBe(true);
   });
 
   it('puts a crashing container in CrashLoopBackOff with growing waits', async () => {
@@ -54,10 +64,15 @@ describe('pod worker', { timeout: 30_000 }, () => {
   });
 
   it('leaves a pod with an unmapped image waiting in ErrImagePull, with a clear message', async () => {
-    const worker = run('nowhere', [{ name: 'x', image: 'example.com/unknown:1' }, { name: 'y', image: 'test/missing-entry' }]);
+    const worker = run('nowhere', [
+      { name: 'x', image: 'example.com/unknown:1' },
+      { name: 'y', image: 'test/missing-entry' },
+    ]);
     await expect.poll(() => worker.status().containerStatuses?.map((s) => s.state.waiting?.reason)).toEqual(['ErrImagePull', 'ErrImagePull']);
     const [x, y] = worker.status().containerStatuses!;
-    expect(x.state.waiting?.message).toMatch(/Failed to pull image "example.com\/unknown:1": kube-sim runs only the images mapped in .*images.yaml \(add "example.com\/unknown" there\)/);
+    expect(x.state.waiting?.message).toMatch(
+      /Failed to pull image "example.com\/unknown:1": kube-sim runs only the images mapped in .*images.yaml \(add "example.com\/unknown" there\)/,
+    );
     expect(y.state.waiting?.message).toMatch(/does-not-exist.ts, which does not exist/);
     expect(worker.status().phase).toBe('Pending');
     await expect.poll(() => worker.status().containerStatuses?.[0].state.waiting?.reason, { timeout: 5000 }).toBe('ImagePullBackOff');
@@ -70,7 +85,12 @@ describe('pod worker', { timeout: 30_000 }, () => {
     await worker.terminate(5);
     expect(() => process.kill(pid, 0)).toThrow();
     expect(worker.status().containerStatuses![0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
-    expect(worker.containers[0].log()?.snapshot().some((l) => l.text.includes('shutting down'))).toBe(true);
+    expect(
+      worker.containers[0]
+        .log()
+        ?.snapshot()
+        .some((l) => l.text.includes('shutting down')),
+    ).toBe(true);
   });
 
   it.skipIf(!findPostgresBin())('runs postgres:* as a real PostgreSQL on the pod address, configured from the env', async () => {

@@ -1,7 +1,7 @@
 // One pod on the simulated node: init containers in order, then the app containers, and the
 // PodStatus the kubelet would report (phase, conditions, containerStatuses).
 import type { BackoffOptions } from './backoff';
-import { ContainerRunner, kubeTime, type ContainerContext } from './container-runner';
+import { type ContainerContext, ContainerRunner, kubeTime } from './container-runner';
 import type { DockerRuntime } from './containers/docker-runtime';
 import type { EnvSources } from './env';
 import type { ImageMap } from './images';
@@ -31,7 +31,10 @@ export class PodWorker {
   private readonly transitions = new Map<string, { status: string; time: number }>();
   private terminating = false;
 
-  constructor(readonly pod: Pod, private readonly options: PodWorkerOptions) {
+  constructor(
+    readonly pod: Pod,
+    private readonly options: PodWorkerOptions,
+  ) {
     const runner = (init: boolean) => (container: Pod['spec']['containers'][number]) =>
       new ContainerRunner({
         pod,

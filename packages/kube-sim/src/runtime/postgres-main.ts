@@ -6,8 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { POD_IP_ENV } from '../network/preload';
 import { endProcessGroup, unprivilegedAccount, watchLifeline } from '@ffk/process-kit';
+import { POD_IP_ENV } from '../network/preload';
 import { findPostgresBin, NO_POSTGRES } from './postgres';
 
 function fail(line: string): never {
@@ -38,7 +38,11 @@ if (account) {
 }
 const asPostgres = { ...account, env: { ...env, LC_ALL: 'C.UTF-8' } };
 
-const init = spawnSync(join(bin, 'initdb'), ['-D', pgData, '-U', user, `--pwfile=${pwFile}`, '-E', 'UTF8', '--auth-local=trust', `--auth-host=${trust ? 'trust' : 'scram-sha-256'}`, '--no-sync'], { ...asPostgres, stdio: ['ignore', 'inherit', 'inherit'] });
+const init = spawnSync(
+  join(bin, 'initdb'),
+  ['-D', pgData, '-U', user, `--pwfile=${pwFile}`, '-E', 'UTF8', '--auth-local=trust', `--auth-host=${trust ? 'trust' : 'scram-sha-256'}`, '--no-sync'],
+  { ...asPostgres, stdio: ['ignore', 'inherit', 'inherit'] },
+);
 rmSync(pwFile, { force: true });
 if (init.status !== 0) {
   cleanUp();
@@ -49,7 +53,11 @@ appendFileSync(join(pgData, 'pg_hba.conf'), `\nhost all all all ${trust ? 'trust
 
 if (database !== 'postgres') {
   const sql = `CREATE DATABASE "${database.replace(/"/g, '""')}";\n`;
-  const single = spawnSync(join(bin, 'postgres'), ['--single', '-j', '-D', pgData, 'postgres'], { ...asPostgres, input: sql, stdio: ['pipe', 'ignore', 'inherit'] });
+  const single = spawnSync(join(bin, 'postgres'), ['--single', '-j', '-D', pgData, 'postgres'], {
+    ...asPostgres,
+    input: sql,
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
   if (single.status !== 0) {
     cleanUp();
     fail(`could not create database ${database} (exit ${single.status ?? single.signal})`);

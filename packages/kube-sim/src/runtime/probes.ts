@@ -37,7 +37,11 @@ export async function runProbe(probe: Probe, { container, podIP, env }: ProbeTar
     const url = `${scheme}://${probe.httpGet.host ?? podIP}:${port}${path.startsWith('/') ? path : `/${path}`}`;
     const headers = Object.fromEntries((probe.httpGet.httpHeaders ?? []).map((h) => [h.name, h.value]));
     try {
-      const response = await fetch(url, { headers: { 'user-agent': 'kube-probe/1.32', ...headers }, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+      const response = await fetch(url, {
+        headers: { 'user-agent': 'kube-probe/1.32', ...headers },
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
       await response.body?.cancel();
       return response.status >= 200 && response.status < 400
         ? { ok: true, message: '' }

@@ -25,16 +25,26 @@ async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
 
 describe('container process', { timeout: 20_000 }, () => {
   it('captures stdout and stderr lines and reports the exit code', async () => {
-    const container = new ContainerProcess(nodeContainer(`console.log('{"msg":"hello"}'); console.error('oops'); process.stdout.write('no newline'); process.exitCode = 3;`));
+    const container = new ContainerProcess(
+      nodeContainer(`console.log('{"msg":"hello"}'); console.error('oops'); process.stdout.write('no newline'); process.exitCode = 3;`),
+    );
     const exit = await container.exited;
     expect(exit.exitCode).toBe(3);
     expect(container.log.snapshot().map((l) => [l.stream, l.text])).toEqual(
-      expect.arrayContaining([['stdout', '{"msg":"hello"}'], ['stderr', 'oops'], ['stdout', 'no newline']]),
+      expect.arrayContaining([
+        ['stdout', '{"msg":"hello"}'],
+        ['stderr', 'oops'],
+        ['stdout', 'no newline'],
+      ]),
     );
   });
 
   it('stops gracefully with SIGTERM when the app handles it', async () => {
-    const container = new ContainerProcess(nodeContainer(`process.on('SIGTERM', () => { console.log('draining'); setTimeout(() => process.exit(0), 100); }); setInterval(() => {}, 1000); console.log('up');`));
+    const container = new ContainerProcess(
+      nodeContainer(
+        `process.on('SIGTERM', () => { console.log('draining'); setTimeout(() => process.exit(0), 100); }); setInterval(() => {}, 1000); console.log('up');`,
+      ),
+    );
     await waitFor(() => container.log.snapshot().length > 0, 10_000);
     const exit = await container.stop(10);
     expect(exit.exitCode).toBe(0);
@@ -42,7 +52,9 @@ describe('container process', { timeout: 20_000 }, () => {
   });
 
   it('kills with SIGKILL after the grace period when SIGTERM is ignored', async () => {
-    const container = new ContainerProcess(nodeContainer(`process.on('SIGTERM', () => console.log('ignoring')); setInterval(() => {}, 1000); console.log('up');`));
+    const container = new ContainerProcess(
+      nodeContainer(`process.on('SIGTERM', () => console.log('ignoring')); setInterval(() => {}, 1000); console.log('up');`),
+    );
     await waitFor(() => container.log.snapshot().length > 0, 10_000);
     const started = Date.now();
     const exit = await container.stop(1);
@@ -59,12 +71,23 @@ describe('container process', { timeout: 20_000 }, () => {
   it('leaves no container process behind when the simulator is SIGKILLed, even one that would hang on exit', async () => {
     // A stand-in simulator starts a container whose SIGTERM handler blocks its main thread for good
     // (like a logger flushing synchronously to a stdout nobody reads), prints its pid, then waits.
-    const hangOnTerm = 'process.on("SIGTERM", () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)); setInterval(() => {}, 1000); console.log("up")';
-    const simulator = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+    const hangOnTerm =
+      'process.on("SIGTERM", () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)); setInterval(() => {}, 1000); console.log("up")';
+    const simulator = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `
       import { ContainerProcess } from ${JSON.stringify(new URL('./process.ts', import.meta.url).href)};
       const c = new ContainerProcess({ command: process.execPath, args: ['--import', 'tsx', '--import', ${JSON.stringify(lifelinePreload)}, '-e', ${JSON.stringify(hangOnTerm)}], env: process.env });
       c.log.on('line', (line) => console.log(line.text === 'up' ? c.pid : 'unexpected: ' + line.text));
-      setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const pid = await new Promise<number>((resolve) => simulator.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
     expect(isAlive(pid)).toBe(true);
     simulator.kill('SIGKILL');

@@ -2,10 +2,10 @@
 // stdout/stderr into its ContainerLog, and a lifeline (@ffk/process-kit): no container outlives its simulator.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { Writable } from 'node:stream';
 import { constants } from 'node:os';
-import { ContainerLog } from './logs';
+import type { Writable } from 'node:stream';
 import { spawnWithLifeline } from '@ffk/process-kit';
+import { ContainerLog } from './logs';
 
 export interface LaunchSpec {
   command: string;
@@ -75,9 +75,7 @@ export class ContainerProcess implements ContainerInstance {
         resolve(this.exit);
       };
       this.child.on('error', (error) => finish({ exitCode: 128, startError: error.message }));
-      this.child.on('close', (code, signal) =>
-        finish({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined }),
-      );
+      this.child.on('close', (code, signal) => finish({ exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined }));
     });
   }
 

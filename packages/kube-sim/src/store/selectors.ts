@@ -4,9 +4,7 @@ import { badRequest } from '../api/status';
 import type { KubeObject } from './types';
 
 type Requirement =
-  | { key: string; op: '=' | '!='; values: [string] }
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!'; values: [] };
+  { key: string; op: '=' | '!='; values: [string] } | { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!'; values: [] };
 
 export type Matcher = (object: KubeObject) => boolean;
 
@@ -40,12 +38,18 @@ function parseLabelTerm(term: string): Requirement {
 
 function matches(requirement: Requirement, value: string | undefined): boolean {
   switch (requirement.op) {
-    case '=': return value === requirement.values[0];
-    case '!=': return value !== requirement.values[0];
-    case 'in': return value !== undefined && requirement.values.includes(value);
-    case 'notin': return value === undefined || !requirement.values.includes(value);
-    case 'exists': return value !== undefined;
-    case '!': return value === undefined;
+    case '=':
+      return value === requirement.values[0];
+    case '!=':
+      return value !== requirement.values[0];
+    case 'in':
+      return value !== undefined && requirement.values.includes(value);
+    case 'notin':
+      return value === undefined || !requirement.values.includes(value);
+    case 'exists':
+      return value !== undefined;
+    case '!':
+      return value === undefined;
   }
 }
 

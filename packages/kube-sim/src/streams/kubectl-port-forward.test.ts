@@ -1,18 +1,18 @@
 // `kubectl port-forward` (1.32) against the simulator with the runtime: SPDY tunnelled in a
 // WebSocket (kubectl's default) and the plain SPDY/3.1 upgrade (its fallback), to a pod and
 // through a Service, with real HTTP traffic through kubectl's local port.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appManifest } from '../runtime/fixtures/app-manifest';
 import type { Pod } from '../runtime/kube-types';
-import { startSim, type Sim } from '../sim';
+import { type Sim, startSim } from '../sim';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -57,7 +57,9 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    await expect.poll(() => stdout || (child.exitCode !== null ? `exited: ${stderr}` : ''), { timeout: 15_000 }).toContain(`Forwarding from 127.0.0.1:${port} -> ${remote}`);
+    await expect
+      .poll(() => stdout || (child.exitCode !== null ? `exited: ${stderr}` : ''), { timeout: 15_000 })
+      .toContain(`Forwarding from 127.0.0.1:${port} -> ${remote}`);
     return { process: child, port, stderr: () => stderr };
   }
 
@@ -137,7 +139,9 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
     const { name, uid } = pod.metadata;
     await expect
       .poll(forward.stderr)
-      .toContain(`an error occurred forwarding ${forward.port} -> 9999: error forwarding port 9999 to pod ${name}, uid ${uid}: dial tcp ${pod.status!.podIP}:9999: connect: connection refused`);
+      .toContain(
+        `an error occurred forwarding ${forward.port} -> 9999: error forwarding port 9999 to pod ${name}, uid ${uid}: dial tcp ${pod.status!.podIP}:9999: connect: connection refused`,
+      );
     // kubectl 1.32 ends the whole port-forward after an error (as against a real cluster).
     await expect.poll(forward.stderr).toContain('error: lost connection to pod');
     expect((await exchange(podForward.port, '/')).toString()).toBe(`hello from ${pod.metadata.name}`);

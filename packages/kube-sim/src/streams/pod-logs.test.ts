@@ -15,7 +15,10 @@ describe('pods/log', { timeout: 30_000 }, () => {
 
   beforeAll(async () => {
     worker = pods.run('web-0', [appContainer(), appContainer({ name: 'sidecar', env: [{ name: 'PORT', value: '8081' }], readinessProbe: undefined })]);
-    api = await serveSubresource(podLogsHandler((ns, name) => (ns === 'default' && name === 'web-0' ? worker : undefined)), () => ({}) as KubeObject);
+    api = await serveSubresource(
+      podLogsHandler((ns, name) => (ns === 'default' && name === 'web-0' ? worker : undefined)),
+      () => ({}) as KubeObject,
+    );
     await until(() => podCondition(worker, 'Ready') === 'True', 20_000, 'the pod to be Ready');
     for (const path of ['/one', '/two', '/three']) await fetch(`http://${worker.ip}:8080${path}`);
   });
@@ -26,7 +29,11 @@ describe('pods/log', { timeout: 30_000 }, () => {
 
   /** The request paths the app logged, in order, without the probes' requests. */
   const paths = (text: string) =>
-    text.split('\n').filter(Boolean).map((l) => JSON.parse(l.replace(/^\S+Z /, '')).url).filter((u) => u && u !== '/readyz');
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l.replace(/^\S+Z /, '')).url)
+      .filter((u) => u && u !== '/readyz');
 
   it('asks for a container name when the pod has several, and names unknown ones, as the API server does', async () => {
     const response = await logs('');
@@ -45,7 +52,9 @@ describe('pods/log', { timeout: 30_000 }, () => {
     expect(await message(await logs('container=app&tailLines=x'))).toBe('strconv.ParseInt: parsing "x": invalid syntax');
     const negative = await logs('container=app&tailLines=-1&limitBytes=0');
     expect(negative.status).toBe(422);
-    expect(await message(negative)).toBe('PodLogOptions "web-0" is invalid: [tailLines: Invalid value: -1: must be greater than or equal to 0, limitBytes: Invalid value: 0: must be greater than 0]');
+    expect(await message(negative)).toBe(
+      'PodLogOptions "web-0" is invalid: [tailLines: Invalid value: -1: must be greater than or equal to 0, limitBytes: Invalid value: 0: must be greater than 0]',
+    );
   });
 
   it('serves the previous instance after a restart, and says when there is none', async () => {

@@ -6,7 +6,7 @@ import { QueryParameters } from '../api/query-parameters';
 import { badRequest, invalid, type StatusCause } from '../api/status';
 import type { SubresourceHandler } from '../http/router';
 import type { ContainerRunner } from '../runtime/container-runner';
-import { logTimestamp, type ContainerLog, type LogLine } from '../runtime/logs';
+import { type ContainerLog, type LogLine, logTimestamp } from '../runtime/logs';
 import type { PodWorker } from '../runtime/pod-worker';
 
 export interface LogQuery {
@@ -39,7 +39,8 @@ function parseLogQuery(query: URLSearchParams, podName: string): LogQuery {
   if (sinceSeconds !== undefined) sinceMs = Date.now() - sinceSeconds * 1000;
   else if (sinceTime) {
     sinceMs = Date.parse(sinceTime);
-    if (Number.isNaN(sinceMs)) throw badRequest(`parsing time ${JSON.stringify(sinceTime)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(sinceTime)} as RFC 3339`);
+    if (Number.isNaN(sinceMs))
+      throw badRequest(`parsing time ${JSON.stringify(sinceTime)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(sinceTime)} as RFC 3339`);
   }
   return {
     container: q.string('container'),
@@ -54,12 +55,13 @@ function parseLogQuery(query: URLSearchParams, podName: string): LogQuery {
 
 /** Picks the log a query asks for, or throws the 400 the API server answers. */
 function pickLog(worker: PodWorker | undefined, podName: string, query: LogQuery) {
-  const runner: ContainerRunner | string = worker
-    ? worker.container(query.container)
-    : query.container ?? 'container';
+  const runner: ContainerRunner | string = worker ? worker.container(query.container) : (query.container ?? 'container');
   if (typeof runner === 'string' && worker) throw badRequest(runner);
   const name = typeof runner === 'string' ? runner : runner.name;
-  const waiting = () => badRequest(`container "${name}" in pod "${podName}" is waiting to start: ${typeof runner === 'string' ? 'ContainerCreating' : runner.status().state.waiting?.reason ?? 'ContainerCreating'}`);
+  const waiting = () =>
+    badRequest(
+      `container "${name}" in pod "${podName}" is waiting to start: ${typeof runner === 'string' ? 'ContainerCreating' : (runner.status().state.waiting?.reason ?? 'ContainerCreating')}`,
+    );
   if (typeof runner === 'string') throw waiting();
   const log = runner.log(query.previous);
   if (!log) throw query.previous ? badRequest(`previous terminated container "${name}" in pod "${podName}" not found`) : waiting();

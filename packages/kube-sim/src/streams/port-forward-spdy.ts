@@ -6,9 +6,9 @@
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Pod } from '../runtime/kube-types';
+import { forwardingError, type ForwardingTracker } from './forwarding';
 import { RstStatus } from './spdy/frames';
 import { SpdySession, type SpdyStream } from './spdy/session';
-import { forwardingError, type ForwardingTracker } from './forwarding';
 
 export const SPDY_PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 

@@ -1,10 +1,10 @@
-import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
 import { connect, createServer, type Server as NetServer } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { claimAddressBlock, type AddressBlock } from '../network/addresses';
+import { type AddressBlock, claimAddressBlock } from '../network/addresses';
 import type { KubeObject } from '../store/types';
 import { portForwardHandler } from './port-forward';
 import { serveSubresource } from './test-server';
@@ -16,7 +16,12 @@ describe('pods/portforward over WebSocket', { timeout: 30_000 }, () => {
   let echo: NetServer;
   let flood: NetServer;
   let floodWritten = 0;
-  const pod = (): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'default', uid: 'uid-db' }, status: { phase: 'Running', podIP } });
+  const pod = (): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'db-0', namespace: 'default', uid: 'uid-db' },
+    status: { phase: 'Running', podIP },
+  });
 
   beforeAll(async () => {
     block = claimAddressBlock();
@@ -106,7 +111,9 @@ describe('pods/portforward over WebSocket', { timeout: 30_000 }, () => {
     expect(((await plain.json()) as { message: string }).message).toMatch(/^Upgrade request required/);
     const upgrade = await new Promise<string>((resolve) => {
       const socket = connect(Number(new URL(api.url).port), '127.0.0.1', () =>
-        socket.write('POST /api/v1/namespaces/default/pods/db-0/portforward HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: channel.k8s.io\r\n\r\n'),
+        socket.write(
+          'POST /api/v1/namespaces/default/pods/db-0/portforward HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: channel.k8s.io\r\n\r\n',
+        ),
       );
       let text = '';
       socket.on('data', (d: Buffer) => (text += d));

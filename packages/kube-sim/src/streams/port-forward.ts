@@ -9,15 +9,14 @@
 // plain `Upgrade: SPDY/3.1` (kubectl's fallback).
 import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
+import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
 import { ApiError, badRequest } from '../api/status';
 import type { SubresourceHandler } from '../http/router';
 import type { Pod } from '../runtime/kube-types';
 import { ChannelConnection } from './channels';
-import { acceptSpdyUpgrade } from './spdy/upgrade';
-import { forwardingError, newTracker, type ForwardingTracker } from './forwarding';
+import { forwardingError, type ForwardingTracker, newTracker } from './forwarding';
 import { serveSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from './port-forward-spdy';
+import { acceptSpdyUpgrade } from './spdy/upgrade';
 
 const BINARY = 'v4.channel.k8s.io';
 const BASE64 = 'v4.base64.channel.k8s.io';
@@ -110,8 +109,12 @@ export function portForwardHandler(): SubresourceHandler & { tracker: Forwarding
     },
     upgrade({ req, socket, head, query, object }) {
       const upgrade = upgradeOf(req);
-      if (upgrade !== 'websocket' && upgrade !== 'spdy/3.1') throw badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": port-forward speaks WebSocket or SPDY/3.1`);
-      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      if (upgrade !== 'websocket' && upgrade !== 'spdy/3.1')
+        throw badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": port-forward speaks WebSocket or SPDY/3.1`);
+      const offered = (req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       if (upgrade === 'websocket' && offered.length > 0 && !offered.some((p) => SUPPORTED.includes(p))) {
         throw new ApiError(400, 'BadRequest', `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${SUPPORTED.join(' ')}]`);
       }
@@ -126,14 +129,17 @@ export function portForwardHandler(): SubresourceHandler & { tracker: Forwarding
         acceptSpdyUpgrade(req, socket, head, [SPDY_PORT_FORWARD_PROTOCOL]);
         return serveSpdyPortForward(socket, pod, tracker);
       }
-      if (tunnel) req.headers['sec-websocket-protocol'] = offered.map((p) => (p === SPDY_TUNNEL ? SPDY_TUNNEL_ALIAS : p)).filter((p) => !p.includes('/')).join(', ');
-      server.handleUpgrade(req, socket as Duplex, head, (ws) => {
+      if (tunnel)
+        req.headers['sec-websocket-protocol'] = offered
+          .map((p) => (p === SPDY_TUNNEL ? SPDY_TUNNEL_ALIAS : p))
+          .filter((p) => !p.includes('/'))
+          .join(', ');
+      server.handleUpgrade(req, socket, head, (ws) => {
         if (ws.protocol === SPDY_TUNNEL) {
           const tunnel = createWebSocketStream(ws);
           ws.once('close', () => tunnel.destroy()); // also while reading is held back, when 'end' would wait
           serveSpdyPortForward(tunnel, pod, tracker);
-        }
-        else forward(ws, pod, ports, tracker);
+        } else forward(ws, pod, ports, tracker);
       });
     },
   };

@@ -2,9 +2,9 @@
 // the router does (plain requests and upgrades, errors as Status), without the API server.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KubeObject } from '../store/types';
 import { sendError, toApiError } from '../http/respond';
 import { rejectUpgrade, type SubresourceContext, type SubresourceHandler } from '../http/router';
+import type { KubeObject } from '../store/types';
 
 export async function serveSubresource(handler: SubresourceHandler, pod: () => KubeObject): Promise<{ url: string; server: Server }> {
   const context = (req: { url?: string }): SubresourceContext => {

@@ -1,14 +1,5 @@
 // Conformance with @kubernetes/client-node: what a program using the official client sees.
-import {
-  AppsV1Api,
-  CoreV1Api,
-  KubernetesObjectApi,
-  makeInformer,
-  PatchStrategy,
-  setHeaderOptions,
-  Watch,
-  type V1ConfigMap,
-} from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubernetesObjectApi, makeInformer, PatchStrategy, setHeaderOptions, type V1ConfigMap, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startCluster, statusOf, type TestCluster } from './helpers';
 
@@ -52,7 +43,9 @@ describe('client-node against kube-sim', () => {
   it('has the default namespaces, a default ServiceAccount in each, and the kubernetes Service', async () => {
     const namespaces = (await core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(namespaces).toEqual(expect.arrayContaining(['default', 'kube-system', 'kube-public']));
-    await eventually(async () => expect((await core.readNamespacedServiceAccount({ name: 'default', namespace: 'kube-system' })).metadata?.name).toBe('default'));
+    await eventually(async () =>
+      expect((await core.readNamespacedServiceAccount({ name: 'default', namespace: 'kube-system' })).metadata?.name).toBe('default'),
+    );
     const kubernetes = await core.readNamespacedService({ name: 'kubernetes', namespace: 'default' });
     expect(kubernetes.spec?.clusterIP).toBe('10.96.0.1');
   });
@@ -66,25 +59,50 @@ describe('client-node against kube-sim', () => {
     const again = await statusOf(core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: created.metadata!.name! } } }));
     expect(again).toMatchObject({ code: 409, reason: 'AlreadyExists', message: `configmaps "${created.metadata!.name}" already exists` });
 
-    const service = await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 'http' }] } } });
+    const service = await core.createNamespacedService({
+      namespace: 'default',
+      body: { metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 'http' }] } },
+    });
     expect(service.spec).toMatchObject({ type: 'ClusterIP', sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
     expect(service.spec?.clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
     expect(service.spec?.ports?.[0].protocol).toBe('TCP');
 
     const d = await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('defaults') });
     expect(d.metadata?.generation).toBe(1);
-    expect(d.spec).toMatchObject({ revisionHistoryLimit: 10, progressDeadlineSeconds: 600, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } });
-    expect(d.spec?.template.spec).toMatchObject({ restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30 });
-    expect(d.spec?.template.spec?.containers[0]).toMatchObject({ imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' });
-    const latest = await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'latest' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+    expect(d.spec).toMatchObject({
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+    });
+    expect(d.spec?.template.spec).toMatchObject({
+      restartPolicy: 'Always',
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+      terminationGracePeriodSeconds: 30,
+    });
+    expect(d.spec?.template.spec?.containers[0]).toMatchObject({
+      imagePullPolicy: 'IfNotPresent',
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+    });
+    const latest = await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'latest' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+    });
     expect(latest.spec?.containers[0].imagePullPolicy).toBe('Always');
     expect(latest.status?.phase).toBe('Pending');
   });
 
   it('rejects invalid objects with 422 Invalid and the causes', async () => {
     const invalid = await statusOf(core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'Bad_Name' } } }));
-    expect(invalid).toMatchObject({ code: 422, reason: 'Invalid', details: { kind: 'ConfigMap', name: 'Bad_Name', causes: [{ reason: 'FieldValueInvalid', field: 'metadata.name' }] } });
-    const noImage = await statusOf(core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } } }));
+    expect(invalid).toMatchObject({
+      code: 422,
+      reason: 'Invalid',
+      details: { kind: 'ConfigMap', name: 'Bad_Name', causes: [{ reason: 'FieldValueInvalid', field: 'metadata.name' }] },
+    });
+    const noImage = await statusOf(
+      core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } } }),
+    );
     expect(noImage.details.causes).toContainEqual({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.containers[0].image' });
   });
 
@@ -97,11 +115,20 @@ describe('client-node against kube-sim', () => {
     expect(stale.message).toContain('the object has been modified');
 
     const service = await core.readNamespacedService({ name: 'api', namespace: 'default' });
-    const moved = await statusOf(core.replaceNamespacedService({ name: 'api', namespace: 'default', body: { ...service, spec: { ...service.spec, clusterIP: '10.96.99.99', clusterIPs: ['10.96.99.99'] } } }));
+    const moved = await statusOf(
+      core.replaceNamespacedService({
+        name: 'api',
+        namespace: 'default',
+        body: { ...service, spec: { ...service.spec, clusterIP: '10.96.99.99', clusterIPs: ['10.96.99.99'] } },
+      }),
+    );
     expect(moved).toMatchObject({ code: 422, reason: 'Invalid' });
     expect(moved.details.causes[0].field).toBe('spec.clusterIP');
     const selector = await statusOf(
-      apps.patchNamespacedDeployment({ name: 'defaults', namespace: 'default', body: { spec: { selector: { matchLabels: { app: 'other' } } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+      apps.patchNamespacedDeployment(
+        { name: 'defaults', namespace: 'default', body: { spec: { selector: { matchLabels: { app: 'other' } } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
     );
     expect(selector.details.causes.map((c: { field: string }) => c.field)).toContain('spec.selector');
   });
@@ -112,7 +139,10 @@ describe('client-node against kube-sim', () => {
     const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
     const json = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
-    let d = await apps.patchNamespacedDeployment({ name: 'patched', namespace: 'default', body: { metadata: { labels: { tier: 'web' } }, spec: { replicas: 3 } } }, merge);
+    let d = await apps.patchNamespacedDeployment(
+      { name: 'patched', namespace: 'default', body: { metadata: { labels: { tier: 'web' } }, spec: { replicas: 3 } } },
+      merge,
+    );
     expect(d.metadata?.labels).toEqual({ app: 'patched', tier: 'web' });
     expect(d.metadata?.generation).toBe(2);
     const generation = d.metadata?.generation;
@@ -121,13 +151,31 @@ describe('client-node against kube-sim', () => {
 
     // Strategic merge: containers merge by name, env by name; a plain merge patch would replace the lists.
     d = await apps.patchNamespacedDeployment(
-      { name: 'patched', namespace: 'default', body: { spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'B', value: '2' }] }, { name: 'sidecar', image: 'ffk/agent:1.0' }] } } } } },
+      {
+        name: 'patched',
+        namespace: 'default',
+        body: {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  { name: 'app', env: [{ name: 'B', value: '2' }] },
+                  { name: 'sidecar', image: 'ffk/agent:1.0' },
+                ],
+              },
+            },
+          },
+        },
+      },
       strategic,
     );
     const containers = d.spec!.template.spec!.containers;
     expect(containers.map((c) => c.name)).toEqual(['app', 'sidecar']);
     expect(containers[0].image).toBe('ffk/app:1.0');
-    expect(containers[0].env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    expect(containers[0].env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ]);
     d = await apps.patchNamespacedDeployment(
       { name: 'patched', namespace: 'default', body: { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } } },
       strategic,
@@ -139,17 +187,35 @@ describe('client-node against kube-sim', () => {
     const guarded = (ops: object[]) =>
       eventually(async () => {
         const rv = (await apps.readNamespacedDeployment({ name: 'patched', namespace: 'default' })).metadata!.resourceVersion!;
-        return apps.patchNamespacedDeployment({ name: 'patched', namespace: 'default', body: [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, ...ops] }, json);
+        return apps.patchNamespacedDeployment(
+          { name: 'patched', namespace: 'default', body: [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, ...ops] },
+          json,
+        );
       });
     d = await guarded([{ op: 'replace', path: '/spec/template/spec/containers/0/ports/0/name', value: 'ffk-http' }]);
     expect(d.spec!.template.spec!.containers[0].ports![0].name).toBe('ffk-http');
     const failed = await statusOf(
-      apps.patchNamespacedDeployment({ name: 'patched', namespace: 'default', body: [{ op: 'test', path: '/metadata/resourceVersion', value: '1' }, { op: 'remove', path: '/spec/replicas' }] }, json),
+      apps.patchNamespacedDeployment(
+        {
+          name: 'patched',
+          namespace: 'default',
+          body: [
+            { op: 'test', path: '/metadata/resourceVersion', value: '1' },
+            { op: 'remove', path: '/spec/replicas' },
+          ],
+        },
+        json,
+      ),
     );
     expect(failed).toMatchObject({ code: 422, message: 'testing value /metadata/resourceVersion failed: test failed' });
 
     // Server-side apply: create, update, and drop a field the manager no longer applies.
-    const applied = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'default', labels: { a: '1', b: '2' } }, data: { x: '1', y: '2' } };
+    const applied = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'ssa', namespace: 'default', labels: { a: '1', b: '2' } },
+      data: { x: '1', y: '2' },
+    };
     const first: V1ConfigMap = await objects.patch<V1ConfigMap>(applied, undefined, undefined, 'ffk-test', true, PatchStrategy.ServerSideApply);
     expect(first.metadata?.managedFields?.[0]).toMatchObject({ manager: 'ffk-test', operation: 'Apply' });
     const second = (await objects.patch(
@@ -183,7 +249,11 @@ describe('client-node against kube-sim', () => {
 
   it('lists with label and field selectors, across namespaces', async () => {
     await core.createNamespace({ body: { metadata: { name: 'sel' } } });
-    for (const [name, labels] of [['a', { tier: 'web', env: 'dev' }], ['b', { tier: 'db', env: 'dev' }], ['c', { tier: 'web' }]] as const) {
+    for (const [name, labels] of [
+      ['a', { tier: 'web', env: 'dev' }],
+      ['b', { tier: 'db', env: 'dev' }],
+      ['c', { tier: 'web' }],
+    ] as const) {
       await core.createNamespacedConfigMap({ namespace: 'sel', body: { metadata: { name, labels } } });
     }
     const names = async (labelSelector?: string, fieldSelector?: string) =>
@@ -203,9 +273,17 @@ describe('client-node against kube-sim', () => {
     const from = (await core.listNamespacedConfigMap({ namespace: 'default' })).metadata!.resourceVersion!;
     const seen: string[] = [];
     const watch = new Watch(cluster.kc);
-    const request = await watch.watch('/api/v1/namespaces/default/configmaps', { resourceVersion: from, allowWatchBookmarks: true }, (type, object) => seen.push(`${type} ${object.metadata?.name ?? ''}`), () => {});
+    const request = await watch.watch(
+      '/api/v1/namespaces/default/configmaps',
+      { resourceVersion: from, allowWatchBookmarks: true },
+      (type, object) => seen.push(`${type} ${object.metadata?.name ?? ''}`),
+      () => {},
+    );
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'w1' } } });
-    await core.patchNamespacedConfigMap({ name: 'w1', namespace: 'default', body: { data: { k: 'v' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await core.patchNamespacedConfigMap(
+      { name: 'w1', namespace: 'default', body: { data: { k: 'v' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     await core.deleteNamespacedConfigMap({ name: 'w1', namespace: 'default' });
     await eventually(() => expect(seen.filter((e) => !e.startsWith('BOOKMARK'))).toEqual(['ADDED w1', 'MODIFIED w1', 'DELETED w1']));
     request.abort();
@@ -226,11 +304,25 @@ describe('client-node against kube-sim', () => {
     for (let i = 0; i < 60; i += 1) await core.createNamespacedSecret({ namespace: 'informed', body: { metadata: { name: `filler-${i}` } } });
     const expiredEvents: string[] = [];
     const watch = new Watch(cluster.kc);
-    await watch.watch('/api/v1/namespaces/informed/configmaps', { resourceVersion: '1' }, (type, object) => expiredEvents.push(`${type} ${object.code} ${object.reason}`), () => {});
+    await watch.watch(
+      '/api/v1/namespaces/informed/configmaps',
+      { resourceVersion: '1' },
+      (type, object) => expiredEvents.push(`${type} ${object.code} ${object.reason}`),
+      () => {},
+    );
     await eventually(() => expect(expiredEvents).toEqual(['ERROR 410 Expired']));
     await eventually(() => expect(lists).toBeGreaterThanOrEqual(2), 10_000);
     await core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name: 'after' } } });
-    await eventually(() => expect(informer.list().map((c) => c.metadata?.name).sort()).toEqual(['after', 'before']), 10_000);
+    await eventually(
+      () =>
+        expect(
+          informer
+            .list()
+            .map((c) => c.metadata?.name)
+            .sort(),
+        ).toEqual(['after', 'before']),
+      10_000,
+    );
     await informer.stop();
   });
 
@@ -243,7 +335,13 @@ describe('client-node against kube-sim', () => {
     });
     const replicaSet = (await apps.listNamespacedReplicaSet({ namespace: 'gc', labelSelector: 'app=bg' })).items[0];
     expect(replicaSet.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'bg', controller: true });
-    await eventually(async () => expect((await apps.readNamespacedDeployment({ name: 'bg', namespace: 'gc' })).status).toMatchObject({ replicas: 2, updatedReplicas: 2, observedGeneration: 1 }));
+    await eventually(async () =>
+      expect((await apps.readNamespacedDeployment({ name: 'bg', namespace: 'gc' })).status).toMatchObject({
+        replicas: 2,
+        updatedReplicas: 2,
+        observedGeneration: 1,
+      }),
+    );
 
     await apps.deleteNamespacedDeployment({ name: 'bg', namespace: 'gc', propagationPolicy: 'Background' });
     await apps.deleteNamespacedDeployment({ name: 'fg', namespace: 'gc', propagationPolicy: 'Foreground' });

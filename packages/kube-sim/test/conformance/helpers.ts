@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
-import { startSim, type Sim, type SimOptions } from '../../src/index';
+import { type Sim, type SimOptions, startSim } from '../../src/index';
 
 export interface TestCluster {
   sim: Sim;
@@ -61,7 +61,8 @@ export async function startCluster(options: SimOptions = {}): Promise<TestCluste
       }
       const req = request(new URL(path, sim.url), { method, ca, headers }, (res) => {
         let text = '';
-        const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(options.firstLine ? text.split('\n')[0] : text) });
+        const done = () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(options.firstLine ? text.split('\n')[0] : text) });
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           text += chunk;

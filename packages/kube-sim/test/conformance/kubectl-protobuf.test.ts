@@ -1,8 +1,8 @@
 // kubectl's typed-client commands send protobuf bodies (`kubectl create namespace|configmap|
 // secret|deployment|service|serviceaccount`, `kubectl debug --copy-to`); the rest of its writes
 // send JSON or patches. Each command below must create what kubectl meant, as a learner types it.
-import { request } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +60,10 @@ describe('kubectl commands that send protobuf', () => {
     await ok('create', 'secret', 'docker-registry', 'reg', '--docker-server=registry.example', '--docker-username=u', '--docker-password=p');
     const reg = await getJson('secret', 'reg');
     expect(reg.type).toBe('kubernetes.io/dockerconfigjson');
-    expect(JSON.parse(Buffer.from(reg.data['.dockerconfigjson'], 'base64').toString()).auths['registry.example']).toMatchObject({ username: 'u', password: 'p' });
+    expect(JSON.parse(Buffer.from(reg.data['.dockerconfigjson'], 'base64').toString()).auths['registry.example']).toMatchObject({
+      username: 'u',
+      password: 'p',
+    });
   });
 
   it('creates Deployments with replicas (0 included), selector, image and port', async () => {
@@ -113,10 +116,35 @@ describe('kubectl commands that send protobuf', () => {
   });
 
   it('answers a malformed protobuf body with a 400 Status, an unserved kind with 415, and keeps serving', async () => {
-    const truncated = Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x0c, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x06, ...Buffer.from('Secret'), 0x12, 0x05, 0x0a, 0x03, 0x0a, 0x30, 0x0a]);
+    const truncated = Buffer.from([
+      0x6b,
+      0x38,
+      0x73,
+      0x00,
+      0x0a,
+      0x0c,
+      0x0a,
+      0x02,
+      0x76,
+      0x31,
+      0x12,
+      0x06,
+      ...Buffer.from('Secret'),
+      0x12,
+      0x05,
+      0x0a,
+      0x03,
+      0x0a,
+      0x30,
+      0x0a,
+    ]);
     const broken = await postProtobuf('/api/v1/namespaces/default/secrets', truncated);
     expect(broken.code).toBe(400);
-    expect(broken.status).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'the request body could not be decoded: metadata: truncated field 1' });
+    expect(broken.status).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      message: 'the request body could not be decoded: metadata: truncated field 1',
+    });
     const notProtobuf = await postProtobuf('/api/v1/namespaces/default/configmaps', Buffer.from('{"kind":"ConfigMap"}'));
     expect(notProtobuf.status.message).toBe('the request body could not be decoded: missing the k8s protobuf prefix');
     const job = Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x0f, 0x0a, 0x08, ...Buffer.from('batch/v1'), 0x12, 0x03, ...Buffer.from('Job'), 0x12, 0x00]);

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { eventually, startCluster, type TestCluster } from './helpers';
 
 const overlay = fileURLToPath(new URL('../../../../k8s/overlays/kind', import.meta.url));
@@ -106,7 +106,15 @@ describe('kubectl against kube-sim', () => {
 
     await ok('patch', 'deployment', 'web', '--type', 'merge', '-p', '{"spec":{"revisionHistoryLimit":3}}');
     await ok('patch', 'deployment', 'web', '--type', 'json', '-p', '[{"op":"add","path":"/metadata/labels/patched","value":"json"}]');
-    await ok('patch', 'deployment', 'web', '--type', 'strategic', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"EXTRA","value":"yes"}]}]}}}}');
+    await ok(
+      'patch',
+      'deployment',
+      'web',
+      '--type',
+      'strategic',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"EXTRA","value":"yes"}]}]}}}}',
+    );
     const web = JSON.parse(await ok('get', 'deployment', 'web', '-o', 'json'));
     expect(web.spec.revisionHistoryLimit).toBe(3);
     expect(web.metadata.labels.patched).toBe('json');
@@ -117,7 +125,17 @@ describe('kubectl against kube-sim', () => {
 
   it('sees a change with get --watch', async () => {
     await ok('create', 'configmap', 'watched', '--from-literal=v=1');
-    const watcher = spawn('kubectl', ['--kubeconfig', cluster.sim.kubeconfigPath, 'get', 'configmap', 'watched', '--watch', '-o', 'custom-columns=NAME:.metadata.name,V:.data.v', '--no-headers']);
+    const watcher = spawn('kubectl', [
+      '--kubeconfig',
+      cluster.sim.kubeconfigPath,
+      'get',
+      'configmap',
+      'watched',
+      '--watch',
+      '-o',
+      'custom-columns=NAME:.metadata.name,V:.data.v',
+      '--no-headers',
+    ]);
     let output = '';
     watcher.stdout.on('data', (chunk) => (output += chunk));
     try {

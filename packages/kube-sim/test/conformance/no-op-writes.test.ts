@@ -1,9 +1,9 @@
 // Writes that change nothing are not stored, as kube-apiserver skips them: the resourceVersion
 // stays, no watch event goes out, and server-side apply does not move its managedFields time.
-import { CoreV1Api, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from './helpers';
 

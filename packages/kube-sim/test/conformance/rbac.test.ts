@@ -1,8 +1,17 @@
 // RBAC and access reviews, as a user who is not the admin meets them: client-node and kubectl
 // against one simulator with extra users, asserting what a real kube-apiserver answers.
-import { AppsV1Api, AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type RbacV1Subject, type V1PolicyRule } from '@kubernetes/client-node';
-import WebSocket, { WebSocketServer } from 'ws';
+import {
+  AppsV1Api,
+  AuthenticationV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+  type RbacV1Subject,
+  type V1PolicyRule,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
 import { startCluster, statusOf, type TestCluster } from './helpers';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -13,10 +22,13 @@ describe('RBAC against kube-sim', () => {
   let dev: KubeConfig;
   let devKubeconfig: string;
 
-  const role = (name: string, namespace: string, rules: V1PolicyRule[]) =>
-    rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules } });
-  const bindRole = (name: string, namespace: string, roleRef: { kind: string; name: string }, subject: RbacV1Subject = { kind: 'User', name: 'dev', apiGroup: RBAC }) =>
-    rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name }, roleRef: { apiGroup: RBAC, ...roleRef }, subjects: [subject] } });
+  const role = (name: string, namespace: string, rules: V1PolicyRule[]) => rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules } });
+  const bindRole = (
+    name: string,
+    namespace: string,
+    roleRef: { kind: string; name: string },
+    subject: RbacV1Subject = { kind: 'User', name: 'dev', apiGroup: RBAC },
+  ) => rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name }, roleRef: { apiGroup: RBAC, ...roleRef }, subjects: [subject] } });
 
   beforeAll(async () => {
     cluster = await startCluster({
@@ -33,7 +45,11 @@ describe('RBAC against kube-sim', () => {
       namespace: 'default',
       body: {
         metadata: { name: 'web' },
-        spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'ffk/web:1.0' }] } } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'ffk/web:1.0' }] } },
+        },
       },
     });
   });
@@ -64,7 +80,7 @@ describe('RBAC against kube-sim', () => {
     expect(review.status?.userInfo).toEqual({ username: 'carol', groups: ['team-a', 'system:authenticated'] });
   });
 
-  it('refuses a user without bindings with kube-apiserver\'s 403, and lets the admin do anything', async () => {
+  it("refuses a user without bindings with kube-apiserver's 403, and lets the admin do anything", async () => {
     const status = await statusOf(dev.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'default' }));
     expect(status).toMatchObject({
       code: 403,
@@ -73,7 +89,9 @@ describe('RBAC against kube-sim', () => {
       details: { kind: 'pods' },
     });
     const named = await statusOf(dev.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: 'default' }));
-    expect(named.message).toBe('deployments.apps "web" is forbidden: User "dev" cannot get resource "deployments" in API group "apps" in the namespace "default"');
+    expect(named.message).toBe(
+      'deployments.apps "web" is forbidden: User "dev" cannot get resource "deployments" in API group "apps" in the namespace "default"',
+    );
     expect(named.details).toEqual({ name: 'web', group: 'apps', kind: 'deployments' });
     const cluster_ = await statusOf(dev.makeApiClient(CoreV1Api).listNamespace());
     expect(cluster_.message).toBe('namespaces is forbidden: User "dev" cannot list resource "namespaces" in API group "" at the cluster scope');
@@ -139,9 +157,13 @@ describe('RBAC against kube-sim', () => {
     expect((await cluster.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'team', '--as', 'dev'])).stdout.trim()).toBe('yes');
     expect((await cluster.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'team', '--as', 'dev'])).stdout.trim()).toBe('no');
     const asDev = await cluster.kubectl(['get', 'secrets', '-n', 'team', '--as', 'dev']);
-    expect(asDev.stderr.trim()).toBe('Error from server (Forbidden): secrets is forbidden: User "dev" cannot list resource "secrets" in API group "" in the namespace "team"');
+    expect(asDev.stderr.trim()).toBe(
+      'Error from server (Forbidden): secrets is forbidden: User "dev" cannot list resource "secrets" in API group "" in the namespace "team"',
+    );
     const devAsCarol = await cluster.kubectl(['get', 'pods', '--as', 'carol'], undefined, devKubeconfig);
-    expect(devAsCarol.stderr.trim()).toBe('Error from server (Forbidden): users "carol" is forbidden: User "dev" cannot impersonate resource "users" in API group "" at the cluster scope');
+    expect(devAsCarol.stderr.trim()).toBe(
+      'Error from server (Forbidden): users "carol" is forbidden: User "dev" cannot impersonate resource "users" in API group "" at the cluster scope',
+    );
   });
 
   it('answers SelfSubjectAccessReview and SelfSubjectRulesReview to client-node with the RBAC reason', async () => {
@@ -162,7 +184,9 @@ describe('RBAC against kube-sim', () => {
       body: { spec: { user: 'dev', groups: ['system:authenticated'], resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'team' } } },
     });
     expect(about.status?.allowed).toBe(true);
-    expect((await statusOf(reviews.createSubjectAccessReview({ body: { spec: { user: 'x', nonResourceAttributes: { path: '/', verb: 'get' } } } }))).code).toBe(403);
+    expect((await statusOf(reviews.createSubjectAccessReview({ body: { spec: { user: 'x', nonResourceAttributes: { path: '/', verb: 'get' } } } }))).code).toBe(
+      403,
+    );
   });
 
   it('binds ClusterRoles cluster-wide or per namespace, to groups and service accounts, and names a missing role', async () => {
@@ -177,7 +201,11 @@ describe('RBAC against kube-sim', () => {
     expect((await statusOf(sa.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: 'team' }))).code).toBe(403); // view excludes secrets
     // A ClusterRoleBinding to a group reaches every namespace.
     await rbac.createClusterRoleBinding({
-      body: { metadata: { name: 'team-a-view' }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' }, subjects: [{ apiGroup: RBAC, kind: 'Group', name: 'team-a' }] },
+      body: {
+        metadata: { name: 'team-a-view' },
+        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
+        subjects: [{ apiGroup: RBAC, kind: 'Group', name: 'team-a' }],
+      },
     });
     expect((await carol.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: 'default' })).items.map((d) => d.metadata?.name)).toEqual(['web']);
     // A binding to a role that does not exist: the denial says so, as RBAC's resolution error.
@@ -190,7 +218,9 @@ describe('RBAC against kube-sim', () => {
   it('validates RBAC objects: rule shape, roleRef kind, and an immutable roleRef', async () => {
     const badRule = await statusOf(role('bad', 'team', [{ resources: ['pods'], verbs: ['get'] }]));
     expect(badRule).toMatchObject({ code: 422, reason: 'Invalid' });
-    expect(badRule.message).toBe('Role.rbac.authorization.k8s.io "bad" is invalid: rules[0].apiGroups: Required value: resource rules must supply at least one api group');
+    expect(badRule.message).toBe(
+      'Role.rbac.authorization.k8s.io "bad" is invalid: rules[0].apiGroups: Required value: resource rules must supply at least one api group',
+    );
     const nonResource = await statusOf(role('bad', 'team', [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }]));
     expect(nonResource.message).toContain('rules[0].nonResourceURLs: Invalid value: []string{"/healthz"}: namespaced rules cannot apply to non-resource URLs');
     const crbToRole = await statusOf(
@@ -202,13 +232,16 @@ describe('RBAC against kube-sim', () => {
     expect(changed.stderr).toContain('cannot change roleRef');
   });
 
-  it('creates RBAC objects with kubectl\'s protobuf commands, and applies them idempotently', async () => {
+  it("creates RBAC objects with kubectl's protobuf commands, and applies them idempotently", async () => {
     const created = await cluster.kubectl(['create', 'clusterrole', 'pf', '--verb=get,create', '--resource=pods/portforward']);
     expect(created.stdout.trim()).toBe(`clusterrole.${RBAC}/pf created`);
     const bound = await cluster.kubectl(['create', 'rolebinding', 'dev-pf', '-n', 'team', '--clusterrole=pf', '--user=dev']);
     expect(bound.stdout.trim()).toBe(`rolebinding.${RBAC}/dev-pf created`);
-    expect((await cluster.kubectl(['auth', 'can-i', 'create', 'pods', '--subresource=portforward', '-n', 'team'], undefined, devKubeconfig)).stdout.trim()).toBe('yes');
-    const yaml = (await cluster.kubectl(['create', 'role', 'cm-edit', '-n', 'team', '--verb=*', '--resource=configmaps', '--dry-run=client', '-o', 'yaml'])).stdout;
+    expect(
+      (await cluster.kubectl(['auth', 'can-i', 'create', 'pods', '--subresource=portforward', '-n', 'team'], undefined, devKubeconfig)).stdout.trim(),
+    ).toBe('yes');
+    const yaml = (await cluster.kubectl(['create', 'role', 'cm-edit', '-n', 'team', '--verb=*', '--resource=configmaps', '--dry-run=client', '-o', 'yaml']))
+      .stdout;
     expect((await cluster.kubectl(['apply', '-f', '-'], yaml)).stdout.trim()).toBe(`role.${RBAC}/cm-edit created`);
     const version = () => rbac.readNamespacedRole({ name: 'cm-edit', namespace: 'team' }).then((r) => r.metadata?.resourceVersion);
     const before = await version();
@@ -229,7 +262,9 @@ describe('RBAC against kube-sim', () => {
       },
     });
     await cluster.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'ws' } } });
-    await cluster.kc.makeApiClient(CoreV1Api).createNamespacedPod({ namespace: 'ws', body: { metadata: { name: 'db' }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } } });
+    await cluster.kc
+      .makeApiClient(CoreV1Api)
+      .createNamespacedPod({ namespace: 'ws', body: { metadata: { name: 'db' }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } } });
     const upgrade = (namespace: string) =>
       new Promise<{ code: number; body: string }>((resolve) => {
         const url = `${cluster.sim.url.replace('https', 'wss')}/api/v1/namespaces/${namespace}/pods/db/portforward?ports=5432`;
@@ -243,16 +278,27 @@ describe('RBAC against kube-sim', () => {
       });
     const refused = await upgrade('ws');
     expect(refused.code).toBe(403);
-    expect(JSON.parse(refused.body).message).toBe('pods "db" is forbidden: User "dev" cannot get resource "pods/portforward" in API group "" in the namespace "ws"');
+    expect(JSON.parse(refused.body).message).toBe(
+      'pods "db" is forbidden: User "dev" cannot get resource "pods/portforward" in API group "" in the namespace "ws"',
+    );
     // `create` alone (what SPDY's POST needs) does not admit a WebSocket GET; `get` does.
     await rbac.createNamespacedRoleBinding({
       namespace: 'ws',
-      body: { metadata: { name: 'dev-pf' }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'pf-create' }, subjects: [{ apiGroup: RBAC, kind: 'User', name: 'dev' }] },
+      body: {
+        metadata: { name: 'dev-pf' },
+        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'pf-create' },
+        subjects: [{ apiGroup: RBAC, kind: 'User', name: 'dev' }],
+      },
     });
-    await rbac.createClusterRole({ body: { metadata: { name: 'pf-create' }, rules: [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }] } });
+    await rbac.createClusterRole({
+      body: { metadata: { name: 'pf-create' }, rules: [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] }] },
+    });
     expect((await upgrade('ws')).code).toBe(403);
     const pfCreate = await rbac.readClusterRole({ name: 'pf-create' });
-    await rbac.replaceClusterRole({ name: 'pf-create', body: { ...pfCreate, rules: [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create', 'get'] }] } });
+    await rbac.replaceClusterRole({
+      name: 'pf-create',
+      body: { ...pfCreate, rules: [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create', 'get'] }] },
+    });
     expect((await upgrade('ws')).code).toBe(101);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProgressStore, progressFile } from '../state/progress';
+import { progressFile, ProgressStore } from '../state/progress';
 import { createFixtureRepo, type FixtureRepo } from '../testing/fixture-repo';
 import { runCli } from '../testing/run-cli';
 

@@ -2,7 +2,7 @@ import { listLabs, loadLab } from '../model/discover';
 import { style } from '../render/style';
 import { renderTable } from '../render/table';
 import { describeFailure } from '../shell/shell';
-import { ProgressStore, progressFile } from '../state/progress';
+import { progressFile, ProgressStore } from '../state/progress';
 
 /** `npm run labs`: every lab with the learner's status. */
 export async function listCommand(repoRoot: string): Promise<string> {

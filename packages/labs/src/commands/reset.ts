@@ -1,10 +1,10 @@
+import { restoreFromGit } from '../files/edits';
 import { filesOf } from '../model/define';
 import { findLab, loadLab } from '../model/discover';
-import { restoreFromGit } from '../files/edits';
 import { style } from '../render/style';
-import { ProgressStore, progressFile } from '../state/progress';
-import { printTaskProgress, runTasks, type Output } from '../run/actions';
+import { type Output, printTaskProgress, runTasks } from '../run/actions';
 import { openSession } from '../run/session';
+import { progressFile, ProgressStore } from '../state/progress';
 
 /** `npm run lab:reset -- N`: the lab's files from git, its cluster state via its hook, its progress. */
 export async function resetCommand(repoRoot: string, number: number, out: Output, offline: boolean): Promise<boolean> {

@@ -84,7 +84,9 @@ describe('lab N --ci', () => {
     const repo = await fixture({ failingAction: true });
     const result = await runCli(['lab', '1', '--ci', '--repo', repo.root]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/✖ Build the images .*\n {4}command failed \(exit code 3\): no space left on device\n {4}│ building layer 3\n {4}│ no space left on device/);
+    expect(result.stdout).toMatch(
+      /✖ Build the images .*\n {4}command failed \(exit code 3\): no space left on device\n {4}│ building layer 3\n {4}│ no space left on device/,
+    );
     expect(rowOf(result.stdout, 'Pick the cluster')).toMatch(/skipped .* after "Build the images" failed/);
     expect(rowOf(result.stdout, '3. Say hello')).toMatch(/skipped .* not run: step 2\. Warm up failed/);
     expect(result.stdout).not.toContain('Reverted');

@@ -2,7 +2,7 @@ import { findLab, listLabs, loadLab } from '../model/discover';
 import { formatDuration } from '../render/duration';
 import type { Output } from '../run/actions';
 import { runLabBatch } from '../run/batch';
-import { anyFailed, renderCheckTable, type CheckRow } from '../run/report';
+import { anyFailed, type CheckRow, renderCheckTable } from '../run/report';
 import { describeFailure } from '../shell/shell';
 
 /** Every lab, non-interactively: each check fails as shipped and passes with its solution. */

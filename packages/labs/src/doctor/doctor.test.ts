@@ -2,13 +2,13 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type EngineProbe, findBuilder } from '@ffk/images';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stripAnsi } from '../render/style';
 import { createShell } from '../shell/shell';
 import { commandSucceeds } from '../testing/command';
 import { runCli } from '../testing/run-cli';
-import { findBuilder, type EngineProbe } from '@ffk/images';
-import { runDoctor, type DoctorReport } from './doctor';
+import { type DoctorReport, runDoctor } from './doctor';
 import { renderDoctor } from './render';
 
 // Stand-ins for third-party binaries on a PATH of their own, printing what the real ones print,
@@ -55,7 +55,14 @@ const GiB = 1024 ** 3;
 const BUILDKIT_OK = (): Promise<EngineProbe> =>
   Promise.resolve({
     ok: true,
-    builder: { client: '/usr/bin/docker', clientVersion: '20.10.24', engineVersion: '20.10.24', env: {}, buildkit: 'built into client 20.10.24', hostNetwork: false },
+    builder: {
+      client: '/usr/bin/docker',
+      clientVersion: '20.10.24',
+      engineVersion: '20.10.24',
+      env: {},
+      buildkit: 'built into client 20.10.24',
+      hostNetwork: false,
+    },
   });
 
 const NO_ENGINE = 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1';
@@ -69,9 +76,20 @@ describe('doctor', () => {
       nodeVersion: '20.11.1',
       memoryBytes: 1 * GiB,
     });
-    expect(byId(report, 'docker')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/client is installed but no engine answers \(Cannot connect/), fix: expect.stringContaining('sudo service docker start') });
-    expect(byId(report, 'kind')).toMatchObject({ status: 'fail', detail: expect.stringContaining('kind v0.30.0 is older than v0.31.0'), fix: process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kind   (the version this kit pins, checksum-verified)' : 'brew install kind' });
-    expect(byId(report, 'kubectl')).toMatchObject({ status: 'fail', fix: expect.stringContaining(process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kubectl' : 'brew install kubectl') });
+    expect(byId(report, 'docker')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/client is installed but no engine answers \(Cannot connect/),
+      fix: expect.stringContaining('sudo service docker start'),
+    });
+    expect(byId(report, 'kind')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('kind v0.30.0 is older than v0.31.0'),
+      fix: process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kind   (the version this kit pins, checksum-verified)' : 'brew install kind',
+    });
+    expect(byId(report, 'kubectl')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining(process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kubectl' : 'brew install kubectl'),
+    });
     expect(byId(report, 'skaffold')).toMatchObject({ status: 'warn', detail: expect.stringContaining('lab 5 will be skipped') });
     expect(byId(report, 'node')).toMatchObject({ status: 'fail', detail: 'v20.11.1 is too old' });
     expect(byId(report, 'memory')).toMatchObject({ status: 'fail', detail: expect.stringContaining('1.0 GiB available') });
@@ -114,7 +132,11 @@ describe('doctor', () => {
       nodeVersion: '24.11.0',
       memoryBytes: 3 * GiB,
     });
-    expect(byId(report, 'docker')).toMatchObject({ status: 'fail', detail: 'the docker command is not installed', fix: expect.stringContaining('devcontainer') });
+    expect(byId(report, 'docker')).toMatchObject({
+      status: 'fail',
+      detail: 'the docker command is not installed',
+      fix: expect.stringContaining('devcontainer'),
+    });
     expect(byId(report, 'memory').status).toBe('warn');
     expect(report).toMatchObject({ ok: true, mode: 'offline', offline: { command: 'npm run lab:1 -- --offline' } });
     const text = stripAnsi(renderDoctor(report));
@@ -144,7 +166,12 @@ describe('doctor', () => {
       nodeVersion: '24.11.0',
       memoryBytes: 8 * GiB,
       findBuilder: () =>
-        Promise.resolve({ ok: false, engine: true, problem: 'no docker client here can use BuildKit (docker 28.2.2: 23+ clients need the buildx plugin)', fix: 'install the buildx plugin' }),
+        Promise.resolve({
+          ok: false,
+          engine: true,
+          problem: 'no docker client here can use BuildKit (docker 28.2.2: 23+ clients need the buildx plugin)',
+          fix: 'install the buildx plugin',
+        }),
     });
     expect(byId(report, 'buildkit')).toMatchObject({ status: 'fail', detail: expect.stringContaining('buildx plugin'), fix: 'install the buildx plugin' });
     expect(report).toMatchObject({ mode: 'offline', offline: { missing: ['no BuildKit'] } });

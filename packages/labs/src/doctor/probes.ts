@@ -51,7 +51,8 @@ export async function probeKind($: Shell): Promise<Probe> {
   const result = await run($, ['kind', 'version']);
   if (result.missing || !result.ok) return { found: false, problem: 'kind is not installed' };
   const version = /v\d+\.\d+\.\d+/.exec(result.out)?.[0] ?? result.out;
-  if (!atLeast(version, MIN_KIND)) return { found: false, version, problem: `kind ${version} is older than v${MIN_KIND} (older releases break on Codespaces' IPv6)` };
+  if (!atLeast(version, MIN_KIND))
+    return { found: false, version, problem: `kind ${version} is older than v${MIN_KIND} (older releases break on Codespaces' IPv6)` };
   return { found: true, version };
 }
 

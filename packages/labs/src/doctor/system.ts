@@ -1,5 +1,5 @@
-import { freemem } from 'node:os';
 import { createServer } from 'node:net';
+import { freemem } from 'node:os';
 
 /** Memory the kernel can hand out now (MemAvailable on Linux, which counts reclaimable cache). */
 export function availableMemoryBytes(): number {

@@ -1,6 +1,6 @@
 // Re-run the check when a watched file is saved. Editors save in bursts (truncate+write, or
 // write-to-temp+rename), so we watch the directory, match the file name, and debounce.
-import { watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
 /** Calls `onSave(savedAt)` once per burst of changes; savedAt is the first change of the burst. */

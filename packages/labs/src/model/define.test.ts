@@ -9,7 +9,12 @@ const task = (overrides: Partial<TaskStepInput> = {}): TaskStepInput => ({
   watch: ['apps/catalog/src/banner.ts'],
   check: () => ({ ok: true, message: 'ok' }),
   hints: ['Look at the text.'],
-  solution: { edits: [{ file: 'apps/catalog/src/banner.ts', find: 'a', replace: 'b' }, { file: 'apps/web/x.ts', find: 'c', replace: 'd' }] },
+  solution: {
+    edits: [
+      { file: 'apps/catalog/src/banner.ts', find: 'a', replace: 'b' },
+      { file: 'apps/web/x.ts', find: 'c', replace: 'd' },
+    ],
+  },
   ...overrides,
 });
 
@@ -22,7 +27,9 @@ describe('defineLab', () => {
   });
 
   it('refuses two steps with the same id, naming the step', () => {
-    expect(() => defineLab({ title: 'Lab', summary: 's', steps: [task(), task()] })).toThrow(/step 2 \("Change the banner"\): step id "change-the-banner" is used twice/);
+    expect(() => defineLab({ title: 'Lab', summary: 's', steps: [task(), task()] })).toThrow(
+      /step 2 \("Change the banner"\): step id "change-the-banner" is used twice/,
+    );
   });
 
   it('refuses a task without a solution, since CI could not prove it', () => {

@@ -45,6 +45,7 @@ export async function loadLab(entry: LabEntry): Promise<LoadedLab> {
 }
 
 export function parseLabNumber(text: string | undefined): number {
-  if (text === undefined || !/^\d{1,2}$/.test(text)) throw new UserError(`Expected a lab number such as 3, got ${text === undefined ? 'nothing' : JSON.stringify(text)}.`);
+  if (text === undefined || !/^\d{1,2}$/.test(text))
+    throw new UserError(`Expected a lab number such as 3, got ${text === undefined ? 'nothing' : JSON.stringify(text)}.`);
   return Number(text);
 }

@@ -32,7 +32,12 @@ function renderStep(step: Step, n: number): string {
   if (step.kind === 'task') {
     parts.push(step.body.trim(), `**Your turn:** edit ${step.watch.map((file) => `\`${file}\``).join(', ')}; the check runs each time you save.`);
     step.hints.forEach((hint, i) => parts.push(details(`Hint ${i + 1}`, hint.trim())));
-    parts.push(details('Solution', step.solution.edits.map((edit) => `In \`${edit.file}\`, replace\n\n${fence(edit.find)}\n\nwith\n\n${fence(edit.replace)}`).join('\n\n')));
+    parts.push(
+      details(
+        'Solution',
+        step.solution.edits.map((edit) => `In \`${edit.file}\`, replace\n\n${fence(edit.find)}\n\nwith\n\n${fence(edit.replace)}`).join('\n\n'),
+      ),
+    );
   }
   if (step.kind === 'chart') {
     if (step.body) parts.push(step.body.trim());

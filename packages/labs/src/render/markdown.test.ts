@@ -5,7 +5,10 @@ import { stripAnsi } from './style';
 describe('renderMarkdown', () => {
   it('renders headings, lists, inline code and code blocks as readable terminal text', () => {
     const text = stripAnsi(
-      renderMarkdown('## The slow loop\n\nChange `banner.ts`, then **rebuild**.\n\n1. build\n2. load\n\n```sh\nkind load docker-image catalog:dev\n```\n\n> outer loop', 80),
+      renderMarkdown(
+        '## The slow loop\n\nChange `banner.ts`, then **rebuild**.\n\n1. build\n2. load\n\n```sh\nkind load docker-image catalog:dev\n```\n\n> outer loop',
+        80,
+      ),
     );
     expect(text).toBe('The slow loop\n\nChange banner.ts, then rebuild.\n\n1. build\n2. load\n\n    kind load docker-image catalog:dev\n\n│ outer loop');
   });

@@ -5,7 +5,9 @@ import { Lexer, type Token, type Tokens } from 'marked';
 import { style, terminalWidth, visibleLength } from './style';
 
 export function renderMarkdown(markdown: string, width = terminalWidth()): string {
-  const blocks = Lexer.lex(markdown).map((token) => block(token, width)).filter((text) => text !== null);
+  const blocks = Lexer.lex(markdown)
+    .map((token) => block(token, width))
+    .filter((text) => text !== null);
   return blocks.join('\n\n');
 }
 
@@ -85,7 +87,12 @@ function inline(tokens: Token[] | undefined): string {
 }
 
 function decode(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** Greedy word wrap that measures words without their ANSI escapes. */

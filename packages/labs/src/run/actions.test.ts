@@ -1,10 +1,10 @@
 // Tasks as `lab --ci`, verify and reset print them: one line per task in a log, a spinner line that
 // log lines pass above on a terminal; a failure skips the rest, naming it.
 import { describe, expect, it } from 'vitest';
+import type { ActionTask } from '../model/types';
 import { stripAnsi } from '../render/style';
 import { ProgressStore } from '../state/progress';
 import { fixtureLab } from '../testing/memory-lab';
-import type { ActionTask } from '../model/types';
 import { printTaskProgress, runTasks } from './actions';
 import { openSession } from './session';
 

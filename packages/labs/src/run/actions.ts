@@ -1,9 +1,9 @@
 // Automated tasks, one after the other; each reports its start, its log lines and its outcome to a
 // TaskProgress: printed with a spinner and a running clock on a terminal, one line per task in
 // logs, or turned into events by the interactive runner.
+import type { ActionTask, LabContext } from '../model/types';
 import { style } from '../render/style';
 import { describeFailure } from '../shell/shell';
-import type { ActionTask, LabContext } from '../model/types';
 import { skipReason } from './skip';
 import { logLine, runningTaskLine, taskOutcomeLines } from './task-lines';
 import type { Toolbox } from './toolbox';
@@ -32,7 +32,13 @@ export interface TaskProgress {
   finished(outcome: TaskOutcome): void;
 }
 
-export async function runTasks(tasks: ActionTask[], ctx: LabContext, sink: { log(line: string): void }, toolbox: Toolbox, progress: TaskProgress): Promise<TaskOutcome[]> {
+export async function runTasks(
+  tasks: ActionTask[],
+  ctx: LabContext,
+  sink: { log(line: string): void },
+  toolbox: Toolbox,
+  progress: TaskProgress,
+): Promise<TaskOutcome[]> {
   const outcomes: TaskOutcome[] = [];
   let failedTitle: string | null = null;
   for (const task of tasks) {
@@ -55,7 +61,13 @@ async function runTask(task: ActionTask, ctx: LabContext, sink: { log(line: stri
     return { title: task.title, status: 'done', ms: performance.now() - started, ...(result ? { result } : {}) };
   } catch (error) {
     const failure = describeFailure(error);
-    return { title: task.title, status: 'failed', ms: performance.now() - started, reason: failure.reason, ...(failure.output ? { output: failure.output } : {}) };
+    return {
+      title: task.title,
+      status: 'failed',
+      ms: performance.now() - started,
+      reason: failure.reason,
+      ...(failure.output ? { output: failure.output } : {}),
+    };
   } finally {
     sink.log = previous;
   }

@@ -2,21 +2,21 @@
 // solved by applying their solutions, checks run once, every applied solution is reverted at the
 // end, and each check becomes a row of the table. Verify also demands that every check FAILS as
 // shipped, so a check that cannot fail is caught.
+import { applyEdits, changedFromGit, restoreSnapshot, type Snapshot, snapshotFiles } from '../files/edits';
+import { drawLoopChart } from '../loops/chart';
 import { filesOf } from '../model/define';
 import type { ActionTask, LoadedLab, TaskStep } from '../model/types';
-import { drawLoopChart } from '../loops/chart';
-import { renderMarkdown } from '../render/markdown';
+import { README_COMMAND, readmeIsFresh } from '../readme/generate';
 import { formatDuration } from '../render/duration';
+import { renderMarkdown } from '../render/markdown';
 import { style } from '../render/style';
-import { applyEdits, changedFromGit, restoreSnapshot, snapshotFiles, type Snapshot } from '../files/edits';
-import { readmeIsFresh, README_COMMAND } from '../readme/generate';
 import { describeFailure, outputTail } from '../shell/shell';
 import { ProgressStore } from '../state/progress';
-import { printTaskProgress, runTasks, type Output, type TaskOutcome, type TaskProgress } from './actions';
+import { type Output, printTaskProgress, runTasks, type TaskOutcome, type TaskProgress } from './actions';
 import { runCheck } from './check';
-import { skipReason } from './skip';
 import type { CheckRow } from './report';
-import { openSession, stepBody, stepHeading, type Session } from './session';
+import { openSession, type Session, stepBody, stepHeading } from './session';
+import { skipReason } from './skip';
 
 export interface BatchOptions {
   repoRoot: string;
@@ -84,14 +84,21 @@ function revert(run: BatchRun): void {
 async function runTaskRows(run: BatchRun, prefix: string, tasks: ActionTask[]): Promise<TaskOutcome | undefined> {
   const { session } = run;
   const outcomes = await runTasks(tasks, session.ctx, session.sink, session.toolbox, run.printer);
-  for (const o of outcomes) row(run, `${prefix} › ${o.title}`, o.status === 'done' ? 'pass' : o.status === 'failed' ? 'FAIL' : 'skipped', o.status === 'skipped' ? null : o.ms, o.reason ?? 'done');
+  for (const o of outcomes)
+    row(
+      run,
+      `${prefix} › ${o.title}`,
+      o.status === 'done' ? 'pass' : o.status === 'failed' ? 'FAIL' : 'skipped',
+      o.status === 'skipped' ? null : o.ms,
+      o.reason ?? 'done',
+    );
   return outcomes.find((o) => o.status === 'failed');
 }
 
 async function runStep(run: BatchRun, index: number): Promise<void> {
   const { session, options } = run;
   const { loaded, out } = session;
-  const step = loaded.lab.steps[index]!;
+  const step = loaded.lab.steps[index];
   const label = `${index + 1}. ${step.title}`;
   out.write(`\n${stepHeading(loaded, index)}\n`);
   if (!options.verify && step.kind !== 'task') {
@@ -136,7 +143,8 @@ async function solveTask(session: Session, step: TaskStep, options: BatchOptions
   let asShipped = '';
   if (options.verify) {
     const changed = await changedFromGit(ctx.$, files);
-    if (changed.length) return { ok: false, ms: 0, reason: `${changed.join(', ')} differs from the commit: run \`npm run lab:reset -- ${loaded.number}\` first` };
+    if (changed.length)
+      return { ok: false, ms: 0, reason: `${changed.join(', ')} differs from the commit: run \`npm run lab:reset -- ${loaded.number}\` first` };
     const before = await runCheck(step, ctx);
     if (before.ok) return { ok: false, ms: before.ms, reason: `passes as shipped ("${before.message}"): the check must fail until the learner's change` };
     asShipped = `fails as shipped, `;

@@ -1,5 +1,5 @@
-import { describeFailure } from '../shell/shell';
 import type { LabContext, TaskStep } from '../model/types';
+import { describeFailure } from '../shell/shell';
 
 export interface CheckOutcome {
   ok: boolean;

@@ -3,9 +3,9 @@
 // progress file it left behind.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTerminal, type StartedTerminal } from '@ffk/test-kit';
+import { type StartedTerminal, startTerminal } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixtureRepo, CLI, type FixtureRepo } from '../testing/fixture-repo';
+import { CLI, createFixtureRepo, type FixtureRepo } from '../testing/fixture-repo';
 import { TSX_CLI } from '../testing/run-cli';
 
 describe('interactive runner in a terminal', () => {

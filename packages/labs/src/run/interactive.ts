@@ -3,7 +3,7 @@
 // One loop: take an event (interactive/events.ts), compute the next state (interactive/state.ts),
 // draw it (interactive/render.ts), start the work it asks for (interactive/effects.ts).
 import type { LoadedLab } from '../model/types';
-import { ProgressStore, progressFile } from '../state/progress';
+import { progressFile, ProgressStore } from '../state/progress';
 import { createEffectRunner } from './interactive/effects';
 import type { RunnerEvent } from './interactive/events';
 import { listenForKeys } from './interactive/keys';
@@ -28,7 +28,14 @@ export async function runInteractive(loaded: LoadedLab, options: InteractiveOpti
   const emit = (event: RunnerEvent) => events.push(event);
   const store = new ProgressStore(progressFile(options.repoRoot));
   const out = { write: (text: string) => void stdout.write(text), isTTY: true };
-  const session = openSession(loaded, { repoRoot: options.repoRoot, store, mode: 'interactive', offline: options.offline, out, log: (line) => emit({ type: 'log', line }) });
+  const session = openSession(loaded, {
+    repoRoot: options.repoRoot,
+    store,
+    mode: 'interactive',
+    offline: options.offline,
+    out,
+    log: (line) => emit({ type: 'log', line }),
+  });
   const effects = createEffectRunner(session, emit);
   const keys = listenForKeys(options.stdin ?? process.stdin, (key) => emit({ type: 'key', key }));
   const screen = createScreen(stdout);

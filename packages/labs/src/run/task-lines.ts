@@ -9,7 +9,7 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 
 /** The spinner line of a running task; the frame follows the elapsed time, so redraws animate it. */
 export function runningTaskLine(title: string, elapsedMs: number): string {
-  return `${style.cyan(FRAMES[Math.floor(elapsedMs / 100) % FRAMES.length]!)} ${title} ${style.dim(formatDuration(elapsedMs))}`;
+  return `${style.cyan(FRAMES[Math.floor(elapsedMs / 100) % FRAMES.length])} ${title} ${style.dim(formatDuration(elapsedMs))}`;
 }
 
 /** A finished (or skipped) task: one line, plus the reason and the command's output tail when it failed. */

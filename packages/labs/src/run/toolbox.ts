@@ -1,5 +1,5 @@
 // Which tools this machine has, probed once per run and shared by every step that asks.
-import { probeDockerEngine, probeKind, probeKubectl, probeSkaffold, type Probe } from '../doctor/probes';
+import { type Probe, probeDockerEngine, probeKind, probeKubectl, probeSkaffold } from '../doctor/probes';
 import type { Backend, Tool } from '../model/types';
 import type { Shell } from '../shell/shell';
 
@@ -37,7 +37,9 @@ export function createToolbox($: Shell, offline = false): Toolbox {
       (backend ??= (async () => {
         if (offline) return { backend: 'sim' as const, reason: 'offline mode (--offline)' };
         const missing = await toolbox.missing(['docker', 'kind']);
-        return missing ? { backend: 'sim' as const, reason: `offline mode on kube-sim, because this machine ${missing.replace(/^needs /, 'lacks ')}` } : { backend: 'kind' as const, reason: 'kind cluster "ffk"' };
+        return missing
+          ? { backend: 'sim' as const, reason: `offline mode on kube-sim, because this machine ${missing.replace(/^needs /, 'lacks ')}` }
+          : { backend: 'kind' as const, reason: 'kind cluster "ffk"' };
       })()),
   };
   return toolbox;

@@ -45,7 +45,9 @@ ${options.failingAction ? "{ title: 'Build the images', run: async (ctx) => { aw
 ${options.preconditionMissing ? "        { title: 'Start the intercept', skipIf: async () => 'ffk has no intercept command yet', run: async () => { throw new Error('must not run'); } }," : ''}
       ],
     },
-${options.preconditionMissing ? `    {
+${
+  options.preconditionMissing
+    ? `    {
       kind: 'task',
       title: 'Edit through the intercept',
       body: 'Needs the intercept.',
@@ -54,7 +56,9 @@ ${options.preconditionMissing ? `    {
       check: () => pass('cannot fail'),
       hints: ['none'],
       solution: { edits: [{ file: 'greeting.txt', find: 'world', replace: 'there' }] },
-    },` : ''}
+    },`
+    : ''
+}
     {
       kind: 'task',
       title: 'Say hello',
@@ -92,7 +96,8 @@ export async function createFixtureRepo(options: FixtureOptions = {}): Promise<F
   writeFileSync(join(root, 'greeting.txt'), 'bye world\n');
   writeFileSync(join(root, '.gitignore'), '.ffk/\n');
   await readmeCommand(root);
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=fixture', '-c', 'user.email=fixture@example.com', ...args], { cwd: root, stdio: 'pipe' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=fixture', '-c', 'user.email=fixture@example.com', ...args], { cwd: root, stdio: 'pipe' });
   git('init', '-q');
   git('add', '.');
   git('commit', '-qm', 'fixture');

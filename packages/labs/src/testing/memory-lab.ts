@@ -3,7 +3,7 @@
 import { defineLab } from '../model/define';
 import type { ActionTask, LoadedLab } from '../model/types';
 import type { RunnerEvent } from '../run/interactive/events';
-import { update, type RunnerState, type Transition } from '../run/interactive/state';
+import { type RunnerState, type Transition, update } from '../run/interactive/state';
 
 export function fixtureLab(options: { prepare?: ActionTask[] } = {}): LoadedLab {
   const lab = defineLab({

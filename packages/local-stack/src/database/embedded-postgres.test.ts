@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 describe('embedded PostgreSQL (PGlite)', () => {
   let database: EmbeddedPostgres;
@@ -29,7 +29,10 @@ describe('embedded PostgreSQL (PGlite)', () => {
     await pools[0].query(seed);
     await pools[1].query(seed);
     const { rows } = await pools[1].query('select sku, quantity from stock order by sku');
-    expect(rows).toEqual([{ sku: 'CAP', quantity: 3 }, { sku: 'MUG', quantity: 7 }]);
+    expect(rows).toEqual([
+      { sku: 'CAP', quantity: 3 },
+      { sku: 'MUG', quantity: 7 },
+    ]);
   });
 
   it('keeps concurrent reservations from different connections from overselling', async () => {

@@ -40,13 +40,19 @@ export function prettyLine(line: string): string {
   } catch {
     return line;
   }
-  const level = LEVELS[entry.level as number] ?? { name: typeof entry.level === 'string' || typeof entry.level === 'number' ? String(entry.level) : 'LOG', color: 'white' };
+  const level = LEVELS[entry.level as number] ?? {
+    name: typeof entry.level === 'string' || typeof entry.level === 'number' ? String(entry.level) : 'LOG',
+    color: 'white',
+  };
   const { err, ...rest } = entry;
   const extras = Object.entries(rest)
     .filter(([key, value]) => !HIDDEN.has(key) && !isEmpty(value))
     .map(([key, value]) => `${styleText('gray', `${key}=`)}${field(value)}`);
   const stack = (err as { stack?: string } | undefined)?.stack;
-  return [styleText('gray', clock(entry.time)), styleText(level.color, level.name.padEnd(5)), typeof entry.msg === 'string' ? entry.msg : '', ...extras].join(' ') + (stack ? `\n${stack}` : '');
+  return (
+    [styleText('gray', clock(entry.time)), styleText(level.color, level.name.padEnd(5)), typeof entry.msg === 'string' ? entry.msg : '', ...extras].join(' ') +
+    (stack ? `\n${stack}` : '')
+  );
 }
 
 const NAME_COLORS: Color[] = ['cyan', 'magenta', 'blue', 'yellow'];

@@ -38,9 +38,16 @@ describe('port check', () => {
     // .ffk/sim/server.json whose child (a pod) listens on the port.
     const repo = mkdtempSync(join(tmpdir(), 'ffk-checkout-'));
     const pod = `require('node:net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port); })`;
-    const sim = spawn(process.execPath, ['-e', `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(pod)}], { stdio: 'inherit' }); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const sim = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(pod)}], { stdio: 'inherit' }); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    );
     try {
-      const port = Number((await once(sim.stdout!, 'data'))[0]);
+      const port = Number((await once(sim.stdout, 'data'))[0]);
       mkdirSync(join(repo, '.ffk', 'sim'), { recursive: true });
       writeFileSync(join(repo, '.ffk', 'sim', 'server.json'), JSON.stringify({ pid: sim.pid, url: 'https://127.0.0.1:1', kubeconfig: '' }));
       await expect(assertPortsFree([{ name: 'inventory', port, envVar: 'INVENTORY_PORT' }], repo)).rejects.toThrow(

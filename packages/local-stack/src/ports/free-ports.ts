@@ -25,9 +25,12 @@ export async function assertPortsFree(ports: NamedPort[], repoRoot: string): Pro
     if (port === 0) continue;
     const error = await tryBind(port);
     const simulator = error?.code === 'EADDRINUSE' ? simulatorHoldingPort(port, repoRoot) : undefined;
-    if (simulator) throw new PortInUseError(`port ${port} (${name}) is already in use: ${stopSimulatorAdvice(simulator.pid)}, or choose another with ${envVar}=<port>`);
+    if (simulator)
+      throw new PortInUseError(`port ${port} (${name}) is already in use: ${stopSimulatorAdvice(simulator.pid)}, or choose another with ${envVar}=<port>`);
     if (error?.code === 'EADDRINUSE') {
-      throw new PortInUseError(`port ${port} (${name}) is already in use: stop what holds it (\`lsof -i :${port}\` shows it, often an earlier \`npm run dev\`) or choose another with ${envVar}=<port>`);
+      throw new PortInUseError(
+        `port ${port} (${name}) is already in use: stop what holds it (\`lsof -i :${port}\` shows it, often an earlier \`npm run dev\`) or choose another with ${envVar}=<port>`,
+      );
     }
     if (error) throw new PortInUseError(`cannot listen on port ${port} (${name}): ${error.message}; choose another with ${envVar}=<port>`);
   }

@@ -4,7 +4,7 @@
 // It also tells the runner which of our files the process loaded (to watch them), and which
 // packages and Node modules it imported (so the next process can load them before they are needed).
 import { enableCompileCache, registerHooks, type ResolveFnOutput, type ResolveHookContext } from 'node:module';
-import { STANDBY_ENV, type ChildMessage, type RunnerMessage } from './protocol.ts';
+import { type ChildMessage, type RunnerMessage, STANDBY_ENV } from './protocol.ts';
 
 // V8's compiled code (and, for .ts files, the stripped source) on disk, checked against each
 // file's content: a restart recompiles only what changed (~20 ms less for our own files).
@@ -51,7 +51,9 @@ if (preload !== undefined) {
   const go = new Promise<void>((resolve) => process.on('message', (message: RunnerMessage) => message.type === 'go' && resolve()));
   for (const url of JSON.parse(preload) as string[]) await import(url).catch(() => {});
   // Node loads fetch's HTTP client on the first call (~35 ms): pay that here, not on a request.
-  await fetch('data:,').then((response) => response.arrayBuffer()).catch(() => {});
+  await fetch('data:,')
+    .then((response) => response.arrayBuffer())
+    .catch(() => {});
   await go;
 }
 // Only the runner's messages and the disconnect above need the channel: it must not keep a

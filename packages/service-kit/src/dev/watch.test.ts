@@ -1,8 +1,8 @@
-import { freePort, startProcess, type StartedProcess } from '@ffk/test-kit';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, type StartedProcess, startProcess } from '@ffk/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const RUNNER = fileURLToPath(new URL('./watch.ts', import.meta.url));
@@ -42,7 +42,10 @@ process.on('SIGINT', stop);
   // startProcess gives it a process group of its own, as a terminal gives a command, so the test can press Ctrl-C.
   const compileCache = mkdtempSync(join(tmpdir(), 'service-dev-cache-')); // not the shared default in the temp dir
   cleanups.push(() => rmSync(compileCache, { recursive: true, force: true }));
-  const runner = startProcess(process.execPath, [RUNNER, 'main.ts'], { cwd: dir, env: { PATH: process.env.PATH, PORT: String(port), NODE_COMPILE_CACHE: compileCache } });
+  const runner = startProcess(process.execPath, [RUNNER, 'main.ts'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, PORT: String(port), NODE_COMPILE_CACHE: compileCache },
+  });
   cleanups.push(() => runner.stop());
   return { url: `http://127.0.0.1:${port}/`, runner, setText };
 }
@@ -58,14 +61,21 @@ async function answers(url: string, text: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   let last = 'nothing';
   while (Date.now() < deadline) {
-    last = await fetch(url).then((response) => response.text(), (error: Error) => String(error.cause instanceof Error ? error.cause : error));
+    last = await fetch(url).then(
+      (response) => response.text(),
+      (error: Error) => String(error.cause instanceof Error ? error.cause : error),
+    );
     if (last === text) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`${url} answered ${last}, not ${text}`);
 }
 
-const refuses = (url: string) => fetch(url).then(() => false, () => true);
+const refuses = (url: string) =>
+  fetch(url).then(
+    () => false,
+    () => true,
+  );
 
 describe('service-dev', () => {
   it('runs TypeScript with extensionless imports and restarts on an edit of an imported file, from a warm standby', async () => {
@@ -91,7 +101,10 @@ describe('service-dev', () => {
   it('Ctrl-C right after a restart lets the previous run finish its in-flight request', async () => {
     const { url, runner, setText } = await devService();
     await answers(url, 'one');
-    const slow = fetch(`${url}slow`).then((response) => response.text(), (error: Error) => `failed: ${String(error.cause instanceof Error ? error.cause : error)}`);
+    const slow = fetch(`${url}slow`).then(
+      (response) => response.text(),
+      (error: Error) => `failed: ${String(error.cause instanceof Error ? error.cause : error)}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100)); // in flight in the first run
     setText('two');
     await answers(url, 'two'); // the next run serves while the first one still drains

@@ -6,11 +6,11 @@
 // - a standby process that has already started Node and loaded the service's packages (express,
 //   pg, pino, …) waits for the next restart, so only our own files load after a save.
 // Every restart is still a new process: nothing of the previous run's state survives.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { watch, type FSWatcher } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type FSWatcher, watch } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STANDBY_ENV, type ChildMessage } from './protocol.ts';
+import { type ChildMessage, STANDBY_ENV } from './protocol.ts';
 
 const QUIET_MS = 25; // an editor's save is a few file events in a row: restart once, after the last
 const STANDBY_DELAY_MS = 150; // let the restarted service have the CPU first
@@ -120,7 +120,9 @@ async function restart(): Promise<void> {
   restarting = false;
   if (leaving) return;
   const by = run();
-  say(`${cause} changed: restarted (the previous run freed the port in ${stopMs} ms; the ${by === 'standby' ? 'warm standby took over' : 'new process starts cold'})`);
+  say(
+    `${cause} changed: restarted (the previous run freed the port in ${stopMs} ms; the ${by === 'standby' ? 'warm standby took over' : 'new process starts cold'})`,
+  );
 }
 
 function onChange(path: string): void {

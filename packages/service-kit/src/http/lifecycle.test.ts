@@ -1,8 +1,8 @@
-import { startProcess, type StartedProcess } from '@ffk/test-kit';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { type StartedProcess, startProcess } from '@ffk/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listen } from './lifecycle';
 
@@ -20,7 +20,13 @@ async function startService(): Promise<{ service: StartedProcess; base: string }
 }
 
 const settled = (promise: Promise<unknown>) =>
-  Promise.race([promise.then(() => true, () => true), new Promise((resolve) => setTimeout(() => resolve(false), 300))]);
+  Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise((resolve) => setTimeout(() => resolve(false), 300)),
+  ]);
 
 describe('runService', () => {
   it('listens while it prepares: probes answer at once (not ready), other requests wait for prepare', async () => {
@@ -83,7 +89,10 @@ describe('listen().close()', () => {
     const answered = new Promise<string>((resolve, reject) =>
       get(server.url, { agent }, (res) => {
         let body = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => ((finishedAt = performance.now()), resolve(body)));
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (body += chunk))
+          .on('end', () => ((finishedAt = performance.now()), resolve(body)));
       }).on('error', reject),
     );
     await requested;

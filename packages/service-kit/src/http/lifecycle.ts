@@ -63,7 +63,8 @@ export interface RunServiceOptions {
   graceMs?: number;
 }
 
-const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 
 /**
  * Answers probes itself and holds every other request until `prepared` resolves, then hands them
@@ -73,7 +74,10 @@ const json = (res: ServerResponse, status: number, body: unknown) => res.writeHe
  */
 function untilPrepared(prepared: Promise<void>, stopping: Promise<void>, app: RequestListener): RequestListener {
   let ready = false;
-  void prepared.then(() => (ready = true), () => {});
+  void prepared.then(
+    () => (ready = true),
+    () => {},
+  );
   return (req: IncomingMessage, res: ServerResponse) => {
     if (ready) return app(req, res);
     const path = req.url?.split('?')[0];

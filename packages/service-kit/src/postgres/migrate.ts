@@ -19,7 +19,10 @@ const MIGRATION_LOCK = 0x46464b;
  */
 async function allApplied(pool: Pool, service: string, migrations: Migration[]): Promise<boolean> {
   try {
-    const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from ffk_migrations where service = $1 and id = any($2::text[])', [service, migrations.map((m) => m.id)]);
+    const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from ffk_migrations where service = $1 and id = any($2::text[])', [
+      service,
+      migrations.map((m) => m.id),
+    ]);
     return rows[0]?.n === migrations.length;
   } catch {
     return false; // no bookkeeping table yet: the first start creates it under the lock

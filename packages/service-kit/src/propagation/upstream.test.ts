@@ -1,5 +1,5 @@
-import { freePort, startSilentServer } from '@ffk/test-kit';
 import type { IncomingHttpHeaders } from 'node:http';
+import { freePort, startSilentServer } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../http/lifecycle';
 import { withPropagatedHeaders } from './context';
@@ -33,9 +33,7 @@ const failureOf = (promise: Promise<unknown>) =>
 describe('createUpstream', () => {
   it('adds the current request’s propagated headers; the caller’s own headers win', async () => {
     const upstream = createUpstream({ name: 'echo', baseUrl: `${echo.url}/`, timeoutMs: 1_000 });
-    const { body } = await withPropagatedHeaders({ 'x-ffk-user': 'alice', baggage: 'a=1' }, () =>
-      upstream.json('/ok', { headers: { baggage: 'b=2' } }),
-    );
+    const { body } = await withPropagatedHeaders({ 'x-ffk-user': 'alice', baggage: 'a=1' }, () => upstream.json('/ok', { headers: { baggage: 'b=2' } }));
     expect(body).toEqual({ ok: true });
     expect([lastHeaders['x-ffk-user'], lastHeaders.baggage]).toEqual(['alice', 'b=2']);
 
@@ -56,7 +54,10 @@ describe('createUpstream', () => {
     try {
       const upstream = createUpstream({ name: 'inventory', baseUrl: silent.url, timeoutMs: 200 });
       const started = Date.now();
-      expect(await failureOf(upstream.json('/stock'))).toEqual({ failure: 'timeout', message: expect.stringMatching(/^inventory did not answer within 200 ms/) as unknown });
+      expect(await failureOf(upstream.json('/stock'))).toEqual({
+        failure: 'timeout',
+        message: expect.stringMatching(/^inventory did not answer within 200 ms/) as unknown,
+      });
       expect(Date.now() - started).toBeLessThan(1_500);
       expect(silent.connections()).toBe(1);
     } finally {
@@ -67,7 +68,10 @@ describe('createUpstream', () => {
   it('turns a non-2xx or non-JSON answer into a clear error', async () => {
     const upstream = createUpstream({ name: 'echo', baseUrl: echo.url, timeoutMs: 1_000 });
     expect(await failureOf(upstream.json('/missing'))).toEqual({ failure: 'status', message: `echo answered 404 (GET ${echo.url}/missing)` });
-    expect(await failureOf(upstream.json('/text'))).toEqual({ failure: 'invalid-response', message: `echo answered with something that is not JSON (GET ${echo.url}/text)` });
+    expect(await failureOf(upstream.json('/text'))).toEqual({
+      failure: 'invalid-response',
+      message: `echo answered with something that is not JSON (GET ${echo.url}/text)`,
+    });
     expect((await upstream.fetch('/missing')).status).toBe(404);
   });
 
@@ -97,7 +101,13 @@ describe('createUpstream', () => {
 describe('warm()', () => {
   it('opens the connection ahead of time: the first real call reuses it', async () => {
     const seen: Array<{ method: string; url: string; socket: unknown }> = [];
-    const server = await listen((req, res) => (seen.push({ method: String(req.method), url: String(req.url), socket: req.socket }), res.setHeader('content-type', 'application/json').end('{"ok":true}')), { port: 0, host: '127.0.0.1' });
+    const server = await listen(
+      (req, res) => (
+        seen.push({ method: String(req.method), url: String(req.url), socket: req.socket }),
+        res.setHeader('content-type', 'application/json').end('{"ok":true}')
+      ),
+      { port: 0, host: '127.0.0.1' },
+    );
     try {
       // A fresh origin for fetch's connection pool, so nothing else warmed it before.
       const upstream = createUpstream({ name: 'fresh', baseUrl: server.url.replace('127.0.0.1', 'localhost'), timeoutMs: 1_000 });
@@ -114,7 +124,10 @@ describe('warm()', () => {
   });
 
   it('ignores an answer cut off mid-body', async () => {
-    const server = await listen((_req, res) => (res.writeHead(200, { 'content-length': '100' }).write('partial'), setTimeout(() => res.destroy(), 20)), { port: 0, host: '127.0.0.1' });
+    const server = await listen((_req, res) => (res.writeHead(200, { 'content-length': '100' }).write('partial'), setTimeout(() => res.destroy(), 20)), {
+      port: 0,
+      host: '127.0.0.1',
+    });
     try {
       const upstream = createUpstream({ name: 'flaky', baseUrl: server.url, timeoutMs: 1_000 });
       await expect(upstream.warm()).resolves.toBeUndefined();

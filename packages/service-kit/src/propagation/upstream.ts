@@ -115,7 +115,10 @@ export function createUpstream({ name, baseUrl, timeoutMs }: UpstreamOptions): U
       // The catch covers the body too (a reset or the timeout mid-body): `void warm()` must not reject.
       await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(timeoutMs) })
         .then((response) => response.arrayBuffer())
-        .then(() => {}, () => {});
+        .then(
+          () => {},
+          () => {},
+        );
     },
   };
 }

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, createBrotliDecompress } from 'node:zlib';
 
@@ -61,7 +61,10 @@ async function unpack(from: string, into: string, version: string): Promise<void
   mkdirSync(work, { recursive: true });
   untar(join(from, 'al2023.tar.br'), work); // lib/: NSS, NSPR, expat
   untar(join(from, 'fonts.tar.br'), work); // fonts/
-  writeFileSync(join(work, 'fonts.conf'), `<?xml version="1.0"?>\n<fontconfig><dir>${join(into, 'fonts')}</dir><cachedir>${join(into, 'fonts-cache')}</cachedir></fontconfig>\n`);
+  writeFileSync(
+    join(work, 'fonts.conf'),
+    `<?xml version="1.0"?>\n<fontconfig><dir>${join(into, 'fonts')}</dir><cachedir>${join(into, 'fonts-cache')}</cachedir></fontconfig>\n`,
+  );
   await unbrotli(join(from, 'chromium.br'), createWriteStream(join(work, 'chromium')), 'unpacking Chromium');
   chmodSync(join(work, 'chromium'), 0o755);
   try {

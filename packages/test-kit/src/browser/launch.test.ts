@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type Browser } from './launch';
+import { type Browser, launchBrowser } from './launch';
 
 describe('launchBrowser', () => {
   let browser: Browser | undefined;
@@ -17,6 +17,8 @@ describe('launchBrowser', () => {
   });
 
   it('says what to do when the Chromium asked for is missing', async () => {
-    await expect(launchBrowser({ executablePath: '/nonexistent/chromium' })).rejects.toThrow('Chromium is not installed at /nonexistent/chromium: point CHROMIUM_PATH at a Chromium binary');
+    await expect(launchBrowser({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(
+      'Chromium is not installed at /nonexistent/chromium: point CHROMIUM_PATH at a Chromium binary',
+    );
   });
 });

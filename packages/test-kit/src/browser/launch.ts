@@ -2,7 +2,7 @@
 // (playwright's own browser downloads are not reachable here). It ends with the test process: it
 // reads its commands from a pipe, and exits when that pipe closes.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { chromiumFromNpm } from './chromium-from-npm';
 
 export type { Browser, Page } from 'playwright-core';
@@ -10,18 +10,31 @@ export type { Browser, Page } from 'playwright-core';
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
 // Quiet and deterministic: no sandbox (tests run as root in CI), no GPU, no background traffic.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The Chromium to run: the one asked for, else the system's, else the one from npm (unpacked on first use). */
 async function findChromium(asked: string | undefined): Promise<{ executablePath: string; env?: Record<string, string> }> {
   if (asked) {
-    if (!existsSync(asked)) throw new Error(`Chromium is not installed at ${asked}: point CHROMIUM_PATH at a Chromium binary, or unset it to use the one from npm (@sparticuz/chromium, Linux only).`);
+    if (!existsSync(asked))
+      throw new Error(
+        `Chromium is not installed at ${asked}: point CHROMIUM_PATH at a Chromium binary, or unset it to use the one from npm (@sparticuz/chromium, Linux only).`,
+      );
     return { executablePath: asked };
   }
   if (existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM };
   const npm = await chromiumFromNpm();
   if (npm) return npm;
-  throw new Error(`No Chromium: ${SYSTEM_CHROMIUM} is missing and the npm package @sparticuz/chromium has no build for ${process.platform}-${process.arch}: install Chromium and point CHROMIUM_PATH at it.`);
+  throw new Error(
+    `No Chromium: ${SYSTEM_CHROMIUM} is missing and the npm package @sparticuz/chromium has no build for ${process.platform}-${process.arch}: install Chromium and point CHROMIUM_PATH at it.`,
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { spawnWithLifeline, unprivilegedAccount, type Account, type PostgresBinaries } from '@ffk/process-kit';
+import { type Account, type PostgresBinaries, spawnWithLifeline, unprivilegedAccount } from '@ffk/process-kit';
 import { freePort } from '../ports';
 import { once, type TestPostgres } from './types';
 
@@ -58,7 +58,8 @@ export async function serverFromBinaries(binaries: PostgresBinaries): Promise<Te
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const settings = ['-D', data, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1'];
-      for (const setting of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'shared_buffers=16MB', 'max_connections=80']) settings.push('-c', setting);
+      for (const setting of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'shared_buffers=16MB', 'max_connections=80'])
+        settings.push('-c', setting);
       const server = startServer(binaries.bin, settings, root, account);
       try {
         await server.ready;

@@ -44,13 +44,15 @@ export function startProcess(command: string, args: string[], options: { cwd?: s
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
   // Not 'close': that waits for the lifeline too, which a detached grandchild may still hold.
   const closed = (stream: NodeJS.ReadableStream) => new Promise((resolve) => stream.once('close', resolve));
-  const exited = Promise.all([new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal]))), closed(child.stdout!), closed(child.stderr!)]).then(
-    ([[code, signal]]) => {
-      ended = true;
-      notify();
-      return { code, signal, stdout, stderr };
-    },
-  );
+  const exited = Promise.all([
+    new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal]))),
+    closed(child.stdout!),
+    closed(child.stderr!),
+  ]).then(([[code, signal]]) => {
+    ended = true;
+    notify();
+    return { code, signal, stdout, stderr };
+  });
   let ended = false;
   const isRunning = () => !ended;
 

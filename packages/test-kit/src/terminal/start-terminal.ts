@@ -1,8 +1,8 @@
 // A real terminal without tmux: util-linux's `script` (in every Debian, minbase included) gives the
 // program a pseudo-terminal, and @xterm/headless renders what it draws into a screen of text.
 import { type ChildProcess } from 'node:child_process';
-import xterm from '@xterm/headless';
 import { spawnWithLifeline } from '@ffk/process-kit';
+import xterm from '@xterm/headless';
 
 export interface StartedTerminal {
   /** The screen as text, one line per row, trailing blanks trimmed. */
@@ -18,7 +18,11 @@ export interface StartedTerminal {
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 /** Runs `command args…` in a terminal of `cols` × `rows`, on the test process's lifeline. */
-export function startTerminal(command: string, args: string[], options: { cols?: number; rows?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): StartedTerminal {
+export function startTerminal(
+  command: string,
+  args: string[],
+  options: { cols?: number; rows?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): StartedTerminal {
   const { cols = 120, rows = 40 } = options;
   const terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true });
   // script's pty starts at 0 × 0 when its own input is not a terminal: size it first.
@@ -53,7 +57,8 @@ export function startTerminal(command: string, args: string[], options: { cols?:
         await new Promise<void>((resolve) => terminal.write('', resolve));
         const text = screen();
         if (predicate(text)) return text;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen shows:\n${text}${failure ? `\n(script said: ${failure.trim()})` : ''}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; the screen shows:\n${text}${failure ? `\n(script said: ${failure.trim()})` : ''}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

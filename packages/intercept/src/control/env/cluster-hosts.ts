@@ -20,9 +20,21 @@ export interface HostUse {
 export type ServiceLookup = (service: string, namespace: string) => Promise<number[] | undefined>;
 
 const DEFAULT_PORTS: Record<string, number> = {
-  http: 80, ws: 80, https: 443, wss: 443, grpc: 80,
-  postgres: 5432, postgresql: 5432, mysql: 3306, redis: 6379, rediss: 6379,
-  amqp: 5672, amqps: 5671, mongodb: 27017, nats: 4222, kafka: 9092,
+  http: 80,
+  ws: 80,
+  https: 443,
+  wss: 443,
+  grpc: 80,
+  postgres: 5432,
+  postgresql: 5432,
+  mysql: 3306,
+  redis: 6379,
+  rediss: 6379,
+  amqp: 5672,
+  amqps: 5671,
+  mongodb: 27017,
+  nats: 4222,
+  kafka: 9092,
 };
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;

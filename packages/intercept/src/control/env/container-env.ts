@@ -2,8 +2,8 @@
 // envFrom first (later sources win), then env (wins over envFrom), $(VAR) expanded as Kubernetes
 // does. Values that only make sense inside one pod (its name, IP, node) are left out on purpose:
 // the local process is not that pod, and its x-ffk-served-by must say "local".
+import { type ClusterAccess, ClusterError, friendly, isClusterError } from '@ffk/cluster';
 import { CoreV1Api, type V1ConfigMap, type V1Deployment, type V1Secret } from '@kubernetes/client-node';
-import { ClusterError, friendly, isClusterError, type ClusterAccess } from '@ffk/cluster';
 
 export interface ImportedEnv {
   env: Record<string, string>;
@@ -25,7 +25,9 @@ export async function importContainerEnv(access: ClusterAccess, deployment: V1De
   for (const from of container.envFrom ?? []) {
     const data = from.configMapRef
       ? await sources.configMap(from.configMapRef.name ?? '', from.configMapRef.optional)
-      : from.secretRef ? await sources.secret(from.secretRef.name ?? '', from.secretRef.optional) : undefined;
+      : from.secretRef
+        ? await sources.secret(from.secretRef.name ?? '', from.secretRef.optional)
+        : undefined;
     for (const [key, value] of Object.entries(data ?? {})) {
       const name = `${from.prefix ?? ''}${key}`;
       if (ENV_NAME.test(name)) env[name] = value;
@@ -80,7 +82,10 @@ export function expand(value: string, env: Record<string, string>): string {
 /** ConfigMaps and Secrets read once each, with one-line errors naming the referencing variable's container. */
 class Sources {
   private readonly cache = new Map<string, Promise<Record<string, string> | undefined>>();
-  constructor(private readonly access: ClusterAccess, private readonly who: string) {}
+  constructor(
+    private readonly access: ClusterAccess,
+    private readonly who: string,
+  ) {}
 
   configMap(name: string, optional?: boolean) {
     return this.read('configmaps', name, optional, async (api, namespace) => {
@@ -97,7 +102,10 @@ class Sources {
   }
 
   missingKey(kind: string, name: string, key: string, variable: string): ClusterError {
-    return new ClusterError('not-found', `${kind} "${name}" has no key "${key}" (${variable} of ${this.who} needs it): add the key or mark the reference optional`);
+    return new ClusterError(
+      'not-found',
+      `${kind} "${name}" has no key "${key}" (${variable} of ${this.who} needs it): add the key or mark the reference optional`,
+    );
   }
 
   private read(resource: string, name: string, optional: boolean | undefined, get: (api: CoreV1Api, namespace: string) => Promise<Record<string, string>>) {
@@ -106,13 +114,19 @@ class Sources {
       const { namespace } = this.access.target;
       const request = { verb: 'get', group: '', resource, namespace, name };
       const api = this.access.kc.makeApiClient(CoreV1Api);
-      this.cache.set(key, friendly({ target: this.access.target, request }, () => get(api, namespace)).catch((error: unknown) => {
-        if (isClusterError(error, 'not-found')) {
-          if (optional) return undefined;
-          throw new ClusterError('not-found', `${resource.replace(/s$/, '')} "${name}" not found in namespace "${namespace}" (${this.who} reads it): create it, or the pods cannot start either`);
-        }
-        throw error;
-      }));
+      this.cache.set(
+        key,
+        friendly({ target: this.access.target, request }, () => get(api, namespace)).catch((error: unknown) => {
+          if (isClusterError(error, 'not-found')) {
+            if (optional) return undefined;
+            throw new ClusterError(
+              'not-found',
+              `${resource.replace(/s$/, '')} "${name}" not found in namespace "${namespace}" (${this.who} reads it): create it, or the pods cannot start either`,
+            );
+          }
+          throw error;
+        }),
+      );
     }
     return this.cache.get(key)!;
   }

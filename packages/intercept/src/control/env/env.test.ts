@@ -1,10 +1,10 @@
 // The environment a local process gets: resolved from the cluster like the kubelet does, with
 // cluster host names pointed at local listeners.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeployment } from '@ffk/cluster';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listServices } from '../services';
-import { startControlSim, type ControlSim } from '../testing/sim';
-import { distinctTargets, findClusterHosts, rewriteHosts, serviceOf, type ServiceLookup } from './cluster-hosts';
+import { type ControlSim, startControlSim } from '../testing/sim';
+import { distinctTargets, findClusterHosts, rewriteHosts, type ServiceLookup, serviceOf } from './cluster-hosts';
 import { importContainerEnv } from './container-env';
 import { formatEnvFile } from './env-file';
 
@@ -92,7 +92,13 @@ describe('env import', () => {
   });
 
   it('says which Secret is missing and who needs it', async () => {
-    await sim.apply(manifests.replace('name: catalog }', 'name: broken }').replace('app: catalog', 'app: broken').replace('app: catalog', 'app: broken').replace('secretRef: { name: db }', 'secretRef: { name: gone }'));
+    await sim.apply(
+      manifests
+        .replace('name: catalog }', 'name: broken }')
+        .replace('app: catalog', 'app: broken')
+        .replace('app: catalog', 'app: broken')
+        .replace('secretRef: { name: db }', 'secretRef: { name: gone }'),
+    );
     const access = sim.access();
     await expect(importContainerEnv(access, await readDeployment(access, 'broken'), 'catalog')).rejects.toThrow(
       'secret "gone" not found in namespace "default" (container catalog of deployment broken reads it): create it, or the pods cannot start either',
@@ -103,7 +109,8 @@ describe('env import', () => {
     const access = sim.access();
     const { env } = await importContainerEnv(access, await readDeployment(access, 'catalog'), 'catalog');
     const services = await listServices(access);
-    const lookup: ServiceLookup = async (name, ns) => (ns === 'default' ? services.find((s) => s.metadata?.name === name)?.spec?.ports?.map((p) => p.port) : undefined);
+    const lookup: ServiceLookup = async (name, ns) =>
+      ns === 'default' ? services.find((s) => s.metadata?.name === name)?.spec?.ports?.map((p) => p.port) : undefined;
     const uses = await findClusterHosts(env, 'default', lookup);
     const targets = distinctTargets(uses).sort((a, b) => a.service.localeCompare(b.service));
     expect(targets).toEqual([

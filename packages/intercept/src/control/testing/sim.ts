@@ -3,13 +3,13 @@
 // ConfigMap as in a cluster (also as the mirror mirror.example/library/node), ffk/test-app is ./pod-app.ts; kubectl and a ClusterAccess per namespace.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { loadKubeconfig, type ClusterAccess } from '@ffk/cluster';
+import { type ClusterAccess, loadKubeconfig } from '@ffk/cluster';
 import { startSim } from '@ffk/kube-sim';
 
 const run = promisify(execFile);
@@ -29,7 +29,10 @@ export interface ControlSim {
 export async function startControlSim(options: { pods?: boolean } = {}): Promise<ControlSim> {
   const scratch = mkdtempSync(join(tmpdir(), 'ffk-control-'));
   const imageMap = join(scratch, 'images.yaml');
-  writeFileSync(imageMap, `root: ${here}\nimages:\n  node: { builtin: node }\n  mirror.example/library/node: { builtin: node }\n  ffk/test-app: { node: pod-app.ts }\n`);
+  writeFileSync(
+    imageMap,
+    `root: ${here}\nimages:\n  node: { builtin: node }\n  mirror.example/library/node: { builtin: node }\n  ffk/test-app: { node: pod-app.ts }\n`,
+  );
   // No node ports: parallel test files would fight over the host ports.
   const sim = await startSim({ runtime: options.pods === false ? false : { imageMap, nodePorts: {} } });
   const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout;

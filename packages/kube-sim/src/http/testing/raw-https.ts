@@ -25,7 +25,12 @@ export interface RawAnswer {
  * One request with `connection: close`; resolves with the status and what followed the head. An
  * answer still streaming after `timeoutMs` (a watch) is cut there and resolved with what came.
  */
-export async function rawRequest(target: RawTarget, method: string, path: string, options: { headers?: string[]; body?: Buffer | string; timeoutMs?: number } = {}): Promise<RawAnswer> {
+export async function rawRequest(
+  target: RawTarget,
+  method: string,
+  path: string,
+  options: { headers?: string[]; body?: Buffer | string; timeoutMs?: number } = {},
+): Promise<RawAnswer> {
   const socket = await openTls(target);
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   const head = [

@@ -16,7 +16,12 @@ describe('SPDY/3.1 frames', () => {
     const stream = Buffer.concat(blocks.map((block) => deflater.compress(block)));
     const decoded = inflateSync(stream, { dictionary: SPDY_DICTIONARY, finishFlush: constants.Z_SYNC_FLUSH });
     expect(decoded.equals(Buffer.concat(blocks))).toBe(true);
-    expect(parseHeaderBlock(blocks[1])).toEqual(new Map([['streamtype', 'data'], ['port', '8080']]));
+    expect(parseHeaderBlock(blocks[1])).toEqual(
+      new Map([
+        ['streamtype', 'data'],
+        ['port', '8080'],
+      ]),
+    );
   });
 
   it('reads compressed header blocks from one zlib stream per connection', async () => {

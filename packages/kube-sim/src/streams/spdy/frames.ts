@@ -13,9 +13,7 @@ export const RstStatus = { ProtocolError: 1, InvalidStream: 2, RefusedStream: 3,
 const MAX_LENGTH = 0xffffff;
 const MAX_HEADER_BLOCK = 1024 * 1024;
 
-export type Frame =
-  | { control: false; streamId: number; flags: number; data: Buffer }
-  | { control: true; type: number; flags: number; payload: Buffer };
+export type Frame = { control: false; streamId: number; flags: number; data: Buffer } | { control: true; type: number; flags: number; payload: Buffer };
 
 /** Cuts a byte stream into frames, however the transport splits it. */
 export class FrameReader {

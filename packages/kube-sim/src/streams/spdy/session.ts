@@ -11,6 +11,7 @@ import {
   dataFrames,
   encodeHeaderBlock,
   FLAG_FIN,
+  type Frame,
   FrameReader,
   FrameType,
   HeaderDeflater,
@@ -18,7 +19,6 @@ import {
   parseHeaderBlock,
   RstStatus,
   uint32s,
-  type Frame,
 } from './frames';
 
 /** A client-opened stream. Events: 'data' (Buffer), 'end' (client sent FIN), 'reset' (aborted, or the connection ended). */

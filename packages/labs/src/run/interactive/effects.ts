@@ -18,7 +18,7 @@ export interface EffectRunner {
 
 export function createEffectRunner(session: Session, emit: (event: RunnerEvent) => void): EffectRunner {
   const { loaded, store, ctx } = session;
-  const stepAt = (index: number) => loaded.lab.steps[index]!;
+  const stepAt = (index: number) => loaded.lab.steps[index];
   let stopWatching: (() => void) | undefined;
   const unwatch = () => {
     stopWatching?.();
@@ -77,7 +77,7 @@ export function createEffectRunner(session: Session, emit: (event: RunnerEvent) 
 /** Marks the step current in the progress file and says whether it can run here. */
 async function enterStep(session: Session, index: number): Promise<RunnerEvent> {
   const { loaded, store, ctx } = session;
-  const step = loaded.lab.steps[index]!;
+  const step = loaded.lab.steps[index];
   store.enterStep(loaded.number, step.id);
   const skip = step.kind === 'task' ? await skipReason(session.toolbox, ctx, step) : null;
   return { type: 'entered', index, skip, hintsShown: store.step(loaded.number, step.id).hintsShown ?? 0, loops: [...ctx.loops()] };

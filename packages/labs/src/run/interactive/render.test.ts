@@ -4,7 +4,7 @@ import { stripAnsi } from '../../render/style';
 import { checked, drive, entered, fixtureLab, key } from '../../testing/memory-lab';
 import { renderExit, renderScreen } from './render';
 import { screenUpdate } from './screen';
-import { startRunner, type RunnerState } from './state';
+import { type RunnerState, startRunner } from './state';
 
 const screen = (state: RunnerState) => stripAnsi(renderScreen(state));
 const start = (index: number) => startRunner(fixtureLab(), index, 0).state;
@@ -12,7 +12,9 @@ const start = (index: number) => startRunner(fixtureLab(), index, 0).state;
 describe('renderScreen', () => {
   it('draws the first step under the lab title and summary, with its keys last', () => {
     const text = screen(drive(start(-1), entered(0)).state);
-    expect(text).toBe(['Lab 1: Greetings', '', 'A lab in memory.', '', 'Lab 1 · step 1/4: Welcome', '', 'This lab changes one word.', '', 'keys: n next · q quit'].join('\n'));
+    expect(text).toBe(
+      ['Lab 1: Greetings', '', 'A lab in memory.', '', 'Lab 1 · step 1/4: Welcome', '', 'This lab changes one word.', '', 'keys: n next · q quit'].join('\n'),
+    );
   });
 
   it('draws an action step’s tasks as they go: finished ones with their time and result, the running one last with its clock', () => {
@@ -31,9 +33,17 @@ describe('renderScreen', () => {
   });
 
   it('shows a failed task’s reason and output, and offers to run the tasks again', () => {
-    const failed = { title: 'Build', status: 'failed' as const, ms: 2100, reason: 'command failed (exit code 3): no space left', output: 'building layer 3\nno space left' };
+    const failed = {
+      title: 'Build',
+      status: 'failed' as const,
+      ms: 2100,
+      reason: 'command failed (exit code 3): no space left',
+      output: 'building layer 3\nno space left',
+    };
     const { state } = drive(start(1), entered(1), { type: 'task-finished', outcome: failed }, { type: 'tasks-finished', ok: false }, key('next'));
-    expect(screen(state)).toContain(['✖ Build 2.1 s', '    command failed (exit code 3): no space left', '    │ building layer 3', '    │ no space left'].join('\n'));
+    expect(screen(state)).toContain(
+      ['✖ Build 2.1 s', '    command failed (exit code 3): no space left', '    │ building layer 3', '    │ no space left'].join('\n'),
+    );
     expect(screen(state)).toContain('Its tasks have to succeed first (c runs them again after a failure).');
     expect(screen(state).split('\n').at(-1)).toBe('keys: c run again · n next (after the check passes) · q quit');
   });

@@ -69,7 +69,11 @@ function keysLine(state: RunnerState, step: Step): string {
   const key = (name: string, what: string) => `${style.bold(name)} ${what}`;
   const next = state.done ? key('n', 'next') : style.dim('n next (after the check passes)');
   const list =
-    step.kind === 'task' && !state.skip ? [key('h', 'hint'), key('c', 'check'), key('r', 'reset'), next] : step.kind === 'action' && !state.done ? [key('c', 'run again'), next] : [next];
+    step.kind === 'task' && !state.skip
+      ? [key('h', 'hint'), key('c', 'check'), key('r', 'reset'), next]
+      : step.kind === 'action' && !state.done
+        ? [key('c', 'run again'), next]
+        : [next];
   return style.dim('keys: ') + [...list, key('q', 'quit')].join(style.dim(' · '));
 }
 
@@ -81,7 +85,11 @@ function noticeText(state: RunnerState, notice: Notice): string {
     case 'loop':
       return `${style.cyan('⏱')} ${notice.name}: ${formatDuration(notice.ms)} from save to passing check.`;
     case 'not-done':
-      return style.yellow(currentStep(state).kind === 'action' ? 'Its tasks have to succeed first (c runs them again after a failure).' : 'Pass the check first (c checks now, h shows a hint).');
+      return style.yellow(
+        currentStep(state).kind === 'action'
+          ? 'Its tasks have to succeed first (c runs them again after a failure).'
+          : 'Pass the check first (c checks now, h shows a hint).',
+      );
     case 'no-more-hints':
       return `No more hints: the solution is in ${dir.split('/').slice(-2).join('/')}/README.md.`;
     case 'restored':

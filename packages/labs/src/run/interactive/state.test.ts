@@ -1,7 +1,7 @@
 // Each event against a state, and the state and work that follow: the runner's behaviour without a terminal.
 import { describe, expect, it } from 'vitest';
 import { checked, drive, entered, fixtureLab, key } from '../../testing/memory-lab';
-import { startRunner, update, type RunnerState } from './state';
+import { type RunnerState, startRunner, update } from './state';
 
 const TEXT = 0;
 const ACTION = 1;
@@ -22,7 +22,10 @@ describe('starting', () => {
   });
 
   it('resumes at the step left, and says how to start over', () => {
-    expect(startRunner(fixtureLab(), TASK, 0)).toMatchObject({ state: { index: TASK, notice: { kind: 'resumed', step: TASK } }, effects: [{ type: 'enter', index: TASK }] });
+    expect(startRunner(fixtureLab(), TASK, 0)).toMatchObject({
+      state: { index: TASK, notice: { kind: 'resumed', step: TASK } },
+      effects: [{ type: 'enter', index: TASK }],
+    });
   });
 
   it('enters the step once the prepare tasks succeeded, and exits with 1 when one failed', () => {
@@ -44,7 +47,10 @@ describe('a text step', () => {
     expect(state).toMatchObject({ phase: 'ready', done: true });
     expect(update(state, key('next'))).toMatchObject({
       state: { index: ACTION, phase: 'entering', done: false },
-      effects: [{ type: 'complete-step', step: 'welcome' }, { type: 'enter', index: ACTION }],
+      effects: [
+        { type: 'complete-step', step: 'welcome' },
+        { type: 'enter', index: ACTION },
+      ],
     });
   });
 });
@@ -60,7 +66,13 @@ describe('an action step', () => {
       { type: 'tick', at: 1300 },
     );
     expect(effects).toContainEqual({ type: 'run-actions', index: ACTION });
-    expect(state).toMatchObject({ phase: 'working', done: false, running: { title: 'Count the files', startedAt: 1000 }, now: 1300, feed: [{ kind: 'log', line: 'git ls-files' }] });
+    expect(state).toMatchObject({
+      phase: 'working',
+      done: false,
+      running: { title: 'Count the files', startedAt: 1000 },
+      now: 1300,
+      feed: [{ kind: 'log', line: 'git ls-files' }],
+    });
   });
 
   it('refuses n while its tasks run, and is done (and completed) when they succeeded', () => {
@@ -177,7 +189,13 @@ describe('a task step', () => {
 
 describe('the end', () => {
   it('n on the last step completes it and the lab, and exits with 0', () => {
-    const last = update(startRunner(fixtureLab(), CHART, 0).state, { type: 'entered', index: CHART, skip: null, hintsShown: 0, loops: [{ name: 'edit+check', ms: 300, at: '' }] }).state;
+    const last = update(startRunner(fixtureLab(), CHART, 0).state, {
+      type: 'entered',
+      index: CHART,
+      skip: null,
+      hintsShown: 0,
+      loops: [{ name: 'edit+check', ms: 300, at: '' }],
+    }).state;
     expect(last.loops).toHaveLength(1);
     expect(update(last, key('next'))).toEqual({
       state: { ...last, exit: { code: 0, kind: 'complete' } },

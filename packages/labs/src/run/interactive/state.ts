@@ -61,7 +61,7 @@ function freshStep(): Pick<RunnerState, 'done' | 'skip' | 'hintsShown' | 'check'
 }
 
 export function currentStep(state: RunnerState): Step {
-  return state.loaded.lab.steps[state.index]!;
+  return state.loaded.lab.steps[state.index];
 }
 
 /** The first state: prepare the cluster when the lab asks for it, then the step to resume at (-1: none). */
@@ -95,7 +95,10 @@ export function update(state: RunnerState, event: RunnerEvent): Transition {
       return onChecked(state, event);
     case 'restored':
       if (event.index !== state.index) return stay(state);
-      return requestCheck({ ...state, notice: event.error ? { kind: 'reset-failed', reason: event.error } : { kind: 'restored', files: event.files } }, undefined);
+      return requestCheck(
+        { ...state, notice: event.error ? { kind: 'reset-failed', reason: event.error } : { kind: 'restored', files: event.files } },
+        undefined,
+      );
     case 'task-started':
       return stay({ ...state, running: { title: event.title, startedAt: event.at }, now: event.at });
     case 'task-finished':
@@ -139,7 +142,8 @@ function next(state: RunnerState, step: Step): Transition {
   // A task step is completed by its passing check; the others by moving on.
   const effects: Effect[] = step.kind === 'task' ? [] : [{ type: 'complete-step', step: step.id }];
   const index = state.index + 1;
-  if (index >= state.loaded.lab.steps.length) return { state: { ...state, exit: { code: 0, kind: 'complete' } }, effects: [...effects, { type: 'complete-lab' }] };
+  if (index >= state.loaded.lab.steps.length)
+    return { state: { ...state, exit: { code: 0, kind: 'complete' } }, effects: [...effects, { type: 'complete-lab' }] };
   // The loop just measured stays in view beside the next step; other notices were about this one.
   const notice = state.notice?.kind === 'loop' && step.kind === 'task' ? state.notice : null;
   return { state: { ...state, ...freshStep(), index, phase: 'entering', notice }, effects: [...effects, { type: 'enter', index }] };
