@@ -13,6 +13,12 @@ export interface Interception<H extends InterceptHolder> {
   holder: H;
 }
 
+/** One port's intercepts: the global one and the personal ones. */
+interface PortSlot<H extends InterceptHolder> {
+  global?: Interception<H>;
+  personal: Interception<H>[];
+}
+
 export type Registration<H extends InterceptHolder> = { ok: true; interception: Interception<H>; replaced?: H } | { ok: false; message: string };
 
 /**
@@ -26,7 +32,7 @@ export type Registration<H extends InterceptHolder> = { ok: true; interception: 
 export class InterceptRegistry<H extends InterceptHolder> {
   private readonly all: Interception<H>[] = [];
   /** per port: the global one and the personal ones by lower-case header name */
-  private readonly byPort = new Map<string, { global?: Interception<H>; personal: Interception<H>[] }>();
+  private readonly byPort = new Map<string, PortSlot<H>>();
 
   constructor(private readonly ports: AgentPort[]) {
     for (const port of ports) this.byPort.set(port.name, { personal: [] });
@@ -57,7 +63,7 @@ export class InterceptRegistry<H extends InterceptHolder> {
     if (header !== undefined) Object.assign(info, { header, value });
     const interception = { info, holder };
     this.all.push(interception);
-    const slot = this.byPort.get(port.name)!;
+    const slot = this.slot(port.name);
     if (spec.mode === 'global') slot.global = interception;
     else slot.personal.push(interception);
     return { ok: true, interception, replaced: previous?.holder };
@@ -68,7 +74,7 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const gone = this.all.filter((i) => i.holder === holder);
     for (const interception of gone) {
       this.all.splice(this.all.indexOf(interception), 1);
-      const slot = this.byPort.get(interception.info.port)!;
+      const slot = this.slot(interception.info.port);
       if (slot.global === interception) slot.global = undefined;
       slot.personal = slot.personal.filter((i) => i !== interception);
     }
@@ -80,7 +86,8 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const slot = this.byPort.get(port);
     if (!slot) return undefined;
     for (const personal of slot.personal) {
-      if (headers[personal.info.header!] === personal.info.value) return personal;
+      const { header, value } = personal.info;
+      if (header !== undefined && headers[header] === value) return personal;
     }
     return slot.global;
   }
@@ -109,5 +116,12 @@ export class InterceptRegistry<H extends InterceptHolder> {
     }
     const port = this.ports.find((p) => p.name === String(wanted) || p.app === Number(wanted));
     return port ?? `this agent has no port ${wanted}; its ports are ${names}`;
+  }
+
+  /** Every port of this agent has a slot from the constructor on. */
+  private slot(port: string): PortSlot<H> {
+    const slot = this.byPort.get(port);
+    if (!slot) throw new Error(`ffk-agent: no intercept slot for port ${port}; this agent's ports are ${[...this.byPort.keys()].join(', ')}`);
+    return slot;
   }
 }
