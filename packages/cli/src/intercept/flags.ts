@@ -1,5 +1,5 @@
 // Parsing what the user typed for an intercept, with one-line errors.
-import { type InterceptSpec, personalProblem } from '@ffk/intercept';
+import { type InterceptSpec, selectorProblem } from '@ffk/intercept';
 import { UsageError } from '../cli-kit/errors';
 
 export interface PortFlag {
@@ -30,7 +30,7 @@ export function parseInterceptSpec(user: string | undefined, header: string | un
     spec = { mode: 'personal', header: match[1].toLowerCase(), value: match[2] };
   }
   // The agent refuses these too; saying it here names the flag.
-  const problem = spec.mode === 'personal' ? personalProblem(spec.header, spec.value) : undefined;
+  const problem = spec.mode === 'personal' ? selectorProblem('personal', spec.header, spec.value) : undefined;
   if (problem) throw new UsageError(`${user !== undefined ? '--user' : '--header'}: ${problem}`);
   return spec;
 }
