@@ -68,12 +68,16 @@ export interface ConnectorStats {
   reconnects: number;
   /** tunneled raw connections (WebSocket, TCP) delivered */
   connections: number;
+  /** a mirror's copies the agent dropped, not delivered, because this side was slow or down (the cluster answered them) */
+  dropped: number;
 }
 
 export interface ConnectorEvents {
   state: [ConnectorState];
   request: [RoutedRequest];
   intercepts: [InterceptInfo[]];
+  /** the agent dropped this many more of a mirror's copies */
+  dropped: [count: number];
   'outbound-error': [{ host: string; port: number; message: string }];
 }
 
@@ -98,7 +102,7 @@ interface SessionOutcome {
  * the local port, and reconnects with backoff (re-registering) whenever the tunnel drops.
  */
 export class Connector extends EventEmitter<ConnectorEvents> {
-  readonly stats: ConnectorStats = { routed: 0, failed: 0, reconnects: 0, connections: 0 };
+  readonly stats: ConnectorStats = { routed: 0, failed: 0, reconnects: 0, connections: 0, dropped: 0 };
   private current: ConnectorState = { state: 'connecting', attempt: 0 };
   private readonly connectorId = randomUUID();
   private readonly local?: LocalTarget;
@@ -274,6 +278,9 @@ export class Connector extends EventEmitter<ConnectorEvents> {
               this.emit('intercepts', message.intercepts);
             } else if (message.type === 'dial-failed') {
               this.outbound.fail(message.id, message.message);
+            } else if (message.type === 'dropped' && Number.isSafeInteger(message.count) && message.count > 0) {
+              this.stats.dropped += message.count;
+              this.emit('dropped', message.count);
             }
           },
           (reason) => end(`protocol error: ${reason}`),
@@ -286,12 +293,13 @@ export class Connector extends EventEmitter<ConnectorEvents> {
         if (!active) return void tunneled.close(constants.NGHTTP2_REFUSED_STREAM);
         if (kind === 'dial') return this.outbound.attach(String(headers[DIAL_ID_HEADER]), tunneled);
         if (!this.local) return void tunneled.close(constants.NGHTTP2_REFUSED_STREAM);
-        if (kind === 'http') {
-          return deliverHttp(tunneled, headers, this.local, (routed) => {
+        if (kind === 'http' || kind === 'mirror') {
+          const onDone = (routed: RoutedRequest) => {
             if (routed.error) this.stats.failed++;
             this.stats.routed++;
             this.emit('request', routed);
-          });
+          };
+          return deliverHttp(tunneled, headers, this.local, onDone, kind === 'mirror');
         }
         if (kind === 'raw') {
           this.stats.connections++;
