@@ -8,3 +8,8 @@ export function defined<T>(value: T | null | undefined, what: string): T {
   if (value === undefined || value === null) throw new Error(`expected ${what}, found ${String(value)}`);
   return value;
 }
+
+/** A list answer (`kubectl get -o json`, a list request) as far as tests read it. */
+export interface List<T> {
+  items: T[];
+}
