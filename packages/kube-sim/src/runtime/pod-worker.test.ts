@@ -1,6 +1,6 @@
+import { defined } from '@ffk/test-kit/defined';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { defined } from '../testing/checks';
 import { appContainer as app, podCondition as condition, testPods } from './fixtures/test-pods';
 import type { PodWorker } from './pod-worker';
 import { findPostgresBin } from './postgres';

@@ -9,11 +9,12 @@ import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appManifest } from '../runtime/fixtures/app-manifest';
 import type { Pod } from '../runtime/kube-types';
 import { type Sim, startSim } from '../sim';
-import { defined, type List, parseJson } from '../testing/checks';
+import { type List, parseJson } from '../testing/json';
 
 async function freePort(): Promise<number> {
   const server = createServer();

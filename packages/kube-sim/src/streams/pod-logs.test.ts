@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appContainer, podCondition, testPods, until } from '../runtime/fixtures/test-pods';
 import type { PodWorker } from '../runtime/pod-worker';
 import type { KubeObject } from '../store/types';
-import { defined, parseJson } from '../testing/checks';
+import { parseJson } from '../testing/json';
 import { podLogsHandler } from './pod-logs';
 import { serveSubresource } from './test-server';
 

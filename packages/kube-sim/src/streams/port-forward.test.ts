@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type AddressBlock, claimAddressBlock } from '../network/addresses';
 import type { KubeObject } from '../store/types';
-import { parseJson } from '../testing/checks';
+import { parseJson } from '../testing/json';
 import { portForwardHandler } from './port-forward';
 import { serveSubresource } from './test-server';
 
