@@ -30,7 +30,7 @@ export async function startAgentFixture(overrides: Partial<Pick<AgentConfig, 'he
   const app = await startTestServer('app');
   const token = generateToken();
   const logs: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const agent = await startAgent(
     {
       ...AGENT_DEFAULTS,
