@@ -54,7 +54,7 @@ export async function runIntercept(deploymentName: string, command: string[], fl
   });
   const cleanups: Cleanup[] = [cluster.pin.watch((drifts) => drifts.forEach((d) => reporter.warn(describeDrift(d, target.context))))];
   const cleanup = async () => {
-    while (cleanups.length > 0) await cleanups.pop()!();
+    for (let next = cleanups.pop(); next; next = cleanups.pop()) await next();
   };
   const stop = interruptions(cleanups);
   const session = new InterceptSession({
@@ -82,7 +82,7 @@ export async function runIntercept(deploymentName: string, command: string[], fl
         tunnels,
       ),
     );
-    const child = command.length > 0 ? await startCommand(command, environment!, reporter, cleanups) : undefined;
+    const child = command.length > 0 && environment ? await startCommand(command, environment, reporter, cleanups) : undefined;
     cleanups.push(
       attachStatusView(tunnels, reporter, out, { deployment: deploymentName, target: `127.0.0.1:${port.local}`, tty: Boolean(process.stdout.isTTY) }),
     );

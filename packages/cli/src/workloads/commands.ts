@@ -21,7 +21,7 @@ export function registerWorkloadCommands(program: Command, out: Print, err: Prin
     .description('intercepts running on this machine (started with `ffk intercept` in other terminals)')
     .option('-o, --output <format>', 'human (default) or json')
     .action(
-      action(err, out, jsonOf(0), async (flags: ClusterFlags) => {
+      action(err, out, jsonOf(0), (flags: ClusterFlags) => {
         const reporter = createReporter(isJson(flags), out, err);
         const running = localIntercepts();
         reporter.data({ intercepts: running });

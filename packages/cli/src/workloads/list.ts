@@ -1,5 +1,5 @@
 // `ffk list`: the Deployments of a namespace, their agents (version, lease) and everyone's intercepts.
-import { type ClusterAccess, openPortForward, readDeployment, resolveReadyPods } from '@ffk/cluster';
+import { type ClusterAccess, nameOf, openPortForward, readDeployment, resolveReadyPods } from '@ffk/cluster';
 import { Connector, type InterceptInfo } from '@ffk/intercept';
 import { listWorkloads, readToken, type WorkloadAgent } from '@ffk/intercept/control';
 import type { ClusterFlags } from '../cli-kit/cluster-flags';
@@ -35,13 +35,14 @@ export async function listCommand(flags: ClusterFlags, reporter: Reporter): Prom
 
 /** Everyone's intercepts on a workload, asked from its newest Ready agent (an observer connector, no intercept). */
 async function interceptsOf(access: ClusterAccess, workload: WorkloadAgent): Promise<InterceptInfo[]> {
-  if (!workload.record) return [];
+  const { record } = workload;
+  if (!record) return [];
   try {
-    const token = await readToken(access, workload.record.secret);
+    const token = await readToken(access, record.secret);
     const ready = await podsOf(access, workload.name);
     const seen = await Promise.all(
       ready.map(async (pod) => {
-        const observer = new Connector({ openStream: () => openPortForward(access.kc, access.target.namespace, pod, workload.record!.tunnelPort), token });
+        const observer = new Connector({ openStream: () => openPortForward(access.kc, access.target.namespace, pod, record.tunnelPort), token });
         const intercepts = new Promise<InterceptInfo[]>((resolve) => observer.once('intercepts', resolve));
         try {
           return await Promise.race([observer.start().then(() => intercepts), new Promise<InterceptInfo[]>((r) => setTimeout(() => r([]), 5000))]);
@@ -58,5 +59,5 @@ async function interceptsOf(access: ClusterAccess, workload: WorkloadAgent): Pro
 
 async function podsOf(access: ClusterAccess, deployment: string): Promise<string[]> {
   const found = await readDeployment(access, deployment);
-  return (await resolveReadyPods(access.kc, access.target.namespace, found.spec?.selector ?? {})).map((p) => p.metadata!.name!);
+  return (await resolveReadyPods(access.kc, access.target.namespace, found.spec?.selector ?? {})).map(nameOf);
 }
