@@ -5,15 +5,16 @@ import { spawnWithLifeline } from '@ffk/process-kit';
 import xterm from '@xterm/headless';
 import { defined } from '../defined';
 
+/** Plain functions (no `this`): a test may destructure them. */
 export interface StartedTerminal {
   /** The screen as text, one line per row, trailing blanks trimmed. */
-  screen(): string;
+  screen: () => string;
   /** Types into the terminal, as a user at the keyboard does. */
-  type(keys: string): void;
+  type: (keys: string) => void;
   /** Resolves with the screen once `predicate` holds; rejects with the screen after `timeoutMs`. */
-  waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  waitForScreen: (predicate: (screen: string) => boolean, what: string, timeoutMs?: number) => Promise<string>;
   /** Ends the program and its terminal. For afterAll. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
