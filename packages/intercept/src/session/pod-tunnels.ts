@@ -22,6 +22,8 @@ export interface PodTunnelsOptions {
 export interface PodTunnelsEvents {
   state: [pod: string, state: ConnectorState];
   request: [pod: string, request: RoutedRequest];
+  /** the agent in this pod dropped this many more mirrored copies */
+  dropped: [pod: string, count: number];
   'pod-added': [pod: string];
   'pod-removed': [pod: string];
   error: [error: Error];
@@ -69,6 +71,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
       failed: all.reduce((n, s) => n + s.failed, 0),
       reconnects: all.reduce((n, s) => n + s.reconnects, 0),
       connections: all.reduce((n, s) => n + s.connections, 0),
+      dropped: all.reduce((n, s) => n + s.dropped, 0),
     };
   }
 
@@ -95,6 +98,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
     this.connectors.set(pod, connector);
     connector.on('state', (state) => this.emit('state', pod, state));
     connector.on('request', (request) => this.emit('request', pod, request));
+    connector.on('dropped', (count) => this.emit('dropped', pod, count));
     this.emit('pod-added', pod);
     return connector.start();
   }

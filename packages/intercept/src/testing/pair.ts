@@ -26,7 +26,9 @@ export interface AgentFixture {
 }
 
 /** An app server behind a running agent (its tunnel on loopback), plus connectors on demand. */
-export async function startAgentFixture(overrides: Partial<Pick<AgentConfig, 'heartbeatMs' | 'missedHeartbeats' | 'timeouts'>> = {}): Promise<AgentFixture> {
+export async function startAgentFixture(
+  overrides: Partial<Pick<AgentConfig, 'heartbeatMs' | 'missedHeartbeats' | 'timeouts' | 'mirrorLimits'>> = {},
+): Promise<AgentFixture> {
   const app = await startTestServer('app');
   const token = generateToken();
   const logs: Record<string, unknown>[] = [];
