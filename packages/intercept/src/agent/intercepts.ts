@@ -13,6 +13,13 @@ export interface Interception<H extends InterceptHolder> {
   holder: H;
 }
 
+/** One port's intercepts: the global one, the personal ones and the mirrors. */
+interface PortSlot<H extends InterceptHolder> {
+  global?: Interception<H>;
+  personal: Interception<H>[];
+  mirrors: Interception<H>[];
+}
+
 const NONE: never[] = [];
 
 export type Registration<H extends InterceptHolder> = { ok: true; interception: Interception<H>; replaced?: H } | { ok: false; message: string };
@@ -32,7 +39,7 @@ export const MAX_MIRRORS_PER_PORT = 8;
 export class InterceptRegistry<H extends InterceptHolder> {
   private readonly all: Interception<H>[] = [];
   /** per port: the global one and the personal ones by lower-case header name */
-  private readonly byPort = new Map<string, { global?: Interception<H>; personal: Interception<H>[]; mirrors: Interception<H>[] }>();
+  private readonly byPort = new Map<string, PortSlot<H>>();
 
   constructor(private readonly ports: AgentPort[]) {
     for (const port of ports) this.byPort.set(port.name, { personal: [], mirrors: [] });
@@ -104,7 +111,8 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const slot = this.byPort.get(port);
     if (!slot) return undefined;
     for (const personal of slot.personal) {
-      if (headers[personal.info.header ?? DEFAULT_USER_HEADER] === personal.info.value) return personal;
+      const { header, value } = personal.info;
+      if (header !== undefined && headers[header] === value) return personal;
     }
     return slot.global;
   }
@@ -131,10 +139,10 @@ export class InterceptRegistry<H extends InterceptHolder> {
     return this.all.map((i) => i.info);
   }
 
-  /** The intercepts of a port the registry was made with (every registered port is one). */
-  private slotOf(port: string) {
+  /** Every port of this agent has a slot from the constructor on. */
+  private slotOf(port: string): PortSlot<H> {
     const slot = this.byPort.get(port);
-    if (!slot) throw new Error(`no agent port ${port}`);
+    if (!slot) throw new Error(`ffk-agent: no intercept slot for port ${port}; this agent's ports are ${[...this.byPort.keys()].join(', ')}`);
     return slot;
   }
 

@@ -24,6 +24,12 @@ import { closeLocal, type LocalTarget, localTarget } from './local-target';
 import { type Exposed, type ExposeOptions, Outbound } from './outbound';
 import { socketFor } from './socket-for';
 
+/**
+ * How long a request waits for a restarting local process: a `tsx watch` restart of a service
+ * took 7 s on a loaded 2-core machine, and a 502 shows the developer a broken page for a save.
+ */
+const DEFAULT_HOLD_MS = 15_000;
+
 export interface ConnectorOptions {
   /** Returns a fresh byte stream to the agent's tunnel port (a port-forward, a TCP socket). Called again on every reconnect. */
   openStream: () => Duplex | Promise<Duplex>;
@@ -34,7 +40,7 @@ export interface ConnectorOptions {
   /** the local port intercepted requests are delivered to (required with intercept) */
   localPort?: number;
   localHost?: string;
-  /** how long requests wait for the local port to open before a 502 (default 5000) */
+  /** how long requests wait for the local port to open before a 502 (default DEFAULT_HOLD_MS) */
   holdMs?: number;
   /** shown to teammates as the intercept's holder (default user@host) */
   owner?: string;
@@ -115,11 +121,11 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       this.local = localTarget({
         host: options.localHost ?? '127.0.0.1',
         port: options.localPort,
-        holdMs: options.holdMs ?? 5000,
+        holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
         servedBy: options.servedBy ?? `local (${host})`,
       });
     }
-    this.outbound = new Outbound(Math.max(options.holdMs ?? 5000, 10_000), (error) => this.emit('outbound-error', error));
+    this.outbound = new Outbound(Math.max(options.holdMs ?? DEFAULT_HOLD_MS, 10_000), (error) => this.emit('outbound-error', error));
   }
 
   get state(): ConnectorState {

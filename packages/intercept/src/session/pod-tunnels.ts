@@ -2,7 +2,7 @@
 // all of them, so each agent must know the intercept). Pods are re-resolved every few seconds:
 // a new pod gets a tunnel, a pod that went away loses its own.
 import { EventEmitter } from 'node:events';
-import { type ClusterAccess, openPortForward, resolveReadyPods } from '@ffk/cluster';
+import { type ClusterAccess, nameOf, openPortForward, resolveReadyPods } from '@ffk/cluster';
 import { Connector, ConnectorRefusedError, type ConnectorState } from '../connector/connector';
 import type { RoutedRequest } from '../connector/deliver-http';
 import type { InterceptSpec } from '../tunnel/protocol';
@@ -83,7 +83,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
 
   private async readyPods(): Promise<string[]> {
     const { kc, target } = this.options.access;
-    return (await resolveReadyPods(kc, target.namespace, this.options.selector)).flatMap((p) => p.metadata?.name ?? []);
+    return (await resolveReadyPods(kc, target.namespace, this.options.selector)).map(nameOf);
   }
 
   private add(pod: string): Promise<unknown> {
