@@ -3,9 +3,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { DEFAULT_USER_HEADER, type InterceptInfo, type InterceptSpec } from '../tunnel/protocol';
 import type { AgentPort } from './config';
 
-/** Whatever carries an intercept's traffic (a tunnel); the registry only needs its identity. */
+/** Whatever carries an intercept's traffic (a tunnel): its identity, and whether it takes new requests. */
 export interface InterceptHolder {
   readonly connectorId: string;
+  /** false once it is leaving or gone: its requests go where they would go without it */
+  readonly isOpen: boolean;
 }
 
 export interface Interception<H extends InterceptHolder> {
@@ -28,9 +30,7 @@ export class InterceptRegistry<H extends InterceptHolder> {
   /** per port: the global one and the personal ones by lower-case header name */
   private readonly byPort = new Map<string, { global?: Interception<H>; personal: Interception<H>[] }>();
 
-  constructor(private readonly ports: AgentPort[]) {
-    for (const port of ports) this.byPort.set(port.name, { personal: [] });
-  }
+  constructor(private readonly ports: AgentPort[]) {}
 
   register(holder: H, owner: string, spec: InterceptSpec): Registration<H> {
     const port = this.resolvePort(spec.port);
@@ -57,7 +57,7 @@ export class InterceptRegistry<H extends InterceptHolder> {
     if (header !== undefined) Object.assign(info, { header, value });
     const interception = { info, holder };
     this.all.push(interception);
-    const slot = this.byPort.get(port.name)!;
+    const slot = this.slotOf(port.name);
     if (spec.mode === 'global') slot.global = interception;
     else slot.personal.push(interception);
     return { ok: true, interception, replaced: previous?.holder };
@@ -68,7 +68,7 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const gone = this.all.filter((i) => i.holder === holder);
     for (const interception of gone) {
       this.all.splice(this.all.indexOf(interception), 1);
-      const slot = this.byPort.get(interception.info.port)!;
+      const slot = this.slotOf(interception.info.port);
       if (slot.global === interception) slot.global = undefined;
       slot.personal = slot.personal.filter((i) => i !== interception);
     }
@@ -80,14 +80,15 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const slot = this.byPort.get(port);
     if (!slot) return undefined;
     for (const personal of slot.personal) {
-      if (headers[personal.info.header!] === personal.info.value) return personal;
+      if (personal.holder.isOpen && headers[personal.info.header ?? DEFAULT_USER_HEADER] === personal.info.value) return personal;
     }
-    return slot.global;
+    return this.matchConnection(port);
   }
 
   /** The intercept a new TCP connection on this port goes to (global only). */
   matchConnection(port: string): Interception<H> | undefined {
-    return this.byPort.get(port)?.global;
+    const global = this.byPort.get(port)?.global;
+    return global?.holder.isOpen ? global : undefined;
   }
 
   hasAny(port: string): boolean {
@@ -97,6 +98,12 @@ export class InterceptRegistry<H extends InterceptHolder> {
 
   list(): InterceptInfo[] {
     return this.all.map((i) => i.info);
+  }
+
+  private slotOf(port: string) {
+    let slot = this.byPort.get(port);
+    if (!slot) this.byPort.set(port, (slot = { personal: [] }));
+    return slot;
   }
 
   private resolvePort(wanted: string | number | undefined): AgentPort | string {

@@ -68,7 +68,7 @@ export class Tunnel extends EventEmitter {
       maxSessionMemory: MAX_SESSION_MEMORY_MB,
     });
     this.session.on('connect', () => this.session.setLocalWindowSize(CONNECTION_WINDOW));
-    this.session.on('error', (error) => this.close(`tunnel error: ${error.message}`));
+    this.session.on('error', (error: Error) => this.close(`tunnel error: ${error.message}`));
     this.session.on('close', () => this.close(this.leaving ? 'connector left' : 'tunnel closed'));
     this.session.on('goaway', () => {
       this.leaving = true;
@@ -116,7 +116,10 @@ export class Tunnel extends EventEmitter {
     const control = this.session.request({ ':method': 'POST', ':path': '/', [KIND_HEADER]: 'control' }, { endStream: false });
     this.control = control;
     control.on('error', () => this.close('control stream failed'));
-    control.on('close', () => this.close('control stream closed'));
+    // After a goodbye both sides end the control stream; the tunnel stays until the requests in flight are answered.
+    control.on('close', () => {
+      if (!this.leaving) this.close('control stream closed');
+    });
     readMessages<{ type: string } & Record<string, unknown>>(
       control,
       (message) => this.onMessage(message),

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { WebSocketServer } from 'ws';
+import { type RawData, WebSocketServer } from 'ws';
 import { closable, listen } from '../util/servers';
 
 /** One chunk reused for every streamed megabyte, so the test's own garbage stays small. */
@@ -17,7 +17,7 @@ export interface TestServer {
 
 /**
  * A sample HTTP service standing in for the app container and for the developer's local
- * process: it says who it is, streams, uploads, serves SSE and echoes WebSockets.
+ * process: it says who it is (also after `/slow?ms=n`), streams, uploads, serves SSE and echoes WebSockets.
  */
 export async function startTestServer(name: string, port = 0): Promise<TestServer> {
   const server = http.createServer((req, res) => {
@@ -63,12 +63,15 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
       return;
     }
     const body = JSON.stringify({ who: name, path: url.pathname, id: url.searchParams.get('id'), headers: req.headers });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    const answer = () => void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    // /slow?ms=n: a request that is still in flight when a test ends a tunnel
+    if (url.pathname === '/slow') return void setTimeout(answer, Number(url.searchParams.get('ms'))).unref();
+    answer();
   });
   server.keepAliveTimeout = 5000;
   const sockets = new WebSocketServer({ server });
   sockets.on('headers', (headers) => headers.push(`x-ffk-served-by: ${name}`));
-  sockets.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${String(data)}`, { binary })));
+  sockets.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${textOf(data)}`, { binary })));
   const closeAll = closable(server);
   const state: TestServer = {
     name,
@@ -83,4 +86,10 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
     },
   };
   return state;
+}
+
+/** A WebSocket text message, whichever of its shapes ws delivered it in. */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString();
+  return Buffer.isBuffer(data) ? data.toString() : Buffer.from(data).toString();
 }
