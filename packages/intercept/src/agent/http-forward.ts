@@ -54,6 +54,7 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
   const bodiless = !hasBody(req.headers);
   let stream;
   try {
+    // A request from an http.Server always has both; the defaults only satisfy the type.
     const head = [':method', req.method ?? 'GET', ':path', req.url ?? '/', ':authority', req.headers.host ?? 'localhost', KIND_HEADER, 'http'];
     stream = tunnel.request(endToEndHeaders(req.headers, head), bodiless);
   } catch {
