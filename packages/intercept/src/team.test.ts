@@ -95,7 +95,7 @@ describe('20 personal intercepts and a global one on one workload', () => {
 
   it('sends every request of mixed concurrent traffic to the developer it belongs to: 2,000 requests, zero misrouted', async () => {
     const routes = mix('global');
-    const traffic = teamTraffic(routes, 2000);
+    const traffic = teamTraffic(routes, { requests: 2000 });
     await traffic.done;
     expect(traffic.outcomes).toHaveLength(2000);
     expect(judge(routes, traffic.outcomes)).toEqual({ misrouted: [], errors: [] });

@@ -2,18 +2,26 @@
 // loop with the benchmark's bookkeeping nor gets cheaper or dearer with the path it measures.
 // Stays up between rounds (warm JIT): each IPC message is one measurement, answered with its sample.
 import { measureDownload, measureRequests } from './load';
+import { measureTeam, type TeamRoute } from './team-load';
 
 export type LoadCommand =
-  { kind: 'requests'; port: number; path: string; concurrency: number; durationMs: number } | { kind: 'download'; port: number; mb: number };
+  | { kind: 'requests'; port: number; path: string; concurrency: number; durationMs: number }
+  | { kind: 'download'; port: number; mb: number }
+  | { kind: 'team'; routes: TeamRoute[]; requests: number; clients: number };
+
+// Forked with an IPC channel (the benchmark's fork()), so process.send is there.
+const send = (message: object) => process.send?.(message);
 
 process.on('message', (command: LoadCommand) => {
   const measured =
     command.kind === 'requests'
       ? measureRequests(command.port, command.path, command.concurrency, command.durationMs)
-      : measureDownload(command.port, command.mb);
+      : command.kind === 'team'
+        ? measureTeam(command.routes, command.requests, command.clients)
+        : measureDownload(command.port, command.mb);
   measured.then(
-    (result) => process.send!({ result }),
-    (error: Error) => process.send!({ error: error.message }),
+    (result) => send({ result }),
+    (error: Error) => send({ error: error.message }),
   );
 });
-process.send!({ ready: true });
+send({ ready: true });

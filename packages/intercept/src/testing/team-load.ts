@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { LoadSample } from './load';
 
 /** One kind of request in a team's traffic: where it is sent, the headers it carries, who must answer it. */
 export interface TeamRoute {
@@ -30,24 +31,24 @@ export interface TeamTraffic {
 }
 
 /**
- * A team's traffic: one closed-loop keep-alive client per route, all at once, each sending its
- * route's requests back to back, so every developer's requests and the plain ones interleave at
- * the agent. Every answer is checked by whoever sent it: the load generator knows who must answer.
- * Runs until `requests` requests have been sent in all (or stop()).
+ * A team's traffic: `clients` closed-loop keep-alive clients at once (by default one per route),
+ * each sending requests back to back, the routes taken in turn across all of them, so every
+ * developer's requests and the plain ones interleave at the agent. Every answer is checked by
+ * whoever sent it: the load generator knows who must answer. Runs until `requests` requests
+ * have been sent in all (or stop()).
  */
-export function teamTraffic(routes: TeamRoute[], requests = Infinity, clientsPerRoute = 1): TeamTraffic {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: routes.length * clientsPerRoute });
+export function teamTraffic(routes: TeamRoute[], { requests = Infinity, clients = routes.length } = {}): TeamTraffic {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const outcomes: TeamOutcome[] = [];
   let sent = 0;
   let running = true;
-  const client = async (route: number) => {
+  const client = async () => {
     while (running && sent < requests) {
-      sent++;
+      const route = sent++ % routes.length;
       outcomes.push(await ask(routes[route], agent, route));
     }
   };
-  const clients = routes.flatMap((_, route) => Array.from({ length: clientsPerRoute }, () => client(route)));
-  const done = Promise.all(clients).then(() => agent.destroy());
+  const done = Promise.all(Array.from({ length: clients }, client)).then(() => agent.destroy());
   return {
     outcomes,
     done,
@@ -86,4 +87,28 @@ function ask(route: TeamRoute, agent: http.Agent, index: number): Promise<TeamOu
       })
       .on('error', (error) => failed(error.message));
   });
+}
+
+/** A team run as the benchmark keeps it: every latency, and how many answers were wrong or failed, with a few of them. */
+export interface TeamSample extends LoadSample {
+  misrouted: number;
+  errors: number;
+  examples: string[];
+}
+
+/** Sends `requests` requests of the team's traffic from `clients` clients and judges every answer. */
+export async function measureTeam(routes: TeamRoute[], requests: number, clients: number): Promise<TeamSample> {
+  const started = performance.now();
+  const traffic = teamTraffic(routes, { requests, clients });
+  await traffic.done;
+  const elapsedMs = performance.now() - started;
+  const { misrouted, errors } = judge(routes, traffic.outcomes);
+  return {
+    latencies: traffic.outcomes.map((o) => o.ms),
+    elapsedMs,
+    requests: traffic.outcomes.length,
+    misrouted: misrouted.length,
+    errors: errors.length,
+    examples: [...misrouted.map((m) => `${m.expected}'s request answered by ${m.got}`), ...errors].slice(0, 5),
+  };
 }
