@@ -24,6 +24,10 @@ describe('ffk intercept catalog on kube-sim, through the storefront', { timeout:
       .filter((p) => !p.metadata.deletionTimestamp)
       .map((p) => p.metadata.name);
   const fromCluster = (servedBy: string | null) => servedBy !== null && !isLocal(servedBy);
+  const setStorefrontUpstreamTimeout = async (kit: Kit, ms: string | undefined) => {
+    await kit.kubectl('set', 'env', 'deployment/web', ms === undefined ? 'UPSTREAM_TIMEOUT_MS-' : `UPSTREAM_TIMEOUT_MS=${ms}`);
+    await kit.kubectl('rollout', 'status', 'deployment/web', '--timeout=120s');
+  };
 
   beforeAll(async () => {
     [kit, catalog] = await Promise.all([startKit(), localCatalog('tsx watch')]);
@@ -39,6 +43,12 @@ describe('ffk intercept catalog on kube-sim, through the storefront', { timeout:
     let run: Ffk;
     let before: { deployment: unknown; service: unknown };
     let clusterView: Awaited<ReturnType<typeof viewStorefront>>;
+
+    // The storefront gives up on the catalog after 2 s and shows its fallback banner; a `tsx watch`
+    // restart under a loaded CI machine can take longer. What is checked here is that ffk holds
+    // requests while the local port is closed, so the storefront waits longer in this describe.
+    beforeAll(() => setStorefrontUpstreamTimeout(kit, '15000'));
+    afterAll(() => setStorefrontUpstreamTimeout(kit, undefined));
 
     it('shows the local banner on the storefront, with the badge "local"', async () => {
       before = { deployment: await desiredState(kit, 'deployment', 'catalog'), service: await desiredState(kit, 'service', 'catalog') };
@@ -73,7 +83,8 @@ describe('ffk intercept catalog on kube-sim, through the storefront', { timeout:
       console.log(`banner edit visible through the storefront after ${Math.round(performance.now() - saved)} ms (${seen.length} page loads)`);
       expect(isLocal(view.servedBy.banner)).toBe(true);
       // While the local process restarted, every page still had a banner: the old one or the new one.
-      expect(seen.map((v) => v.banner).filter((b) => b !== 'Served from my laptop' && b !== 'Edited while intercepting')).toEqual([]);
+      const degraded = seen.filter((v) => v.banner !== 'Served from my laptop' && v.banner !== 'Edited while intercepting');
+      expect(degraded, `ffk's output:\n${run.output().slice(-3000)}`).toEqual([]);
     });
 
     it("brings the cluster's banner back on Ctrl-C; `ffk uninstall` restores the Deployment and Service exactly", async () => {

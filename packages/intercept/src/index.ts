@@ -1,7 +1,7 @@
 // Agent: the sidecar in the intercepted pod.
 export { type RunningAgent, startAgent } from './agent/agent';
 export { AGENT_DEFAULTS, type AgentConfig, AgentConfigError, agentEnv, type AgentPort, parseAgentEnv } from './agent/config';
-export { personalProblem } from './agent/intercept-rules';
+export { selectorProblem } from './agent/intercept-rules';
 // Connector: the developer's side.
 export { Connector, type ConnectorEvents, type ConnectorOptions, ConnectorRefusedError, type ConnectorState, type ConnectorStats } from './connector/connector';
 export type { RoutedRequest } from './connector/deliver-http';

@@ -1,4 +1,5 @@
 export { type Browser, launchBrowser, type Page } from './browser/launch';
+export { defined } from './defined';
 export { responseJson } from './http/response-json';
 export { type SilentServer, startSilentServer } from './http/silent-server';
 export { freePort } from './ports';

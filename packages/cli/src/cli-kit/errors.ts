@@ -24,7 +24,7 @@ export function action<A extends unknown[]>(
   err: Print,
   out: Print,
   json: (args: A) => boolean,
-  run: (...args: A) => Promise<void>,
+  run: (...args: A) => Promise<void> | void,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {

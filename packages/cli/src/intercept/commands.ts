@@ -16,6 +16,10 @@ export function registerInterceptCommands(program: Command, out: Print, err: Pri
     .requiredOption('-p, --port <local[:port]>', 'local port to deliver to, optionally with the Service (or container) port to take over')
     .option('--user <name>', 'personal intercept: only requests with header x-ffk-user: <name>')
     .option('--header <NAME=VALUE>', 'personal intercept: only requests carrying this header and value')
+    .option(
+      '--mirror',
+      'mirror: the cluster keeps answering; a copy of every request (with --user/--header, of those) goes to the local port, its answer logged and discarded',
+    )
     .option('--env-file <path>', "write the workload's environment (cluster hosts pointed at local tunnels) to this file")
     // Node exits with "node: <file>: not found" when --env-file names a missing file anywhere on
     // its command line, ours included (nodejs/node#54232): this spelling avoids that.

@@ -1,5 +1,5 @@
 // Parsing what the user typed for an intercept, with one-line errors.
-import { type InterceptSpec, personalProblem } from '@ffk/intercept';
+import { DEFAULT_USER_HEADER, type InterceptSpec, selectorProblem } from '@ffk/intercept';
 import { UsageError } from '../cli-kit/errors';
 
 export interface PortFlag {
@@ -20,23 +20,34 @@ export function parsePortFlag(value: string | undefined): PortFlag {
   return { local, remote: match[2] };
 }
 
-export function parseInterceptSpec(user: string | undefined, header: string | undefined): InterceptSpec {
-  if (user !== undefined && header !== undefined) throw new UsageError('--user and --header both select a personal intercept: give one of them');
-  let spec: InterceptSpec = { mode: 'global' };
-  if (user !== undefined) spec = { mode: 'personal', value: user };
+export function parseInterceptSpec(user: string | undefined, header: string | undefined, mirror = false): InterceptSpec {
+  if (user !== undefined && header !== undefined)
+    throw new UsageError(`--user and --header both select ${mirror ? 'the requests to mirror' : 'a personal intercept'}: give one of them`);
+  let selector: { header?: string; value: string } | undefined;
+  if (user !== undefined) selector = { value: user };
   else if (header !== undefined) {
     const match = /^([A-Za-z0-9-]+)=(.*)$/.exec(header);
     if (!match) throw new UsageError(`--header ${header} is not NAME=VALUE: use e.g. --header x-team=blue`);
-    spec = { mode: 'personal', header: match[1].toLowerCase(), value: match[2] };
+    selector = { header: match[1].toLowerCase(), value: match[2] };
   }
+  if (!selector) return { mode: mirror ? 'mirror' : 'global' };
+  const mode = mirror ? 'mirror' : 'personal';
   // The agent refuses these too; saying it here names the flag.
-  const problem = spec.mode === 'personal' ? personalProblem(spec.header, spec.value) : undefined;
+  const problem = selectorProblem(mode, selector.header, selector.value);
   if (problem) throw new UsageError(`${user !== undefined ? '--user' : '--header'}: ${problem}`);
-  return spec;
+  return { mode, ...selector };
+}
+
+/** The intercept as the banner, `ffk status` and `ffk list` name it. */
+export function modeLabel(spec: { mode: InterceptSpec['mode']; header?: string; value?: string }): string {
+  if (spec.mode === 'global' || (spec.mode === 'mirror' && spec.value === undefined)) return spec.mode;
+  return `${spec.mode} ${spec.header ?? DEFAULT_USER_HEADER}=${spec.value}`;
 }
 
 export function describeMode(spec: InterceptSpec, localPort: number): string {
   const where = `127.0.0.1:${localPort}`;
   if (spec.mode === 'global') return `global: every request goes to ${where}`;
-  return `personal: requests with ${spec.header ?? 'x-ffk-user'}: ${spec.value} go to ${where}, all others to the cluster`;
+  if (spec.mode === 'personal') return `personal: requests with ${spec.header ?? DEFAULT_USER_HEADER}: ${spec.value} go to ${where}, all others to the cluster`;
+  const which = spec.value === undefined ? 'every request' : `each request with ${spec.header ?? DEFAULT_USER_HEADER}: ${spec.value}`;
+  return `mirror: the cluster answers every request; a copy of ${which} goes to ${where}, its answer logged and discarded`;
 }

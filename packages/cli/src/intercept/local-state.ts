@@ -17,6 +17,8 @@ export interface LocalIntercept extends ProcessRef {
   routed: number;
   failed: number;
   reconnects: number;
+  /** a mirror's copies the agents dropped (the local process slow or down); absent in files of an older ffk */
+  dropped?: number;
   state: string;
   updatedAt: string;
 }

@@ -13,7 +13,7 @@ import type { Print, Reporter } from '../cli-kit/output';
 import { writePrivateFile } from '../cli-kit/private-file';
 import { thisProcess } from '../cli-kit/process-alive';
 import { type LocalCommand, runLocalCommand } from './child';
-import { describeMode, parseInterceptSpec, parsePortFlag, type PortFlag } from './flags';
+import { describeMode, modeLabel, parseInterceptSpec, parsePortFlag, type PortFlag } from './flags';
 import { type LocalIntercept, removeLocalIntercept, writeLocalIntercept } from './local-state';
 import { attachStatusView } from './status-view';
 
@@ -21,6 +21,7 @@ export interface InterceptFlags extends ClusterFlags {
   port?: string;
   user?: string;
   header?: string;
+  mirror?: boolean;
   envFile?: string;
   writeEnv?: string;
   agentImage?: string;
@@ -34,7 +35,7 @@ type Cleanup = () => unknown;
 export async function runIntercept(deploymentName: string, command: string[], flags: InterceptFlags, reporter: Reporter, out: Print): Promise<number> {
   const started = performance.now();
   const port = parsePortFlag(flags.port);
-  const spec = parseInterceptSpec(flags.user, flags.header);
+  const spec = parseInterceptSpec(flags.user, flags.header, flags.mirror);
   const leaseSeconds = parseLeaseSeconds(flags.leaseSeconds);
   const mode = describeMode(spec, port.local);
   const cluster = openClusterSession(flags, reporter, {
@@ -54,7 +55,7 @@ export async function runIntercept(deploymentName: string, command: string[], fl
   });
   const cleanups: Cleanup[] = [cluster.pin.watch((drifts) => drifts.forEach((d) => reporter.warn(describeDrift(d, target.context))))];
   const cleanup = async () => {
-    while (cleanups.length > 0) await cleanups.pop()!();
+    for (let next = cleanups.pop(); next; next = cleanups.pop()) await next();
   };
   const stop = interruptions(cleanups);
   const session = new InterceptSession({
@@ -82,21 +83,28 @@ export async function runIntercept(deploymentName: string, command: string[], fl
         tunnels,
       ),
     );
-    const child = command.length > 0 ? await startCommand(command, environment!, reporter, cleanups) : undefined;
+    const child = environment && command.length > 0 ? await startCommand(command, environment, reporter, cleanups) : undefined;
     cleanups.push(
-      attachStatusView(tunnels, reporter, out, { deployment: deploymentName, target: `127.0.0.1:${port.local}`, tty: Boolean(process.stdout.isTTY) }),
+      attachStatusView(tunnels, reporter, out, {
+        deployment: deploymentName,
+        target: `127.0.0.1:${port.local}`,
+        mirror: spec.mode === 'mirror',
+        tty: Boolean(process.stdout.isTTY),
+      }),
     );
     const ended = await foreground(stop.signal, child, command[0]);
     const stats = tunnels.stats;
     await cleanup();
     reporter.done(
-      `left the intercept of ${deploymentName} (${ended.why}): the cluster's pods answer again; ${stats.routed} requests were routed to your machine`,
+      spec.mode === 'mirror'
+        ? `left the mirror of ${deploymentName} (${ended.why}): ${stats.routed} copies were answered on your machine, ${stats.dropped} dropped; the cluster's pods answered every request`
+        : `left the intercept of ${deploymentName} (${ended.why}): the cluster's pods answer again; ${stats.routed} requests were routed to your machine`,
     );
     reporter.data({ event: 'left', reason: ended.why, exitCode: ended.code, ...stats });
     return ended.code;
   } catch (error) {
     await cleanup();
-    if (!(error instanceof SessionInterrupted)) throw interceptError(error, deploymentName);
+    if (!(error instanceof SessionInterrupted)) throw interceptError(error, deploymentName, spec);
     reporter.done(`stopped before the intercept started (${error.message}); nothing routes to your machine`);
     reporter.data({ event: 'left', reason: error.message, exitCode: 0 });
     return 0;
@@ -185,13 +193,14 @@ function trackLocalState(
   const now = () => new Date().toISOString();
   const local: LocalIntercept = {
     ...where,
-    mode: spec.mode === 'global' ? 'global' : `personal ${spec.header ?? 'x-ffk-user'}=${spec.value}`,
+    mode: modeLabel(spec),
     localPort: port.local,
     startedAt: now(),
     pods: [],
     routed: 0,
     failed: 0,
     reconnects: 0,
+    dropped: 0,
     state: 'active',
     updatedAt: now(),
   };
@@ -221,9 +230,9 @@ function foreground(signal: AbortSignal, child: LocalCommand | undefined, name: 
   });
 }
 
-function interceptError(error: unknown, deployment: string): unknown {
+function interceptError(error: unknown, deployment: string, spec: InterceptSpec): unknown {
   if (error instanceof ConnectorRefusedError) {
-    if (error.code === 'conflict') {
+    if (error.code === 'conflict' && spec.mode === 'global') {
       return new UsageError(
         `another developer holds a global intercept on ${deployment} (${error.message}): intercept only your own requests with --user <your name>, or ask them to run \`ffk leave ${deployment}\``,
         1,

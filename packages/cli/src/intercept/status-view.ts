@@ -1,5 +1,5 @@
 // The foreground view of a running intercept: on a terminal one status line kept current, with
-// routed requests printed above it; elsewhere (CI, pipes) one line per event.
+// routed requests (a mirror's copies) printed above it; elsewhere (CI, pipes) one line per event.
 import type { ConnectorState, RoutedRequest } from '@ffk/intercept';
 import type { PodTunnels } from '@ffk/intercept/session';
 import type { Print, Reporter } from '../cli-kit/output';
@@ -8,12 +8,15 @@ export function attachStatusView(
   tunnels: PodTunnels,
   reporter: Reporter,
   out: Print,
-  options: { deployment: string; target: string; tty: boolean },
+  options: { deployment: string; target: string; mirror: boolean; tty: boolean },
 ): () => void {
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const statusLine = () => {
-    const { routed, failed, reconnects } = tunnels.stats;
-    const pods = tunnels.connectors.size;
-    return `● intercepting ${options.deployment} → ${options.target} · ${pods} pod${pods === 1 ? '' : 's'} · ${routed} request${routed === 1 ? '' : 's'} routed${failed ? ` (${failed} not answered locally)` : ''} · ${reconnects} reconnect${reconnects === 1 ? '' : 's'} · Ctrl-C to leave`;
+    const { routed, failed, reconnects, dropped } = tunnels.stats;
+    const traffic = options.mirror
+      ? `${plural(routed, 'copy', 'copies')} answered locally, ${dropped} dropped`
+      : `${plural(routed, 'request')} routed${failed ? ` (${failed} not answered locally)` : ''}`;
+    return `● ${options.mirror ? 'mirroring' : 'intercepting'} ${options.deployment} → ${options.target} · ${plural(tunnels.connectors.size, 'pod')} · ${traffic} · ${plural(reconnects, 'reconnect')} · Ctrl-C to leave`;
   };
   const tty = options.tty && !reporter.json;
   const line = (text: string) => {
@@ -21,8 +24,13 @@ export function attachStatusView(
     out(tty ? `\r\x1b[2K${text}\n${statusLine()}` : `${text}\n`);
   };
   const onRequest = (pod: string, r: RoutedRequest) => {
-    line(`  ${r.method} ${r.path} → ${r.status}${r.error ? ` (${r.error})` : ''} ${Math.round(r.ms)} ms via ${pod}`);
-    reporter.data({ event: 'request', pod, method: r.method, path: r.path, status: r.status, ms: Math.round(r.ms), error: r.error });
+    line(`  ${r.mirror ? 'copy of ' : ''}${r.method} ${r.path} → ${r.status}${r.error ? ` (${r.error})` : ''} ${Math.round(r.ms)} ms via ${pod}`);
+    reporter.data({ event: 'request', pod, method: r.method, path: r.path, status: r.status, ms: Math.round(r.ms), error: r.error, mirror: r.mirror });
+  };
+  const onDropped = (pod: string, count: number) => {
+    const total = tunnels.stats.dropped;
+    line(`  ${pod} dropped ${plural(count, 'copy', 'copies')} (your process was slow or down; the cluster answered them): ${total} in all`);
+    reporter.data({ event: 'dropped', pod, count, total });
   };
   const onState = (pod: string, state: ConnectorState) => {
     if (state.state === 'reconnecting') line(`  tunnel to ${pod} dropped (${state.reason}); reconnecting in ${state.retryInMs} ms (attempt ${state.attempt})`);
@@ -39,6 +47,7 @@ export function attachStatusView(
   const removed = onPod('removed');
   const onError = (error: Error) => line(`  ${error.message}`);
   tunnels.on('request', onRequest);
+  tunnels.on('dropped', onDropped);
   tunnels.on('state', onState);
   tunnels.on('pod-added', added);
   tunnels.on('pod-removed', removed);
@@ -50,6 +59,7 @@ export function attachStatusView(
     clearInterval(ticker);
     if (tty) out('\r\x1b[2K');
     tunnels.off('request', onRequest);
+    tunnels.off('dropped', onDropped);
     tunnels.off('state', onState);
     tunnels.off('pod-added', added);
     tunnels.off('pod-removed', removed);

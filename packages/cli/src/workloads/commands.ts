@@ -21,12 +21,12 @@ export function registerWorkloadCommands(program: Command, out: Print, err: Prin
     .description('intercepts running on this machine (started with `ffk intercept` in other terminals)')
     .option('-o, --output <format>', 'human (default) or json')
     .action(
-      action(err, out, jsonOf(0), async (flags: ClusterFlags) => {
+      action(err, out, jsonOf(0), (flags: ClusterFlags) => {
         const reporter = createReporter(isJson(flags), out, err);
         const running = localIntercepts();
         reporter.data({ intercepts: running });
         if (running.length === 0) return reporter.text('no intercept runs on this machine (start one with `ffk intercept <deployment> --port <local>`)');
-        const rows = [['DEPLOYMENT', 'NAMESPACE', 'CONTEXT', 'MODE', 'LOCAL', 'PODS', 'ROUTED', 'RECONNECTS', 'SINCE']];
+        const rows = [['DEPLOYMENT', 'NAMESPACE', 'CONTEXT', 'MODE', 'LOCAL', 'PODS', 'ROUTED', 'DROPPED', 'RECONNECTS', 'SINCE']];
         for (const i of running) {
           rows.push([
             i.deployment,
@@ -36,6 +36,8 @@ export function registerWorkloadCommands(program: Command, out: Print, err: Prin
             `127.0.0.1:${i.localPort}`,
             String(i.pods.length),
             String(i.routed),
+            // Only a mirror's copies can be dropped.
+            i.mode.startsWith('mirror') ? String(i.dropped ?? 0) : '-',
             String(i.reconnects),
             formatMs(Date.now() - Date.parse(i.startedAt)),
           ]);

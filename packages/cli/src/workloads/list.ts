@@ -1,6 +1,6 @@
 // `ffk list`: the Deployments of a namespace, their agents (version, lease) and everyone's intercepts.
 import { type ClusterAccess, openPortForward, readDeployment, resolveReadyPods } from '@ffk/cluster';
-import { Connector, type InterceptInfo } from '@ffk/intercept';
+import { Connector, DEFAULT_USER_HEADER, type InterceptInfo } from '@ffk/intercept';
 import { listWorkloads, readToken, type WorkloadAgent } from '@ffk/intercept/control';
 import type { ClusterFlags } from '../cli-kit/cluster-flags';
 import { openClusterSession } from '../cli-kit/cluster-session';
@@ -27,21 +27,30 @@ export async function listCommand(flags: ClusterFlags, reporter: Reporter): Prom
         : 'installed'
       : '-';
     const lease = w.installed ? (w.expired ? 'expired' : `until ${w.leaseExpires?.slice(11, 19)} (${w.leaseHolder})`) : '-';
-    const held = intercepts[i].map((x) => (x.mode === 'global' ? `global by ${x.owner}` : `${x.header ?? 'x-ffk-user'}=${x.value} by ${x.owner}`));
+    const held = intercepts[i].map(describeIntercept);
     rows.push([w.name, `${w.readyReplicas}/${w.replicas}`, agent, lease, held.join('; ') || '-']);
   });
   reporter.text(`context ${session.target.context} · namespace ${session.target.namespace}\n${table(rows)}`);
 }
 
+/** One intercept in the table: what it takes (or copies) and who holds it; a mirror with its counts. */
+function describeIntercept(x: InterceptInfo): string {
+  if (x.mode === 'global') return `global by ${x.owner}`;
+  const selector = x.value === undefined ? 'all' : `${x.header ?? DEFAULT_USER_HEADER}=${x.value}`;
+  if (x.mode === 'personal') return `${selector} by ${x.owner}`;
+  return `mirror of ${selector} by ${x.owner} (${x.copied ?? 0} copied, ${x.dropped ?? 0} dropped)`;
+}
+
 /** Everyone's intercepts on a workload, asked from its newest Ready agent (an observer connector, no intercept). */
 async function interceptsOf(access: ClusterAccess, workload: WorkloadAgent): Promise<InterceptInfo[]> {
-  if (!workload.record) return [];
+  const { record } = workload;
+  if (!record) return [];
   try {
-    const token = await readToken(access, workload.record.secret);
+    const token = await readToken(access, record.secret);
     const ready = await podsOf(access, workload.name);
     const seen = await Promise.all(
       ready.map(async (pod) => {
-        const observer = new Connector({ openStream: () => openPortForward(access.kc, access.target.namespace, pod, workload.record!.tunnelPort), token });
+        const observer = new Connector({ openStream: () => openPortForward(access.kc, access.target.namespace, pod, record.tunnelPort), token });
         const intercepts = new Promise<InterceptInfo[]>((resolve) => observer.once('intercepts', resolve));
         try {
           return await Promise.race([observer.start().then(() => intercepts), new Promise<InterceptInfo[]>((r) => setTimeout(() => r([]), 5000))]);
@@ -58,5 +67,5 @@ async function interceptsOf(access: ClusterAccess, workload: WorkloadAgent): Pro
 
 async function podsOf(access: ClusterAccess, deployment: string): Promise<string[]> {
   const found = await readDeployment(access, deployment);
-  return (await resolveReadyPods(access.kc, access.target.namespace, found.spec?.selector ?? {})).map((p) => p.metadata!.name!);
+  return (await resolveReadyPods(access.kc, access.target.namespace, found.spec?.selector ?? {})).flatMap((p) => p.metadata?.name ?? []);
 }

@@ -71,6 +71,7 @@ export async function startAgent(config: AgentConfig, logger: Logger = pino({ le
         appHost: config.appHost,
         probePaths: config.probePaths,
         timeouts: config.timeouts,
+        mirrorLimits: config.mirrorLimits,
         registry,
         logger,
       }),

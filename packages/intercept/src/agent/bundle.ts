@@ -23,6 +23,7 @@ export function agentBuildOptions(): BuildOptions {
 /** The bundle's source text. */
 export async function buildAgentBundle(): Promise<string> {
   const { build } = await import('esbuild');
-  const result = await build(agentBuildOptions());
-  return result.outputFiles![0].text;
+  const [output] = (await build(agentBuildOptions())).outputFiles ?? [];
+  if (!output) throw new Error('esbuild returned no agent bundle (agentBuildOptions() asks for write: false, which returns it)');
+  return output.text;
 }

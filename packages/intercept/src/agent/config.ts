@@ -1,4 +1,5 @@
 import type { ConnectionTimeouts } from './connection-timeouts';
+import type { MirrorLimits } from './mirror';
 
 /**
  * The agent's configuration, read from its container's environment. `agentEnv` is the inverse
@@ -37,6 +38,8 @@ export interface AgentConfig {
   logLevel: string;
   /** slowloris and idle limits of the service ports (default CONNECTION_TIMEOUTS; tests shorten them) */
   timeouts?: ConnectionTimeouts;
+  /** the bounded queue of each mirror intercept (default MIRROR_LIMITS; tests shorten it) */
+  mirrorLimits?: MirrorLimits;
 }
 
 export const AGENT_DEFAULTS = {

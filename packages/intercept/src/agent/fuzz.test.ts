@@ -27,7 +27,7 @@ function mutatedMessage(fuzz: Fuzz, token: string, appPort: number): unknown {
       ? {
           intercept: fuzz.chance(0.5)
             ? {
-                mode: fuzz.pick(['personal', 'global', fuzz.json(0)]),
+                mode: fuzz.pick(['personal', 'global', 'mirror', fuzz.json(0)]),
                 header: fuzz.pick([undefined, 'x-ffk-user', 'host', fuzz.json(0)]),
                 value: fuzz.pick(['fuzz', '', fuzz.json(0)]),
                 port: fuzz.pick([undefined, 'http', fuzz.json(0)]),

@@ -54,7 +54,8 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
   const fallBack = () => forwardToApp(req, res, app, logger);
   let stream;
   try {
-    const head = [':method', req.method!, ':path', req.url!, ':authority', req.headers.host ?? 'localhost', KIND_HEADER, 'http'];
+    // A request from an http.Server always has both; the defaults only satisfy the type.
+    const head = [':method', req.method ?? 'GET', ':path', req.url ?? '/', ':authority', req.headers.host ?? 'localhost', KIND_HEADER, 'http'];
     stream = tunnel.request(endToEndHeaders(req.headers, head), bodiless);
   } catch {
     return bodiless ? fallBack() : failRequest(res, 'ffk-agent: the intercept tunnel closed\n');

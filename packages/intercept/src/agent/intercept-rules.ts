@@ -1,9 +1,10 @@
 // Which intercepts may exist at all, whoever asks: a personal intercept must not be able to take
 // requests that are not marked for it, so it needs a value and a header no ordinary request
-// carries anyway. Shared by the agent (the boundary) and the CLI (an early, clear message).
+// carries anyway; a mirror that selects requests follows the same rule. Shared by the agent (the
+// boundary) and the CLI (an early, clear message).
 import { DEFAULT_USER_HEADER } from '../tunnel/protocol';
 
-export const INTERCEPT_MODES = ['global', 'personal'] as const;
+export const INTERCEPT_MODES = ['global', 'personal', 'mirror'] as const;
 
 /**
  * Standard request headers every client sends or a browser sets by itself: routing on them would
@@ -76,7 +77,8 @@ const PORT_NAME = /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
 export function interceptSpecProblem(spec: unknown): string | undefined {
   if (!isObject(spec)) return 'the intercept must be an object with a mode';
   const { mode, port } = spec;
-  if (!INTERCEPT_MODES.includes(mode as never)) return `intercept mode must be ${INTERCEPT_MODES.join(' or ')}, got ${describe(mode)}`;
+  if (!INTERCEPT_MODES.includes(mode as never))
+    return `intercept mode must be ${INTERCEPT_MODES.slice(0, -1).join(', ')} or ${INTERCEPT_MODES.at(-1)}, got ${describe(mode)}`;
   if (
     port !== undefined &&
     !(typeof port === 'string' && PORT_NAME.test(port)) &&
@@ -85,19 +87,24 @@ export function interceptSpecProblem(spec: unknown): string | undefined {
     return `intercept port must be a port name or a number from 1 to 65535, got ${describe(port)}`;
   }
   if (mode === 'global') return undefined;
-  return personalProblem(spec.header, spec.value);
+  // A mirror with neither header nor value copies every request; with either, it selects like a personal intercept.
+  if (mode === 'mirror' && spec.header === undefined && spec.value === undefined) return undefined;
+  return selectorProblem(mode as 'personal' | 'mirror', spec.header, spec.value);
 }
 
-/** Why a personal intercept on this header and value would be unsafe or malformed. */
-export function personalProblem(header: unknown, value: unknown): string | undefined {
+/** Why a personal intercept, or a mirror, selecting requests by this header and value would be unsafe or malformed. */
+export function selectorProblem(mode: 'personal' | 'mirror', header: unknown, value: unknown): string | undefined {
+  const what = mode === 'personal' ? 'a personal intercept' : 'a mirror';
   const name = header === undefined ? DEFAULT_USER_HEADER : header;
   if (typeof name !== 'string' || !HEADER_NAME.test(name.toLowerCase()))
-    return `a personal intercept's header must be a header name like ${DEFAULT_USER_HEADER}, got ${describe(name)}`;
+    return `${what}'s header must be a header name like ${DEFAULT_USER_HEADER}, got ${describe(name)}`;
   const lower = name.toLowerCase();
   if (STANDARD_REQUEST_HEADERS.has(lower) || lower.startsWith(':')) {
-    return `a personal intercept cannot route on the standard request header ${lower}: every request carries it, so it would take other people's traffic; use a header of your own such as ${DEFAULT_USER_HEADER}`;
+    return mode === 'personal'
+      ? `a personal intercept cannot route on the standard request header ${lower}: every request carries it, so it would take other people's traffic; use a header of your own such as ${DEFAULT_USER_HEADER}`
+      : `a mirror cannot select on the standard request header ${lower}: every request carries it; mirror everything (no header) or use a header of your own such as ${DEFAULT_USER_HEADER}`;
   }
-  if (typeof value !== 'string' || value.trim() === '') return `a personal intercept needs a non-empty value for ${lower} (e.g. your name)`;
+  if (typeof value !== 'string' || value.trim() === '') return `${what} needs a non-empty value for ${lower} (e.g. your name)`;
   if (!HEADER_VALUE.test(value)) return `the value for ${lower} must be 1 to 1024 visible ASCII characters, got ${describe(value)}`;
   return undefined;
 }

@@ -13,7 +13,19 @@ export interface Interception<H extends InterceptHolder> {
   holder: H;
 }
 
+/** One port's intercepts: the global one, the personal ones and the mirrors. */
+interface PortSlot<H extends InterceptHolder> {
+  global?: Interception<H>;
+  personal: Interception<H>[];
+  mirrors: Interception<H>[];
+}
+
+const NONE: never[] = [];
+
 export type Registration<H extends InterceptHolder> = { ok: true; interception: Interception<H>; replaced?: H } | { ok: false; message: string };
+
+/** Mirrors per port: each one is a copy of every request it selects, so their number is bounded. */
+export const MAX_MIRRORS_PER_PORT = 8;
 
 /**
  * Who intercepts what. Precedence, per request on an HTTP port:
@@ -21,29 +33,46 @@ export type Registration<H extends InterceptHolder> = { ok: true; interception: 
  *   2. else the global intercept, if any,
  *   3. else the app.
  * So a teammate's global intercept never steals requests that carry your header, and one
- * global at a time per port: a second is refused with the holder's name.
+ * global at a time per port: a second is refused with the holder's name. Mirrors stand apart:
+ * they never take a request, each gets a copy of those it selects wherever the original goes.
  */
 export class InterceptRegistry<H extends InterceptHolder> {
   private readonly all: Interception<H>[] = [];
   /** per port: the global one and the personal ones by lower-case header name */
-  private readonly byPort = new Map<string, { global?: Interception<H>; personal: Interception<H>[] }>();
+  private readonly byPort = new Map<string, PortSlot<H>>();
 
   constructor(private readonly ports: AgentPort[]) {
-    for (const port of ports) this.byPort.set(port.name, { personal: [] });
+    for (const port of ports) this.byPort.set(port.name, { personal: [], mirrors: [] });
   }
 
   register(holder: H, owner: string, spec: InterceptSpec): Registration<H> {
     const port = this.resolvePort(spec.port);
     if (typeof port === 'string') return { ok: false, message: port };
-    if (spec.mode === 'personal' && port.protocol !== 'http') {
+    if (spec.mode !== 'global' && port.protocol !== 'http') {
       return { ok: false, message: `port ${port.name} is a TCP port: only a global intercept can take it` };
     }
     // A connector that reconnects replaces its own earlier registration instead of conflicting with it.
     const previous = this.all.find((i) => i.holder.connectorId === holder.connectorId && i.info.port === port.name);
-    const header = spec.mode === 'personal' ? (spec.header ?? DEFAULT_USER_HEADER).toLowerCase() : undefined;
-    const value = spec.mode === 'personal' ? spec.value : undefined;
+    const selects = spec.mode !== 'global' && spec.value !== undefined;
+    const header = selects ? (spec.header ?? DEFAULT_USER_HEADER).toLowerCase() : undefined;
+    const value = selects ? spec.value : undefined;
+    const slot = this.slotOf(port.name);
+    if (spec.mode === 'mirror') {
+      const others = slot.mirrors.filter((i) => i !== previous);
+      if (others.length >= MAX_MIRRORS_PER_PORT)
+        return {
+          ok: false,
+          message: `port ${port.name} already has ${others.length} mirrors (${others.map((i) => i.info.owner).join(', ')}), the most one port takes`,
+        };
+    }
     const clash = this.all.find(
-      (i) => i !== previous && i.info.port === port.name && i.info.mode === spec.mode && i.info.header === header && i.info.value === value,
+      (i) =>
+        spec.mode !== 'mirror' &&
+        i !== previous &&
+        i.info.port === port.name &&
+        i.info.mode === spec.mode &&
+        i.info.header === header &&
+        i.info.value === value,
     );
     if (clash) {
       const what = spec.mode === 'global' ? 'a global intercept' : `a personal intercept for ${header}: ${value}`;
@@ -55,11 +84,12 @@ export class InterceptRegistry<H extends InterceptHolder> {
     if (previous) this.remove(previous.holder);
     const info: InterceptInfo = { id: randomUUID(), owner, port: port.name, mode: spec.mode, since: new Date().toISOString() };
     if (header !== undefined) Object.assign(info, { header, value });
+    if (spec.mode === 'mirror') Object.assign(info, { copied: 0, dropped: 0 });
     const interception = { info, holder };
     this.all.push(interception);
-    const slot = this.byPort.get(port.name)!;
     if (spec.mode === 'global') slot.global = interception;
-    else slot.personal.push(interception);
+    else if (spec.mode === 'personal') slot.personal.push(interception);
+    else slot.mirrors.push(interception);
     return { ok: true, interception, replaced: previous?.holder };
   }
 
@@ -68,9 +98,10 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const gone = this.all.filter((i) => i.holder === holder);
     for (const interception of gone) {
       this.all.splice(this.all.indexOf(interception), 1);
-      const slot = this.byPort.get(interception.info.port)!;
+      const slot = this.slotOf(interception.info.port);
       if (slot.global === interception) slot.global = undefined;
       slot.personal = slot.personal.filter((i) => i !== interception);
+      slot.mirrors = slot.mirrors.filter((i) => i !== interception);
     }
     return gone.map((i) => i.info);
   }
@@ -80,9 +111,17 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const slot = this.byPort.get(port);
     if (!slot) return undefined;
     for (const personal of slot.personal) {
-      if (headers[personal.info.header!] === personal.info.value) return personal;
+      const { header, value } = personal.info;
+      if (header !== undefined && headers[header] === value) return personal;
     }
     return slot.global;
+  }
+
+  /** The mirrors that want a copy of this HTTP request: those without a header, and those whose header has their value. */
+  mirrorsOf(port: string, headers: IncomingHttpHeaders): Interception<H>[] {
+    const mirrors = this.byPort.get(port)?.mirrors;
+    if (!mirrors?.length) return NONE;
+    return mirrors.filter((m) => m.info.header === undefined || headers[m.info.header] === m.info.value);
   }
 
   /** The intercept a new TCP connection on this port goes to (global only). */
@@ -90,6 +129,7 @@ export class InterceptRegistry<H extends InterceptHolder> {
     return this.byPort.get(port)?.global;
   }
 
+  /** Whether anything but a mirror is registered on this port (mirrors never route). */
   hasAny(port: string): boolean {
     const slot = this.byPort.get(port);
     return !!slot && (slot.global !== undefined || slot.personal.length > 0);
@@ -97,6 +137,13 @@ export class InterceptRegistry<H extends InterceptHolder> {
 
   list(): InterceptInfo[] {
     return this.all.map((i) => i.info);
+  }
+
+  /** Every port of this agent has a slot from the constructor on. */
+  private slotOf(port: string): PortSlot<H> {
+    const slot = this.byPort.get(port);
+    if (!slot) throw new Error(`ffk-agent: no intercept slot for port ${port}; this agent's ports are ${[...this.byPort.keys()].join(', ')}`);
+    return slot;
   }
 
   private resolvePort(wanted: string | number | undefined): AgentPort | string {

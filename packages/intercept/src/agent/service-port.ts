@@ -6,7 +6,8 @@ import { closable, listen } from '../util/servers';
 import type { AgentPort } from './config';
 import { awaitHead, closeWhenIdle, CONNECTION_TIMEOUTS, type ConnectionTimeouts, headArrived, KEEP_ALIVE_MS } from './connection-timeouts';
 import { type AppTarget, forwardToApp, forwardToTunnel } from './http-forward';
-import type { InterceptRegistry } from './intercepts';
+import type { Interception, InterceptRegistry } from './intercepts';
+import { MirrorCopies, type MirrorLimits } from './mirror';
 import { rawToApp, rawToTunnel, requestHead } from './raw-forward';
 import type { Tunnel } from './tunnel';
 
@@ -19,6 +20,8 @@ export interface ServicePortOptions {
   probePaths: string[];
   registry: InterceptRegistry<Tunnel>;
   logger: Logger;
+  /** default MIRROR_LIMITS */
+  mirrorLimits?: MirrorLimits;
 }
 
 /**
@@ -34,12 +37,24 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
   const timeouts = options.timeouts ?? CONNECTION_TIMEOUTS;
   const debug = logger.isLevelEnabled('debug');
 
+  const isProbe = (req: IncomingMessage) => req.headers['user-agent']?.startsWith('kube-probe/') === true || probePaths.has(pathOf(req.url));
   /** The tunnel an HTTP request goes to, or undefined for the app; probes always go to the app. */
   const route = (req: IncomingMessage): Tunnel | undefined => {
-    if (!registry.hasAny(port.name)) return undefined;
-    if (req.headers['user-agent']?.startsWith('kube-probe/') || probePaths.has(pathOf(req.url))) return undefined;
+    if (!registry.hasAny(port.name) || isProbe(req)) return undefined;
     const tunnel = registry.matchRequest(port.name, req.headers)?.holder;
     return tunnel?.isOpen ? tunnel : undefined;
+  };
+  /** Each mirror's copies, made on its first copy; gone with its intercept. */
+  const copies = new WeakMap<Interception<Tunnel>, MirrorCopies>();
+  /** Copies for the mirrors that select this request, once the original is on its way; never of probes. */
+  const mirror = (req: IncomingMessage) => {
+    const mirrors = registry.mirrorsOf(port.name, req.headers);
+    if (mirrors.length === 0 || isProbe(req)) return;
+    for (const interception of mirrors) {
+      let queue = copies.get(interception);
+      if (!queue) copies.set(interception, (queue = new MirrorCopies(interception, logger, options.mirrorLimits)));
+      queue.copy(req);
+    }
   };
   const logRoute = (req: IncomingMessage, tunnel: Tunnel | undefined) => {
     if (debug) logger.debug({ port: port.name, method: req.method, url: req.url, to: tunnel ? 'tunnel' : 'app', owner: tunnel?.owner }, 'route');
@@ -53,6 +68,7 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
     logRoute(req, tunnel);
     if (tunnel) forwardToTunnel(req, res, tunnel, app, logger);
     else forwardToApp(req, res, app, logger);
+    mirror(req);
   });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     closeWhenIdle(socket as net.Socket, timeouts.idleMs);

@@ -68,7 +68,7 @@ export class Tunnel extends EventEmitter {
       maxSessionMemory: MAX_SESSION_MEMORY_MB,
     });
     this.session.on('connect', () => this.session.setLocalWindowSize(CONNECTION_WINDOW));
-    this.session.on('error', (error) => this.close(`tunnel error: ${error.message}`));
+    this.session.on('error', (error: Error) => this.close(`tunnel error: ${error.message}`));
     this.session.on('close', () => this.close(this.leaving ? 'connector left' : 'tunnel closed'));
     this.session.on('goaway', () => {
       this.leaving = true;

@@ -24,6 +24,12 @@ import { closeLocal, type LocalTarget, localTarget } from './local-target';
 import { type Exposed, type ExposeOptions, Outbound } from './outbound';
 import { socketFor } from './socket-for';
 
+/**
+ * How long a request waits for a restarting local process: a `tsx watch` restart of a service
+ * took 7 s on a loaded 2-core machine, and a 502 shows the developer a broken page for a save.
+ */
+const DEFAULT_HOLD_MS = 15_000;
+
 export interface ConnectorOptions {
   /** Returns a fresh byte stream to the agent's tunnel port (a port-forward, a TCP socket). Called again on every reconnect. */
   openStream: () => Duplex | Promise<Duplex>;
@@ -34,7 +40,7 @@ export interface ConnectorOptions {
   /** the local port intercepted requests are delivered to (required with intercept) */
   localPort?: number;
   localHost?: string;
-  /** how long requests wait for the local port to open before a 502 (default 5000) */
+  /** how long requests wait for the local port to open before a 502 (default DEFAULT_HOLD_MS) */
   holdMs?: number;
   /** shown to teammates as the intercept's holder (default user@host) */
   owner?: string;
@@ -62,12 +68,16 @@ export interface ConnectorStats {
   reconnects: number;
   /** tunneled raw connections (WebSocket, TCP) delivered */
   connections: number;
+  /** a mirror's copies the agent dropped, not delivered, because this side was slow or down (the cluster answered them) */
+  dropped: number;
 }
 
 export interface ConnectorEvents {
   state: [ConnectorState];
   request: [RoutedRequest];
   intercepts: [InterceptInfo[]];
+  /** the agent dropped this many more of a mirror's copies */
+  dropped: [count: number];
   'outbound-error': [{ host: string; port: number; message: string }];
 }
 
@@ -92,7 +102,7 @@ interface SessionOutcome {
  * the local port, and reconnects with backoff (re-registering) whenever the tunnel drops.
  */
 export class Connector extends EventEmitter<ConnectorEvents> {
-  readonly stats: ConnectorStats = { routed: 0, failed: 0, reconnects: 0, connections: 0 };
+  readonly stats: ConnectorStats = { routed: 0, failed: 0, reconnects: 0, connections: 0, dropped: 0 };
   private current: ConnectorState = { state: 'connecting', attempt: 0 };
   private readonly connectorId = randomUUID();
   private readonly local?: LocalTarget;
@@ -111,11 +121,11 @@ export class Connector extends EventEmitter<ConnectorEvents> {
       this.local = localTarget({
         host: options.localHost ?? '127.0.0.1',
         port: options.localPort,
-        holdMs: options.holdMs ?? 5000,
+        holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
         servedBy: options.servedBy ?? `local (${host})`,
       });
     }
-    this.outbound = new Outbound(Math.max(options.holdMs ?? 5000, 10_000), (error) => this.emit('outbound-error', error));
+    this.outbound = new Outbound(Math.max(options.holdMs ?? DEFAULT_HOLD_MS, 10_000), (error) => this.emit('outbound-error', error));
   }
 
   get state(): ConnectorState {
@@ -268,6 +278,9 @@ export class Connector extends EventEmitter<ConnectorEvents> {
               this.emit('intercepts', message.intercepts);
             } else if (message.type === 'dial-failed') {
               this.outbound.fail(message.id, message.message);
+            } else if (message.type === 'dropped' && Number.isSafeInteger(message.count) && message.count > 0) {
+              this.stats.dropped += message.count;
+              this.emit('dropped', message.count);
             }
           },
           (reason) => end(`protocol error: ${reason}`),
@@ -280,12 +293,13 @@ export class Connector extends EventEmitter<ConnectorEvents> {
         if (!active) return void tunneled.close(constants.NGHTTP2_REFUSED_STREAM);
         if (kind === 'dial') return this.outbound.attach(String(headers[DIAL_ID_HEADER]), tunneled);
         if (!this.local) return void tunneled.close(constants.NGHTTP2_REFUSED_STREAM);
-        if (kind === 'http') {
-          return deliverHttp(tunneled, headers, this.local, (routed) => {
+        if (kind === 'http' || kind === 'mirror') {
+          const onDone = (routed: RoutedRequest) => {
             if (routed.error) this.stats.failed++;
             this.stats.routed++;
             this.emit('request', routed);
-          });
+          };
+          return deliverHttp(tunneled, headers, this.local, onDone, kind === 'mirror');
         }
         if (kind === 'raw') {
           this.stats.connections++;

@@ -11,6 +11,8 @@ export interface RoutedRequest {
   ms: number;
   /** set when the connector answered itself because the local process could not */
   error?: string;
+  /** a mirrored copy: the local answer was discarded, the cluster answered the original */
+  mirror?: true;
 }
 
 /** Methods a connector may safely resend when a kept-alive local socket was closed under it. */
@@ -27,9 +29,19 @@ const STALE_SOCKET = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
  * about half the CPU of `http.request` per request. Requests with a body use `http.request`:
  * it sends the head at once, while undici holds it back until the first body byte, which
  * would deadlock a client that waits for the answer before it streams its body.
+ *
+ * A mirrored copy (`mirror`) is delivered the same way, but its answer goes nowhere: only the
+ * status is sent back, once the local process has answered in full, which is what frees the
+ * copy's place in the agent's queue.
  */
-export function deliverHttp(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, target: LocalTarget, onDone: (routed: RoutedRequest) => void): void {
-  const delivery = new LocalDelivery(stream, headers, target, onDone);
+export function deliverHttp(
+  stream: ServerHttp2Stream,
+  headers: IncomingHttpHeaders,
+  target: LocalTarget,
+  onDone: (routed: RoutedRequest) => void,
+  mirror = false,
+): void {
+  const delivery = new LocalDelivery(stream, headers, target, onDone, mirror);
   if (stream.endAfterHeaders) delivery.dispatch();
   else delivery.request();
 }
@@ -54,6 +66,7 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
     headers: IncomingHttpHeaders,
     private readonly target: LocalTarget,
     private readonly onDone: (routed: RoutedRequest) => void,
+    private readonly mirror: boolean,
   ) {
     this.deadline = Date.now() + target.holdMs;
     this.method = String(headers[':method']);
@@ -83,15 +96,14 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.stream.write(chunk)) return;
+    if (this.mirror || this.stream.write(chunk)) return;
     // The tunnel is full: stop reading from the local socket until it drains.
     controller.pause();
     this.stream.once('drain', () => controller.resume());
   }
 
   onResponseEnd(): void {
-    this.stream.end();
-    this.finish(this.status);
+    this.endAnswer();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | null, error: NodeJS.ErrnoException): void {
@@ -124,11 +136,12 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
     });
     req.on('response', (res) => {
       if (!this.respond(res.statusCode ?? 502, res.headers)) return void res.destroy();
-      res.pipe(this.stream);
+      if (this.mirror) res.resume();
+      else res.pipe(this.stream);
       res.on('close', () => {
         if (!res.complete && !this.stream.closed) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
       });
-      res.on('end', () => this.finish(this.status));
+      res.on('end', () => (this.mirror ? this.endAnswer() : this.finish(this.status)));
     });
     req.on('error', (error: NodeJS.ErrnoException) => this.failed(error, bodySent, () => this.request()));
   }
@@ -137,6 +150,7 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
   private respond(status: number, headers: IncomingHttpHeaders): boolean {
     this.status = status;
     if (this.cancelled || this.stream.destroyed) return false;
+    if (this.mirror) return true; // its status goes back at its end
     headers['x-ffk-served-by'] = undefined; // replaced by ours
     this.stream.respond(endToEndHeaders(headers, [':status', String(status), 'x-ffk-served-by', this.target.servedBy]));
     return true;
@@ -162,8 +176,22 @@ class LocalDelivery implements Dispatcher.DispatchHandler {
     this.finish(502, message.trim());
   }
 
+  /** The local answer is complete: a mirrored copy's status goes back now, a routed answer's body has been sent. */
+  private endAnswer() {
+    if (!this.mirror) this.stream.end();
+    else if (!this.stream.destroyed) this.stream.respond({ ':status': this.status }, { endStream: true });
+    this.finish(this.status);
+  }
+
   private finish(status: number, error?: string) {
     this.done = true;
-    this.onDone({ method: this.method, path: this.path, status, ms: performance.now() - this.started, ...(error && { error }) });
+    this.onDone({
+      method: this.method,
+      path: this.path,
+      status,
+      ms: performance.now() - this.started,
+      ...(error && { error }),
+      ...(this.mirror && { mirror: true as const }),
+    });
   }
 }

@@ -85,8 +85,6 @@ export class Outbound {
   }
 
   fail(id: string, message: string): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
     this.drop(id, message);
   }
 
@@ -116,8 +114,10 @@ export class Outbound {
     this.sendDial(id, pending.host, pending.port);
   }
 
+  /** Ends a dial that is still waiting; one already attached or dropped is left alone. */
   private drop(id: string, message: string) {
-    const pending = this.pending.get(id)!;
+    const pending = this.pending.get(id);
+    if (!pending) return;
     this.pending.delete(id);
     clearTimeout(pending.timer);
     pending.socket.destroy();

@@ -1,5 +1,5 @@
 // `ffk list` and `ffk gc`: find installed agents and the ones whose lease has run out.
-import { type ClusterAccess, friendly } from '@ffk/cluster';
+import { type ClusterAccess, friendly, nameOf } from '@ffk/cluster';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { type AgentRecord, readAgentRecord } from './annotations';
 import { installedRecord } from './install';
@@ -27,7 +27,7 @@ export async function listWorkloads(access: ClusterAccess, now = new Date()): Pr
     const lease = leaseOf(deployment);
     const installed = hasAgent(deployment);
     return {
-      name: deployment.metadata!.name!,
+      name: nameOf(deployment),
       namespace,
       installed,
       record: installedRecord(deployment) ?? readAgentRecord(deployment.metadata),

@@ -1,5 +1,5 @@
 // Install the ffk-agent sidecar into a Deployment (once per workload), and wait until it serves.
-import { type ClusterAccess, ClusterError, readDeployment, type RolloutProgress, waitForRollout } from '@ffk/cluster';
+import { type ClusterAccess, ClusterError, nameOf, readDeployment, type RolloutProgress, waitForRollout } from '@ffk/cluster';
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import type { AgentPort } from '../agent/config';
 import { type AgentBundle, currentAgentBundle, DEFAULT_AGENT_IMAGE, needsUpgrade, writeBundleConfigMap } from './agent-bundle';
@@ -76,7 +76,13 @@ export async function ensureAgent(access: ClusterAccess, name: string, options: 
       onProgress: (p: RolloutProgress) => progress(p.message),
     });
   }
-  const rewrittenServices = await rewriteNumericServices(access, name, record, token, changed ? undefined : { deployment, services: found.services! });
+  const rewrittenServices = await rewriteNumericServices(
+    access,
+    name,
+    record,
+    token,
+    changed || !found.services ? undefined : { deployment, services: found.services },
+  );
   for (const service of rewrittenServices) progress(`service ${service}: numeric targetPort now points at the agent's port ${record.ports[0].name}`);
   return { deployment, record, token, installedNow, upgradedFrom, rewrittenServices };
 }
@@ -90,7 +96,7 @@ async function keepOrUpgrade(
   options: EnsureAgentOptions,
   progress: (message: string) => void,
 ) {
-  const name = current.metadata!.name!;
+  const name = nameOf(current);
   const [services, token] = await Promise.all([listServices(access), readToken(access, existing.secret)]);
   checkRequestedPort(current, existing, services, options.port);
   if (!needsUpgrade(existing.version, bundle.version))
@@ -116,7 +122,7 @@ function rolledOut(deployment: V1Deployment): boolean {
 }
 
 async function install(access: ClusterAccess, current: V1Deployment, bundle: AgentBundle, options: EnsureAgentOptions, progress: (message: string) => void) {
-  const name = current.metadata!.name!;
+  const name = nameOf(current);
   const choice = choosePort(current, await listServices(access), options.port);
   const { secret, token } = await ensureToken(access, name);
   const configMap = await writeBundleConfigMap(access, name, bundle);
@@ -142,13 +148,14 @@ async function rewriteNumericServices(
   const services = servicesSelecting(deployment, known?.services ?? (await listServices(access)));
   const rewritten: string[] = [];
   for (const service of services.filter((s) => serviceRewrite(s, port, token).length > 0)) {
+    const serviceName = nameOf(service);
     const changed = await withFreshRead(async () => {
-      const fresh = await readService(access, service.metadata!.name!);
+      const fresh = await readService(access, serviceName);
       const ops = serviceRewrite(fresh, port, token);
-      if (ops.length) await patchService(access, fresh.metadata!.name!, ops);
+      if (ops.length) await patchService(access, serviceName, ops);
       return ops.length > 0;
     });
-    if (changed) rewritten.push(service.metadata!.name!);
+    if (changed) rewritten.push(serviceName);
   }
   return rewritten;
 }

@@ -6,7 +6,7 @@ import { type ClusterAccess, readDeployment } from '@ffk/cluster';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { ANNOTATION } from './annotations';
 import { patchDeployment, withFreshRead } from './patch';
-import { annotationOps, leaseAnnotations, type LeaseValue } from './plan';
+import { annotationOps, leaseAnnotations, type LeaseValue, resourceVersionTest } from './plan';
 
 /** 15 minutes: long enough for a laptop's hiccup, short enough that gc cleans up the same day. */
 export const DEFAULT_LEASE_SECONDS = 900;
@@ -41,7 +41,7 @@ export async function renewLease(access: ClusterAccess, name: string, lease: Lea
     const current = leaseOf(deployment).expires;
     const expires = current && current > lease.expires ? current : lease.expires;
     await patchDeployment(access, name, [
-      { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion },
+      resourceVersionTest(deployment),
       ...annotationOps(deployment.metadata?.annotations, leaseAnnotations({ expires, holder: lease.holder })),
     ]);
   });
@@ -58,7 +58,7 @@ export function keepLease(
   options: { seconds: number; holder?: string; onError?: (error: unknown) => void },
 ): LeaseRenewal {
   const renew = () => renewLease(access, name, leaseFor(options.seconds, options.holder)).catch((error: unknown) => options.onError?.(error));
-  const timer = setInterval(renew, Math.max(1000, (options.seconds * 1000) / 3));
+  const timer = setInterval(() => void renew(), Math.max(1000, (options.seconds * 1000) / 3));
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

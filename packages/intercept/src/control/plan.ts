@@ -1,7 +1,7 @@
 // The JSON patches of install and restore, computed from the objects as read. Each starts with a
 // `test` of metadata.resourceVersion, so a concurrent change makes it fail instead of being lost.
 import { ClusterError } from '@ffk/cluster';
-import type { V1Container, V1Deployment, V1EnvVar, V1Probe, V1Service, V1Volume } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment, V1EnvVar, V1ObjectMeta, V1Probe, V1Service, V1Volume } from '@kubernetes/client-node';
 import { AGENT_DEFAULTS, agentEnv, type AgentPort } from '../agent/config';
 import { AGENT_BUNDLE_KEY, AGENT_MOUNT_PATH, AGENT_VOLUME } from './agent-image';
 import {
@@ -49,12 +49,22 @@ export function agentPortName(choice: PortChoice): string {
   return choice.name ?? `ffk-${choice.containerPort}`;
 }
 
+/** The `test` op each patch starts with; an object read without a resourceVersion cannot be guarded. */
+export function resourceVersionTest(object: { kind?: string; metadata?: V1ObjectMeta }): PatchOp {
+  const value = object.metadata?.resourceVersion;
+  if (!value) {
+    throw new Error(`the ${object.kind ?? 'object'} "${object.metadata?.name}" came without metadata.resourceVersion: ffk cannot guard a patch of it`);
+  }
+  return { op: 'test', path: '/metadata/resourceVersion', value };
+}
+
 function renamedAppPort(name: string): string {
   return `ffk-${name}`.slice(0, MAX_PORT_NAME).replace(/-+$/, '');
 }
 
 export function planInstall(deployment: V1Deployment, choice: PortChoice, options: InstallOptions): InstallPlan {
-  const spec = deployment.spec!.template.spec!;
+  const spec = deployment.spec?.template.spec;
+  if (!spec) throw new Error(`deployment "${deployment.metadata?.name}" has no pod template spec to install the agent into`);
   const app = spec.containers[choice.containerIndex];
   const taken = new Set(spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)));
   taken.add(choice.containerPort);
@@ -91,7 +101,7 @@ export function planInstall(deployment: V1Deployment, choice: PortChoice, option
   const originalJson = JSON.stringify(original);
   const base = `/spec/template/spec/containers/${choice.containerIndex}`;
   const ops: PatchOp[] = [
-    { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion },
+    resourceVersionTest(deployment),
     ...annotationOps(deployment.metadata?.annotations, {
       [ANNOTATION.agent]: JSON.stringify(record),
       [ANNOTATION.original]: originalJson,
@@ -113,7 +123,7 @@ export function planUpgrade(deployment: V1Deployment, installed: AgentRecord, op
   const containers = deployment.spec?.template.spec?.containers ?? [];
   const record: AgentRecord = { ...installed, image: options.image, version: options.version, bundle: options.bundle };
   const ops: PatchOp[] = [
-    { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion },
+    resourceVersionTest(deployment),
     { op: 'replace', path: annotationPath(ANNOTATION.agent), value: JSON.stringify(record) },
     { op: 'replace', path: `/spec/template/spec/containers/${containers.findIndex((c) => c.name === AGENT_CONTAINER)}`, value: agentContainer(record) },
     ...addVolumeOps(deployment, record),
@@ -223,7 +233,7 @@ export function planRestore(deployment: V1Deployment, token: string): RestorePla
   const name = deployment.metadata?.name;
   const containers = deployment.spec?.template.spec?.containers ?? [];
   const agentIndex = containers.findIndex((c) => c.name === AGENT_CONTAINER);
-  const ops: PatchOp[] = [{ op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata!.resourceVersion }];
+  const ops: PatchOp[] = [resourceVersionTest(deployment)];
   const left: RestorePlan['left'] = [];
   const recorded = deployment.metadata?.annotations?.[ANNOTATION.original] !== undefined;
   const original = recorded ? checkedOriginal(deployment, token) : undefined;
@@ -293,7 +303,7 @@ export function planServiceRewrite(service: V1Service, indexes: number[], agentP
   };
   const originalJson = JSON.stringify(original);
   return [
-    { op: 'test', path: '/metadata/resourceVersion', value: service.metadata!.resourceVersion },
+    resourceVersionTest(service),
     ...annotationOps(service.metadata?.annotations, {
       [ANNOTATION.original]: originalJson,
       [ANNOTATION.signature]: signOriginal(token, service.metadata, originalJson),

@@ -1,5 +1,5 @@
 // Which container port an intercept takes over, and which Service ports lead to it.
-import { ClusterError } from '@ffk/cluster';
+import { ClusterError, nameOf } from '@ffk/cluster';
 import type { V1Container, V1ContainerPort, V1Deployment, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { AGENT_CONTAINER } from './annotations';
 
@@ -47,7 +47,7 @@ export function choosePort(deployment: V1Deployment, services: V1Service[], requ
   const containers = appContainers(deployment);
   const declared = containers.flatMap(({ container, index }) => (container.ports ?? []).map((port) => ({ container, index, port })));
   const selecting = servicesSelecting(deployment, services);
-  const servicePorts = selecting.flatMap((service) => (service.spec?.ports ?? []).map((port, index) => ({ service: service.metadata!.name!, index, port })));
+  const servicePorts = selecting.flatMap((service) => (service.spec?.ports ?? []).map((port, index) => ({ service: nameOf(service), index, port })));
 
   let target: { container: V1Container; index: number; port: V1ContainerPort } | undefined;
   if (requested) {

@@ -1,6 +1,6 @@
 // `ffk uninstall`: put the Deployment and its Services back as they were, where nobody else
 // changed them since, from originals signed by the agent's token.
-import { type ClusterAccess, isClusterError, readDeployment, type RolloutProgress, waitForRollout } from '@ffk/cluster';
+import { type ClusterAccess, isClusterError, nameOf, readDeployment, type RolloutProgress, waitForRollout } from '@ffk/cluster';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { bundleConfigMapName, deleteBundleConfigMap } from './agent-bundle';
 import { AGENT_CONTAINER, ANNOTATION, readAgentRecord } from './annotations';
@@ -54,15 +54,16 @@ export async function uninstallAgent(access: ClusterAccess, name: string, option
   // Services first: their numeric targetPort reaches the app again before the agent goes away.
   const restoredServices: string[] = [];
   for (const service of servicesSelecting(deployment, await listServices(access))) {
+    const serviceName = nameOf(service);
     const restored = await withFreshRead(async () => {
-      const fresh = await readService(access, service.metadata!.name!);
+      const fresh = await readService(access, serviceName);
       const ops = planServiceRestore(fresh, token, agentPort);
-      if (ops.length) await patchService(access, fresh.metadata!.name!, ops);
+      if (ops.length) await patchService(access, serviceName, ops);
       return ops.length > 0;
     });
     if (restored) {
-      restoredServices.push(service.metadata!.name!);
-      progress(`service ${service.metadata!.name}: targetPort restored`);
+      restoredServices.push(serviceName);
+      progress(`service ${serviceName}: targetPort restored`);
     }
   }
   const restored = await withFreshRead(async () => {

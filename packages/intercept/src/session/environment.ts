@@ -63,7 +63,11 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<L
       local.set(targetKey(target), exposed.localPort);
     }
   }
-  const env = rewriteHosts(imported.env, uses, (t: ServiceTarget) => local.get(targetKey(t))!);
+  const env = rewriteHosts(imported.env, uses, (t: ServiceTarget) => {
+    const port = local.get(targetKey(t));
+    if (port === undefined) throw new Error(`no local listener for ${targetKey(t)}, though every cluster host found in the env was exposed`);
+    return port;
+  });
   // The app listens on PORT in the pod; locally it must listen where the connector delivers.
   for (const [name, value] of Object.entries(env)) {
     if (/(^|_)PORT$/.test(name) && value === String(options.containerPort) && options.localPort !== options.containerPort)

@@ -2,7 +2,7 @@
 // all of them, so each agent must know the intercept). Pods are re-resolved every few seconds:
 // a new pod gets a tunnel, a pod that went away loses its own.
 import { EventEmitter } from 'node:events';
-import { type ClusterAccess, openPortForward, resolveReadyPods } from '@ffk/cluster';
+import { type ClusterAccess, nameOf, openPortForward, resolveReadyPods } from '@ffk/cluster';
 import { Connector, ConnectorRefusedError, type ConnectorState } from '../connector/connector';
 import type { RoutedRequest } from '../connector/deliver-http';
 import type { InterceptSpec } from '../tunnel/protocol';
@@ -22,6 +22,8 @@ export interface PodTunnelsOptions {
 export interface PodTunnelsEvents {
   state: [pod: string, state: ConnectorState];
   request: [pod: string, request: RoutedRequest];
+  /** the agent in this pod dropped this many more mirrored copies */
+  dropped: [pod: string, count: number];
   'pod-added': [pod: string];
   'pod-removed': [pod: string];
   error: [error: Error];
@@ -69,6 +71,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
       failed: all.reduce((n, s) => n + s.failed, 0),
       reconnects: all.reduce((n, s) => n + s.reconnects, 0),
       connections: all.reduce((n, s) => n + s.connections, 0),
+      dropped: all.reduce((n, s) => n + s.dropped, 0),
     };
   }
 
@@ -80,7 +83,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
 
   private async readyPods(): Promise<string[]> {
     const { kc, target } = this.options.access;
-    return (await resolveReadyPods(kc, target.namespace, this.options.selector)).map((p) => p.metadata!.name!);
+    return (await resolveReadyPods(kc, target.namespace, this.options.selector)).map(nameOf);
   }
 
   private add(pod: string): Promise<unknown> {
@@ -95,6 +98,7 @@ export class PodTunnels extends EventEmitter<PodTunnelsEvents> {
     this.connectors.set(pod, connector);
     connector.on('state', (state) => this.emit('state', pod, state));
     connector.on('request', (request) => this.emit('request', pod, request));
+    connector.on('dropped', (count) => this.emit('dropped', pod, count));
     this.emit('pod-added', pod);
     return connector.start();
   }

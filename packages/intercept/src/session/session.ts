@@ -131,11 +131,13 @@ export class InterceptSession {
   /** The app container's env with cluster hosts pointed at local listeners tunneled into the cluster. */
   async importEnvironment(): Promise<LocalEnvironment> {
     const { record, token } = this.agent;
+    const deployment = this.deploymentObject;
+    if (!deployment) throw new Error('ensureAgent() first');
     const environment = await prepareEnvironment({
       access: this.options.access,
-      deployment: this.deploymentObject!,
+      deployment,
       container: record.container,
-      selector: this.deploymentObject?.spec?.selector?.matchLabels ?? {},
+      selector: deployment.spec?.selector?.matchLabels ?? {},
       tunnelPort: record.tunnelPort,
       token,
       containerPort: record.ports[0].app,
@@ -148,7 +150,7 @@ export class InterceptSession {
 
   /** Leaves: tunnels closed (the pods answer again at once), lease renewal stopped. Safe to call twice. */
   async close(): Promise<void> {
-    while (this.cleanups.length > 0) await this.cleanups.pop()!();
+    for (let cleanup = this.cleanups.pop(); cleanup; cleanup = this.cleanups.pop()) await cleanup();
   }
 
   private checkpoint(): void {

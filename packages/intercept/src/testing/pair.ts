@@ -26,11 +26,13 @@ export interface AgentFixture {
 }
 
 /** An app server behind a running agent (its tunnel on loopback), plus connectors on demand. */
-export async function startAgentFixture(overrides: Partial<Pick<AgentConfig, 'heartbeatMs' | 'missedHeartbeats' | 'timeouts'>> = {}): Promise<AgentFixture> {
+export async function startAgentFixture(
+  overrides: Partial<Pick<AgentConfig, 'heartbeatMs' | 'missedHeartbeats' | 'timeouts' | 'mirrorLimits'>> = {},
+): Promise<AgentFixture> {
   const app = await startTestServer('app');
   const token = generateToken();
   const logs: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const agent = await startAgent(
     {
       ...AGENT_DEFAULTS,

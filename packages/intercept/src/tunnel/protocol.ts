@@ -20,7 +20,9 @@ export type StreamKind =
   /** raw bytes: an intercepted TCP connection, or an HTTP upgrade whose head is replayed first */
   | 'raw'
   /** an outbound connection the connector asked for: bytes of host:port dialled by the agent */
-  | 'dial';
+  | 'dial'
+  /** a copy of a request for a mirror intercept: as 'http', but only the local answer's status comes back */
+  | 'mirror';
 
 /** On 'raw' streams: 'upgrade' when the bytes start with an HTTP/1.1 upgrade request. */
 export const RAW_HEADER = 'ffk-raw';
@@ -45,7 +47,11 @@ export const MAX_SESSION_MEMORY_MB = 128;
 
 export const { NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR, HTTP2_HEADER_STATUS } = constants;
 
-export type InterceptSpec = { mode: 'global'; port?: string | number } | { mode: 'personal'; port?: string | number; header?: string; value: string };
+export type InterceptSpec =
+  | { mode: 'global'; port?: string | number }
+  | { mode: 'personal'; port?: string | number; header?: string; value: string }
+  /** copies of requests (all, or those whose header has the value); the originals go where they would have gone */
+  | { mode: 'mirror'; port?: string | number; header?: string; value?: string };
 
 /** An active intercept as the agent reports it. */
 export interface InterceptInfo {
@@ -53,11 +59,14 @@ export interface InterceptInfo {
   owner: string;
   /** name of the agent port (e.g. "http") */
   port: string;
-  mode: 'global' | 'personal';
+  mode: InterceptSpec['mode'];
   header?: string;
   value?: string;
   /** ISO time of registration */
   since: string;
+  /** a mirror's copies the developer's process answered, and those the agent dropped (the local side slow or down) */
+  copied?: number;
+  dropped?: number;
 }
 
 export interface AgentInfo {
@@ -78,6 +87,8 @@ export type AgentMessage =
   | { type: 'refused'; code: RefusalCode; message: string }
   | { type: 'pong' }
   | { type: 'intercepts'; intercepts: InterceptInfo[] }
-  | { type: 'dial-failed'; id: string; message: string };
+  | { type: 'dial-failed'; id: string; message: string }
+  /** a mirror's copies dropped since the last report (at most one report per MIRROR_REPORT_MS) */
+  | { type: 'dropped'; count: number };
 
 export type RefusalCode = 'token' | 'conflict' | 'protocol' | 'bad-request';

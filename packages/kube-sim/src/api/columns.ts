@@ -3,13 +3,14 @@
 // strategy (src/registry/strategies), as its table convertor does in pkg/printers.
 import type { KubeObject } from '../store/types';
 
-export interface Column {
+/** A column of `kubectl get`, with the cell it shows for an object read as `T`. */
+export interface Column<T extends KubeObject = KubeObject> {
   name: string;
   type: string;
   format?: string;
   priority?: number;
   description?: string;
-  cell(object: KubeObject): string | number;
+  cell: (object: T) => string | number;
 }
 
 /** Kubernetes' HumanDuration: 45s, 3m20s, 15m, 2h5m, 26h, 3d4h, 50d, 2y. */

@@ -3,6 +3,7 @@
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sim, startSim } from '../sim';
+import { parseJson } from '../testing/checks';
 import { MAX_REQUEST_BODY_BYTES } from './limits';
 import { openTls, rawRequest } from './testing/raw-https';
 
@@ -32,7 +33,7 @@ describe('kube-sim at its limits', () => {
       const answer = await rawRequest(target, 'GET', path);
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.body)).toMatchObject({ kind: 'Status', code: 400, reason: 'BadRequest' });
-      expect(JSON.parse(answer.body).message).toMatch(/invalid URL escape in the request path/);
+      expect(parseJson<{ message: string }>(answer.body).message).toMatch(/invalid URL escape in the request path/);
     }
     await stillServing();
   });
@@ -54,7 +55,7 @@ describe('kube-sim at its limits', () => {
       `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nhost: kube-sim\r\nauthorization: Bearer ${sim.token}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
     );
     const chunk = Buffer.alloc(256 * 1024, 'x');
-    for (let i = 0; i < 20 && !socket.destroyed; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    for (let i = 0; i < 20 && !socket.destroyed; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`);
     expect(await answer).toMatch(/^HTTP\/1\.1 413 /);
     await stillServing();
     // Just under the limit is fine.

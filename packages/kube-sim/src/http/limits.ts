@@ -8,13 +8,19 @@ export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
 export const requestTooLarge = () => new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`);
 
+/** A character a request target cannot hold as it is: a control character or a space. */
+export function isControlOrSpace(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return code <= 0x20 || code === 0x7f;
+}
+
 /**
  * The request's URL, or 400 for a target Go's URL parser refuses too: a malformed %-escape,
  * control characters. Checked before authentication, as the API server's HTTP layer does.
  */
 export function requestUrl(req: IncomingMessage): URL {
   const target = req.url ?? '/';
-  if (!target.startsWith('/') || /[\x00-\x20\x7f]/.test(target)) throw badRequest(`invalid request URI: ${JSON.stringify(target.slice(0, 100))}`);
+  if (!target.startsWith('/') || [...target].some(isControlOrSpace)) throw badRequest(`invalid request URI: ${JSON.stringify(target.slice(0, 100))}`);
   // Appended, not resolved: `//x` is a path here, as in Go, not a host.
   let url: URL;
   try {

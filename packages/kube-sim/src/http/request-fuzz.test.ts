@@ -4,6 +4,7 @@
 import { type Fuzz, fuzzer, fuzzFor } from '@ffk/test-kit/fuzz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sim, startSim } from '../sim';
+import { isControlOrSpace } from './limits';
 import { rawRequest } from './testing/raw-https';
 
 const LIMITS = { ms: 12_000, count: 1500 };
@@ -108,7 +109,7 @@ function target(fuzz: Fuzz): string {
   });
   // The request line cannot hold spaces or control characters: whatever the fuzz made, escape those.
   const raw = `/${segments.join('/')}${query.length ? `?${query.join('&')}` : ''}`;
-  return raw.replace(/[\x00-\x20\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return [...raw].map((c) => (isControlOrSpace(c) ? `%${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('');
 }
 
 describe('kube-sim request path and query fuzz', () => {

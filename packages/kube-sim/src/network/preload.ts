@@ -29,7 +29,8 @@ function install(ip: string, namespace: string, namesFile: string | undefined): 
 
   const isPortArgument = (value: unknown) => typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value));
 
-  const listen = net.Server.prototype.listen;
+  // The originals, read with Reflect.get so that they are typed as what they are: methods called with the socket or server as `this`.
+  const listen = Reflect.get(net.Server.prototype, 'listen') as (this: net.Server, ...args: unknown[]) => net.Server;
   net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
     const [first] = args;
     if (args.length === 0 || typeof first === 'function') args.unshift(0, ip);
@@ -39,11 +40,11 @@ function install(ip: string, namespace: string, namesFile: string | undefined): 
     } else if (first && typeof first === 'object' && !('_handle' in first) && !('fd' in first) && !('path' in first && (first as { path?: unknown }).path)) {
       args[0] = { ...first, host: listenHost((first as { host?: unknown }).host) };
     }
-    return (listen as (...a: unknown[]) => net.Server).apply(this, args);
-  } as typeof listen;
+    return listen.apply(this, args);
+  } as typeof net.Server.prototype.listen;
 
   // Literal loopback addresses skip DNS, so connect() maps them itself; names go through lookup.
-  const connect = net.Socket.prototype.connect;
+  const connect = Reflect.get(net.Socket.prototype, 'connect') as (this: net.Socket, ...args: unknown[]) => net.Socket;
   /** A literal address as the pod sees it: its loopback is the pod IP, a Service's clusterIP its proxy. */
   const mapAddress = (host: string): string | undefined => (LOCAL_HOSTS.has(host) ? ip : isIP(host) ? table()[host] : undefined);
   const mapConnectOptions = (options: Record<string, unknown>) => {
@@ -59,14 +60,15 @@ function install(ip: string, namespace: string, namesFile: string | undefined): 
     } else if (first && typeof first === 'object' && !Array.isArray(first)) {
       args[0] = mapConnectOptions(first as Record<string, unknown>);
     }
-    return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+    return connect.apply(this, args);
   };
 
   type LookupCallback = (error: Error | null, address: string | dns.LookupAddress[], family?: number) => void;
   const lookup = dns.lookup;
-  dns.lookup = function (hostname: string, options: unknown, callback?: unknown) {
+  dns.lookup = function (hostname: string, ...rest: unknown[]) {
     const address = typeof hostname === 'string' ? podAddress(hostname) : undefined;
-    if (!address) return (lookup as (...a: unknown[]) => void).apply(dns, [...arguments]);
+    if (!address) return (lookup as (...a: unknown[]) => void).apply(dns, [hostname, ...rest]);
+    const [options, callback] = rest;
     const done = (typeof options === 'function' ? options : callback) as LookupCallback;
     const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
     process.nextTick(() => (all ? done(null, [{ address, family: 4 }]) : done(null, address, 4)));

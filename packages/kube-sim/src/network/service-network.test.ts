@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod, Service } from '../runtime/kube-types';
+import { defined } from '../testing/checks';
 import { type AddressBlock, claimAddressBlock } from './addresses';
 import { endpointSubsets } from './endpoints';
 import { ServiceNetwork } from './service-network';
@@ -64,7 +65,7 @@ describe('Services on the simulated network', { timeout: 20_000 }, () => {
 
   it('balances connections over the ready endpoints only, on the Service address and the mapped node port', async () => {
     await network.applyService(catalog);
-    const address = network.addressOf('shop', 'catalog')!;
+    const address = defined(network.addressOf('shop', 'catalog'), 'the Service address of shop/catalog');
     expect(JSON.parse(readFileSync(join(dir, 'names.json'), 'utf8'))).toEqual({ 'shop/catalog': address });
     network.applyEndpoints({
       metadata: { name: 'catalog', namespace: 'shop' },
@@ -75,13 +76,13 @@ describe('Services on the simulated network', { timeout: 20_000 }, () => {
     for (let i = 0; i < 6; i++) answers.add(await (await fetch(`http://${address}/`, { headers: { connection: 'close' } })).text());
     expect([...answers].sort()).toEqual(['a', 'b']);
 
-    const hostPort = network.boundNodePorts.get(30080)!;
+    const hostPort = defined(network.boundNodePorts.get(30080), 'the host port bound for node port 30080');
     expect(hostPort).toBeGreaterThan(0);
     expect(['a', 'b']).toContain(await (await fetch(`http://127.0.0.1:${hostPort}/`)).text());
   });
 
   it('refuses connections when no endpoint is ready, and skips an endpoint that refuses', async () => {
-    const address = network.addressOf('shop', 'catalog')!;
+    const address = defined(network.addressOf('shop', 'catalog'), 'the Service address of shop/catalog');
     network.applyEndpoints({ metadata: { name: 'catalog', namespace: 'shop' }, subsets: [] });
     await expect(fetch(`http://${address}/`)).rejects.toThrow();
 
@@ -95,7 +96,7 @@ describe('Services on the simulated network', { timeout: 20_000 }, () => {
   });
 
   it('drops a removed Service from DNS and the network', async () => {
-    const address = network.addressOf('shop', 'catalog')!;
+    const address = defined(network.addressOf('shop', 'catalog'), 'the Service address of shop/catalog');
     await network.removeService('shop', 'catalog');
     expect(JSON.parse(readFileSync(join(dir, 'names.json'), 'utf8'))).toEqual({});
     await expect(fetch(`http://${address}/`)).rejects.toThrow();

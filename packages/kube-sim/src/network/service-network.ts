@@ -71,12 +71,13 @@ export class ServiceNetwork {
         this.options.warn(`Service ${key} port ${port.port}: cannot listen on ${address}:${port.port} (${code})${hint}`);
         continue;
       }
-      const hostPort = port.nodePort === undefined ? undefined : this.options.nodePorts[port.nodePort];
-      if ((service.spec.type === 'NodePort' || service.spec.type === 'LoadBalancer') && hostPort !== undefined) {
+      const nodePort = port.nodePort;
+      const hostPort = nodePort === undefined ? undefined : this.options.nodePorts[nodePort];
+      if ((service.spec.type === 'NodePort' || service.spec.type === 'LoadBalancer') && nodePort !== undefined && hostPort !== undefined) {
         const nodeProxy = new ServiceProxy(backends);
         entry.proxies.push(nodeProxy);
         try {
-          this.boundNodePorts.set(port.nodePort!, await nodeProxy.listen('127.0.0.1', hostPort));
+          this.boundNodePorts.set(nodePort, await nodeProxy.listen('127.0.0.1', hostPort));
         } catch (error) {
           this.options.warn(
             `NodePort ${port.nodePort} of Service ${key}: cannot listen on 127.0.0.1:${hostPort} (${(error as NodeJS.ErrnoException).code}); is another process using it?`,

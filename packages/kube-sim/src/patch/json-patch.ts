@@ -1,12 +1,15 @@
 // RFC 6902 JSON Patch: add, remove, replace, move, copy, test. Errors are 422 as on a real server.
 import { ApiError, badRequest } from '../api/status';
+import { isJsonObject, type JsonObject, jsonText, type JsonValue } from '../json';
+import { sameJson } from '../store/same-json';
+import type { KubeObject } from '../store/types';
+import { patchedObject } from './patched-object';
 
-type Json = any;
 interface Operation {
-  op: string;
+  op: JsonValue;
   path: string;
-  from?: string;
-  value?: Json;
+  from?: JsonValue;
+  value?: JsonValue;
 }
 
 const unprocessable = (message: string) => new ApiError(422, 'Invalid', message);
@@ -20,27 +23,29 @@ function pointer(path: string): string[] {
     .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function parentOf(document: Json, tokens: string[], path: string): { parent: Json; key: string } {
-  let parent = document;
-  for (const token of tokens.slice(0, -1)) {
-    parent = Array.isArray(parent) ? parent[Number(token)] : parent?.[token];
-    if (parent === undefined || parent === null || typeof parent !== 'object') {
-      throw unprocessable(`doc is missing path: "${path}": missing value`);
-    }
-  }
+/** The child of a JSON value at one pointer token (undefined when there is none). */
+function childOf(value: JsonValue | undefined, token: string): JsonValue | undefined {
+  if (Array.isArray(value)) return value[Number(token)];
+  return isJsonObject(value) ? value[token] : undefined;
+}
+
+function parentOf(document: JsonValue, tokens: string[], path: string): { parent: JsonObject | JsonValue[]; key: string } {
+  let parent: JsonValue | undefined = document;
+  for (const token of tokens.slice(0, -1)) parent = childOf(parent, token);
+  if (parent === undefined || parent === null || typeof parent !== 'object') throw unprocessable(`doc is missing path: "${path}": missing value`);
   return { parent, key: tokens[tokens.length - 1] };
 }
 
-function read(document: Json, path: string): Json {
-  let value = document;
+function read(document: JsonValue, path: string): JsonValue {
+  let value: JsonValue | undefined = document;
   for (const token of pointer(path)) {
-    value = Array.isArray(value) ? value[Number(token)] : value?.[token];
+    value = childOf(value, token);
     if (value === undefined) throw unprocessable(`doc is missing path: "${path}": missing value`);
   }
   return value;
 }
 
-function arrayIndex(array: Json[], key: string, path: string, inserting: boolean): number {
+function arrayIndex(array: JsonValue[], key: string, path: string, inserting: boolean): number {
   if (inserting && key === '-') return array.length;
   const index = Number(key);
   const limit = inserting ? array.length : array.length - 1;
@@ -48,7 +53,7 @@ function arrayIndex(array: Json[], key: string, path: string, inserting: boolean
   return index;
 }
 
-function add(document: Json, path: string, value: Json): Json {
+function add(document: JsonValue, path: string, value: JsonValue): JsonValue {
   const tokens = pointer(path);
   if (tokens.length === 0) return value;
   const { parent, key } = parentOf(document, tokens, path);
@@ -57,7 +62,7 @@ function add(document: Json, path: string, value: Json): Json {
   return document;
 }
 
-function remove(document: Json, path: string): Json {
+function remove(document: JsonValue, path: string): JsonValue {
   const tokens = pointer(path);
   const { parent, key } = parentOf(document, tokens, path);
   if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, path, false), 1);
@@ -68,48 +73,49 @@ function remove(document: Json, path: string): Json {
   return document;
 }
 
-const equal = (a: Json, b: Json): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-function canonical(value: Json): Json {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, canonical(value[k])]),
-    );
-  return value;
+/** One operation of the patch, or a 400 naming it when it has no path. */
+function operationOf(item: unknown): Operation {
+  if (!isJsonObject(item) || typeof item.path !== 'string') throw badRequest(`invalid JSON patch operation: ${JSON.stringify(item)}`);
+  return { op: item.op, path: item.path, from: item.from, value: item.value };
 }
 
-export function applyJsonPatch(target: Json, patch: unknown): Json {
+/** A `from` pointer; a missing one points at the whole document, as before. */
+const fromOf = (operation: Operation): string => (typeof operation.from === 'string' ? operation.from : '');
+
+/** The operation's value, copied so that later operations cannot change the patch. */
+const valueOf = (operation: Operation): JsonValue => structuredClone(operation.value ?? null);
+
+/** Applies a request body (parsed JSON) as a JSON patch to an object. */
+export function applyJsonPatch(target: KubeObject, patch: unknown): KubeObject {
   if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-  let document = structuredClone(target);
-  for (const operation of patch as Operation[]) {
-    if (typeof operation?.path !== 'string') throw badRequest(`invalid JSON patch operation: ${JSON.stringify(operation)}`);
+  let document: JsonValue = structuredClone(target);
+  for (const item of patch as unknown[]) {
+    const operation = operationOf(item);
     switch (operation.op) {
       case 'add':
-        document = add(document, operation.path, structuredClone(operation.value));
+        document = add(document, operation.path, valueOf(operation));
         break;
       case 'remove':
         document = remove(document, operation.path);
         break;
       case 'replace':
         read(document, operation.path);
-        document = add(remove(document, operation.path), operation.path, structuredClone(operation.value));
+        document = add(remove(document, operation.path), operation.path, valueOf(operation));
         break;
       case 'move': {
-        const value = read(document, operation.from ?? '');
-        document = add(remove(document, operation.from ?? ''), operation.path, value);
+        const value = read(document, fromOf(operation));
+        document = add(remove(document, fromOf(operation)), operation.path, value);
         break;
       }
       case 'copy':
-        document = add(document, operation.path, structuredClone(read(document, operation.from ?? '')));
+        document = add(document, operation.path, structuredClone(read(document, fromOf(operation))));
         break;
       case 'test':
-        if (!equal(read(document, operation.path), operation.value)) throw unprocessable(`testing value ${operation.path} failed: test failed`);
+        if (!sameJson(read(document, operation.path), operation.value)) throw unprocessable(`testing value ${operation.path} failed: test failed`);
         break;
       default:
-        throw badRequest(`Unexpected kind: ${operation.op}`);
+        throw badRequest(`Unexpected kind: ${jsonText(operation.op)}`);
     }
   }
-  return document;
+  return patchedObject(target.kind, document);
 }

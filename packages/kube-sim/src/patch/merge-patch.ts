@@ -1,14 +1,19 @@
 // RFC 7386 JSON Merge Patch: objects merge, null removes, everything else (lists too) replaces.
-type Json = any;
+import { isJsonObject, type JsonObject, type JsonValue } from '../json';
+import type { KubeObject } from '../store/types';
+import { patchedObject } from './patched-object';
 
-const isObject = (value: Json) => value !== null && typeof value === 'object' && !Array.isArray(value);
-
-export function applyMergePatch(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return structuredClone(patch);
-  const result = isObject(target) ? { ...target } : {};
+function merge(target: JsonValue | undefined, patch: JsonValue): JsonValue {
+  if (!isJsonObject(patch)) return structuredClone(patch);
+  const result: JsonObject = isJsonObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
+    else result[key] = merge(result[key], value);
   }
   return result;
+}
+
+/** Merges a request body (parsed JSON) into an object. */
+export function applyMergePatch(target: KubeObject, patch: unknown): KubeObject {
+  return patchedObject(target.kind, isJsonObject(patch) ? merge(target, patch) : undefined);
 }

@@ -2,20 +2,23 @@
 // live object (lists with keys item by item, like strategic merge), the fields the manager set are
 // recorded in metadata.managedFields (FieldsV1), and fields it applied before but no longer
 // applies are removed. Conflicts between managers are not detected (see README).
+import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 import { itemSchema, patchStrategyOf, propertySchema, type Schema } from '../openapi/schema';
 import type { KubeObject } from '../store/types';
-import { applyStrategicMergePatch } from './strategic-merge';
+import { patchedObject } from './patched-object';
+import { strategicMerge } from './strategic-merge';
 
-type Json = any;
-type FieldSet = Record<string, any>;
-const isObject = (value: Json) => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** A FieldsV1 set: `f:<field>` for fields, `k:{...}` for keyed list items, `.` for an item itself. */
+interface FieldSet {
+  [entry: string]: FieldSet;
+}
 
-/** The FieldsV1 set of a configuration: `f:<field>` for fields, `k:{...}` for keyed list items. */
-export function fieldSetOf(config: Json, schema: Schema | undefined): FieldSet {
+/** The FieldsV1 set of a configuration. */
+export function fieldSetOf(config: JsonObject, schema: Schema | undefined): FieldSet {
   const set: FieldSet = {};
-  for (const [key, value] of Object.entries(config ?? {})) {
+  for (const [key, value] of Object.entries(config)) {
     const childSchema = propertySchema(schema, key);
-    if (isObject(value)) set[`f:${key}`] = fieldSetOf(value, childSchema);
+    if (isJsonObject(value)) set[`f:${key}`] = fieldSetOf(value, childSchema);
     else if (Array.isArray(value)) {
       const keys = listKeys(childSchema);
       if (!keys) {
@@ -23,7 +26,7 @@ export function fieldSetOf(config: Json, schema: Schema | undefined): FieldSet {
         continue;
       }
       const items: FieldSet = {};
-      for (const item of value) items[itemKey(item, keys)] = { '.': {}, ...fieldSetOf(item, itemSchema(childSchema)) };
+      for (const item of value) items[itemKey(item, keys)] = { '.': {}, ...(isJsonObject(item) ? fieldSetOf(item, itemSchema(childSchema)) : {}) };
       set[`f:${key}`] = items;
     } else set[`f:${key}`] = {};
   }
@@ -36,33 +39,39 @@ function listKeys(schema: Schema | undefined): string[] | undefined {
   return strategy.mapKeys ?? [strategy.mergeKey];
 }
 
-function itemKey(item: Json, keys: string[]): string {
-  const present = Object.fromEntries(keys.filter((k) => item?.[k] !== undefined).map((k) => [k, item[k]]));
+function itemKey(item: JsonValue, keys: string[]): string {
+  const fields = isJsonObject(item) ? item : {};
+  const present = Object.fromEntries(keys.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
   return `k:${JSON.stringify(present)}`;
 }
 
-/** Removes from `live` the fields in `before` that are missing from `after`. */
-function removeDropped(live: Json, before: FieldSet, after: FieldSet, schema: Schema | undefined): void {
-  if (!isObject(live)) return;
-  for (const [entry, children] of Object.entries(before)) {
+/** Removes from `live` the fields in `before` (a stored FieldsV1 set) that are missing from `after`. */
+function removeDropped(live: JsonValue, before: JsonObject, after: FieldSet, schema: Schema | undefined): void {
+  if (!isJsonObject(live)) return;
+  for (const [entry, stored] of Object.entries(before)) {
     if (!entry.startsWith('f:')) continue;
     const key = entry.slice(2);
     if (!(entry in after)) {
       delete live[key];
       continue;
     }
+    const kept = after[entry];
+    const children = isJsonObject(stored) ? stored : {};
     const childSchema = propertySchema(schema, key);
     const keys = listKeys(childSchema);
-    if (Array.isArray(live[key]) && keys) {
-      live[key] = live[key].filter((item: Json) => {
+    const field = live[key];
+    if (Array.isArray(field) && keys) {
+      const items = field.filter((item) => {
         const id = itemKey(item, keys);
-        return !(id in children) || id in after[entry];
+        return !(id in children) || id in kept;
       });
-      for (const item of live[key]) {
+      live[key] = items;
+      for (const item of items) {
         const id = itemKey(item, keys);
-        if (children[id] && after[entry][id]) removeDropped(item, children[id], after[entry][id], itemSchema(childSchema));
+        const storedItem = children[id];
+        if (isJsonObject(storedItem) && kept[id]) removeDropped(item, storedItem, kept[id], itemSchema(childSchema));
       }
-    } else if (isObject(live[key])) removeDropped(live[key], children, after[entry], childSchema);
+    } else if (isJsonObject(field)) removeDropped(field, children, kept, childSchema);
   }
 }
 
@@ -73,13 +82,14 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
   delete cleanConfig.metadata.managedFields;
   delete cleanConfig.metadata.resourceVersion;
   const after = fieldSetOf(cleanConfig, schema);
-  const base: Json = structuredClone(live ?? {});
-  const entries: Json[] = base.metadata?.managedFields ?? [];
-  const previous = entries.find((e) => e.manager === manager && e.operation === 'Apply');
-  if (previous) removeDropped(base, previous.fieldsV1 ?? {}, after, schema);
-  const merged = applyStrategicMergePatch(base, cleanConfig, schema) as KubeObject;
+  const base: JsonObject = live ? structuredClone(live) : {};
+  const entries = structuredClone(live?.metadata.managedFields ?? []);
+  const appliedBefore = (entry: Record<string, unknown>) => entry.manager === manager && entry.operation === 'Apply';
+  const previous = entries.find(appliedBefore)?.fieldsV1;
+  if (isJsonObject(previous)) removeDropped(base, previous, after, schema);
+  const merged = patchedObject(config.kind, strategicMerge(base, cleanConfig, schema));
   merged.metadata.managedFields = [
-    ...entries.filter((e) => !(e.manager === manager && e.operation === 'Apply')),
+    ...entries.filter((entry) => !appliedBefore(entry)),
     {
       manager,
       operation: 'Apply',

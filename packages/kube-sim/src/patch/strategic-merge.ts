@@ -3,16 +3,20 @@
 // honoured: $patch (merge/replace/delete), $retainKeys, $setElementOrder/<list>,
 // $deleteFromPrimitiveList/<list>.
 import { badRequest } from '../api/status';
+import { isJsonObject, type JsonObject, jsonText, type JsonValue } from '../json';
 import { itemSchema, patchStrategyOf, propertySchema, type Schema } from '../openapi/schema';
+import type { KubeObject } from '../store/types';
+import { patchedObject } from './patched-object';
 
-type Json = any;
-const isObject = (value: Json) => value !== null && typeof value === 'object' && !Array.isArray(value);
 const ORDER = '$setElementOrder/';
 const DELETE_FROM = '$deleteFromPrimitiveList/';
 
-function withoutDirectives(value: Json): Json {
-  if (Array.isArray(value)) return value.filter((item) => !(isObject(item) && item.$patch)).map(withoutDirectives);
-  if (!isObject(value)) return value;
+/** The list a directive's value names, or none when it is not a list. */
+const listOf = (value: JsonValue): JsonValue[] => (Array.isArray(value) ? value : []);
+
+function withoutDirectives(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return listWithoutDirectives(value);
+  if (!isJsonObject(value)) return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => !key.startsWith('$'))
@@ -20,51 +24,59 @@ function withoutDirectives(value: Json): Json {
   );
 }
 
-function mergeMap(original: Json, patch: Json, schema: Schema | undefined): Json {
-  if (patch.$patch === 'replace') return withoutDirectives(patch);
-  if (patch.$patch === 'delete') return undefined;
-  if (patch.$patch !== undefined && patch.$patch !== 'merge') throw badRequest(`Unknown patch type: ${patch.$patch}`);
-  const result: Json = isObject(original) ? { ...original } : {};
+/** A list without the items that carry a $patch directive, and the directives out of the rest. */
+const listWithoutDirectives = (list: JsonValue[]): JsonValue[] => list.filter((item) => !(isJsonObject(item) && item.$patch)).map(withoutDirectives);
+
+/** `$patch: delete`: the object (a field's value or a list item) goes. */
+const isDeleted = (patch: JsonObject): boolean => patch.$patch === 'delete';
+
+function mergeMap(original: JsonValue | undefined, patch: JsonObject, schema: Schema | undefined): JsonValue {
+  const directive = patch.$patch;
+  if (directive === 'replace') return withoutDirectives(patch);
+  if (directive !== undefined && directive !== 'merge') throw badRequest(`Unknown patch type: ${jsonText(directive)}`);
+  const result: JsonObject = isJsonObject(original) ? { ...original } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith('$')) continue;
     const childSchema = propertySchema(schema, key);
     if (value === null) delete result[key];
-    else if (isObject(value)) {
-      const merged = mergeMap(result[key], value, childSchema);
-      if (merged === undefined) delete result[key];
-      else result[key] = merged;
+    else if (isJsonObject(value)) {
+      if (isDeleted(value)) delete result[key];
+      else result[key] = mergeMap(result[key], value, childSchema);
     } else if (Array.isArray(value)) result[key] = mergeList(result[key], value, childSchema);
     else result[key] = value;
   }
   for (const [key, values] of Object.entries(patch)) {
     if (key.startsWith(DELETE_FROM)) {
       const field = key.slice(DELETE_FROM.length);
-      if (Array.isArray(result[field])) result[field] = result[field].filter((v: Json) => !(values as Json[]).includes(v));
+      const list = result[field];
+      if (Array.isArray(list)) result[field] = list.filter((v) => !listOf(values).includes(v));
     }
     if (key.startsWith(ORDER)) {
       const field = key.slice(ORDER.length);
-      if (Array.isArray(result[field])) result[field] = reorder(result[field], values as Json[], patchStrategyOf(propertySchema(schema, field))?.mergeKey);
+      const list = result[field];
+      if (Array.isArray(list)) result[field] = reorder(list, listOf(values), patchStrategyOf(propertySchema(schema, field))?.mergeKey);
     }
   }
-  if (Array.isArray(patch.$retainKeys)) {
-    for (const key of Object.keys(result)) if (!patch.$retainKeys.includes(key)) delete result[key];
+  const retained = patch.$retainKeys;
+  if (Array.isArray(retained)) {
+    for (const key of Object.keys(result)) if (!retained.includes(key)) delete result[key];
   }
   return result;
 }
 
 /** Puts the items named in a $setElementOrder directive first, in its order. */
-function reorder(list: Json[], order: Json[], mergeKey: string | undefined): Json[] {
-  const keyOf = (item: Json) => JSON.stringify(mergeKey && isObject(item) ? item[mergeKey] : item);
+function reorder(list: JsonValue[], order: JsonValue[], mergeKey: string | undefined): JsonValue[] {
+  const keyOf = (item: JsonValue) => JSON.stringify(mergeKey && isJsonObject(item) ? item[mergeKey] : item);
   const wanted = order.map(keyOf);
   const ranked = list.map((item, index) => ({ item, rank: wanted.indexOf(keyOf(item)), index }));
   return ranked.sort((a, b) => (a.rank === -1 ? Infinity : a.rank) - (b.rank === -1 ? Infinity : b.rank) || a.index - b.index).map(({ item }) => item);
 }
 
-function mergeList(original: Json, patch: Json[], schema: Schema | undefined): Json[] {
+function mergeList(original: JsonValue | undefined, patch: JsonValue[], schema: Schema | undefined): JsonValue[] {
   const strategy = patchStrategyOf(schema);
-  const live: Json[] = Array.isArray(original) ? original : [];
-  if (!strategy?.strategy.split(',').includes('merge')) return withoutDirectives(patch);
-  if (patch.some((item) => isObject(item) && item.$patch === 'replace')) return withoutDirectives(patch);
+  const live = Array.isArray(original) ? original : [];
+  if (!strategy?.strategy.split(',').includes('merge')) return listWithoutDirectives(patch);
+  if (patch.some((item) => isJsonObject(item) && item.$patch === 'replace')) return listWithoutDirectives(patch);
   if (!strategy.mergeKey) {
     const result = [...live];
     for (const item of patch) if (!result.some((existing) => JSON.stringify(existing) === JSON.stringify(item))) result.push(item);
@@ -74,10 +86,10 @@ function mergeList(original: Json, patch: Json[], schema: Schema | undefined): J
   const items = itemSchema(schema);
   const result = [...live];
   for (const item of patch) {
-    if (!isObject(item)) throw badRequest(`merging an object in json but data type is not map, got: ${JSON.stringify(item)}`);
+    if (!isJsonObject(item)) throw badRequest(`merging an object in json but data type is not map, got: ${JSON.stringify(item)}`);
     if (item[key] === undefined) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`);
-    const index = result.findIndex((existing) => isObject(existing) && existing[key] === item[key]);
-    if (item.$patch === 'delete') {
+    const index = result.findIndex((existing) => isJsonObject(existing) && existing[key] === item[key]);
+    if (isDeleted(item)) {
       if (index >= 0) result.splice(index, 1);
       continue;
     }
@@ -87,7 +99,13 @@ function mergeList(original: Json, patch: Json[], schema: Schema | undefined): J
   return result;
 }
 
-export function applyStrategicMergePatch(original: Json, patch: Json, schema: Schema): Json {
-  if (!isObject(patch)) throw badRequest('strategic merge patch must be a JSON object');
-  return mergeMap(original, patch, schema) ?? {};
+/** Merges `patch` into `original` along `schema` (an object deleted by `$patch: delete` leaves an empty one). */
+export function strategicMerge(original: JsonValue | undefined, patch: JsonObject, schema: Schema): JsonValue {
+  return isDeleted(patch) ? {} : mergeMap(original, patch, schema);
+}
+
+/** Applies a request body (parsed JSON) as a strategic merge patch to an object. */
+export function applyStrategicMergePatch(original: KubeObject, patch: unknown, schema: Schema): KubeObject {
+  if (!isJsonObject(patch)) throw badRequest('strategic merge patch must be a JSON object');
+  return patchedObject(original.kind, strategicMerge(original, patch, schema));
 }

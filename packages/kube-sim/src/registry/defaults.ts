@@ -2,14 +2,10 @@
 // templates share; each kind's own defaults live in its strategy (src/registry/strategies), so
 // `kubectl get -o yaml` shows what a real cluster would.
 
-type Json = Record<string, any>;
-
-export const setDefault = (target: Json, key: string, value: unknown) => {
-  if (target[key] === undefined || target[key] === null) target[key] = value;
-};
+import type { ContainerFields, PodSpecFields } from './kinds';
 
 /** `:latest` or no tag means Always, anything else IfNotPresent. */
-export function defaultPullPolicy(image: string | undefined): string {
+export function defaultPullPolicy(image: string | undefined): 'Always' | 'IfNotPresent' {
   if (!image) return 'IfNotPresent';
   if (image.includes('@')) return 'IfNotPresent';
   const lastPart = image.slice(image.lastIndexOf('/') + 1);
@@ -17,37 +13,39 @@ export function defaultPullPolicy(image: string | undefined): string {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-function probe(p: Json | undefined): void {
+type Probe = NonNullable<ContainerFields['livenessProbe']>;
+
+function probe(p: Probe | undefined): void {
   if (!p) return;
-  setDefault(p, 'timeoutSeconds', 1);
-  setDefault(p, 'periodSeconds', 10);
-  setDefault(p, 'successThreshold', 1);
-  setDefault(p, 'failureThreshold', 3);
-  if (p.httpGet) setDefault(p.httpGet, 'scheme', 'HTTP');
+  p.timeoutSeconds ??= 1;
+  p.periodSeconds ??= 10;
+  p.successThreshold ??= 1;
+  p.failureThreshold ??= 3;
+  if (p.httpGet) p.httpGet.scheme ??= 'HTTP';
 }
 
-function container(c: Json): void {
-  setDefault(c, 'terminationMessagePath', '/dev/termination-log');
-  setDefault(c, 'terminationMessagePolicy', 'File');
-  setDefault(c, 'imagePullPolicy', defaultPullPolicy(c.image));
-  setDefault(c, 'resources', {});
-  for (const port of c.ports ?? []) setDefault(port, 'protocol', 'TCP');
-  for (const env of c.env ?? []) if (env.valueFrom?.fieldRef) setDefault(env.valueFrom.fieldRef, 'apiVersion', 'v1');
+function container(c: ContainerFields): void {
+  c.terminationMessagePath ??= '/dev/termination-log';
+  c.terminationMessagePolicy ??= 'File';
+  c.imagePullPolicy ??= defaultPullPolicy(c.image);
+  c.resources ??= {};
+  for (const port of c.ports ?? []) port.protocol ??= 'TCP';
+  for (const env of c.env ?? []) if (env.valueFrom?.fieldRef) env.valueFrom.fieldRef.apiVersion ??= 'v1';
   probe(c.livenessProbe);
   probe(c.readinessProbe);
   probe(c.startupProbe);
 }
 
-export function defaultPodSpec(spec: Json | undefined): void {
+export function defaultPodSpec(spec: PodSpecFields | undefined): void {
   if (!spec) return;
-  setDefault(spec, 'restartPolicy', 'Always');
-  setDefault(spec, 'dnsPolicy', 'ClusterFirst');
-  setDefault(spec, 'schedulerName', 'default-scheduler');
-  setDefault(spec, 'terminationGracePeriodSeconds', 30);
-  setDefault(spec, 'securityContext', {});
+  spec.restartPolicy ??= 'Always';
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.securityContext ??= {};
   for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) container(c);
   for (const volume of spec.volumes ?? []) {
-    if (volume.configMap) setDefault(volume.configMap, 'defaultMode', 420);
-    if (volume.secret) setDefault(volume.secret, 'defaultMode', 420);
+    if (volume.configMap) volume.configMap.defaultMode ??= 420;
+    if (volume.secret) volume.secret.defaultMode ??= 420;
   }
 }

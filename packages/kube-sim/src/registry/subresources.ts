@@ -1,7 +1,12 @@
 // Views of an object that its subresources read and write: `status` (the object, of which only
 // status is written) and `scale` (an autoscaling/v1 Scale over spec.replicas).
 import { badRequest } from '../api/status';
+import type { LabelSelectorFields } from '../store/selectors';
 import type { KubeObject } from '../store/types';
+import type { DeploymentObject, ReplicaSetObject, ScaleObject } from './kinds';
+
+/** The kinds that serve `scale`. */
+type Scalable = DeploymentObject | ReplicaSetObject;
 
 export interface SubresourceView {
   /** The object a GET of the subresource returns. */
@@ -10,14 +15,12 @@ export interface SubresourceView {
   write(parent: KubeObject, view: KubeObject): KubeObject;
 }
 
-function selectorString(
-  selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
-): string {
+function selectorString(selector: LabelSelectorFields | undefined): string {
   const labels = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   const expressions = (selector?.matchExpressions ?? []).map((e) => {
     if (e.operator === 'Exists') return e.key;
     if (e.operator === 'DoesNotExist') return `!${e.key}`;
-    return `${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`;
+    return `${e.key} ${(e.operator ?? '').toLowerCase()} (${(e.values ?? []).join(',')})`;
   });
   return [...labels, ...expressions].join(',');
 }
@@ -28,7 +31,7 @@ export const SUBRESOURCE_VIEWS: Record<string, SubresourceView> = {
     write: (parent, view) => ({ ...parent, metadata: { ...parent.metadata, resourceVersion: view.metadata?.resourceVersion }, status: view.status }),
   },
   scale: {
-    read: (parent) => ({
+    read: (parent: Scalable) => ({
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
       metadata: {
@@ -41,7 +44,7 @@ export const SUBRESOURCE_VIEWS: Record<string, SubresourceView> = {
       spec: { replicas: parent.spec?.replicas ?? 0 },
       status: { replicas: parent.status?.replicas ?? 0, selector: selectorString(parent.spec?.selector) },
     }),
-    write: (parent, view) => {
+    write: (parent: Scalable, view: ScaleObject) => {
       const replicas = view.spec?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas)) throw badRequest('Scale.spec.replicas must be an integer');
       return { ...parent, metadata: { ...parent.metadata, resourceVersion: view.metadata?.resourceVersion }, spec: { ...parent.spec, replicas } };

@@ -4,8 +4,7 @@
 import { fieldDuplicate, fieldInvalid, fieldRequired } from '../api/field-errors';
 import type { StatusCause } from '../api/status';
 import type { KubeObject } from '../store/types';
-
-type Json = Record<string, any>;
+import type { PodSpecFields } from './kinds';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -80,17 +79,17 @@ export function portCauses(field: string, port: unknown): StatusCause[] {
 export const immutable = (field: string, value: unknown): StatusCause => fieldInvalid(field, value, 'field is immutable');
 
 /** ValidatePodSpec (of a pod or a pod template at `path`): containers, ports, env names, volumes. */
-export function podSpecCauses(spec: Json | undefined, path: string): StatusCause[] {
+export function podSpecCauses(spec: PodSpecFields | undefined, path: string): StatusCause[] {
   if (!spec) return [fieldRequired(path)];
   const causes: StatusCause[] = [];
-  const containers: Json[] = spec.containers ?? [];
+  const containers = spec.containers ?? [];
   if (containers.length === 0) causes.push(fieldRequired(`${path}.containers`));
   const names = new Set<string>();
   for (const [group, list] of [
     ['containers', containers],
     ['initContainers', spec.initContainers ?? []],
   ] as const) {
-    list.forEach((c: Json, i: number) => {
+    list.forEach((c, i) => {
       const at = `${path}.${group}[${i}]`;
       if (c.name) {
         if (!DNS1123_LABEL.test(c.name)) causes.push(fieldInvalid(`${at}.name`, c.name, LABEL_MESSAGE));
@@ -99,15 +98,15 @@ export function podSpecCauses(spec: Json | undefined, path: string): StatusCause
       }
       if (!c.image) causes.push(fieldRequired(`${at}.image`));
       const portNames = new Set<string>();
-      (c.ports ?? []).forEach((p: Json, j: number) => {
+      (c.ports ?? []).forEach((p, j) => {
         causes.push(...portCauses(`${at}.ports[${j}].containerPort`, p.containerPort));
         if (p.name) {
           if (portNames.has(p.name)) causes.push(fieldDuplicate(`${at}.ports[${j}].name`, p.name));
           portNames.add(p.name);
         }
       });
-      const envNames = (c.env ?? []).map((e: Json) => e.name);
-      envNames.forEach((n: string, j: number) => {
+      const envNames = (c.env ?? []).map((e) => e.name);
+      envNames.forEach((n, j) => {
         if (n !== undefined && !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(n))
           causes.push(
             fieldInvalid(
@@ -119,8 +118,8 @@ export function podSpecCauses(spec: Json | undefined, path: string): StatusCause
       });
     });
   }
-  const volumes = new Set<string>();
-  (spec.volumes ?? []).forEach((v: Json, i: number) => {
+  const volumes = new Set<string | undefined>();
+  (spec.volumes ?? []).forEach((v, i) => {
     if (volumes.has(v.name)) causes.push(fieldDuplicate(`${path}.volumes[${i}].name`, v.name));
     volumes.add(v.name);
   });

@@ -59,30 +59,33 @@ export function labelMatcher(selector: string | undefined | null): Matcher {
   return (object) => requirements.every((r) => matches(r, object.metadata.labels?.[r.key]));
 }
 
+/** A structured LabelSelector as sent: an expression's key or operator may be missing until validation reports it. */
+export interface LabelSelectorFields {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key?: string; operator?: string; values?: string[] }[];
+}
+
 /** Matches labels against a structured LabelSelector (matchLabels + matchExpressions). */
-export function selectorMatches(
-  selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
+export function selectorMatches(selector: LabelSelectorFields | undefined, labels: Record<string, string> | undefined): boolean {
   if (!selector) return false;
   const have = labels ?? {};
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (have[key] !== value) return false;
   for (const expression of selector.matchExpressions ?? []) {
-    const value = have[expression.key];
+    const value = expression.key === undefined ? undefined : have[expression.key];
     const values = expression.values ?? [];
     const ok = {
       In: value !== undefined && values.includes(value),
       NotIn: value === undefined || !values.includes(value),
       Exists: value !== undefined,
       DoesNotExist: value === undefined,
-    }[expression.operator];
+    }[expression.operator ?? ''];
     if (!ok) return false;
   }
   return true;
 }
 
 /** What a field selector may name: field label -> its value in an object. */
-export type FieldLabels = Record<string, (object: KubeObject) => string | undefined>;
+export type FieldLabels<T extends KubeObject = KubeObject> = Record<string, (object: T) => string | undefined>;
 
 /** The labels every kind has (DefaultMetaV1FieldSelectorConversion). */
 const META_FIELDS: FieldLabels = {

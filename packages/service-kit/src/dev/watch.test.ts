@@ -25,10 +25,13 @@ async function devService(): Promise<{ url: string; runner: StartedProcess; setT
   setText('one');
   writeFileSync(
     join(dir, 'main.ts'),
-    `import { createServer, type Server } from 'node:http';
+    `import { createServer, type Server, type ServerResponse } from 'node:http';
 import { text } from './text';
-const server: Server = createServer((req, res) => (req.url === '/slow' ? setTimeout(() => res.end('slow ' + text), 800) : res.end(text))).listen(Number(process.env.PORT), '127.0.0.1');
 let signals = 0;
+// As runService: once stopping, an answer closes its connection, so a client's kept-alive socket
+// cannot keep reaching this run after the next one serves.
+const answer = (res: ServerResponse, body: string) => res.setHeader('connection', signals > 0 ? 'close' : 'keep-alive').end(body);
+const server: Server = createServer((req, res) => (req.url === '/slow' ? setTimeout(() => answer(res, 'slow ' + text), 800) : answer(res, text))).listen(Number(process.env.PORT), '127.0.0.1');
 const stop = () => {
   if (++signals > 1) process.exit(3);
   server.close(() => setTimeout(() => process.exit(0), 100));
@@ -58,7 +61,7 @@ function interrupt(runner: StartedProcess): void {
 
 /** Polls the service until it answers `text` (it is down while it restarts). */
 async function answers(url: string, text: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 10_000;
   let last = 'nothing';
   while (Date.now() < deadline) {
     last = await fetch(url).then(

@@ -57,8 +57,9 @@ export async function findClusterHosts(env: Record<string, string>, namespace: s
   const known = new Map<string, Promise<number[] | undefined>>();
   const portsOf = (service: string, ns: string) => {
     const key = `${service}.${ns}`;
-    if (!known.has(key)) known.set(key, lookup(service, ns));
-    return known.get(key)!;
+    const ports = known.get(key) ?? lookup(service, ns);
+    known.set(key, ports);
+    return ports;
   };
   for (const [variable, value] of Object.entries(env)) {
     const candidates: { start: number; end: number; host: string; port?: number; scheme?: string }[] = [];

@@ -110,24 +110,22 @@ class Sources {
 
   private read(resource: string, name: string, optional: boolean | undefined, get: (api: CoreV1Api, namespace: string) => Promise<Record<string, string>>) {
     const key = `${resource}/${name}`;
-    if (!this.cache.has(key)) {
-      const { namespace } = this.access.target;
-      const request = { verb: 'get', group: '', resource, namespace, name };
-      const api = this.access.kc.makeApiClient(CoreV1Api);
-      this.cache.set(
-        key,
-        friendly({ target: this.access.target, request }, () => get(api, namespace)).catch((error: unknown) => {
-          if (isClusterError(error, 'not-found')) {
-            if (optional) return undefined;
-            throw new ClusterError(
-              'not-found',
-              `${resource.replace(/s$/, '')} "${name}" not found in namespace "${namespace}" (${this.who} reads it): create it, or the pods cannot start either`,
-            );
-          }
-          throw error;
-        }),
-      );
-    }
-    return this.cache.get(key)!;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const { namespace } = this.access.target;
+    const request = { verb: 'get', group: '', resource, namespace, name };
+    const api = this.access.kc.makeApiClient(CoreV1Api);
+    const reading = friendly({ target: this.access.target, request }, () => get(api, namespace)).catch((error: unknown) => {
+      if (isClusterError(error, 'not-found')) {
+        if (optional) return undefined;
+        throw new ClusterError(
+          'not-found',
+          `${resource.replace(/s$/, '')} "${name}" not found in namespace "${namespace}" (${this.who} reads it): create it, or the pods cannot start either`,
+        );
+      }
+      throw error;
+    });
+    this.cache.set(key, reading);
+    return reading;
   }
 }

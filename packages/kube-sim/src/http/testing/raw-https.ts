@@ -45,7 +45,7 @@ export async function rawRequest(
     if (options.timeoutMs) setTimeout(() => socket.destroy(), options.timeoutMs).unref();
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', (error) => (chunks.length ? undefined : reject(error)));
+    socket.on('error', (error: Error) => (chunks.length ? undefined : reject(error)));
     socket.on('close', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       const end = text.indexOf('\r\n\r\n');

@@ -4,12 +4,15 @@ import { AGE, NAME } from '../../api/columns';
 import { fieldForbidden, fieldInvalid } from '../../api/field-errors';
 import type { StatusCause } from '../../api/status';
 import { sameJson } from '../../store/same-json';
-import type { KubeObject } from '../../store/types';
+import type { ConfigMapObject } from '../kinds';
 import type { Strategy } from './strategy';
 
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
-export function dataKeyCauses(object: KubeObject): StatusCause[] {
+/** What a ConfigMap and a Secret share. */
+type KeyedData = Pick<ConfigMapObject, 'data' | 'binaryData' | 'immutable'>;
+
+export function dataKeyCauses(object: KeyedData): StatusCause[] {
   const keys = [...Object.keys(object.data ?? {}), ...Object.keys(object.binaryData ?? {})];
   return keys
     .filter((key) => !CONFIG_KEY.test(key))
@@ -22,7 +25,7 @@ export function dataKeyCauses(object: KubeObject): StatusCause[] {
     );
 }
 
-export function immutableDataCauses(next: KubeObject, previous: KubeObject): StatusCause[] {
+export function immutableDataCauses(next: KeyedData, previous: KeyedData): StatusCause[] {
   if (!previous.immutable) return [];
   const causes: StatusCause[] = [];
   if (!sameJson(next.data, previous.data) || !sameJson(next.binaryData, previous.binaryData))
@@ -31,7 +34,7 @@ export function immutableDataCauses(next: KubeObject, previous: KubeObject): Sta
   return causes;
 }
 
-export const configMapStrategy: Strategy = {
+export const configMapStrategy: Strategy<ConfigMapObject> = {
   validate: dataKeyCauses,
   validateUpdate: immutableDataCauses,
   columns: [NAME, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, AGE],

@@ -1,8 +1,9 @@
 // Event: the columns of `kubectl get events`.
 import { age } from '../../api/columns';
+import type { EventObject } from '../kinds';
 import type { Strategy } from './strategy';
 
-export const eventStrategy: Strategy = {
+export const eventStrategy: Strategy<EventObject> = {
   fieldLabels: {
     'involvedObject.kind': (o) => o.involvedObject?.kind ?? '',
     'involvedObject.namespace': (o) => o.involvedObject?.namespace ?? '',

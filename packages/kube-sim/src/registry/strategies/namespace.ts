@@ -2,17 +2,17 @@
 // the name label, and a delete that leaves it Terminating until the namespace controller has
 // emptied it and cleared spec.finalizers.
 import { AGE, NAME } from '../../api/columns';
-import { setDefault } from '../defaults';
+import type { NamespaceObject } from '../kinds';
 import { dns1123Label } from '../validation';
 import type { Strategy } from './strategy';
 
-export const namespaceStrategy: Strategy = {
+export const namespaceStrategy: Strategy<NamespaceObject> = {
   name: dns1123Label,
   defaults(namespace) {
-    namespace.spec ??= {};
-    setDefault(namespace.spec, 'finalizers', ['kubernetes']);
-    namespace.status ??= {};
-    setDefault(namespace.status, 'phase', 'Active');
+    const spec = (namespace.spec ??= {});
+    spec.finalizers ??= ['kubernetes'];
+    const status = (namespace.status ??= {});
+    status.phase ??= 'Active';
     namespace.metadata.labels = { ...namespace.metadata.labels, 'kubernetes.io/metadata.name': namespace.metadata.name };
   },
   statusWritableWithObject: true,

@@ -5,19 +5,18 @@
 import { AGE, type Column, NAME, orNone } from '../../api/columns';
 import { fieldForbidden } from '../../api/field-errors';
 import { sameJson } from '../../store/same-json';
-import type { KubeObject } from '../../store/types';
-import { defaultPodSpec, setDefault } from '../defaults';
+import { defaultPodSpec } from '../defaults';
+import type { ContainerFields, PodObject, PodSpecFields } from '../kinds';
 import { canonicalQuantity } from '../quantity';
 import { podSpecCauses } from '../validation';
 import type { Strategy } from './strategy';
 
-type Json = Record<string, any>;
-
 /** Resource requests and limits (and emptyDir size limits) as the API stores them: `0.1` -> `100m`. */
-export function canonicalPodSpec(spec: Json | undefined, kind: string): void {
+export function canonicalPodSpec(spec: PodSpecFields | undefined, kind: string): void {
   for (const container of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
     for (const list of [container.resources?.requests, container.resources?.limits]) {
-      for (const [name, value] of Object.entries((list ?? {}) as Record<string, string | number>)) list[name] = canonicalQuantity(value, kind);
+      if (!list) continue;
+      for (const [name, value] of Object.entries(list)) list[name] = canonicalQuantity(value, kind);
     }
   }
   for (const volume of spec?.volumes ?? []) {
@@ -25,18 +24,17 @@ export function canonicalPodSpec(spec: Json | undefined, kind: string): void {
   }
 }
 
-function qosClass(spec: Json): string {
-  const containers: Json[] = spec.containers ?? [];
-  const resources = containers.map((c) => c.resources ?? {});
+function qosClass(spec: PodSpecFields): 'BestEffort' | 'Guaranteed' | 'Burstable' {
+  const resources = (spec.containers ?? []).map((c) => c.resources ?? {});
   if (resources.every((r) => !r.limits && !r.requests)) return 'BestEffort';
-  const guaranteed = resources.every(
-    (r) =>
-      r.limits?.cpu && r.limits?.memory && (!r.requests || ['cpu', 'memory'].every((k) => !r.requests[k] || String(r.requests[k]) === String(r.limits[k]))),
-  );
+  const guaranteed = resources.every(({ limits, requests }) => {
+    if (!limits?.cpu || !limits.memory) return false;
+    return !requests || ['cpu', 'memory'].every((k) => !requests[k] || String(requests[k]) === String(limits[k]));
+  });
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-function podStatus(pod: KubeObject): string {
+function podStatus(pod: PodObject): string {
   if (pod.metadata.deletionTimestamp) return 'Terminating';
   for (const status of pod.status?.containerStatuses ?? []) {
     if (status.state?.waiting?.reason) return status.state.waiting.reason;
@@ -45,18 +43,18 @@ function podStatus(pod: KubeObject): string {
   return pod.status?.reason ?? pod.status?.phase ?? 'Pending';
 }
 
-const COLUMNS: Column[] = [
+const COLUMNS: Column<PodObject>[] = [
   NAME,
   {
     name: 'Ready',
     type: 'string',
-    cell: (o) => `${(o.status?.containerStatuses ?? []).filter((c: { ready?: boolean }) => c.ready).length}/${(o.spec?.containers ?? []).length}`,
+    cell: (o) => `${(o.status?.containerStatuses ?? []).filter((c) => c.ready).length}/${(o.spec?.containers ?? []).length}`,
   },
   { name: 'Status', type: 'string', cell: podStatus },
   {
     name: 'Restarts',
     type: 'string',
-    cell: (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, c: { restartCount?: number }) => n + (c.restartCount ?? 0), 0)),
+    cell: (o) => String((o.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0)),
   },
   AGE,
   { name: 'IP', type: 'string', priority: 1, cell: (o) => orNone(o.status?.podIP) },
@@ -68,32 +66,34 @@ const COLUMNS: Column[] = [
 const IMMUTABLE_SPEC =
   'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
-export const podStrategy: Strategy = {
+export const podStrategy: Strategy<PodObject> = {
   canonicalize: (pod) => canonicalPodSpec(pod.spec, 'Pod'),
   defaults(pod) {
-    defaultPodSpec(pod.spec);
-    if (!pod.spec) return;
+    const spec = pod.spec;
+    defaultPodSpec(spec);
+    if (!spec) return;
     // Admission plugins (ServiceAccount, Priority, DefaultTolerationSeconds) on a real server.
-    setDefault(pod.spec, 'serviceAccountName', 'default');
-    setDefault(pod.spec, 'serviceAccount', pod.spec.serviceAccountName);
-    setDefault(pod.spec, 'enableServiceLinks', true);
-    setDefault(pod.spec, 'priority', 0);
-    setDefault(pod.spec, 'preemptionPolicy', 'PreemptLowerPriority');
-    setDefault(pod.spec, 'tolerations', [
+    spec.serviceAccountName ??= 'default';
+    spec.serviceAccount ??= spec.serviceAccountName;
+    spec.enableServiceLinks ??= true;
+    spec.priority ??= 0;
+    spec.preemptionPolicy ??= 'PreemptLowerPriority';
+    spec.tolerations ??= [
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-    ]);
-    pod.status ??= {};
-    setDefault(pod.status, 'phase', 'Pending');
-    setDefault(pod.status, 'qosClass', qosClass(pod.spec));
+    ];
+    const status = (pod.status ??= {});
+    status.phase ??= 'Pending';
+    status.qosClass ??= qosClass(spec);
   },
   validate: (pod) => podSpecCauses(pod.spec, 'spec'),
   validateUpdate(next, previous) {
     // Only images (and a few scheduling fields) may change in a running pod's spec; binding sets nodeName once.
-    const strip = (spec: Json | undefined) => ({
+    const withoutImage = (c: ContainerFields) => ({ ...c, image: undefined });
+    const strip = (spec: PodSpecFields | undefined) => ({
       ...spec,
-      containers: (spec?.containers ?? []).map((c: Json) => ({ ...c, image: undefined })),
-      initContainers: (spec?.initContainers ?? []).map((c: Json) => ({ ...c, image: undefined })),
+      containers: (spec?.containers ?? []).map(withoutImage),
+      initContainers: (spec?.initContainers ?? []).map(withoutImage),
       activeDeadlineSeconds: undefined,
       tolerations: undefined,
       nodeName: previous.spec?.nodeName ? spec?.nodeName : undefined,

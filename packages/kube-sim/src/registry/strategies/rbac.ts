@@ -4,13 +4,15 @@
 import { fieldInvalid as invalid, fieldNotSupported as unsupported, fieldRequired as required } from '../../api/field-errors';
 import { RBAC_GROUP } from '../../api/resources';
 import type { StatusCause } from '../../api/status';
-import type { KubeObject } from '../../store/types';
+import type { RoleBindingObject, RoleObject } from '../kinds';
 import { pathSegment } from '../validation';
 import type { Strategy } from './strategy';
 
-type Json = Record<string, any>;
+type PolicyRule = NonNullable<RoleObject['rules']>[number];
+type Subject = NonNullable<RoleBindingObject['subjects']>[number];
+type RoleRef = RoleBindingObject['roleRef'];
 
-function ruleCauses(rule: Json, field: string, namespaced: boolean): StatusCause[] {
+function ruleCauses(rule: PolicyRule, field: string, namespaced: boolean): StatusCause[] {
   const causes: StatusCause[] = [];
   if (Array.isArray(rule.verbs) && rule.verbs.length === 0) causes.push(required(`${field}.verbs`, 'verbs must contain at least one value'));
   if ((rule.nonResourceURLs ?? []).length > 0) {
@@ -25,11 +27,11 @@ function ruleCauses(rule: Json, field: string, namespaced: boolean): StatusCause
   return causes;
 }
 
-function roleCauses(role: KubeObject): StatusCause[] {
-  return ((role.rules ?? []) as Json[]).flatMap((rule, i) => ruleCauses(rule, `rules[${i}]`, role.kind === 'Role'));
+function roleCauses(role: RoleObject): StatusCause[] {
+  return (role.rules ?? []).flatMap((rule, i) => ruleCauses(rule, `rules[${i}]`, role.kind === 'Role'));
 }
 
-function subjectCauses(subject: Json, field: string, clusterScoped: boolean): StatusCause[] {
+function subjectCauses(subject: Subject, field: string, clusterScoped: boolean): StatusCause[] {
   const causes: StatusCause[] = [];
   if (!subject.name) causes.push(required(`${field}.name`));
   if (subject.kind === 'ServiceAccount') {
@@ -41,23 +43,23 @@ function subjectCauses(subject: Json, field: string, clusterScoped: boolean): St
   return causes;
 }
 
-function bindingCauses(binding: KubeObject): StatusCause[] {
+function bindingCauses(binding: RoleBindingObject): StatusCause[] {
   const causes: StatusCause[] = [];
-  const roleRef: Json = binding.roleRef ?? {};
+  const roleRef = binding.roleRef ?? {};
   const clusterScoped = binding.kind === 'ClusterRoleBinding';
   const kinds = clusterScoped ? ['ClusterRole'] : ['Role', 'ClusterRole'];
   if (roleRef.apiGroup !== RBAC_GROUP) causes.push(unsupported('roleRef.apiGroup', roleRef.apiGroup ?? '', [RBAC_GROUP]));
-  if (!kinds.includes(roleRef.kind)) causes.push(unsupported('roleRef.kind', roleRef.kind ?? '', kinds));
+  if (!kinds.includes(roleRef.kind ?? '')) causes.push(unsupported('roleRef.kind', roleRef.kind ?? '', kinds));
   if (binding.roleRef && !roleRef.name) causes.push(required('roleRef.name'));
-  ((binding.subjects ?? []) as Json[]).forEach((subject, i) => causes.push(...subjectCauses(subject, `subjects[${i}]`, clusterScoped)));
+  (binding.subjects ?? []).forEach((subject, i) => causes.push(...subjectCauses(subject, `subjects[${i}]`, clusterScoped)));
   return causes;
 }
 
 /** A binding's roleRef never changes (delete and re-create the binding instead). */
-function bindingUpdateCauses(next: KubeObject, previous: KubeObject): StatusCause[] {
-  const ref = (roleRef: Json | undefined) => `${roleRef?.apiGroup}/${roleRef?.kind}/${roleRef?.name}`;
+function bindingUpdateCauses(next: RoleBindingObject, previous: RoleBindingObject): StatusCause[] {
+  const ref = (roleRef: RoleRef) => `${roleRef?.apiGroup}/${roleRef?.kind}/${roleRef?.name}`;
   return ref(next.roleRef) === ref(previous.roleRef) ? [] : [invalid('roleRef', next.roleRef, 'cannot change roleRef')];
 }
 
-export const roleStrategy: Strategy = { name: pathSegment, validate: roleCauses };
-export const bindingStrategy: Strategy = { name: pathSegment, validate: bindingCauses, validateUpdate: bindingUpdateCauses };
+export const roleStrategy: Strategy<RoleObject> = { name: pathSegment, validate: roleCauses };
+export const bindingStrategy: Strategy<RoleBindingObject> = { name: pathSegment, validate: bindingCauses, validateUpdate: bindingUpdateCauses };

@@ -5,8 +5,7 @@
 import { AGE, NAME } from '../../api/columns';
 import { fieldInvalid, fieldRequired } from '../../api/field-errors';
 import { badRequest, type StatusCause } from '../../api/status';
-import type { KubeObject } from '../../store/types';
-import { setDefault } from '../defaults';
+import type { SecretObject } from '../kinds';
 import { immutable } from '../validation';
 import { dataKeyCauses, immutableDataCauses } from './configmap';
 import type { Strategy } from './strategy';
@@ -24,8 +23,8 @@ function jsonObjectError(base64: string): string | undefined {
   }
 }
 
-function typeCauses(secret: KubeObject): StatusCause[] {
-  const data: Record<string, string> = secret.data ?? {};
+function typeCauses(secret: SecretObject): StatusCause[] {
+  const data = secret.data ?? {};
   const has = (key: string) => key in data;
   const requiredKey = (key: string) => fieldRequired(`data[${key}]`);
   const jsonKey = (key: string): StatusCause[] => {
@@ -54,14 +53,14 @@ function typeCauses(secret: KubeObject): StatusCause[] {
   }
 }
 
-export const secretStrategy: Strategy = {
+export const secretStrategy: Strategy<SecretObject> = {
   canonicalize(secret) {
     if (secret.stringData) {
-      secret.data = { ...secret.data };
-      for (const [key, text] of Object.entries(secret.stringData as Record<string, string>)) secret.data[key] = Buffer.from(text).toString('base64');
+      const data = (secret.data = { ...secret.data });
+      for (const [key, text] of Object.entries(secret.stringData)) data[key] = Buffer.from(text).toString('base64');
       delete secret.stringData;
     }
-    for (const [key, encoded] of Object.entries((secret.data ?? {}) as Record<string, string>)) {
+    for (const [key, encoded] of Object.entries(secret.data ?? {})) {
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
         throw badRequest(
           `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${Math.max(0, encoded.search(/[^A-Za-z0-9+/=]/))} (data[${key}])`,
@@ -69,7 +68,7 @@ export const secretStrategy: Strategy = {
       }
     }
   },
-  defaults: (secret) => setDefault(secret, 'type', 'Opaque'),
+  defaults: (secret) => void (secret.type ??= 'Opaque'),
   fieldLabels: { type: (o) => o.type ?? '' },
   validate: (secret) => [...dataKeyCauses(secret), ...typeCauses(secret)],
   validateUpdate: (next, previous) => [...immutableDataCauses(next, previous), ...(previous.type !== next.type ? [immutable('type', next.type)] : [])],

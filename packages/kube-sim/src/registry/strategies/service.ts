@@ -6,20 +6,19 @@
 import { AGE, type Column, NAME, orNone, selectorText } from '../../api/columns';
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldRequired } from '../../api/field-errors';
 import { invalid, type StatusCause } from '../../api/status';
-import type { KubeObject } from '../../store/types';
 import { AllocationError } from '../allocators';
-import { setDefault } from '../defaults';
+import type { ServiceObject } from '../kinds';
 import { dns1035Label, portCauses } from '../validation';
 import type { Pools, Strategy } from './strategy';
 
-type Json = Record<string, any>;
+type ServiceSpec = NonNullable<ServiceObject['spec']>;
 
-const usesNodePorts = (spec: Json | undefined) => spec?.type === 'NodePort' || spec?.type === 'LoadBalancer';
+const usesNodePorts = (spec: ServiceSpec | undefined) => spec?.type === 'NodePort' || spec?.type === 'LoadBalancer';
 
-function serviceCauses(service: KubeObject): StatusCause[] {
+function serviceCauses(service: ServiceObject): StatusCause[] {
   const spec = service.spec ?? {};
   const causes: StatusCause[] = [];
-  const ports: Json[] = spec.ports ?? [];
+  const ports = spec.ports ?? [];
   if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && ports.length === 0) causes.push(fieldRequired('spec.ports'));
   const names = new Set<string>();
   ports.forEach((p, i) => {
@@ -34,7 +33,7 @@ function serviceCauses(service: KubeObject): StatusCause[] {
 }
 
 /** Runs an allocation; an AllocationError becomes the 422 kube-apiserver answers for that field. */
-function allocating<T>(service: KubeObject, field: string, value: unknown, detail: (why: string) => string, take: () => T): T {
+function allocating<T>(service: ServiceObject, field: string, value: unknown, detail: (why: string) => string, take: () => T): T {
   try {
     return take();
   } catch (error) {
@@ -44,20 +43,19 @@ function allocating<T>(service: KubeObject, field: string, value: unknown, detai
 }
 
 /** Takes the ClusterIP and node ports; on a failure gives back what it took (the create fails whole). */
-function allocate(service: KubeObject, pools: Pools): void {
-  const before = structuredClone(service.spec);
+function allocate(service: ServiceObject, pools: Pools): void {
+  const spec = (service.spec ??= {});
+  const before = structuredClone(spec);
   try {
-    take(service, pools);
+    take(service, spec, pools);
   } catch (error) {
-    const taken = service.spec;
-    if (taken.clusterIP && taken.clusterIP !== before.clusterIP) pools.clusterIPs.release(taken.clusterIP);
-    (taken.ports ?? []).forEach((port: Json, i: number) => port.nodePort !== before.ports?.[i]?.nodePort && pools.nodePorts.release(port.nodePort));
+    if (spec.clusterIP && spec.clusterIP !== before.clusterIP) pools.clusterIPs.release(spec.clusterIP);
+    (spec.ports ?? []).forEach((port, i) => port.nodePort !== before.ports?.[i]?.nodePort && pools.nodePorts.release(port.nodePort));
     throw error;
   }
 }
 
-function take(service: KubeObject, pools: Pools): void {
-  const spec = service.spec;
+function take(service: ServiceObject, spec: ServiceSpec, pools: Pools): void {
   if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
     const requested = spec.clusterIP || undefined;
     spec.clusterIP = allocating(
@@ -70,7 +68,7 @@ function take(service: KubeObject, pools: Pools): void {
     spec.clusterIPs = [spec.clusterIP];
   } else if (spec.clusterIP === 'None') spec.clusterIPs = ['None'];
   if (usesNodePorts(spec)) {
-    (spec.ports ?? []).forEach((port: Json, i: number) => {
+    (spec.ports ?? []).forEach((port, i) => {
       port.nodePort = allocating(
         service,
         `spec.ports[${i}].nodePort`,
@@ -82,13 +80,13 @@ function take(service: KubeObject, pools: Pools): void {
   }
 }
 
-function servicePorts(service: KubeObject): string {
-  const ports = (service.spec?.ports ?? []) as { port: number; protocol?: string; nodePort?: number }[];
+function servicePorts(service: ServiceObject): string {
+  const ports = service.spec?.ports ?? [];
   if (ports.length === 0) return '<none>';
   return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
 }
 
-const COLUMNS: Column[] = [
+const COLUMNS: Column<ServiceObject>[] = [
   NAME,
   { name: 'Type', type: 'string', cell: (o) => o.spec?.type ?? 'ClusterIP' },
   { name: 'Cluster-IP', type: 'string', cell: (o) => orNone(o.spec?.clusterIP) },
@@ -98,21 +96,21 @@ const COLUMNS: Column[] = [
   { name: 'Selector', type: 'string', priority: 1, cell: (o) => selectorText(o.spec?.selector) },
 ];
 
-export const serviceStrategy: Strategy = {
+export const serviceStrategy: Strategy<ServiceObject> = {
   name: dns1035Label,
   defaults(service) {
     const spec = (service.spec ??= {});
-    setDefault(spec, 'type', 'ClusterIP');
-    setDefault(spec, 'sessionAffinity', 'None');
+    spec.type ??= 'ClusterIP';
+    spec.sessionAffinity ??= 'None';
     if (spec.type !== 'ExternalName') {
-      setDefault(spec, 'ipFamilies', ['IPv4']);
-      setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
-      setDefault(spec, 'internalTrafficPolicy', 'Cluster');
+      spec.ipFamilies ??= ['IPv4'];
+      spec.ipFamilyPolicy ??= 'SingleStack';
+      spec.internalTrafficPolicy ??= 'Cluster';
     }
-    if (usesNodePorts(spec)) setDefault(spec, 'externalTrafficPolicy', 'Cluster');
+    if (usesNodePorts(spec)) spec.externalTrafficPolicy ??= 'Cluster';
     for (const port of spec.ports ?? []) {
-      setDefault(port, 'protocol', 'TCP');
-      setDefault(port, 'targetPort', port.port);
+      port.protocol ??= 'TCP';
+      port.targetPort ??= port.port;
     }
     service.status ??= { loadBalancer: {} };
   },
@@ -122,7 +120,7 @@ export const serviceStrategy: Strategy = {
     if (!spec.clusterIP && current.spec?.clusterIP) spec.clusterIP = current.spec.clusterIP;
     if (!spec.clusterIPs && current.spec?.clusterIPs) spec.clusterIPs = current.spec.clusterIPs;
     for (const port of spec.ports ?? []) {
-      const before = (current.spec?.ports ?? []).find((p: { port: number }) => p.port === port.port);
+      const before = (current.spec?.ports ?? []).find((p) => p.port === port.port);
       if (!port.nodePort && before?.nodePort && usesNodePorts(spec)) port.nodePort = before.nodePort;
     }
   },

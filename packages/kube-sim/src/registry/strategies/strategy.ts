@@ -16,37 +16,41 @@ export interface Pools {
   nodePorts: NodePortAllocator;
 }
 
-export interface Strategy {
+/**
+ * The rules of a kind whose objects the hooks read as `T` (a typed view from ../kinds). The store
+ * calls a strategy only with objects of its kind, decoded against the kind's schema.
+ */
+export interface Strategy<T extends KubeObject = KubeObject> {
   /** What metadata.name must be (default: a DNS-1123 subdomain). */
   name?: NameRule;
   /** Decoding into the stored form (Secret stringData into data, quantities canonical); may throw a 400. */
-  canonicalize?(object: KubeObject): void;
+  canonicalize?: (object: T) => void;
   /** The API's defaults (SetDefaults_* and the defaulting admission plugins). */
-  defaults?(object: KubeObject): void;
+  defaults?: (object: T) => void;
   /** metadata.generation starts at 1 and counts changes of spec. */
   countsGeneration?: boolean;
   /** PrepareForCreate: what a new object starts with (its status). */
-  prepareForCreate?(object: KubeObject): void;
+  prepareForCreate?: (object: T) => void;
   /** PrepareForUpdate of the object (not its status): what an update keeps from the stored object. */
-  prepareForUpdate?(next: KubeObject, current: KubeObject): void;
+  prepareForUpdate?: (next: T, current: T) => void;
   /** The status may be written along with the object (otherwise only through /status). */
   statusWritableWithObject?: boolean;
-  validate?(object: KubeObject): StatusCause[];
-  validateUpdate?(next: KubeObject, previous: KubeObject): StatusCause[];
+  validate?: (object: T) => StatusCause[];
+  validateUpdate?: (next: T, previous: T) => StatusCause[];
   /** Takes from the pools at create (throws a 422 naming the object when it cannot). */
-  allocate?(object: KubeObject, pools: Pools): void;
+  allocate?: (object: T, pools: Pools) => void;
   /** Gives back to the pools when the object is gone. */
-  release?(object: KubeObject, pools: Pools): void;
+  release?: (object: T, pools: Pools) => void;
   /** Graceful deletion (CheckGracefulDelete): seconds the object stays terminating; 0 goes at once. */
-  gracePeriod?(object: KubeObject, requested: number | undefined): number;
+  gracePeriod?: (object: T, requested: number | undefined) => number;
   /** Deletion leaves the object terminating until it is finalized (a Namespace is emptied first). */
-  terminate?(object: KubeObject): void;
+  terminate?: (object: T) => void;
   /** A terminating object without finalizers that still stays (a Namespace's spec.finalizers, a pod on a node). */
-  holdsDeletion?(object: KubeObject): boolean;
+  holdsDeletion?: (object: T) => boolean;
   /** A DELETE answers the deleted object rather than a Success Status (ReturnDeletedObject). */
   returnsDeletedObject?: boolean;
   /** Field selector labels beyond metadata.name and metadata.namespace (AddFieldLabelConversionFunc). */
-  fieldLabels?: FieldLabels;
+  fieldLabels?: FieldLabels<T>;
   /** The columns `kubectl get` prints (default: Name, Age). */
-  columns?: Column[];
+  columns?: Column<T>[];
 }

@@ -6,13 +6,15 @@ import { fieldInvalid, fieldNotSupported, fieldRequired } from '../../api/field-
 import type { StatusCause } from '../../api/status';
 import { sameJson } from '../../store/same-json';
 import { selectorMatches } from '../../store/selectors';
-import type { KubeObject } from '../../store/types';
-import { defaultPodSpec, setDefault } from '../defaults';
+import { defaultPodSpec } from '../defaults';
+import type { DeploymentObject, ReplicaSetObject } from '../kinds';
 import { immutable, podSpecCauses } from '../validation';
 import { canonicalPodSpec } from './pod';
 import type { Strategy } from './strategy';
 
-function workloadCauses(object: KubeObject): StatusCause[] {
+type Workload = DeploymentObject | ReplicaSetObject;
+
+function workloadCauses(object: Workload): StatusCause[] {
   const spec = object.spec ?? {};
   const causes: StatusCause[] = [];
   if (typeof spec.replicas === 'number' && spec.replicas < 0) causes.push(fieldInvalid('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
@@ -28,42 +30,42 @@ function workloadCauses(object: KubeObject): StatusCause[] {
   return causes;
 }
 
-const selectorUnchanged = (next: KubeObject, previous: KubeObject) =>
+const selectorUnchanged = (next: Workload, previous: Workload) =>
   sameJson(next.spec?.selector, previous.spec?.selector) ? [] : [immutable('spec.selector', next.spec?.selector)];
 
-const containers = (o: KubeObject) => (o.spec?.template?.spec?.containers ?? []).map((c: { name: string }) => c.name).join(',');
-const images = (o: KubeObject) => (o.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image).join(',');
-const labelSelector = (o: KubeObject) => {
+const containers = (o: Workload) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.name).join(',');
+const images = (o: Workload) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(',');
+const labelSelector = (o: Workload) => {
   const parts = Object.entries(o.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   return parts.length ? parts.join(',') : '<none>';
 };
 /** The `-o wide` columns of Deployments and ReplicaSets. */
-const WIDE: Column[] = [
+const WIDE: Column<Workload>[] = [
   { name: 'Containers', type: 'string', priority: 1, cell: containers },
   { name: 'Images', type: 'string', priority: 1, cell: images },
   { name: 'Selector', type: 'string', priority: 1, cell: labelSelector },
 ];
 
-const workload: Strategy = {
+const workload: Strategy<Workload> = {
   canonicalize: (object) => canonicalPodSpec(object.spec?.template?.spec, object.kind),
   countsGeneration: true,
   validate: workloadCauses,
   validateUpdate: selectorUnchanged,
 };
 
-export const deploymentStrategy: Strategy = {
+export const deploymentStrategy: Strategy<DeploymentObject> = {
   ...workload,
   defaults(deployment) {
     const spec = (deployment.spec ??= {});
-    setDefault(spec, 'replicas', 1);
-    setDefault(spec, 'revisionHistoryLimit', 10);
-    setDefault(spec, 'progressDeadlineSeconds', 600);
-    setDefault(spec, 'strategy', {});
-    setDefault(spec.strategy, 'type', 'RollingUpdate');
-    if (spec.strategy.type === 'RollingUpdate') {
-      setDefault(spec.strategy, 'rollingUpdate', {});
-      setDefault(spec.strategy.rollingUpdate, 'maxUnavailable', '25%');
-      setDefault(spec.strategy.rollingUpdate, 'maxSurge', '25%');
+    spec.replicas ??= 1;
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
+    const strategy = (spec.strategy ??= {});
+    strategy.type ??= 'RollingUpdate';
+    if (strategy.type === 'RollingUpdate') {
+      const rollingUpdate = (strategy.rollingUpdate ??= {});
+      rollingUpdate.maxUnavailable ??= '25%';
+      rollingUpdate.maxSurge ??= '25%';
     }
     defaultPodSpec(spec.template?.spec);
   },
@@ -78,11 +80,11 @@ export const deploymentStrategy: Strategy = {
   ],
 };
 
-export const replicaSetStrategy: Strategy = {
+export const replicaSetStrategy: Strategy<ReplicaSetObject> = {
   ...workload,
   defaults(replicaSet) {
     const spec = (replicaSet.spec ??= {});
-    setDefault(spec, 'replicas', 1);
+    spec.replicas ??= 1;
     defaultPodSpec(spec.template?.spec);
   },
   fieldLabels: { 'status.replicas': (o) => String(o.status?.replicas ?? 0) },
