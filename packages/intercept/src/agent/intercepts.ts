@@ -13,15 +13,14 @@ export interface Interception<H extends InterceptHolder> {
   holder: H;
 }
 
-<<<<<<< HEAD
-/** One port's intercepts: the global one and the personal ones. */
+/** One port's intercepts: the global one, the personal ones and the mirrors. */
 interface PortSlot<H extends InterceptHolder> {
   global?: Interception<H>;
   personal: Interception<H>[];
+  mirrors: Interception<H>[];
 }
-=======
+
 const NONE: never[] = [];
->>>>>>> mirror
 
 export type Registration<H extends InterceptHolder> = { ok: true; interception: Interception<H>; replaced?: H } | { ok: false; message: string };
 
@@ -40,11 +39,7 @@ export const MAX_MIRRORS_PER_PORT = 8;
 export class InterceptRegistry<H extends InterceptHolder> {
   private readonly all: Interception<H>[] = [];
   /** per port: the global one and the personal ones by lower-case header name */
-<<<<<<< HEAD
   private readonly byPort = new Map<string, PortSlot<H>>();
-=======
-  private readonly byPort = new Map<string, { global?: Interception<H>; personal: Interception<H>[]; mirrors: Interception<H>[] }>();
->>>>>>> mirror
 
   constructor(private readonly ports: AgentPort[]) {
     for (const port of ports) this.byPort.set(port.name, { personal: [], mirrors: [] });
@@ -92,10 +87,6 @@ export class InterceptRegistry<H extends InterceptHolder> {
     if (spec.mode === 'mirror') Object.assign(info, { copied: 0, dropped: 0 });
     const interception = { info, holder };
     this.all.push(interception);
-<<<<<<< HEAD
-    const slot = this.slot(port.name);
-=======
->>>>>>> mirror
     if (spec.mode === 'global') slot.global = interception;
     else if (spec.mode === 'personal') slot.personal.push(interception);
     else slot.mirrors.push(interception);
@@ -107,11 +98,7 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const gone = this.all.filter((i) => i.holder === holder);
     for (const interception of gone) {
       this.all.splice(this.all.indexOf(interception), 1);
-<<<<<<< HEAD
-      const slot = this.slot(interception.info.port);
-=======
       const slot = this.slotOf(interception.info.port);
->>>>>>> mirror
       if (slot.global === interception) slot.global = undefined;
       slot.personal = slot.personal.filter((i) => i !== interception);
       slot.mirrors = slot.mirrors.filter((i) => i !== interception);
@@ -124,12 +111,8 @@ export class InterceptRegistry<H extends InterceptHolder> {
     const slot = this.byPort.get(port);
     if (!slot) return undefined;
     for (const personal of slot.personal) {
-<<<<<<< HEAD
       const { header, value } = personal.info;
       if (header !== undefined && headers[header] === value) return personal;
-=======
-      if (headers[personal.info.header ?? DEFAULT_USER_HEADER] === personal.info.value) return personal;
->>>>>>> mirror
     }
     return slot.global;
   }
@@ -156,10 +139,10 @@ export class InterceptRegistry<H extends InterceptHolder> {
     return this.all.map((i) => i.info);
   }
 
-  /** The intercepts of a port the registry was made with (every registered port is one). */
-  private slotOf(port: string) {
+  /** Every port of this agent has a slot from the constructor on. */
+  private slotOf(port: string): PortSlot<H> {
     const slot = this.byPort.get(port);
-    if (!slot) throw new Error(`no agent port ${port}`);
+    if (!slot) throw new Error(`ffk-agent: no intercept slot for port ${port}; this agent's ports are ${[...this.byPort.keys()].join(', ')}`);
     return slot;
   }
 
@@ -173,12 +156,5 @@ export class InterceptRegistry<H extends InterceptHolder> {
     }
     const port = this.ports.find((p) => p.name === String(wanted) || p.app === Number(wanted));
     return port ?? `this agent has no port ${wanted}; its ports are ${names}`;
-  }
-
-  /** Every port of this agent has a slot from the constructor on. */
-  private slot(port: string): PortSlot<H> {
-    const slot = this.byPort.get(port);
-    if (!slot) throw new Error(`ffk-agent: no intercept slot for port ${port}; this agent's ports are ${[...this.byPort.keys()].join(', ')}`);
-    return slot;
   }
 }
