@@ -4,9 +4,10 @@ import net from 'node:net';
 import { Connector } from '../connector/connector';
 
 const { TUNNEL_PORT, TOKEN, LOCAL_PORT } = process.env;
+if (!TOKEN) throw new Error('connector-process needs TOKEN (the agent token) in its environment');
 const connector = new Connector({
   openStream: () => net.connect({ host: '127.0.0.1', port: Number(TUNNEL_PORT) }),
-  token: TOKEN!,
+  token: TOKEN,
   intercept: { mode: 'global' },
   localPort: Number(LOCAL_PORT),
   owner: 'child@laptop',

@@ -68,7 +68,9 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
   server.keepAliveTimeout = 5000;
   const sockets = new WebSocketServer({ server });
   sockets.on('headers', (headers) => headers.push(`x-ffk-served-by: ${name}`));
-  sockets.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${String(data)}`, { binary })));
+  sockets.on('connection', (socket) =>
+    socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${(data as Buffer).toString()}`, { binary })),
+  );
   const closeAll = closable(server);
   const state: TestServer = {
     name,
