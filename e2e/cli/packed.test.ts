@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
+import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   desiredState,
@@ -15,6 +16,7 @@ import {
   ffk,
   ffkDone,
   type FfkInstall,
+  getObject,
   isLocal,
   type Kit,
   type LocalCatalog,
@@ -65,7 +67,7 @@ describe('the packed ffk, installed outside the repository', { timeout: 300_000 
     expect(installed.files.filter((file) => !chunks.includes(file))).toEqual(['README.md', 'dist/ffk-cli.mjs', 'dist/ffk.mjs', 'package.json']);
     const manifest = JSON.parse(readFileSync(join(scratch, 'project/node_modules/@ffk/cli/package.json'), 'utf8')) as {
       version: string;
-      bin: unknown;
+      bin?: unknown;
       dependencies?: unknown;
     };
     expect(manifest.dependencies).toBeUndefined();
@@ -86,10 +88,8 @@ describe('the packed ffk, installed outside the repository', { timeout: 300_000 
     expect(view.banner).toBe('Served by the packed ffk');
 
     // No image was built for the agent: the stock Node image runs the CLI's bundle from the ConfigMap.
-    const deployment = JSON.parse(await kit.kubectl('get', 'deployment', 'catalog', '-o', 'json')) as {
-      spec: { template: { spec: { containers: { name: string; image: string; command?: string[] }[] } } };
-    };
-    const agent = deployment.spec.template.spec.containers.find((c) => c.name === 'ffk-agent');
+    const deployment = await getObject<V1Deployment>(kit, 'deployment', 'catalog');
+    const agent = deployment.spec?.template.spec?.containers.find((c) => c.name === 'ffk-agent');
     expect(agent).toMatchObject({ image: DEFAULT_AGENT_IMAGE, command: ['node', '/ffk-agent/agent.mjs'] });
     const configMap = JSON.parse(await kit.kubectl('get', 'configmap', 'ffk-agent-catalog', '-o', 'json')) as {
       data: Record<string, string>;

@@ -2,7 +2,7 @@
 // tsx scripts/dev.ts), on the embedded PGlite database and free ports; then Ctrl-C must leave no
 // process behind.
 import { join } from 'node:path';
-import { descendants, freePort, isAlive, type StartedProcess, startProcess } from '@ffk/test-kit';
+import { defined, descendants, freePort, isAlive, type StartedProcess, startProcess } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
@@ -19,12 +19,13 @@ describe('npm run dev', () => {
       env: { ...env, WEB_PORT: String(web), CATALOG_PORT: String(catalog), INVENTORY_PORT: String(inventory), FFK_DEV_DB: 'memory', LOG_LEVEL: 'warn' },
     });
     const [, url] = await dev.waitForOutput(/Storefront: (http:\/\/localhost:\d+)/, 90_000);
-    webUrl = url!;
+    webUrl = url;
   }, 120_000);
 
   afterAll(async () => {
     // Only matters when a test failed half-way: take down whatever is still running.
-    const leftovers = dev ? descendants(dev.child.pid!) : [];
+    const pid = dev?.child.pid;
+    const leftovers = pid === undefined ? [] : descendants(pid);
     await dev?.stop();
     for (const pid of leftovers) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   });
@@ -39,7 +40,7 @@ describe('npm run dev', () => {
   });
 
   it('stops every process it started on Ctrl-C', async () => {
-    const started = descendants(dev.child.pid!);
+    const started = descendants(defined(dev.child.pid, 'the pid of the dev runner'));
     // The dev runner, and per service tsx watch + the app.
     expect(started.length).toBeGreaterThanOrEqual(6);
     // A terminal sends Ctrl-C to the whole foreground group, which here is the dev runner alone

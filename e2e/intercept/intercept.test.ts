@@ -3,8 +3,23 @@
 // catalog under `tsx watch` whose banner they edit, Ctrl-C, `ffk uninstall`, a personal
 // intercept beside everyone else's traffic, and a CLI that dies without cleaning up. (The catalog's own
 // `npm run dev` watcher, service-dev, runs under the benchmark and in lab 3.)
+import { defined } from '@ffk/test-kit';
+import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desiredState, type Ffk, ffk, ffkDone, isLocal, type Kit, type LocalCatalog, localCatalog, startKit, viewStorefront, waitForStorefront } from './kit';
+import {
+  desiredState,
+  type Ffk,
+  ffk,
+  ffkDone,
+  getObject,
+  isLocal,
+  type Kit,
+  type LocalCatalog,
+  localCatalog,
+  startKit,
+  viewStorefront,
+  waitForStorefront,
+} from './kit';
 
 describe('ffk intercept catalog on kube-sim, through the storefront', { timeout: 180_000 }, () => {
   let kit: Kit & { stop(): Promise<void> };
@@ -130,17 +145,18 @@ describe('ffk intercept catalog on kube-sim, through the storefront', { timeout:
   it("SIGKILL of the CLI: the cluster's banner is back within 2 s; `ffk gc` removes the agent once its lease expired", async () => {
     const run = intercept('--lease-seconds', '5');
     await waitForStorefront(kit, (v) => isLocal(v.servedBy.banner), { timeoutMs: 120_000 });
-    process.kill(run.child.pid!, 'SIGKILL');
+    run.child.kill('SIGKILL');
     const killed = performance.now();
     await waitForStorefront(kit, (v) => fromCluster(v.servedBy.banner), { timeoutMs: 2000 });
     console.log(`cluster banner back ${Math.round(performance.now() - killed)} ms after SIGKILL of ffk`);
     run.killAll(); // the orphaned local catalog
 
-    const expires = JSON.parse(await kit.kubectl('get', 'deployment', 'catalog', '-o', 'json')).metadata.annotations['ffk.dev/lease-expires'] as string;
+    const leased = await getObject<V1Deployment>(kit, 'deployment', 'catalog');
+    const expires = defined(leased.metadata?.annotations?.['ffk.dev/lease-expires'], 'the lease annotation');
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(expires) - Date.now() + 100)));
     const gc = await ffkDone(kit, ['gc']);
     expect(gc.output).toContain('✓ removed the agent from catalog');
-    const containers = JSON.parse(await kit.kubectl('get', 'deployment', 'catalog', '-o', 'json')).spec.template.spec.containers as { name: string }[];
-    expect(containers.map((c) => c.name)).toEqual(['catalog']);
+    const collected = await getObject<V1Deployment>(kit, 'deployment', 'catalog');
+    expect(collected.spec?.template.spec?.containers.map((c) => c.name)).toEqual(['catalog']);
   });
 });

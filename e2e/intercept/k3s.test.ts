@@ -135,7 +135,7 @@ describe('ffk intercept catalog on k3s (a real cluster in Docker)', { timeout: 6
     it('gives the traffic back to the cluster within 2 s of a SIGKILL of ffk', async () => {
       const p = intercept();
       await waitForStorefront(kit, (v) => isLocal(v.servedBy.banner), { timeoutMs: 180_000 });
-      process.kill(p.child.pid!, 'SIGKILL');
+      p.child.kill('SIGKILL');
       await waitForStorefront(kit, (v) => v.servedBy.banner !== null && !isLocal(v.servedBy.banner), { timeoutMs: 2000 });
       p.killAll();
       expect((await ffkDone(kit, ['uninstall', 'catalog', '--allow-remote-context'])).code).toBe(0);

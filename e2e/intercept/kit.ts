@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnWithLifeline } from '@ffk/process-kit';
-import { freePort } from '@ffk/test-kit';
+import { defined, freePort } from '@ffk/test-kit';
 import { parseStorefront, type StorefrontView } from '../../labs/shared/storefront';
 import { type CliSim, repoRoot, startCliSim } from '../sim/sim-cli';
 
@@ -77,7 +77,7 @@ export async function waitForStorefront(
   options: { timeoutMs?: number; user?: string; seen?: StorefrontView[] } = {},
 ): Promise<StorefrontView> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  let last = 'nothing yet';
+  let last: string;
   for (;;) {
     try {
       const view = await viewStorefront(kit, options.user);
@@ -129,8 +129,8 @@ export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}, 
     output += chunk.toString();
     waiters.forEach((check) => check());
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  defined(child.stdout, 'the stdout pipe of ffk').on('data', collect);
+  defined(child.stderr, 'the stderr pipe of ffk').on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
@@ -156,7 +156,7 @@ export function ffk(kit: Kit, args: string[], env: Record<string, string> = {}, 
       }),
     killAll() {
       try {
-        process.kill(-child.pid!, 'SIGKILL');
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       } catch {
         // the group is gone already
       }
@@ -219,12 +219,14 @@ export async function localCatalog(watcher: 'npm run dev' | 'tsx watch' = 'npm r
   };
 }
 
+/** `kubectl get <kind> <name> -o json`, as the shape the caller reads (a client-node type such as V1Deployment). */
+export async function getObject<T>(kit: Pick<Kit, 'kubectl'>, kind: string, name: string): Promise<T> {
+  return JSON.parse(await kit.kubectl('get', kind, name, '-o', 'json')) as T;
+}
+
 /** A Deployment or Service as `kubectl get -o json` prints it, minus what the server manages (versions, status, rollout revision). */
 export async function desiredState(kit: Kit, kind: 'deployment' | 'service', name: string): Promise<Record<string, unknown>> {
-  const object = JSON.parse(await kit.kubectl('get', kind, name, '-o', 'json')) as {
-    metadata: Record<string, unknown> & { annotations?: Record<string, string> };
-    status?: unknown;
-  };
+  const object = await getObject<{ metadata: Record<string, unknown> & { annotations?: Record<string, string> }; status?: unknown }>(kit, kind, name);
   const { resourceVersion: _rv, generation: _gen, managedFields: _mf, ...metadata } = object.metadata;
   const annotations = { ...metadata.annotations };
   delete annotations['deployment.kubernetes.io/revision'];

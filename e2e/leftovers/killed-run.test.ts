@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { descendants, isAlive, listeningSockets, socketInodesOf, startProcess } from '@ffk/test-kit';
+import { defined, descendants, isAlive, listeningSockets, socketInodesOf, startProcess } from '@ffk/test-kit';
 import { describe, expect, it } from 'vitest';
 
 const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '../vitest.mjs');
@@ -28,11 +28,13 @@ function processesOfRun(mark: string): number[] {
   return [...new Set([...marked, ...marked.flatMap(descendants)])].filter(isAlive);
 }
 
+/** Every listening socket of this machine by inode; this test reads them from /proc (Linux). */
+const listeningNow = () => defined(listeningSockets(), 'the listening sockets from /proc/net/tcp');
+
 /** The listening sockets the given processes hold: inode -> the kernel's address:port. */
 function listenersOf(pids: number[]): Map<string, string> {
-  const listening = listeningSockets()!;
-  const held = pids.flatMap(socketInodesOf).filter((inode) => listening.has(inode));
-  return new Map(held.map((inode) => [inode, listening.get(inode)!.local]));
+  const held = new Set(pids.flatMap(socketInodesOf));
+  return new Map([...listeningNow()].filter(([inode]) => held.has(inode)).map(([inode, socket]) => [inode, socket.local]));
 }
 
 const commandOf = (pid: number) => read(`/proc/${pid}/cmdline`).replace(/\0/g, ' ');
@@ -54,13 +56,13 @@ describe('a test run killed half-way', () => {
         ).toBe(true);
       expect(ports.size).toBeGreaterThanOrEqual(6); // PostgreSQL, the API server, the kit's four pods, the local catalog…
 
-      process.kill(run.child.pid!, 'SIGKILL'); // the test runner itself, as an aborted turbo run would
+      run.child.kill('SIGKILL'); // the test runner itself, as an aborted turbo run would
 
       await expect
         .poll(
           () => ({
             processes: pids.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`),
-            listening: [...ports.keys()].filter((inode) => listeningSockets()!.has(inode)).map((inode) => ports.get(inode)),
+            listening: [...ports.keys()].filter((inode) => listeningNow().has(inode)).map((inode) => ports.get(inode)),
           }),
           {
             timeout: 15_000,

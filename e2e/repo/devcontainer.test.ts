@@ -1,5 +1,6 @@
 // The devcontainer and every other place that pins a tool version agree with README.md's
 // "Tool versions" table, so what the README tells a learner is what they get.
+import { defined } from '@ffk/test-kit/defined';
 import type { ParseError } from 'jsonc-parser';
 import { parse, printParseErrorCode } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
@@ -48,16 +49,17 @@ describe('.devcontainer/devcontainer.json', () => {
   });
 
   it('adds Docker-in-Docker at a pinned feature version', () => {
-    const feature = Object.keys(devcontainer.features).find((id) => id.startsWith('ghcr.io/devcontainers/features/docker-in-docker:'));
-    expect(feature, 'docker-in-docker feature').toBeDefined();
-    expect(feature!.split(':').at(-1), 'feature version').toMatch(/^\d+\.\d+\.\d+$/);
+    const feature = defined(
+      Object.keys(devcontainer.features).find((id) => id.startsWith('ghcr.io/devcontainers/features/docker-in-docker:')),
+      'the docker-in-docker feature',
+    );
+    expect(feature.split(':').at(-1), 'feature version').toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('installs the tools with the install script when the container is created', () => {
-    const script = devcontainer.onCreateCommand.match(/\S*install-tools\.sh/)?.[0];
-    expect(script, 'onCreateCommand runs install-tools.sh').toBeDefined();
-    expect(repoFileExists(script!), `${script} exists`).toBe(true);
-    expect(readRepoFile(script!), 'install-tools.sh runs npm ci').toMatch(/^\s*npm ci\b/m);
+    const script = defined(devcontainer.onCreateCommand.match(/\S*install-tools\.sh/)?.[0], 'an onCreateCommand that runs install-tools.sh');
+    expect(repoFileExists(script), `${script} exists`).toBe(true);
+    expect(readRepoFile(script), 'install-tools.sh runs npm ci').toMatch(/^\s*npm ci\b/m);
   });
 
   it('forwards the storefront port that the kind cluster maps, labelled "storefront"', () => {

@@ -46,8 +46,8 @@ export function parseStages(text: string): Stage[] {
         .filter((word) => !word.startsWith('--'));
       const asIndex = words.findIndex((word) => word.toUpperCase() === 'AS');
       stages.push({ from: words[0], name: asIndex >= 0 ? words[asIndex + 1] : undefined, instructions: [] });
-    } else if (stages.length > 0) {
-      stages.at(-1)!.instructions.push(instruction);
+    } else {
+      stages.at(-1)?.instructions.push(instruction); // before the first FROM only ARG counts
     }
   }
   return stages;
@@ -64,7 +64,7 @@ export function effective(stages: Stage[], stage: Stage, keyword: string): strin
 /** Why an image reference is not pinned, or undefined when it is (an explicit tag other than latest, or a digest). */
 export function unpinnedReason(image: string): string | undefined {
   if (image.includes('@sha256:')) return undefined;
-  const lastSegment = image.split('/').at(-1)!;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const tag = lastSegment.includes(':') ? lastSegment.split(':').at(-1) : undefined;
   if (!tag) return `${image} has no tag (that means :latest)`;
   if (tag === 'latest') return `${image} uses :latest`;

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_AGENT_IMAGE } from '@ffk/intercept/agent-image';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effective, isRootUser, parseStages, unpinnedReason } from './dockerfile';
 import type { Service } from './repo-files';
@@ -17,7 +18,7 @@ const stagesOf = (service: Service) => parseStages(readRepoFile(dockerfile(servi
 describe.each(SERVICES)('apps/%s/Dockerfile', (service) => {
   const stages = stagesOf(service);
   const stageNames = new Set(stages.map((stage) => stage.name));
-  const finalStage = stages.at(-1)!;
+  const finalStage = defined(stages.at(-1), `a stage in ${dockerfile(service)}`);
   const devStage = stages.find((stage) => stage.name === 'dev');
 
   it('builds FROM pinned images only, on a Node base', () => {
@@ -53,10 +54,10 @@ describe.each(SERVICES)('apps/%s/Dockerfile', (service) => {
   });
 
   it('has a non-root dev target that runs tsx watch on the sources', () => {
-    expect(devStage, `${dockerfile(service)}: no stage named "dev"`).toBeDefined();
-    expect(isRootUser(effective(stages, devStage!, 'USER')), `${dockerfile(service)}: dev stage runs as root`).toBe(false);
-    expect(effective(stages, devStage!, 'CMD'), `${dockerfile(service)}: dev stage's CMD`).toMatch(/tsx", "watch".*"src\/main\.ts"\]$/);
-    expect(effective(stages, devStage!, 'WORKDIR'), `${dockerfile(service)}: dev stage's WORKDIR`).toBe(`/app/apps/${service}`);
+    const dev = defined(devStage, `${dockerfile(service)}: a stage named "dev"`);
+    expect(isRootUser(effective(stages, dev, 'USER')), `${dockerfile(service)}: dev stage runs as root`).toBe(false);
+    expect(effective(stages, dev, 'CMD'), `${dockerfile(service)}: dev stage's CMD`).toMatch(/tsx", "watch".*"src\/main\.ts"\]$/);
+    expect(effective(stages, dev, 'WORKDIR'), `${dockerfile(service)}: dev stage's WORKDIR`).toBe(`/app/apps/${service}`);
   });
 
   it('is the shared template with only the service name and port filled in', () => {
@@ -123,7 +124,9 @@ function withProfile(config: SkaffoldConfig, name: string): SkaffoldConfig {
       .slice(0, -1)
       .reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, result as unknown as Record<string, unknown>);
     if (parent === undefined) throw new Error(`skaffold.yaml: patch path ${patch.path} does not exist`);
-    parent[keys.at(-1)!] = patch.value;
+    const key = keys.at(-1);
+    if (key === undefined) throw new Error(`skaffold.yaml: patch path ${patch.path} names no field`);
+    parent[key] = patch.value;
   }
   return result;
 }
@@ -141,7 +144,9 @@ describe('skaffold.yaml', () => {
       expect(artifact.context ?? '.', `${artifact.image}: build context`).toBe('.');
       // The one build path labs 1 and 2 use (@ffk/images): a BuildKit client and the host's CA for npm.
       expect(artifact.custom?.buildCommand, `${artifact.image}: build command`).toBe('npm run -s images -- skaffold');
-      expect(JSON.parse(readRepoFile('package.json')).scripts.images, 'the root "images" script').toMatch(/packages\/images\/src\/cli\.ts$/);
+      expect((JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts.images, 'the root "images" script').toMatch(
+        /packages\/images\/src\/cli\.ts$/,
+      );
       expect(artifact.custom?.dependencies?.dockerfile?.path, `${artifact.image}: dockerfile`).toBe(dockerfile(service));
       expect(repoFileExists(dockerfile(service)), `${artifact.image}: ${dockerfile(service)} does not exist`).toBe(true);
     }
@@ -165,12 +170,20 @@ describe('skaffold.yaml', () => {
         `${dockerfile(service)} has no "dev" stage for the dev profile`,
       ).toContain('dev');
     }
-    const catalog = dev.build.artifacts.find((artifact) => artifact.image === 'ffk/catalog')!;
-    const rule = catalog.sync?.manual?.find((candidate) => candidate.src === 'apps/catalog/src/**');
-    expect(rule, 'dev profile: no manual sync rule for apps/catalog/src/**').toBeDefined();
+    const catalog = defined(
+      dev.build.artifacts.find((artifact) => artifact.image === 'ffk/catalog'),
+      'the ffk/catalog artifact of the dev profile',
+    );
+    const rule = defined(
+      catalog.sync?.manual?.find((candidate) => candidate.src === 'apps/catalog/src/**'),
+      'dev profile: a manual sync rule for apps/catalog/src/**',
+    );
     // The synced files land at dest + (src path minus strip); they must be the dev target's sources.
-    const landsIn = `${rule!.dest.replace(/\/$/, '')}/${'apps/catalog/src'.replace(rule!.strip ?? '', '')}`;
-    const devStage = stagesOf('catalog').find((stage) => stage.name === 'dev')!;
+    const landsIn = `${rule.dest.replace(/\/$/, '')}/${'apps/catalog/src'.replace(rule.strip ?? '', '')}`;
+    const devStage = defined(
+      stagesOf('catalog').find((stage) => stage.name === 'dev'),
+      'the dev stage of apps/catalog/Dockerfile',
+    );
     expect(landsIn, "synced catalog sources vs the dev target's src folder").toBe(`${effective(stagesOf('catalog'), devStage, 'WORKDIR')}/src`);
     expect(
       devStage.instructions.some((instruction) => instruction.keyword === 'RUN' && instruction.args.includes(`chown -R 1000:1000 ${landsIn}`)),

@@ -67,7 +67,8 @@ export function workloadContainers(objects: KubeObject[]): ContainerRef[] {
   return objects
     .filter((object) => WORKLOAD_KINDS.has(object.kind))
     .flatMap((workload) => {
-      const pod = workload.spec!.template!.spec;
+      const pod = workload.spec?.template?.spec;
+      if (!pod) throw new Error(`${workload.kind}/${workload.metadata.name} has no pod template`);
       return [...(pod.initContainers ?? []), ...pod.containers].map((container) => ({
         workload,
         pod,

@@ -1,6 +1,7 @@
 // What `kubectl kustomize` renders for the kind cluster, checked the way a reviewer would before
 // applying it: every workload probed, bounded, pinned, non-root, with named ports, and wired to
 // the others as the services' contract says. Each failure lists the offending objects by name.
+import { defined } from '@ffk/test-kit/defined';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unpinnedReason } from './dockerfile';
 import type { ContainerRef, KubeObject } from './kube-objects';
@@ -123,17 +124,21 @@ describe('k8s/overlays/kind workloads', () => {
 });
 
 describe('k8s/overlays/kind wiring', () => {
-  const service = (name: string) => workloadContainers(kind).find((ref) => ref.workload.metadata.name === name)!;
+  const service = (name: string) =>
+    defined(
+      workloadContainers(kind).find((ref) => ref.workload.metadata.name === name),
+      `the workload ${name}`,
+    );
 
   it('every Service targets a named container port that its selected pods declare', () => {
     const problems = kind
       .filter((object) => object.kind === 'Service')
       .flatMap((svc) => {
-        const selector = svc.spec!.selector as Record<string, string>;
+        const selector = defined(svc.spec?.selector, `Service/${svc.metadata.name} selector`) as Record<string, string>;
         const pods = workloadContainers(kind).filter((ref) =>
-          Object.entries(selector).every(([key, value]) => ref.workload.spec!.template!.metadata?.labels?.[key] === value),
+          Object.entries(selector).every(([key, value]) => ref.workload.spec?.template?.metadata?.labels?.[key] === value),
         );
-        return (svc.spec!.ports ?? []).flatMap((port) => {
+        return (svc.spec?.ports ?? []).flatMap((port) => {
           if (typeof port.targetPort !== 'string')
             return [`Service/${svc.metadata.name} port ${port.port}: targetPort ${port.targetPort ?? 'unset'} is not a port name`];
           if (!pods.some((ref) => ref.container.ports?.some((declared) => declared.name === port.targetPort)))
@@ -145,10 +150,10 @@ describe('k8s/overlays/kind wiring', () => {
   });
 
   it('serves web, catalog and inventory on port 80 and the storefront on NodePort 30080', () => {
-    for (const name of SERVICES) expect(find(kind, 'Service', name).spec!.ports![0].port, `Service/${name} port`).toBe(80);
+    for (const name of SERVICES) expect(find(kind, 'Service', name).spec?.ports?.[0].port, `Service/${name} port`).toBe(80);
     const web = find(kind, 'Service', 'web');
-    expect(web.spec!.type, 'Service/web type').toBe('NodePort');
-    expect(web.spec!.ports![0].nodePort, 'Service/web nodePort').toBe(30080);
+    expect(web.spec?.type, 'Service/web type').toBe('NodePort');
+    expect(web.spec?.ports?.[0].nodePort, 'Service/web nodePort').toBe(30080);
   });
 
   it('gives each service the environment of the contract', () => {
@@ -158,7 +163,7 @@ describe('k8s/overlays/kind wiring', () => {
     for (const name of ['catalog', 'inventory']) expect(secretRef(name), `${name} DATABASE_URL`).toEqual({ name: 'postgres-credentials', key: 'DATABASE_URL' });
     for (const name of SERVICES) {
       expect(envOf(service(name), 'POD_NAME')?.valueFrom?.fieldRef?.fieldPath, `${name} POD_NAME`).toBe('metadata.name');
-      expect(envOf(service(name), 'PORT')?.value, `${name} PORT vs its container port`).toBe(String(service(name).container.ports![0].containerPort));
+      expect(envOf(service(name), 'PORT')?.value, `${name} PORT vs its container port`).toBe(String(service(name).container.ports?.[0].containerPort));
     }
   });
 
@@ -175,7 +180,7 @@ describe('k8s/overlays/kind wiring', () => {
       data.POSTGRES_DB,
       'postgres',
     ]);
-    expect(Number(url.port), 'DATABASE_URL port vs Service/postgres').toBe(find(kind, 'Service', 'postgres').spec!.ports![0].port);
+    expect(Number(url.port), 'DATABASE_URL port vs Service/postgres').toBe(find(kind, 'Service', 'postgres').spec?.ports?.[0].port);
     expect(find(kind, 'ConfigMap', 'postgres-settings').data?.PGDATA, 'ConfigMap/postgres-settings PGDATA').toBeTruthy();
   });
 });
@@ -212,7 +217,7 @@ describe('k8s/kind/cluster.yaml', () => {
     const cluster = readRepoYaml<KindCluster>('k8s/kind/cluster.yaml');
     expect(cluster.kind).toBe('Cluster');
     expect(cluster.name).toBe('ffk');
-    const nodePort = find(kind, 'Service', 'web').spec!.ports![0].nodePort;
+    const nodePort = find(kind, 'Service', 'web').spec?.ports?.[0].nodePort;
     const mappings = cluster.nodes.flatMap((node) => node.extraPortMappings ?? []);
     expect(mappings.find((mapping) => mapping.containerPort === nodePort)?.hostPort, `host port for web's NodePort ${nodePort}`).toBe(8080);
   });

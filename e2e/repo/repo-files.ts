@@ -27,7 +27,7 @@ export function readRepoFile(relative: string): string {
 export function parseYamlDocuments(text: string, source: string): unknown[] {
   return parseAllDocuments(text).map((doc) => {
     if (doc.errors.length > 0) throw new Error(`${source}: ${doc.errors[0].message}`);
-    return doc.toJS();
+    return doc.toJS() as unknown;
   });
 }
 

@@ -21,7 +21,7 @@ describe('the kit on kube-sim', { timeout: 120_000 }, () => {
   let browser: Browser;
   /** Names of an app's pods, leaving out those already terminating (they linger after a rollout, as in Kubernetes). */
   const podNames = async (app: string) =>
-    (JSON.parse(await sim.kubectl('get', 'pods', '-l', `app.kubernetes.io/name=${app}`, '-o', 'json')).items as PodJson[])
+    (JSON.parse(await sim.kubectl('get', 'pods', '-l', `app.kubernetes.io/name=${app}`, '-o', 'json')) as { items: PodJson[] }).items
       .filter((p) => !p.metadata.deletionTimestamp)
       .map((p) => p.metadata.name);
 

@@ -19,7 +19,8 @@ export interface CliSim {
   kubeconfig: string;
   /** The simulator's own process. */
   pid: number;
-  kubectl(...args: string[]): Promise<string>;
+  /** A plain function: callers pass it around. */
+  kubectl: (...args: string[]) => Promise<string>;
   /** `ffk sim stop`, then removes the state dir. */
   stop(): Promise<void>;
 }

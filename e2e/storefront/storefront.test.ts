@@ -3,7 +3,7 @@
 // still come back quickly, saying so.
 import { SEED_PRODUCTS } from '@ffk/catalog';
 import { SEED_STOCK } from '@ffk/inventory';
-import { type Browser, launchBrowser, type Page } from '@ffk/test-kit';
+import { type Browser, defined, launchBrowser, type Page } from '@ffk/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banner } from '../../apps/catalog/src/banner';
 import { POD_NAMES, type Services, startServices } from './start-services';
@@ -44,7 +44,10 @@ describe('storefront in a browser', () => {
       const card = page.locator(`[data-testid="product"][data-sku="${product.sku}"]`);
       expect(await card.getByTestId('product-name').textContent()).toBe(product.name);
       expect(await card.getByTestId('product-price').textContent()).toBe(`$${(product.priceCents / 100).toFixed(2)}`);
-      const quantity = SEED_STOCK.find((row) => row.sku === product.sku)!.quantity;
+      const { quantity } = defined(
+        SEED_STOCK.find((row) => row.sku === product.sku),
+        `the seed stock of ${product.sku}`,
+      );
       expect(await card.getByTestId('product-stock').textContent()).toBe(quantity === 0 ? 'out of stock' : `${quantity} in stock`);
     }
     expect(SEED_STOCK.some((row) => row.quantity === 0)).toBe(true);
