@@ -25,7 +25,7 @@ const LOADS = [
 ];
 const TARGET_MS = 1;
 /** Warm-up requests per developer (each has its own connector and local server to warm). */
-const WARM_UP_PER_DEVELOPER = Number(process.env.BENCH_WARM_UP ?? 500);
+const WARM_UP_PER_DEVELOPER = Number(process.env.BENCH_WARM_UP ?? 150);
 
 type Path = 'one_direct' | 'one' | 'team_direct' | 'team';
 type Measured = LoadResult & { misrouted: number; errors: number; examples: string[]; requests: number };
