@@ -30,7 +30,8 @@ async function timeStart(kit: Kit, catalog: LocalCatalog, install: FfkInstall = 
     const active = run
       .output()
       .split('\n')
-      .find((line) => line.includes('"event":"active"'))!;
+      .find((line) => line.includes('"event":"active"'));
+    if (!active) throw new Error(`ffk matched "active" but printed no active event line:\n${run.output()}`);
     return { wallMs, reportedMs: (JSON.parse(active) as { ms: number }).ms };
   } finally {
     run.child.kill('SIGINT');

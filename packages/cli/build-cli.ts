@@ -26,7 +26,7 @@ const lazyBuiltins: Plugin = {
     );
     plugins.onLoad({ filter: /.*/, namespace: 'builtin' }, async (args) => {
       // Values only: destructuring a getter (fs.promises, util.types…) would load what it hides.
-      const module = await import(`node:${args.path}`);
+      const module = (await import(`node:${args.path}`)) as Record<string, unknown> & { default?: object };
       const names = Object.keys(module).filter(
         (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name) && !Object.getOwnPropertyDescriptor(module.default ?? module, name)?.get,
       );

@@ -26,7 +26,7 @@ describe('intercept mode flags', () => {
     expect(describeMode({ mode: 'mirror', header: 'x-team', value: 'blue' }, 3000)).toMatch(
       /a copy of each request with x-team: blue goes to 127\.0\.0\.1:3000/,
     );
-    expect([{ mode: 'mirror' }, { mode: 'mirror', value: 'alice' }, { mode: 'personal', value: 'bob' }, { mode: 'global' }].map(modeLabel)).toEqual([
+    expect(([{ mode: 'mirror' }, { mode: 'mirror', value: 'alice' }, { mode: 'personal', value: 'bob' }, { mode: 'global' }] as const).map(modeLabel)).toEqual([
       'mirror',
       'mirror x-ffk-user=alice',
       'personal x-ffk-user=bob',

@@ -142,7 +142,7 @@ export class InterceptRegistry<H extends InterceptHolder> {
     return this.all.map((i) => i.info);
   }
 
-  /** The intercepts of a port the registry was made with (every registered port is one, from the constructor on). */
+  /** Every port of this agent has a slot from the constructor on. */
   private slotOf(port: string): PortSlot<H> {
     const slot = this.byPort.get(port);
     if (!slot) throw new Error(`ffk-agent: no intercept slot for port ${port}; this agent's ports are ${[...this.byPort.keys()].join(', ')}`);

@@ -9,8 +9,8 @@ export type LoadCommand =
   | { kind: 'download'; port: number; mb: number }
   | { kind: 'team'; routes: TeamRoute[]; requests: number; clients: number };
 
-// Forked with an IPC channel (the benchmark's fork()), so process.send is there.
-const send = (message: object) => process.send?.(message);
+const send = process.send?.bind(process);
+if (!send) throw new Error('load-process runs as a child with an IPC channel (fork), not on its own');
 
 process.on('message', (command: LoadCommand) => {
   const measured =
