@@ -36,7 +36,7 @@ try {
   const token = generateToken();
   const app = await start('testing/test-server-process.ts', { NAME: 'app' }, () => true);
   const local = await start('testing/test-server-process.ts', { NAME: 'local' }, () => true);
-  const bundle = await agentBundleFile();
+  const bundle = await agentBundleFile(); // the bundle the CLI puts in the agent's ConfigMap
   /** An agent process in front of the app, as its image runs it; with a connector of `mode` to `localPort`, active. */
   const startAgentProcess = async (connect?: { mode: 'global' | 'mirror'; localPort: number }) => {
     const agent = await startAgent(bundle, token, Number(app.port));
@@ -52,7 +52,7 @@ try {
   const { agent, connector, servicePort: tunnel } = await startAgentProcess({ mode: 'global', localPort: Number(local.port) });
   const loads = await Promise.all(Array.from({ length: LOAD_PROCESSES }, startLoadProcess));
   const direct = Number(local.port);
-  const pids = { load: loads.map((l) => l.pid), local: [Number(local.pid)], agent: [agent.pid], connector: [Number(connector?.pid)] };
+  const pids = { load: loads.map((l) => l.pid), local: [Number(local.pid)], agent: [Number(agent.pid)], connector: [Number(connector?.pid)] };
 
   type Cpu = Partial<Record<keyof typeof pids, number>>;
   /**

@@ -1,11 +1,11 @@
 // The entry point of the installable bundle (build-cli.ts): every command but `ffk sim`, whose
 // simulator runs the kit's own sources and so only from the repository.
+import { endProcessGroup, watchLifeline } from '@ffk/process-kit/lifeline';
 import { exitWith } from './cli-kit/errors';
 import { runProgram, stdio } from './cli-kit/run-program';
 import { buildProgram } from './program';
 
 // Started on a lifeline (by a test, say), ffk ends with whatever started it, even when that is SIGKILLed.
-const { endProcessGroup, watchLifeline } = await import('@ffk/process-kit/lifeline');
 watchLifeline(endProcessGroup);
 
 const program = buildProgram(stdio.out, stdio.err);

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
 import { ClusterError, firstLine } from '../errors/cluster-error';
+import { PooledKubeConfig } from './pooled';
 
 export interface KubeconfigOptions {
   /** --kubeconfig: one file, used instead of KUBECONFIG and ~/.kube/config. */
@@ -67,7 +68,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
   }
   const user = merged.users.find((u) => u.name === context.user);
   const namespace = options.namespace ?? context.namespace ?? 'default';
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   // Only the chosen context goes in, so nothing later can drift to another one by accident.
   kc.loadFromOptions({
     clusters: [cluster],
@@ -100,7 +101,7 @@ export function mergeKubeconfigFiles(files: string[], explicit = false): MergedK
     throw new ClusterError('kubeconfig', `${where}: set KUBECONFIG or pass --kubeconfig (for the simulator, \`ffk sim start\` prints the export line)`);
   }
   for (const file of present) {
-    const kc = new KubeConfig();
+    const kc = new PooledKubeConfig();
     try {
       kc.loadFromFile(file);
     } catch (error) {

@@ -1,7 +1,8 @@
 // Connectors in their own process, as `ffk intercept` runs them: tests SIGKILL and SIGSTOP it.
-// One connector delivering to LOCAL_PORT, global or with MODE=mirror a mirror; or, with DEVELOPERS
-// (a JSON list of { owner, localPort, user? }), one per developer: personal on x-ffk-user when it
-// names a user, else global. Prints each state change as one JSON line on stdout, with its owner.
+// One global intercept delivering to LOCAL_PORT, or, with DEVELOPERS (a JSON list of
+// { owner, localPort, user? }), one connector per developer: personal on x-ffk-user when it
+// names a user, else global (MODE=mirror: a mirror instead). Prints each state change as one
+// JSON line on stdout, with its owner.
 import net from 'node:net';
 import { Connector } from '../connector/connector';
 import type { InterceptSpec } from '../tunnel/protocol';
@@ -12,22 +13,19 @@ interface Developer {
   user?: string;
 }
 
-const { TUNNEL_PORT, TOKEN, LOCAL_PORT, MODE, DEVELOPERS } = process.env;
-if (!TOKEN) throw new Error('connector-process needs TOKEN (the agent token) in its environment');
+const { TUNNEL_PORT, TOKEN, LOCAL_PORT, DEVELOPERS, MODE } = process.env;
+if (!TOKEN || !TUNNEL_PORT) throw new Error('connector-process needs TUNNEL_PORT and TOKEN');
 const token = TOKEN;
-const connectors = (
-  DEVELOPERS
-    ? (JSON.parse(DEVELOPERS) as Developer[]).map(({ owner, localPort, user }) => ({
-        owner,
-        localPort,
-        intercept: (user === undefined ? { mode: 'global' } : { mode: 'personal', value: user }) satisfies InterceptSpec,
-      }))
-    : [{ owner: 'child@laptop', localPort: Number(LOCAL_PORT), intercept: { mode: MODE === 'mirror' ? 'mirror' : 'global' } satisfies InterceptSpec }]
-).map(({ owner, localPort, intercept }) => {
+const developers: Developer[] = DEVELOPERS ? (JSON.parse(DEVELOPERS) as Developer[]) : [{ owner: 'child@laptop', localPort: Number(LOCAL_PORT) }];
+
+const specOf = (user: string | undefined): InterceptSpec =>
+  user !== undefined ? { mode: 'personal', value: user } : { mode: MODE === 'mirror' ? 'mirror' : 'global' };
+
+const connectors = developers.map(({ owner, localPort, user }) => {
   const connector = new Connector({
     openStream: () => net.connect({ host: '127.0.0.1', port: Number(TUNNEL_PORT) }),
     token,
-    intercept,
+    intercept: specOf(user),
     localPort,
     owner,
     backoff: { initialMs: 50, maxMs: 200 },

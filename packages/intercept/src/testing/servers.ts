@@ -68,10 +68,10 @@ export async function startTestServer(name: string, port = 0, answerDelayMs = 0)
       return;
     }
     const body = JSON.stringify({ who: name, path: url.pathname, id: url.searchParams.get('id'), headers: req.headers });
-    const respond = () => void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-    // /slow?ms=n: one request that is still in flight when a test ends a tunnel
-    if (url.pathname === '/slow') return void setTimeout(respond, Number(url.searchParams.get('ms'))).unref();
-    respond();
+    const reply = () => void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    // /slow?ms=n: a request that is still in flight when a test ends a tunnel
+    if (url.pathname === '/slow') return void setTimeout(reply, Number(url.searchParams.get('ms'))).unref();
+    reply();
   }
   server.keepAliveTimeout = 5000;
   const sockets = new WebSocketServer({ server });

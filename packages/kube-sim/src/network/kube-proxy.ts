@@ -14,13 +14,13 @@ export function kubeProxy(network: ServiceNetwork, warn: (line: string) => void)
         chain = chain.then(step).catch((error: Error) => warn(`kube-proxy: ${error.message}`));
       };
       const stops = [
-        store.watch('services', {}, (event) => {
-          const service = event.object as unknown as Service;
+        store.watch<Service>('services', {}, (event) => {
+          const service = event.object;
           if (event.type === 'DELETED') inOrder(() => network.removeService(service.metadata.namespace, service.metadata.name ?? ''));
           else inOrder(() => network.applyService(service));
         }),
-        store.watch('endpoints', {}, (event) => {
-          const endpoints = event.object as unknown as Endpoints;
+        store.watch<Endpoints>('endpoints', {}, (event) => {
+          const endpoints = event.object;
           if (event.type === 'DELETED') network.removeEndpoints(endpoints.metadata.namespace, endpoints.metadata.name ?? '');
           else network.applyEndpoints(endpoints);
         }),

@@ -108,7 +108,7 @@ export function startRuntime(host: RuntimeHost, options: RuntimeOptions = {}): C
     configMap: (namespace, name) => store.find('configmaps', namespace, name),
     secret: (namespace, name) => store.find('secrets', namespace, name),
     services: (namespace) =>
-      (store.list('services', { namespace }).items as unknown as Service[]).map((service) => ({
+      store.list<Service>('services', { namespace }).items.map((service) => ({
         service,
         address: network.addressOf(namespace, service.metadata.name ?? '') ?? service.spec.clusterIP ?? '',
       })),

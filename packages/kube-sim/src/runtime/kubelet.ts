@@ -36,10 +36,10 @@ interface Running {
   flush?: NodeJS.Immediate;
 }
 
-const keyOf = (pod: KubeObject) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+/** A stored pod, read as the runtime's Pod type (the pod strategy validated it on its way in). */
+type StoredPod = Pod & KubeObject;
 
-/** A stored pod as the kubelet reads it (the pod strategy validated it on its way in). */
-const asPod = (object: KubeObject): Pod & KubeObject => object as Pod & KubeObject;
+const keyOf = (pod: StoredPod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 
 export class Kubelet {
   private readonly pods = new Map<string, Running>();
@@ -52,8 +52,8 @@ export class Kubelet {
   ) {}
 
   start(): void {
-    this.stopWatch = this.store.watch('pods', {}, (event) => {
-      if (asPod(event.object).spec?.nodeName !== NODE_NAME) return;
+    this.stopWatch = this.store.watch<StoredPod>('pods', {}, (event) => {
+      if (event.object.spec?.nodeName !== NODE_NAME) return;
       const pod = event.object;
       // A deleted pod leaves the Service backends at once, before it gets SIGTERM, so no new
       // connection reaches a pod that is closing its listener.
@@ -84,7 +84,7 @@ export class Kubelet {
     this.pods.clear();
   }
 
-  private sync(object: KubeObject): void {
+  private sync(object: StoredPod): void {
     if (this.closed) return;
     const key = keyOf(object);
     let running = this.pods.get(key);
@@ -94,12 +94,12 @@ export class Kubelet {
         this.remove(object);
         return;
       }
-      running = this.run(asPod(object));
+      running = this.run(object);
     }
     if (object.metadata.deletionTimestamp && !running.terminating) this.terminate(object, running);
   }
 
-  private run(object: Pod & KubeObject): Running {
+  private run(object: StoredPod): Running {
     const ip = this.options.block.allocatePod();
     const key = keyOf(object);
     const uid = object.metadata.uid;
@@ -121,8 +121,8 @@ export class Kubelet {
     return running;
   }
 
-  private terminate(object: KubeObject, running: Running): void {
-    const grace = object.metadata.deletionGracePeriodSeconds ?? asPod(object).spec?.terminationGracePeriodSeconds ?? 30;
+  private terminate(object: StoredPod, running: Running): void {
+    const grace = object.metadata.deletionGracePeriodSeconds ?? object.spec?.terminationGracePeriodSeconds ?? 30;
     running.terminating = running.worker.terminate(grace).then(() => {
       this.writeStatus(object, running);
       this.remove(object);
@@ -130,7 +130,7 @@ export class Kubelet {
   }
 
   /** The containers are stopped: finish the deletion (the object goes away now). */
-  private remove(object: KubeObject): void {
+  private remove(object: StoredPod): void {
     try {
       this.store.delete('pods', object.metadata.namespace, object.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: object.metadata.uid } });
     } catch {
@@ -139,7 +139,7 @@ export class Kubelet {
   }
 
   /** The pod object is gone (deleted with grace 0, or after we finished): stop whatever still runs. */
-  private forget(object: KubeObject): void {
+  private forget(object: StoredPod): void {
     const key = keyOf(object);
     const running = this.pods.get(key);
     if (!running || running.uid !== object.metadata.uid) return;
@@ -149,8 +149,8 @@ export class Kubelet {
       if (this.pods.get(key) === running) this.pods.delete(key);
       this.options.block.release(running.worker.ip);
       // A new pod of the same name may have arrived while this one was stopping: run it now.
-      const successor = this.store.find('pods', object.metadata.namespace, object.metadata.name);
-      if (successor && asPod(successor).spec?.nodeName === NODE_NAME) this.sync(successor);
+      const successor = this.store.find<StoredPod>('pods', object.metadata.namespace, object.metadata.name);
+      if (successor && successor.spec?.nodeName === NODE_NAME) this.sync(successor);
     });
   }
 
@@ -158,13 +158,13 @@ export class Kubelet {
     if (running.flush || this.closed) return;
     running.flush = setImmediate(() => {
       running.flush = undefined;
-      const current = this.store.find('pods', key.split('/')[0], key.split('/')[1]);
+      const current = this.store.find<StoredPod>('pods', key.split('/')[0], key.split('/')[1]);
       if (current && current.metadata.uid === running.uid) this.writeStatus(current, running);
     });
   }
 
-  private writeStatus(object: KubeObject, running: Running): void {
-    const fresh = this.store.find('pods', object.metadata.namespace, object.metadata.name);
+  private writeStatus(object: StoredPod, running: Running): void {
+    const fresh = this.store.find<StoredPod>('pods', object.metadata.namespace, object.metadata.name);
     if (!fresh || fresh.metadata.uid !== running.uid) return;
     const status = running.worker.status();
     if (JSON.stringify(fresh.status) === JSON.stringify(status)) return;
