@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildAgentBundle } from '../../packages/intercept/src/agent/bundle';
+import { loopbackAgentEnv } from '../../packages/intercept/src/testing/agent-process';
 import type { LoadCommand } from '../../packages/intercept/src/testing/load-process';
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '../../packages/intercept/src');
@@ -53,18 +54,7 @@ export async function agentBundleFile(): Promise<string> {
 
 /** The agent bundle in its own process in front of the app on `appPort`: its service port and tunnel port. */
 export async function startAgent(bundle: string, token: string, appPort: number): Promise<{ pid: number; servicePort: number; tunnelPort: number }> {
-  const agent = await start(
-    bundle,
-    {
-      FFK_AGENT_TOKEN: token,
-      FFK_AGENT_PORTS: `http:0:${appPort}`,
-      FFK_AGENT_BIND: '127.0.0.1',
-      FFK_AGENT_TUNNEL: '127.0.0.1:0',
-      FFK_AGENT_HEALTH_PORT: '0',
-      LOG_LEVEL: 'info',
-    },
-    (line) => line.msg === 'agent ready',
-  );
+  const agent = await start(bundle, loopbackAgentEnv(token, appPort), (line) => line.msg === 'agent ready');
   return {
     pid: Number(agent.pid),
     servicePort: (agent.ports as { listen: number }[])[0].listen,

@@ -214,10 +214,14 @@ export class Tunnel extends EventEmitter {
       if (now - started > HELLO_TIMEOUT_MS) this.close(`no hello within ${HELLO_TIMEOUT_MS} ms`);
       return;
     }
-    const silentMs = now - this.lastHeard;
-    if (silentMs > this.options.heartbeatMs * this.options.missedHeartbeats) {
-      this.close(`no heartbeat for ${silentMs} ms`);
-    }
+    const limitMs = this.options.heartbeatMs * this.options.missedHeartbeats;
+    if (now - this.lastHeard <= limitMs) return;
+    // Timers run before the event loop reads sockets: when this process itself stalled (a starved
+    // CPU, a long pause), the pings that came meanwhile are still unread. Judge once they are read.
+    setImmediate(() => {
+      const silentMs = Date.now() - this.lastHeard;
+      if (silentMs > limitMs) this.close(`no heartbeat for ${silentMs} ms`);
+    });
   }
 
   private protocolError(reason: string) {

@@ -15,19 +15,23 @@ export interface AgentProcess {
   stop(): Promise<void>;
 }
 
+/** The sidecar's env for an agent on loopback in front of the app on `appPort`, every port of its own picked by the system. */
+export function loopbackAgentEnv(token: string, appPort: number): Record<string, string> {
+  return {
+    FFK_AGENT_TOKEN: token,
+    FFK_AGENT_PORTS: `http:0:${appPort}`,
+    FFK_AGENT_BIND: '127.0.0.1',
+    FFK_AGENT_TUNNEL: '127.0.0.1:0',
+    FFK_AGENT_HEALTH_PORT: '0',
+    LOG_LEVEL: 'info',
+  };
+}
+
 /** The agent's entry point in its own process, as the sidecar runs it, so a crash is an exit a test sees. */
 export async function startAgentProcess(appPort: number): Promise<AgentProcess> {
   const token = generateToken();
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: {
-      PATH: process.env.PATH,
-      FFK_AGENT_TOKEN: token,
-      FFK_AGENT_PORTS: `http:0:${appPort}`,
-      FFK_AGENT_BIND: '127.0.0.1',
-      FFK_AGENT_TUNNEL: '127.0.0.1:0',
-      FFK_AGENT_HEALTH_PORT: '0',
-      LOG_LEVEL: 'info',
-    },
+    env: { PATH: process.env.PATH, ...loopbackAgentEnv(token, appPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
