@@ -28,6 +28,8 @@ const BULK_MB = 200;
 const children: ChildProcess[] = [];
 const cleanups: (() => void)[] = [];
 
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
 function median<T>(rounds: T[], by: (round: T) => number): T {
   return [...rounds].sort((a, b) => by(a) - by(b))[Math.floor(rounds.length / 2)];
 }
@@ -86,28 +88,34 @@ try {
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
   const agentBundleFile = join(work, 'agent.mjs');
   writeFileSync(agentBundleFile, await buildAgentBundle()); // the bundle the CLI puts in the agent's ConfigMap
-  const agent = await start(
-    agentBundleFile,
-    {
-      FFK_AGENT_TOKEN: token,
-      FFK_AGENT_PORTS: `http:0:${String(app.port)}`,
-      FFK_AGENT_BIND: '127.0.0.1',
-      FFK_AGENT_TUNNEL: '127.0.0.1:0',
-      FFK_AGENT_HEALTH_PORT: '0',
-      LOG_LEVEL: 'info',
-    },
-    (line) => line.msg === 'agent ready',
-  );
-  const tunnelPort = Number(String(agent.tunnel).split(':').pop());
-  const connector = await start(
-    'testing/connector-process.ts',
-    { TUNNEL_PORT: String(tunnelPort), TOKEN: token, LOCAL_PORT: String(local.port) },
-    (line) => line.state === 'active',
-  );
+  /** An agent process in front of the app, as its image runs it; with a connector of `mode` to `localPort`, active. */
+  const startAgentProcess = async (connect?: { mode: 'global' | 'mirror'; localPort: number }) => {
+    const agent = await start(
+      agentBundleFile,
+      {
+        FFK_AGENT_TOKEN: token,
+        FFK_AGENT_PORTS: `http:0:${String(app.port)}`,
+        FFK_AGENT_BIND: '127.0.0.1',
+        FFK_AGENT_TUNNEL: '127.0.0.1:0',
+        FFK_AGENT_HEALTH_PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+      (line) => line.msg === 'agent ready',
+    );
+    const tunnelPort = Number(String(agent.tunnel).split(':').pop());
+    const connector = connect
+      ? await start(
+          'testing/connector-process.ts',
+          { TUNNEL_PORT: String(tunnelPort), TOKEN: token, LOCAL_PORT: String(connect.localPort), MODE: connect.mode },
+          (line) => line.state === 'active',
+        )
+      : undefined;
+    return { agent, connector, servicePort: (agent.ports as { listen: number }[])[0].listen };
+  };
+  const { agent, connector, servicePort: tunnel } = await startAgentProcess({ mode: 'global', localPort: Number(local.port) });
   const loads = await Promise.all(Array.from({ length: LOAD_PROCESSES }, startLoadProcess));
   const direct = Number(local.port);
-  const tunnel = (agent.ports as { listen: number }[])[0].listen;
-  const pids = { load: loads.map((l) => l.pid), local: [Number(local.pid)], agent: [Number(agent.pid)], connector: [Number(connector.pid)] };
+  const pids = { load: loads.map((l) => l.pid), local: [Number(local.pid)], agent: [Number(agent.pid)], connector: [Number(connector?.pid)] };
 
   type Cpu = Partial<Record<keyof typeof pids, number>>;
   /**
@@ -195,6 +203,33 @@ try {
   }
   for (const [name] of paths) results.bulk_mb_s[name] = median(downloads[name], (mbs) => mbs);
 
+  // Mirror mode: the cluster's answer (the app, through an agent) with a mirror to a local process
+  // that answers in 1 s, and to a fast one, against an agent with no intercept; c1 rounds alternate.
+  const slowLocal = await start('testing/test-server-process.ts', { NAME: 'slow', DELAY_MS: '1000' }, () => true);
+  const none = await startAgentProcess();
+  const toSlow = await startAgentProcess({ mode: 'mirror', localPort: Number(slowLocal.port) });
+  const toFast = await startAgentProcess({ mode: 'mirror', localPort: direct });
+  const mirrorPaths = [
+    ['none', none.servicePort],
+    ['slow_local', toSlow.servicePort],
+    ['fast_local', toFast.servicePort],
+  ] as const;
+  for (const [, port] of mirrorPaths) await measure(port, 1, 1000); // warm-up
+  const mirrorRounds: Record<(typeof mirrorPaths)[number][0], number>[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const p50s = {} as (typeof mirrorRounds)[number];
+    for (const [name, port] of round % 2 ? mirrorPaths : [...mirrorPaths].reverse()) p50s[name] = (await measure(port, 1)).p50_ms;
+    mirrorRounds.push(p50s);
+    process.stdout.write(
+      `  mirror c1 round ${round}/${ROUNDS}: p50 ${p50s.none.toFixed(3)} ms no intercept, ${p50s.slow_local.toFixed(3)} ms mirror to a 1 s local, ${p50s.fast_local.toFixed(3)} ms mirror to a fast local\n`,
+    );
+  }
+  const keptMirror = median(mirrorRounds, (r) => r.slow_local - r.none);
+  Object.assign(results, {
+    mirror_c1_p50_ms: keptMirror,
+    mirror_added_p50_ms: { slow_local: round3(keptMirror.slow_local - keptMirror.none), fast_local: round3(keptMirror.fast_local - keptMirror.none) },
+  });
+
   const out = join(here, 'results', 'intercept-dataplane.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -208,6 +243,9 @@ try {
   console.log(row('direct c50', d.c50));
   console.log(row('tunnel c50', t.c50));
   console.log(`bulk MB/s    direct ${bulk.direct}  tunnel ${bulk.tunnel}`);
+  console.log(
+    `mirror c1    p50 ${keptMirror.none.toFixed(3)} ms with no intercept; added by a mirror: ${(keptMirror.slow_local - keptMirror.none).toFixed(3)} ms (local answers in 1 s), ${(keptMirror.fast_local - keptMirror.none).toFixed(3)} ms (fast local)`,
+  );
   if (Object.keys(cpu.tunnel).length) {
     console.log('CPU per request at c50 (kept round), in µs, and cores kept busy:');
     for (const [name] of paths) {

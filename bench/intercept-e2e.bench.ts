@@ -28,12 +28,12 @@ async function timeStart(kit: Kit, catalog: LocalCatalog, install: FfkInstall = 
   try {
     await run.waitFor(/"event":"active"/, 120_000);
     const wallMs = performance.now() - started;
-    // waitFor saw the line; the output only grows
     const active = run
       .output()
       .split('\n')
       .find((line) => line.includes('"event":"active"'));
-    return { wallMs, reportedMs: (JSON.parse(active ?? '{}') as { ms: number }).ms };
+    if (!active) throw new Error(`ffk matched "active" but printed no active event line:\n${run.output()}`);
+    return { wallMs, reportedMs: (JSON.parse(active) as { ms: number }).ms };
   } finally {
     run.child.kill('SIGINT');
     await run.exited;

@@ -20,11 +20,9 @@ async function shipCatalog(ctx: LabContext): Promise<string> {
   // A new tag per build, as a pipeline tags per commit: the node keeps the old image, and the
   // Deployment's template changes, so Kubernetes rolls out. kube-sim runs the image from this
   // machine's engine, so there is nothing to load.
-  const ref = await buildImage(
-    ctx,
-    IMAGES.find((i) => i.image === 'ffk/catalog')!,
-    `0.1.0-dev.${Date.now()}`,
-  );
+  const catalog = IMAGES.find((i) => i.image === 'ffk/catalog');
+  if (!catalog) throw new Error(`@ffk/images lists no ffk/catalog image (it has ${IMAGES.map((i) => i.image).join(', ')})`);
+  const ref = await buildImage(ctx, catalog, `0.1.0-dev.${Date.now()}`);
   if (!onSim) await loadImages(ctx, [ref]);
   await kubectl(ctx, ['set', 'image', 'deployment/catalog', `catalog=${ref}`]);
   await rollout(ctx, 'catalog');

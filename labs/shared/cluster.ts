@@ -109,7 +109,13 @@ export const startCluster: ActionTask = {
  */
 export async function buildImage(ctx: LabContext, image: AppImage, tag: string): Promise<string> {
   const ref = `${image.image}:${tag}`;
-  const built = await buildWithKit({ repoRoot: ctx.repoRoot, dockerfile: image.dockerfile, tag: ref, onLine: stepPrinter(ctx.log, ''), signal: ctx.signal });
+  const built = await buildWithKit({
+    repoRoot: ctx.repoRoot,
+    dockerfile: image.dockerfile,
+    tag: ref,
+    onLine: stepPrinter((line) => ctx.log(line), ''),
+    signal: ctx.signal,
+  });
   ctx.log(`${ref} built in ${seconds(built.ms)} (${built.steps.ran} steps ran, ${built.steps.cached} from the layer cache)`);
   return ref;
 }

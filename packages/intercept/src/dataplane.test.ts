@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Connector } from './connector/connector';
@@ -39,7 +40,7 @@ function upload(port: number, bytes: number): Promise<{ who: string; bytes: numb
     const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/upload', agent: false }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve(JSON.parse(body)));
+      res.on('end', () => resolve(JSON.parse(body) as { who: string; bytes: number }));
     });
     req.on('error', reject);
     let sent = 0;
@@ -91,12 +92,13 @@ describe.each(['passthrough', 'intercept'] as const)('data plane, %s', (mode) =>
     const socket = new WebSocket(`ws://127.0.0.1:${f.servicePort}/ws`);
     const servedBy = new Promise<string>((resolve) => socket.once('upgrade', (res) => resolve(String(res.headers['x-ffk-served-by']))));
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const next = () => new Promise<WebSocket.RawData>((resolve) => socket.once('message', resolve));
+    // binaryType is 'nodebuffer' (the default): each message arrives as one Buffer.
+    const next = () => new Promise<Buffer>((resolve) => socket.once('message', (data) => resolve(data as Buffer)));
     socket.send('hello');
-    expect(String(await next())).toBe(`${expectedName}: hello`);
+    expect((await next()).toString()).toBe(`${expectedName}: hello`);
     const binary = Buffer.alloc(MB, 7);
     socket.send(binary);
-    expect(Buffer.compare(Buffer.from((await next()) as Buffer), binary)).toBe(0);
+    expect(Buffer.compare(await next(), binary)).toBe(0);
     expect(await servedBy).toBe(expected);
     socket.close();
   });
@@ -121,7 +123,7 @@ describe.each(['passthrough', 'intercept'] as const)('data plane, %s', (mode) =>
     });
     expect(events).toEqual([1, 2, 3, 4, 5].map((n) => `data: ${expectedName} ${n}`));
     // The server spaces events 30 ms apart: buffered delivery would bring them all at once.
-    expect(arrivals.at(-1)! - arrivals[0]).toBeGreaterThan(60);
+    expect(defined(arrivals.at(-1), 'the last event') - arrivals[0]).toBeGreaterThan(60);
   });
 
   it('streams a chunked request and its answer both ways, chunk by chunk', async () => {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whoAnswers } from './testing/http-client';
 import { type AgentFixture, LOCAL, startAgentFixture } from './testing/pair';
@@ -63,7 +64,7 @@ describe('fail-open when the connector process dies or hangs', () => {
       env: { ...process.env, TUNNEL_PORT: String(f.agent.tunnelPort), TOKEN: f.token, LOCAL_PORT: String(local.port) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    createInterface({ input: child.stdout! }).on('line', (line) => states.push(JSON.parse(line)));
+    createInterface({ input: defined(child.stdout, 'the connector process output') }).on('line', (line) => states.push(JSON.parse(line) as { state: string }));
     await waitForState('active', 0);
   });
   afterAll(async () => {
@@ -83,8 +84,7 @@ describe('fail-open when the connector process dies or hangs', () => {
     const after = load.outcomes.filter((o) => o.at > stoppedAt);
     // Requests caught in the hung tunnel are replayed to the app once the agent gives up on it.
     expect(after.filter((o) => o.error)).toEqual([]);
-    const firstApp = after.find((o) => o.who === 'app')!;
-    expect(firstApp).toBeDefined();
+    expect(after.find((o) => o.who === 'app')).toBeDefined();
     const started = after.filter((o) => o.at > stoppedAt + 4000);
     expect(started.length).toBeGreaterThan(10);
     expect(started.every((o) => o.who === 'app')).toBe(true);
@@ -110,7 +110,10 @@ describe('fail-open when the connector process dies or hangs', () => {
     const later = load.outcomes.filter((o) => o.at >= killedAt + 1000);
     expect(later.length).toBeGreaterThan(20);
     expect(later.filter((o) => o.who !== 'app')).toEqual([]);
-    const firstApp = load.outcomes.find((o) => o.at >= killedAt && o.who === 'app')!;
+    const firstApp = defined(
+      load.outcomes.find((o) => o.at >= killedAt && o.who === 'app'),
+      'an answer from the app after SIGKILL',
+    );
     const failedDuring = load.outcomes.filter((o) => o.at >= killedAt && o.error).length;
     console.log(`app answered ${firstApp.at - killedAt} ms after SIGKILL; ${failedDuring} requests failed in between`);
     expect(firstApp.at - killedAt).toBeLessThan(1000);

@@ -107,7 +107,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     writeKubeconfig(path, { context, server: url, token: user.token, caPem: certificate.certPem, user: name });
     return path;
   };
-  const runtime = options.runtime === false ? undefined : await startRuntime({ store, router, addController, stateDir, url }, options.runtime);
+  const runtime = options.runtime === false ? undefined : startRuntime({ store, router, addController, stateDir, url }, options.runtime);
 
   let stopped: Promise<void> | undefined;
   const stop = () =>

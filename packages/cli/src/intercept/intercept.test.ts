@@ -1,19 +1,21 @@
 // `ffk intercept`, `leave`, `list`, `uninstall`, `gc` as a user runs them (the bin as a child
 // process) against kube-sim with pods running the real agent.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newestReadyPod, openPortForward } from '@ffk/cluster';
-import { type ControlSim, deployApp, getOver, startControlSim, startLaptopServer } from '@ffk/intercept/control/testing';
+import { nameOf, newestReadyPod, openPortForward } from '@ffk/cluster';
+import { containersOf, type ControlSim, deployApp, getOver, startControlSim, startLaptopServer } from '@ffk/intercept/control/testing';
+import { defined } from '@ffk/test-kit/defined';
+import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/ffk.mjs', import.meta.url));
 
 interface Run {
-  child: ChildProcess;
+  child: ChildProcessWithoutNullStreams;
   stdout: string;
   stderr: string;
   exited: Promise<number>;
@@ -48,8 +50,8 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
           void run.exited.then(() => reject(new Error(`ffk exited before "${type}": ${run.stderr}${run.stdout}`)));
         }),
     };
-    child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
     runs.push(run);
     return run;
   };
@@ -60,7 +62,7 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
   };
   const viaAgent = async (path = '/', headers: Record<string, string> = {}) => {
     const access = sim.access();
-    const pod = (await newestReadyPod(access.kc, 'default', { app: 'named' })).metadata!.name!;
+    const pod = nameOf(await newestReadyPod(access.kc, 'default', { app: 'named' }));
     return getOver(await openPortForward(access.kc, 'default', pod, 9900), path, headers);
   };
 
@@ -79,10 +81,10 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
   });
 
   it('prints the target first, installs the agent, routes requests until Ctrl-C, then the pods answer again', async () => {
-    const before = await sim.getJson('deployment', 'named');
+    const before = await sim.getJson<V1Deployment>('deployment', 'named');
     // A cluster that may pull only from its own registry runs the agent on its mirror of the Node image.
     const run = ffk('intercept', 'named', '--port', String(localPort), '--agent-image', 'mirror.example/library/node:24.21.0-bookworm-slim');
-    await new Promise<void>((resolve) => run.child.stdout!.on('data', () => run.stdout.includes('● intercepting') && resolve()));
+    await new Promise<void>((resolve) => run.child.stdout.on('data', () => run.stdout.includes('● intercepting') && resolve()));
     expect(run.stdout.split('\n').slice(0, 6).join('\n')).toMatch(
       /^ffk intercept named\n {2}context {4}ffk-sim\n {2}server {5}https:\/\/127\.0\.0\.1:\d+\n {2}namespace {2}default\n {2}workload {3}deployment\/named\n {2}mode {7}global: every request goes to 127\.0\.0\.1:\d+$/,
     );
@@ -90,7 +92,7 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     expect(run.stdout).toMatch(
       /✓ agent installed in deployment named \((\d+\.\d+\.\d+\+[0-9a-f]{10}) on mirror\.example\/library\/node:24\.21\.0-bookworm-slim\)/,
     );
-    const version = /agent installed in deployment named \((\S+) on/.exec(run.stdout)![1];
+    const version = defined(/agent installed in deployment named \((\S+) on/.exec(run.stdout), 'the installed agent version')[1];
     expect((await viaAgent('/x')).body).toBe('laptop /x');
 
     const list = await finished('list', '-o', 'json');
@@ -110,7 +112,7 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     const uninstall = await finished('uninstall', 'named');
     expect(uninstall.code).toBe(0);
     expect(uninstall.stdout).toMatch(/✓ named: agent removed, Deployment restored/);
-    const after = await sim.getJson('deployment', 'named');
+    const after = await sim.getJson<V1Deployment>('deployment', 'named');
     expect(after.spec).toEqual(before.spec);
   });
 
@@ -137,7 +139,7 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     const active = await run.event('active');
     expect(active).toMatchObject({ port: 'http', localPort });
     expect(await run.exited).toBe(7);
-    const left = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    const left = JSON.parse(defined(run.stdout.trim().split('\n').at(-1), 'the last JSON event')) as Record<string, unknown>;
     expect(left).toMatchObject({ event: 'left', exitCode: 7 });
     // PORT was the pod's 3000; locally it is the port the connector delivers to.
     expect(readFileSync(envFile, 'utf8')).toContain(`PORT=${localPort}\n`);
@@ -203,13 +205,13 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     );
     const tunnel = join(scratch, 'tunnel-kubeconfig');
     writeFileSync(tunnel, readFileSync(sim.kubeconfigPath, 'utf8').replaceAll('ffk-sim', 'prod-via-ssh'));
-    const specBefore = (await sim.getJson('deployment', 'named')).spec;
+    const specBefore = (await sim.getJson<V1Deployment>('deployment', 'named')).spec;
     const viaTunnel = await finished('intercept', 'named', '--port', '3000', '--kubeconfig', tunnel);
     expect(viaTunnel.code).toBe(1);
     expect(viaTunnel.stderr).toContain(
       'context "prod-via-ssh" is not named like a local cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop, ffk-sim) (a server on loopback is not proof: it may be a tunnel or proxy to a remote cluster)',
     );
-    expect((await sim.getJson('deployment', 'named')).spec).toEqual(specBefore);
+    expect((await sim.getJson<V1Deployment>('deployment', 'named')).spec).toEqual(specBefore);
   });
 
   it('gc removes an agent whose lease has expired, leave ends an intercept from another terminal', async () => {
@@ -222,7 +224,7 @@ describe('ffk intercept against kube-sim', { timeout: 120_000 }, () => {
     await new Promise((r) => setTimeout(r, 5500));
     const gc = await finished('gc');
     expect(gc.stdout).toContain('✓ removed the agent from named');
-    const after = await sim.getJson('deployment', 'named');
-    expect(after.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['app']);
+    const after = await sim.getJson<V1Deployment>('deployment', 'named');
+    expect(containersOf(after).map((c) => c.name)).toEqual(['app']);
   });
 });

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, expect, it } from 'vitest';
 import { thisProcess } from '../cli-kit/process-alive';
 import { type LocalIntercept, localIntercepts, stateDir, writeLocalIntercept } from './local-state';
@@ -36,7 +37,7 @@ it('ffk leave does not signal a process that reuses the pid of a crashed interce
   const stranger = spawn('sleep', ['60'], { stdio: 'ignore' });
   try {
     // What a crashed `ffk intercept` left: its pid, now the stranger's (the start time is not the stranger's).
-    writeLocalIntercept(record({ pid: stranger.pid!, pidStart: '1' }), dir);
+    writeLocalIntercept(record({ pid: defined(stranger.pid, 'the pid of sleep'), pidStart: '1' }), dir);
     const left = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(process.execPath, [bin, 'leave', 'catalog'], { env: { ...process.env, FFK_STATE_DIR: scratch } }, (error, _stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -75,7 +76,7 @@ describe('ffk sim', () => {
       expect(stop.stdout).toBe('kube-sim is not running\n');
       expect(stranger.exitCode).toBeNull();
       expect(stranger.signalCode).toBeNull();
-      expect(() => process.kill(stranger.pid!, 0)).not.toThrow();
+      expect(() => process.kill(defined(stranger.pid, 'the pid of sleep'), 0)).not.toThrow();
       expect(existsSync(join(stateDir, 'server.json'))).toBe(false);
     } finally {
       stranger.kill('SIGKILL');

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorRefusedError } from '../connector/connector';
-import { get, whoAnswers } from '../testing/http-client';
+import { bodyWho, get, whoAnswers } from '../testing/http-client';
 import { type AgentFixture, LOCAL, startAgentFixture } from '../testing/pair';
 import { startTestServer, type TestServer } from '../testing/servers';
 
@@ -37,9 +37,9 @@ describe('agent routing', () => {
 
     const alicesAnswer = await get(f.servicePort, '/who', { 'x-ffk-user': 'alice' }, keepAlive);
     expect(alicesAnswer.headers['x-ffk-served-by']).toBe(LOCAL);
-    expect(JSON.parse(alicesAnswer.body).who).toBe('alice');
+    expect(bodyWho(alicesAnswer)).toBe('alice');
     expect(await whoAnswers(f.servicePort, { 'x-team': 'blue' }, keepAlive)).toBe(LOCAL);
-    expect(JSON.parse((await get(f.servicePort, '/who', { 'x-team': 'blue' })).body).who).toBe('bob');
+    expect(bodyWho(await get(f.servicePort, '/who', { 'x-team': 'blue' }))).toBe('bob');
     expect(await whoAnswers(f.servicePort, {}, keepAlive)).toBe('app');
     expect(await whoAnswers(f.servicePort, { 'x-ffk-user': 'carol' }, keepAlive)).toBe('app');
     expect(a.stats.routed).toBe(1);
@@ -62,8 +62,8 @@ describe('agent routing', () => {
 
     const personal = f.connect(bob, { owner: 'bob@laptop', intercept: { mode: 'personal', value: 'bob' } });
     await personal.start();
-    const whoBob = JSON.parse((await get(f.servicePort, '/who', { 'x-ffk-user': 'bob' })).body).who;
-    const whoElse = JSON.parse((await get(f.servicePort, '/who')).body).who;
+    const whoBob = bodyWho(await get(f.servicePort, '/who', { 'x-ffk-user': 'bob' }));
+    const whoElse = bodyWho(await get(f.servicePort, '/who'));
     expect([whoBob, whoElse]).toEqual(['bob', 'alice']);
     await Promise.all([global.stop(), personal.stop()]);
     expect(await whoAnswers(f.servicePort)).toBe('app');

@@ -88,10 +88,11 @@ describe.skipIf(skipReason !== undefined)(`the agent on ${DEFAULT_AGENT_IMAGE} w
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    type Ready = { msg: string; ports: { listen: number }[]; health: number; tunnel: string };
     try {
-      const ready = await new Promise<{ msg: string; ports: { listen: number }[]; health: number; tunnel: string }>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line)));
+      const ready = await new Promise<Ready>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line) as Ready));
         child.once('exit', (code) => reject(new Error(`the container exited (${code}): ${stderr}`)));
       });
       expect(ready.msg).toBe('agent ready');

@@ -40,10 +40,9 @@ describe('agent entry point', () => {
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    type Ready = { msg: string; pod: string; ports: { listen: number }[]; health: number };
     try {
-      const ready = await new Promise<{ msg: string; pod: string; ports: { listen: number }[]; health: number }>((resolve) =>
-        createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line))),
-      );
+      const ready = await new Promise<Ready>((resolve) => createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line) as Ready)));
       expect(ready).toMatchObject({ msg: 'agent ready', pod: 'catalog-7' });
       expect((await get(ready.health, '/healthz')).status).toBe(200);
       expect((await get(ready.ports[0].listen, '/who')).headers['x-ffk-served-by']).toBe('app');

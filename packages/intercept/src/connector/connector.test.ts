@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get, whoAnswers } from '../testing/http-client';
 import { type AgentFixture, LOCAL, startAgentFixture } from '../testing/pair';
@@ -84,7 +85,7 @@ describe('connector', () => {
     const states: ConnectorState[] = [];
     connector.on('state', (state) => states.push(state));
     await connector.start();
-    streams.at(-1)!.destroy();
+    defined(streams.at(-1), 'the tunnel stream').destroy();
     await sleep(50);
     // Right after the drop the agent has already failed open.
     expect(await whoAnswers(f.servicePort)).toBe('app');

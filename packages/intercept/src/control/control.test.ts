@@ -2,7 +2,9 @@
 // with kubectl as the independent witness of what the objects looked like before and after.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { newestReadyPod, openPortForward } from '@ffk/cluster';
+import { nameOf, newestReadyPod, openPortForward } from '@ffk/cluster';
+import { defined } from '@ffk/test-kit/defined';
+import type { V1ConfigMap, V1Deployment, V1Endpoints, V1ObjectMeta, V1Service } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connector } from '../connector/connector';
 import { currentAgentBundle, DEFAULT_AGENT_IMAGE, needsUpgrade } from './agent-bundle';
@@ -16,17 +18,18 @@ import { choosePort } from './ports';
 import { uninstallAgent } from './restore';
 import { listServices } from './services';
 import { getOver } from './testing/http-over';
-import { appManifest, type ControlSim, startControlSim } from './testing/sim';
-
-type Json = Record<string, any>;
+import { appManifest, containersOf, type ControlSim, startControlSim } from './testing/sim';
 
 /** What must come back exactly: everything but what the API server and controllers own. */
-function comparable(object: Json): Json {
+function comparable<T extends { metadata?: V1ObjectMeta; status?: unknown }>(object: T): T {
   const copy = structuredClone(object);
   delete copy.status;
-  for (const field of ['resourceVersion', 'generation', 'managedFields']) delete copy.metadata[field];
+  const metadata = defined(copy.metadata, 'metadata');
+  delete metadata.resourceVersion;
+  delete metadata.generation;
+  delete metadata.managedFields;
   // The revision counter moves with every rollout, including the one that restores.
-  delete copy.metadata.annotations?.['deployment.kubernetes.io/revision'];
+  delete metadata.annotations?.['deployment.kubernetes.io/revision'];
   return copy;
 }
 
@@ -54,38 +57,38 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
 
   it('installs the sidecar with swapped port names, routes an intercept through it, and restores the Deployment exactly', async () => {
     const access = sim.access();
-    const before = await sim.getJson('deployment', 'named');
-    const serviceBefore = await sim.getJson('service', 'named');
+    const before = await sim.getJson<V1Deployment>('deployment', 'named');
+    const serviceBefore = await sim.getJson<V1Service>('service', 'named');
     const progress: string[] = [];
 
     const agent = await ensureAgent(access, 'named', { onProgress: (m) => progress.push(m) });
     expect(agent.installedNow).toBe(true);
     expect(progress.join('\n')).toMatch(/waiting for the rollout of deployment named with the agent/);
 
-    const installed = await sim.getJson('deployment', 'named');
-    const [app, sidecar] = installed.spec.template.spec.containers as Json[];
+    const installed = await sim.getJson<V1Deployment>('deployment', 'named');
+    const [app, sidecar] = containersOf(installed);
     expect(app.ports).toEqual([{ name: 'ffk-http', containerPort: 3000, protocol: 'TCP' }]);
-    expect(app.readinessProbe.tcpSocket.port).toBe('ffk-http');
+    expect(app.readinessProbe?.tcpSocket?.port).toBe('ffk-http');
     expect(sidecar.name).toBe(AGENT_CONTAINER);
     // The stock Node image, running the CLI's bundle from the ConfigMap: nothing to build or push.
     expect(sidecar.image).toBe(DEFAULT_AGENT_IMAGE);
     expect(sidecar.command).toEqual(['node', '/ffk-agent/agent.mjs']);
-    expect(installed.spec.template.spec.volumes).toEqual([
+    expect(installed.spec?.template.spec?.volumes).toEqual([
       { name: 'ffk-agent', configMap: { name: 'ffk-agent-named', items: [{ key: 'agent.mjs', path: 'agent.mjs' }], defaultMode: 420 } },
     ]);
     const bundle = await currentAgentBundle();
-    const configMap = await sim.getJson('configmap', 'ffk-agent-named');
-    expect(configMap.data['agent.mjs']).toBe(bundle.code);
+    const configMap = await sim.getJson<V1ConfigMap>('configmap', 'ffk-agent-named');
+    expect(configMap.data?.['agent.mjs']).toBe(bundle.code);
     expect(agent.record.version).toBe(bundle.version);
-    expect(sidecar.ports[0]).toMatchObject({ name: 'http', containerPort: 9900 });
+    expect(sidecar.ports?.[0]).toMatchObject({ name: 'http', containerPort: 9900 });
     // The token is referenced, never written into the spec.
     expect(JSON.stringify(sidecar.env)).not.toContain(agent.token);
-    expect(installed.metadata.annotations[ANNOTATION.agent]).toBeTruthy();
+    expect(installed.metadata?.annotations?.[ANNOTATION.agent]).toBeTruthy();
     // A named targetPort needs no Service change.
-    expect(comparable(await sim.getJson('service', 'named'))).toEqual(comparable(serviceBefore));
+    expect(comparable(await sim.getJson<V1Service>('service', 'named'))).toEqual(comparable(serviceBefore));
 
     // The Service's port name now reaches the agent: passthrough to the app, then an intercept.
-    const pod = (await newestReadyPod(access.kc, 'default', { app: 'named' })).metadata!.name!;
+    const pod = nameOf(await newestReadyPod(access.kc, 'default', { app: 'named' }));
     const viaAgent = () => openPortForward(access.kc, 'default', pod, agent.record.ports[0].listen).then((s) => getOver(s, '/hello'));
     expect((await viaAgent()).servedBy).toBe(pod);
     const connector = new Connector({
@@ -107,35 +110,35 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
 
     const result = await uninstallAgent(access, 'named');
     expect(result.removed).toBe(true);
-    expect(comparable(await sim.getJson('deployment', 'named'))).toEqual(comparable(before));
-    expect(comparable(await sim.getJson('service', 'named'))).toEqual(comparable(serviceBefore));
+    expect(comparable(await sim.getJson<V1Deployment>('deployment', 'named'))).toEqual(comparable(before));
+    expect(comparable(await sim.getJson<V1Service>('service', 'named'))).toEqual(comparable(serviceBefore));
     await expect(sim.kubectl('get', 'secret', 'ffk-agent-named')).rejects.toThrow(/NotFound/);
     await expect(sim.kubectl('get', 'configmap', 'ffk-agent-named')).rejects.toThrow(/NotFound/);
   });
 
   it('upgrades an agent installed by an older ffk with one rollout, keeping the recorded original', async () => {
     const access = sim.access();
-    const before = await sim.getJson('deployment', 'named');
+    const before = await sim.getJson<V1Deployment>('deployment', 'named');
     const bundle = await currentAgentBundle();
     await ensureAgent(access, 'named', { bundle: { version: '0.0.9+0000000000', code: bundle.code } });
-    const old = await sim.getJson('deployment', 'named');
+    const old = await sim.getJson<V1Deployment>('deployment', 'named');
     const progress: string[] = [];
 
     const upgraded = await ensureAgent(access, 'named', { onProgress: (m) => progress.push(m) });
     expect(upgraded).toMatchObject({ installedNow: false, upgradedFrom: '0.0.9+0000000000', record: { version: bundle.version } });
     expect(progress.join('\n')).toContain(`upgrading the ffk-agent sidecar of deployment named from 0.0.9+0000000000 to ${bundle.version}`);
-    const after = await sim.getJson('deployment', 'named');
-    expect(after.metadata.generation).toBe(old.metadata.generation + 1); // one rollout
-    expect(after.metadata.annotations[ANNOTATION.original]).toBe(old.metadata.annotations[ANNOTATION.original]);
-    const sidecar = after.spec.template.spec.containers.find((c: Json) => c.name === AGENT_CONTAINER);
-    expect(sidecar.env).toContainEqual({ name: 'FFK_AGENT_VERSION', value: bundle.version });
-    expect((await sim.getJson('configmap', 'ffk-agent-named')).metadata.annotations['ffk.dev/agent-version']).toBe(bundle.version);
+    const after = await sim.getJson<V1Deployment>('deployment', 'named');
+    expect(after.metadata?.generation).toBe(defined(old.metadata?.generation, 'the generation before the upgrade') + 1); // one rollout
+    expect(after.metadata?.annotations?.[ANNOTATION.original]).toBe(old.metadata?.annotations?.[ANNOTATION.original]);
+    const sidecar = containersOf(after).find((c) => c.name === AGENT_CONTAINER);
+    expect(sidecar?.env).toContainEqual({ name: 'FFK_AGENT_VERSION', value: bundle.version });
+    expect((await sim.getJson<V1ConfigMap>('configmap', 'ffk-agent-named')).metadata?.annotations?.['ffk.dev/agent-version']).toBe(bundle.version);
     // The same version again: nothing to do.
     expect((await ensureAgent(access, 'named')).upgradedFrom).toBeUndefined();
-    expect((await sim.getJson('deployment', 'named')).metadata.generation).toBe(after.metadata.generation);
+    expect((await sim.getJson<V1Deployment>('deployment', 'named')).metadata?.generation).toBe(after.metadata?.generation);
 
     await uninstallAgent(access, 'named');
-    expect(comparable(await sim.getJson('deployment', 'named'))).toEqual(comparable(before));
+    expect(comparable(await sim.getJson<V1Deployment>('deployment', 'named'))).toEqual(comparable(before));
   });
 
   it('upgrades older agents and agents from their own image, never a newer one', () => {
@@ -148,31 +151,31 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
 
   it('rewrites a numeric Service targetPort to the agent after the rollout, and restores it', async () => {
     const access = sim.access();
-    const before = await sim.getJson('deployment', 'numeric');
-    const serviceBefore = await sim.getJson('service', 'numeric');
+    const before = await sim.getJson<V1Deployment>('deployment', 'numeric');
+    const serviceBefore = await sim.getJson<V1Service>('service', 'numeric');
 
     const agent = await ensureAgent(access, 'numeric');
     expect(agent.rewrittenServices).toEqual(['numeric']);
-    const service = await sim.getJson('service', 'numeric');
-    expect(service.spec.ports[0].targetPort).toBe('ffk-3000');
+    const service = await sim.getJson<V1Service>('service', 'numeric');
+    expect(service.spec?.ports?.[0].targetPort).toBe('ffk-3000');
     // The unnamed app port keeps its number and gains no name; the agent's port carries ffk-3000.
-    const installed = await sim.getJson('deployment', 'numeric');
-    expect(installed.spec.template.spec.containers[0].ports).toEqual(before.spec.template.spec.containers[0].ports);
-    expect(installed.spec.template.spec.containers[1].ports[0]).toMatchObject({ name: 'ffk-3000', containerPort: 9900 });
-    const endpoints = await sim.getJson('endpoints', 'numeric');
-    expect(endpoints.subsets[0].ports[0].port).toBe(9900);
+    const installed = await sim.getJson<V1Deployment>('deployment', 'numeric');
+    expect(containersOf(installed)[0].ports).toEqual(containersOf(before)[0].ports);
+    expect(containersOf(installed)[1].ports?.[0]).toMatchObject({ name: 'ffk-3000', containerPort: 9900 });
+    const endpoints = await sim.getJson<V1Endpoints>('endpoints', 'numeric');
+    expect(endpoints.subsets?.[0].ports?.[0].port).toBe(9900);
 
     await uninstallAgent(access, 'numeric');
-    expect(comparable(await sim.getJson('service', 'numeric'))).toEqual(comparable(serviceBefore));
-    expect(comparable(await sim.getJson('deployment', 'numeric'))).toEqual(comparable(before));
+    expect(comparable(await sim.getJson<V1Service>('service', 'numeric'))).toEqual(comparable(serviceBefore));
+    expect(comparable(await sim.getJson<V1Deployment>('deployment', 'numeric'))).toEqual(comparable(before));
   });
 
   it('refuses a patch planned from a stale read (resourceVersion test), changing nothing', async () => {
     const access = sim.access();
-    const stale = await sim.getJson('deployment', 'numeric');
+    const stale = await sim.getJson<V1Deployment>('deployment', 'numeric');
     await sim.kubectl('label', 'deployment', 'numeric', 'touched=yes');
-    const choice = choosePort(stale as never, await listServices(access));
-    const plan = planInstall(stale as never, choice, {
+    const choice = choosePort(stale, await listServices(access));
+    const plan = planInstall(stale, choice, {
       image: DEFAULT_AGENT_IMAGE,
       version: '0.0.0',
       bundle: 'ffk-agent-numeric',
@@ -182,9 +185,9 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     });
     const error = await patchDeployment(access, 'numeric', plan.ops).catch((e: unknown) => e);
     expect(isStale(error)).toBe(true);
-    const after = await sim.getJson('deployment', 'numeric');
-    expect(after.spec.template.spec.containers).toHaveLength(1);
-    expect(after.metadata.annotations?.[ANNOTATION.agent]).toBeUndefined();
+    const after = await sim.getJson<V1Deployment>('deployment', 'numeric');
+    expect(containersOf(after)).toHaveLength(1);
+    expect(after.metadata?.annotations?.[ANNOTATION.agent]).toBeUndefined();
   });
 
   it('names the ports when the requested one is not among them', async () => {
@@ -199,7 +202,7 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     await ensureAgent(access, 'named', { leaseSeconds: 60, holder: 'alice@laptop' });
     const soon = new Date(Date.now() + 600_000);
     await renewLease(access, 'named', { expires: soon, holder: 'bob@desk' });
-    const lease = leaseOf(await sim.getJson('deployment', 'named'));
+    const lease = leaseOf(await sim.getJson<V1Deployment>('deployment', 'named'));
     expect(lease).toEqual({ expires: soon, holder: 'bob@desk' });
 
     // Not yet expired: gc leaves it.
@@ -209,8 +212,8 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
 
     // Later than the lease: gc uninstalls.
     expect(await collectGarbage(access, { now: new Date(soon.getTime() + 1000), wait: false })).toEqual({ removed: ['named'], failed: [] });
-    const after = await sim.getJson('deployment', 'named');
-    expect(after.spec.template.spec.containers.map((c: Json) => c.name)).toEqual(['app']);
-    expect(after.spec.template.spec.containers[0].ports[0].name).toBe('http');
+    const after = await sim.getJson<V1Deployment>('deployment', 'named');
+    expect(containersOf(after).map((c) => c.name)).toEqual(['app']);
+    expect(containersOf(after)[0].ports?.[0].name).toBe('http');
   });
 });

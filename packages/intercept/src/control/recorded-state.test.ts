@@ -1,15 +1,15 @@
 // What ffk recorded on the objects is checked, not trusted: a signed original, restored only
 // where nobody changed it since, and annotations parsed so that one bad workload never stops
 // list, gc or uninstall of the others. On kube-sim, with kubectl as the teammate who edits.
+import { defined } from '@ffk/test-kit/defined';
+import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANNOTATION } from './annotations';
+import { ANNOTATION, type DeploymentOriginal } from './annotations';
 import { collectGarbage, listWorkloads } from './gc';
 import { ensureAgent } from './install';
 import { renewLease } from './lease';
 import { uninstallAgent } from './restore';
-import { appManifest, type ControlSim, startControlSim } from './testing/sim';
-
-type Json = Record<string, any>;
+import { appManifest, containersOf, type ControlSim, startControlSim } from './testing/sim';
 
 describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
   let sim: ControlSim;
@@ -25,8 +25,8 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
   afterAll(() => sim?.stop());
 
   it('refuses to apply an original that was edited after the install (another image, privileged), changing nothing', async () => {
-    const before = await sim.getJson('deployment', 'edited');
-    const original = JSON.parse(before.metadata.annotations[ANNOTATION.original]);
+    const before = await sim.getJson<V1Deployment>('deployment', 'edited');
+    const original = JSON.parse(defined(before.metadata?.annotations?.[ANNOTATION.original], 'the recorded original')) as DeploymentOriginal;
     original.fields.image = 'evil/miner:latest';
     original.fields.securityContext = { privileged: true };
     await annotate('edited', ANNOTATION.original, JSON.stringify(original));
@@ -34,14 +34,14 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
     expect((error as Error).message).toMatch(
       /^the ffk\.dev\/original annotation of deployment "edited" does not carry a valid signature by its agent's token .*ffk will not apply it; restore the Deployment by hand/,
     );
-    const after = await sim.getJson('deployment', 'edited');
-    expect(after.spec.template.spec.containers.map((c: Json) => c.image)).toEqual(before.spec.template.spec.containers.map((c: Json) => c.image));
+    const after = await sim.getJson<V1Deployment>('deployment', 'edited');
+    expect(containersOf(after).map((c) => c.image)).toEqual(containersOf(before).map((c) => c.image));
     expect(JSON.stringify(after.spec)).not.toContain('privileged');
   });
 
   it('restores only the fields that still hold what ffk wrote, and names the ones a teammate changed', async () => {
     // A teammate moves the readiness probe after the install; the port rename is still ffk's.
-    const installed = await sim.getJson('deployment', 'teammate');
+    const installed = await sim.getJson<V1Deployment>('deployment', 'teammate');
     const probe = { tcpSocket: { port: 3000 }, periodSeconds: 2 };
     await sim.kubectl(
       'patch',
@@ -49,7 +49,7 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
       '--type=json',
       `-p=${JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/readinessProbe', value: probe }])}`,
     );
-    expect(installed.spec.template.spec.containers[0].readinessProbe.tcpSocket.port).toBe('ffk-http');
+    expect(containersOf(installed)[0].readinessProbe?.tcpSocket?.port).toBe('ffk-http');
     const progress: string[] = [];
     const result = await uninstallAgent(sim.access(), 'teammate', { wait: false, onProgress: (m) => progress.push(m) });
     expect(result).toMatchObject({ removed: true, leftFields: ['containers[app].readinessProbe'] });
@@ -57,9 +57,9 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
       'deployment teammate: containers[app].readinessProbe was changed by someone since ffk installed the agent and was left as it is (ffk had recorded {',
     );
     expect(progress.join('\n')).toContain('"tcpSocket":{"port":"http"}');
-    const after = (await sim.getJson('deployment', 'teammate')).spec.template.spec.containers;
-    expect(after.map((c: Json) => c.name)).toEqual(['app']);
-    expect(after[0].ports[0].name).toBe('http');
+    const after = containersOf(await sim.getJson<V1Deployment>('deployment', 'teammate'));
+    expect(after.map((c) => c.name)).toEqual(['app']);
+    expect(after[0].ports?.[0].name).toBe('http');
     expect(after[0].readinessProbe).toMatchObject(probe);
   });
 
@@ -78,7 +78,7 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
     const gc = await collectGarbage(sim.access(), { now: later, wait: false });
     expect(gc.removed.sort()).toEqual(['bad-lease', 'bad-record', 'fine']);
     expect(gc.failed.map((f) => f.name)).toEqual(['edited']);
-    for (const name of gc.removed) expect((await sim.getJson('deployment', name)).spec.template.spec.containers).toHaveLength(1);
+    for (const name of gc.removed) expect(containersOf(await sim.getJson<V1Deployment>('deployment', name))).toHaveLength(1);
   });
 
   it('gc leaves an agent whose lease was renewed after it looked', async () => {
@@ -89,6 +89,6 @@ describe('recorded state on kube-sim', { timeout: 120_000 }, () => {
     await renewLease(sim.access(), 'renewed', { expires: new Date(gcTime.getTime() + 60_000), holder: 'alice@laptop' });
     const result = await uninstallAgent(sim.access(), 'renewed', { wait: false, onlyIfExpiredAt: gcTime });
     expect(result.removed).toBe(false);
-    expect((await sim.getJson('deployment', 'renewed')).spec.template.spec.containers).toHaveLength(2);
+    expect(containersOf(await sim.getJson<V1Deployment>('deployment', 'renewed'))).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 // The laptop-side session on kube-sim with pods running the real agent: what a developer sees
 // through the Service while a session is active, after close(), and after an abort mid-start.
 import type { Server } from 'node:http';
-import { newestReadyPod, openPortForward } from '@ffk/cluster';
+import { nameOf, newestReadyPod, openPortForward } from '@ffk/cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOver } from '../control/testing/http-over';
 import { type ControlSim, deployApp, startControlSim, startLaptopServer } from '../control/testing/sim';
@@ -14,7 +14,7 @@ describe('intercept session on kube-sim', { timeout: 90_000 }, () => {
 
   const viaAgent = async (path: string) => {
     const access = sim.access();
-    const pod = (await newestReadyPod(access.kc, 'default', { app: 'sess' })).metadata!.name!;
+    const pod = nameOf(await newestReadyPod(access.kc, 'default', { app: 'sess' }));
     return getOver(await openPortForward(access.kc, 'default', pod, 9900), path);
   };
 

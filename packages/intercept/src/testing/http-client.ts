@@ -13,11 +13,16 @@ export function get(port: number, path: string, headers: http.OutgoingHttpHeader
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      res.on('end', () => (res.statusCode ? resolve({ status: res.statusCode, headers: res.headers, body }) : reject(new Error(`no status code for ${path}`))));
       res.on('error', reject);
     });
     req.on('error', reject);
   });
+}
+
+/** The test server that wrote the body: servers.ts answers with JSON that names it in `who`. */
+export function bodyWho(answer: Answer): string {
+  return (JSON.parse(answer.body) as { who: string }).who;
 }
 
 /** Who answered: the test servers put their name in x-ffk-served-by, the connector overrides it. */

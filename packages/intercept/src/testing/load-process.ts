@@ -6,14 +6,17 @@ import { measureDownload, measureRequests } from './load';
 export type LoadCommand =
   { kind: 'requests'; port: number; path: string; concurrency: number; durationMs: number } | { kind: 'download'; port: number; mb: number };
 
+const send = process.send?.bind(process);
+if (!send) throw new Error('load-process runs as a child with an IPC channel (fork), not on its own');
+
 process.on('message', (command: LoadCommand) => {
   const measured =
     command.kind === 'requests'
       ? measureRequests(command.port, command.path, command.concurrency, command.durationMs)
       : measureDownload(command.port, command.mb);
   measured.then(
-    (result) => process.send!({ result }),
-    (error: Error) => process.send!({ error: error.message }),
+    (result) => send({ result }),
+    (error: Error) => send({ error: error.message }),
   );
 });
-process.send!({ ready: true });
+send({ ready: true });

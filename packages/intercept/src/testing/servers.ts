@@ -1,6 +1,9 @@
 import http from 'node:http';
-import { WebSocketServer } from 'ws';
+import { type RawData, WebSocketServer } from 'ws';
 import { closable, listen } from '../util/servers';
+
+/** A WebSocket text message as a string, whichever of its buffer forms ws hands over. */
+const textOf = (data: RawData) => (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString();
 
 /** One chunk reused for every streamed megabyte, so the test's own garbage stays small. */
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
@@ -17,10 +20,12 @@ export interface TestServer {
 
 /**
  * A sample HTTP service standing in for the app container and for the developer's local
- * process: it says who it is, streams, uploads, serves SSE and echoes WebSockets.
+ * process: it says who it is, streams, uploads, serves SSE and echoes WebSockets. With
+ * `answerDelayMs`, every HTTP request waits that long first (a slow local process).
  */
-export async function startTestServer(name: string, port = 0): Promise<TestServer> {
-  const server = http.createServer((req, res) => {
+export async function startTestServer(name: string, port = 0, answerDelayMs = 0): Promise<TestServer> {
+  const server = http.createServer((req, res) => (answerDelayMs > 0 ? setTimeout(answer, answerDelayMs, req, res) : answer(req, res)));
+  function answer(req: http.IncomingMessage, res: http.ServerResponse) {
     state.served++;
     const url = new URL(req.url ?? '/', 'http://x');
     res.setHeader('x-ffk-served-by', name);
@@ -64,11 +69,11 @@ export async function startTestServer(name: string, port = 0): Promise<TestServe
     }
     const body = JSON.stringify({ who: name, path: url.pathname, id: url.searchParams.get('id'), headers: req.headers });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-  });
+  }
   server.keepAliveTimeout = 5000;
   const sockets = new WebSocketServer({ server });
   sockets.on('headers', (headers) => headers.push(`x-ffk-served-by: ${name}`));
-  sockets.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${String(data)}`, { binary })));
+  sockets.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(binary ? data : `${name}: ${textOf(data)}`, { binary })));
   const closeAll = closable(server);
   const state: TestServer = {
     name,

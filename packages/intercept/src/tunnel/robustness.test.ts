@@ -77,7 +77,7 @@ describe('bad input on the tunnel and service ports', () => {
   it('answers an HTTP-looking garbage request with 400 and closes it', async () => {
     const socket = net.connect({ host: '127.0.0.1', port: f.servicePort });
     let answer = '';
-    socket.on('data', (data) => (answer += data));
+    socket.on('data', (data: Buffer) => (answer += data.toString()));
     socket.write('GET\x01\x02 nonsense\r\n\x00\r\n\r\n');
     await closedByPeer(socket);
     expect(answer).toMatch(/^HTTP\/1\.1 400/);

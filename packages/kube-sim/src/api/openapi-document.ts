@@ -63,7 +63,7 @@ function documentFor(types: ResourceType[]) {
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.32.0' },
-    paths: Object.assign({}, ...types.map(pathsFor)),
+    paths: Object.fromEntries(types.flatMap((type) => Object.entries(pathsFor(type)))),
     components: { schemas },
   };
 }

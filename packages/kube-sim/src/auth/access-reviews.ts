@@ -2,21 +2,23 @@
 // and never stored: SelfSubjectAccessReview (`kubectl auth can-i`), SelfSubjectRulesReview
 // (`kubectl auth can-i --list`), SubjectAccessReview and LocalSubjectAccessReview (about another user),
 // and authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`).
+import type { ISubjectRulesReviewStatus } from 'kubernetes-models/authorization.k8s.io/v1/SubjectRulesReviewStatus';
 import { AUTHORIZATION_GROUP } from '../api/resources';
 import { badRequest, invalid, type StatusCause } from '../api/status';
+import type { AccessReviewObject, RulesReviewObject } from '../registry/kinds';
 import type { KubeObject } from '../store/types';
 import type { Attributes } from './attributes';
 import { aggregate, type RbacAuthorizer } from './rbac';
 import type { UserInfo } from './users';
 
-type Json = Record<string, any>;
+type ReviewSpec = NonNullable<AccessReviewObject['spec']>;
 
 /** Answers one review created by `user` (the object is already decoded against its schema). */
 export type Reviewer = (authorizer: RbacAuthorizer, user: UserInfo, review: KubeObject, schemaCauses: StatusCause[]) => KubeObject;
 
-function attributesOf(user: UserInfo, spec: Json): Attributes {
-  const resource: Json | undefined = spec.resourceAttributes;
-  const nonResource: Json = spec.nonResourceAttributes ?? {};
+function attributesOf(user: UserInfo, spec: ReviewSpec | undefined): Attributes {
+  const resource = spec?.resourceAttributes;
+  const nonResource = spec?.nonResourceAttributes ?? {};
   const base = { user, apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '', path: '' };
   if (!resource) return { ...base, resourceRequest: false, verb: nonResource.verb ?? '', path: nonResource.path ?? '' };
   return {
@@ -32,7 +34,7 @@ function attributesOf(user: UserInfo, spec: Json): Attributes {
   };
 }
 
-function specCauses(spec: Json): StatusCause[] {
+function specCauses(spec: ReviewSpec): StatusCause[] {
   if (spec.resourceAttributes && spec.nonResourceAttributes) {
     return [
       {
@@ -59,19 +61,19 @@ function check(review: KubeObject, causes: StatusCause[]): void {
 }
 
 /** The review as sent, with its status (reviews have no name and were never created). */
-function answered(review: KubeObject, status: Json): KubeObject {
+function answered(review: KubeObject, status: object): KubeObject {
   const { name, ...metadata } = review.metadata;
   return { ...review, metadata: { ...(name ? { name } : {}), ...metadata, creationTimestamp: null } as never, status };
 }
 
-function answer(authorizer: RbacAuthorizer, subject: UserInfo, review: KubeObject): KubeObject {
+function answer(authorizer: RbacAuthorizer, subject: UserInfo, review: AccessReviewObject): KubeObject {
   const decision = authorizer.authorize(attributesOf(subject, review.spec));
   return answered(review, { allowed: decision.allowed, ...(decision.reason ? { reason: decision.reason } : {}) });
 }
 
 /** The user a (Local)SubjectAccessReview asks about. */
-function reviewedUser(review: KubeObject, causes: StatusCause[]): UserInfo {
-  const spec: Json = review.spec ?? {};
+function reviewedUser(review: AccessReviewObject, causes: StatusCause[]): UserInfo {
+  const spec = review.spec ?? {};
   if (!spec.user && (spec.groups ?? []).length === 0) {
     causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: "": at least one of user or group must be specified', field: 'spec.user' });
   }
@@ -79,33 +81,33 @@ function reviewedUser(review: KubeObject, causes: StatusCause[]): UserInfo {
 }
 
 export const REVIEWERS: Record<string, Reviewer> = {
-  selfsubjectaccessreviews(authorizer, user, review, schemaCauses) {
+  selfsubjectaccessreviews(authorizer, user, review: AccessReviewObject, schemaCauses) {
     check(review, [...schemaCauses, ...specCauses(review.spec ?? {})]);
     return answer(authorizer, user, review);
   },
-  subjectaccessreviews(authorizer, _user, review, schemaCauses) {
+  subjectaccessreviews(authorizer, _user, review: AccessReviewObject, schemaCauses) {
     const causes = [...schemaCauses, ...specCauses(review.spec ?? {})];
     const subject = reviewedUser(review, causes);
     check(review, causes);
     return answer(authorizer, subject, review);
   },
-  localsubjectaccessreviews(authorizer, _user, review, schemaCauses) {
+  localsubjectaccessreviews(authorizer, _user, review: AccessReviewObject, schemaCauses) {
     const namespace = review.metadata.namespace ?? '';
-    const spec: Json = review.spec ?? {};
+    const spec = review.spec ?? {};
     const causes = [...schemaCauses, ...specCauses(spec)];
     const subject = reviewedUser(review, causes);
     if (spec.nonResourceAttributes)
       causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: "": disallowed on this kind of request', field: 'spec.nonResourceAttributes' });
     check(review, causes);
-    if ((spec.resourceAttributes.namespace ?? '') !== namespace) throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${namespace}`);
+    if ((spec.resourceAttributes?.namespace ?? '') !== namespace) throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${namespace}`);
     return answer(authorizer, subject, review);
   },
-  selfsubjectrulesreviews(authorizer, user, review, schemaCauses) {
+  selfsubjectrulesreviews(authorizer, user, review: RulesReviewObject, schemaCauses) {
     check(review, schemaCauses);
-    const namespace: string = review.spec?.namespace ?? '';
+    const namespace = review.spec?.namespace ?? '';
     if (!namespace) throw badRequest('no namespace on request');
     const { rules, errors } = authorizer.rulesFor(user, namespace);
-    const status: Json = {
+    const status: ISubjectRulesReviewStatus = {
       resourceRules: rules
         .filter((rule) => (rule.resources ?? []).length > 0)
         .map(({ verbs, apiGroups, resources, resourceNames }) => ({

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment, Pod } from '../runtime/kube-types';
 import { type Sim, startSim } from '../sim';
-import type { KubeObject } from '../store/types';
+import { parseJson } from '../testing/checks';
 
 const run = promisify(execFile);
 
@@ -38,13 +39,13 @@ describe('Deployment rollouts', { timeout: 90_000 }, () => {
     writeFileSync(file, yaml);
     await kubectl('apply', '-f', file);
   };
-  const ready = (pod: KubeObject) => pod.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+  const ready = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
   /** Every moment of the app's pods during `during()`: how many exist (not terminating), how many are ready. */
   async function observe(app: string, during: () => Promise<void>) {
     const moments: { live: number; ready: number; hashes: Set<string> }[] = [];
     const sample = () => {
-      const pods = sim.store.list('pods', { namespace: 'default', labelSelector: `app=${app}` }).items.filter((p) => !p.metadata.deletionTimestamp);
+      const pods = sim.store.list<Pod>('pods', { namespace: 'default', labelSelector: `app=${app}` }).items.filter((p) => !p.metadata.deletionTimestamp);
       moments.push({ live: pods.length, ready: pods.filter(ready).length, hashes: new Set(pods.map((p) => p.metadata.labels?.['pod-template-hash'] ?? '')) });
     };
     const stop = sim.store.subscribe((event) => event.resource === 'pods' && sample());
@@ -75,9 +76,9 @@ describe('Deployment rollouts', { timeout: 90_000 }, () => {
     const moments = await restartObserved('surge', '  replicas: 3\n  strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }');
     expect(Math.max(...moments.map((m) => m.live))).toBe(4); // it did surge, by one
     expect(Math.min(...moments.map((m) => m.ready))).toBeGreaterThanOrEqual(3); // and never dipped below 3 ready
-    const status = JSON.parse(await kubectl('get', 'deployment', 'surge', '-o', 'json')).status;
+    const { status } = parseJson<Deployment>(await kubectl('get', 'deployment', 'surge', '-o', 'json'));
     expect(status).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
-    expect(status.conditions.map((c: { type: string; reason: string }) => `${c.type}=${c.reason}`)).toEqual([
+    expect((status?.conditions ?? []).map((c) => `${c.type}=${c.reason}`)).toEqual([
       'Available=MinimumReplicasAvailable',
       'Progressing=NewReplicaSetAvailable',
     ]);

@@ -48,7 +48,7 @@ function collect(store: ObjectStore, namespace: string | undefined): void {
     const dependents = scope.filter((d) => d.object.metadata.ownerReferences?.some((ref) => ref.uid === object.metadata.uid));
     if (finalizers.includes('orphan')) {
       for (const d of dependents) {
-        const refs = d.object.metadata.ownerReferences!.filter((ref) => ref.uid !== object.metadata.uid);
+        const refs = (d.object.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== object.metadata.uid);
         store.update(d.type.plural, { ...d.object, metadata: { ...d.object.metadata, ownerReferences: refs.length ? refs : undefined } });
       }
       store.update(type.plural, withoutFinalizer(object, 'orphan'));

@@ -1,6 +1,7 @@
 // Namespace lifecycle: every namespace gets a `default` ServiceAccount (the serviceaccount
 // controller's job), and a namespace being deleted is emptied, then removed (the namespace
 // controller's job).
+import type { NamespaceObject } from '../registry/kinds';
 import type { ObjectStore } from '../registry/object-store';
 import { type Controller, WorkQueue } from './controller';
 
@@ -11,7 +12,7 @@ function ensureDefaultServiceAccount(store: ObjectStore, namespace: string): voi
 }
 
 function finalize(store: ObjectStore, namespace: string): void {
-  const ns = store.find('namespaces', undefined, namespace);
+  const ns = store.find<NamespaceObject>('namespaces', undefined, namespace);
   if (!ns?.metadata.deletionTimestamp) return;
   const namespaced = store.resources.filter((r) => r.namespaced);
   for (const type of namespaced) {

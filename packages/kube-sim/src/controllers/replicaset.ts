@@ -64,7 +64,7 @@ function sync(store: ObjectStore, events: EventRecorder, key: string): number | 
     availableReplicas: live.filter((p) => isAvailable(p, minReady, now)).length,
     observedGeneration: rs.metadata.generation,
   };
-  const fresh = store.find('replicasets', namespace, name);
+  const fresh = store.find<ReplicaSet & KubeObject>('replicasets', namespace, name);
   if (fresh && !sameCounts(fresh.status, status)) {
     store.update(
       'replicasets',

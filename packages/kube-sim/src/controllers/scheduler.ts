@@ -16,7 +16,7 @@ export const schedulerController: Controller = {
       store.update('pods', { ...pod, spec: { ...pod.spec, nodeName: NODE_NAME } });
       events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${NODE_NAME}`);
     });
-    const stop = store.watch('pods', {}, (event) => {
+    const stop = store.watch<Pod & KubeObject>('pods', {}, (event) => {
       if (event.type !== 'DELETED' && !event.object.spec?.nodeName) queue.add(objectKey(event.object.metadata.namespace, event.object.metadata.name));
     });
     return () => {

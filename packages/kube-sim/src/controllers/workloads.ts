@@ -5,7 +5,9 @@ import type { KubeObject, ObjectMeta, OwnerReference } from '../store/types';
 type WithMetadata = { metadata: ObjectMeta };
 
 export function controllerRef(owner: KubeObject): OwnerReference {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  const { name, uid } = owner.metadata;
+  if (!uid) throw new Error(`${owner.kind} ${name} has no uid: only a stored object can own others`);
+  return { apiVersion: owner.apiVersion, kind: owner.kind, name, uid, controller: true, blockOwnerDeletion: true };
 }
 
 export function controlledBy(object: WithMetadata, owner: WithMetadata): boolean {

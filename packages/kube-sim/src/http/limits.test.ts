@@ -3,7 +3,7 @@
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sim, startSim } from '../sim';
-import { parseJson } from '../testing/checks';
+import { parseJson } from '../testing/json';
 import { MAX_REQUEST_BODY_BYTES } from './limits';
 import { openTls, rawRequest } from './testing/raw-https';
 

@@ -3,7 +3,7 @@ import { ApiError, badRequest } from '../api/status';
 import { isJsonObject, type JsonObject, jsonText, type JsonValue } from '../json';
 import { sameJson } from '../store/same-json';
 import type { KubeObject } from '../store/types';
-import { patchedObject } from './patched-object';
+import { objectDocument, patchedObject } from './patched-object';
 
 interface Operation {
   op: JsonValue;
@@ -88,7 +88,7 @@ const valueOf = (operation: Operation): JsonValue => structuredClone(operation.v
 /** Applies a request body (parsed JSON) as a JSON patch to an object. */
 export function applyJsonPatch(target: KubeObject, patch: unknown): KubeObject {
   if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-  let document: JsonValue = structuredClone(target);
+  let document: JsonValue = structuredClone(objectDocument(target));
   for (const item of patch as unknown[]) {
     const operation = operationOf(item);
     switch (operation.op) {

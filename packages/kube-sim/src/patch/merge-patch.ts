@@ -1,7 +1,7 @@
 // RFC 7386 JSON Merge Patch: objects merge, null removes, everything else (lists too) replaces.
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 import type { KubeObject } from '../store/types';
-import { patchedObject } from './patched-object';
+import { objectDocument, patchedObject } from './patched-object';
 
 function merge(target: JsonValue | undefined, patch: JsonValue): JsonValue {
   if (!isJsonObject(patch)) return structuredClone(patch);
@@ -15,5 +15,5 @@ function merge(target: JsonValue | undefined, patch: JsonValue): JsonValue {
 
 /** Merges a request body (parsed JSON) into an object. */
 export function applyMergePatch(target: KubeObject, patch: unknown): KubeObject {
-  return patchedObject(target.kind, isJsonObject(patch) ? merge(target, patch) : undefined);
+  return patchedObject(target.kind, isJsonObject(patch) ? merge(objectDocument(target), patch) : undefined);
 }

@@ -1,6 +1,9 @@
 import { badRequest } from '../api/status';
-import { isJsonObject, type JsonValue } from '../json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 import type { KubeObject } from '../store/types';
+
+/** An object (or apply configuration) as the JSON document a patch walks: it was parsed from JSON and holds nothing else. */
+export const objectDocument = (object: KubeObject): JsonObject => object as JsonObject;
 
 /**
  * The patched document, handed to the registry, which validates it as it validates any body. A patch

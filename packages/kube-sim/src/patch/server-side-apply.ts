@@ -5,7 +5,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../json';
 import { itemSchema, patchStrategyOf, propertySchema, type Schema } from '../openapi/schema';
 import type { KubeObject } from '../store/types';
-import { patchedObject } from './patched-object';
+import { objectDocument, patchedObject } from './patched-object';
 import { strategicMerge } from './strategic-merge';
 
 /** A FieldsV1 set: `f:<field>` for fields, `k:{...}` for keyed list items, `.` for an item itself. */
@@ -81,13 +81,13 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
   const cleanConfig = { ...configRest, metadata: { ...metadata } };
   delete cleanConfig.metadata.managedFields;
   delete cleanConfig.metadata.resourceVersion;
-  const after = fieldSetOf(cleanConfig, schema);
-  const base: JsonObject = live ? structuredClone(live) : {};
+  const after = fieldSetOf(objectDocument(cleanConfig), schema);
+  const base: JsonObject = live ? structuredClone(objectDocument(live)) : {};
   const entries = structuredClone(live?.metadata.managedFields ?? []);
   const appliedBefore = (entry: Record<string, unknown>) => entry.manager === manager && entry.operation === 'Apply';
   const previous = entries.find(appliedBefore)?.fieldsV1;
   if (isJsonObject(previous)) removeDropped(base, previous, after, schema);
-  const merged = patchedObject(config.kind, strategicMerge(base, cleanConfig, schema));
+  const merged = patchedObject(config.kind, strategicMerge(base, objectDocument(cleanConfig), schema));
   merged.metadata.managedFields = [
     ...entries.filter((entry) => !appliedBefore(entry)),
     {

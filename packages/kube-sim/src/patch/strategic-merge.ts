@@ -6,7 +6,7 @@ import { badRequest } from '../api/status';
 import { isJsonObject, type JsonObject, jsonText, type JsonValue } from '../json';
 import { itemSchema, patchStrategyOf, propertySchema, type Schema } from '../openapi/schema';
 import type { KubeObject } from '../store/types';
-import { patchedObject } from './patched-object';
+import { objectDocument, patchedObject } from './patched-object';
 
 const ORDER = '$setElementOrder/';
 const DELETE_FROM = '$deleteFromPrimitiveList/';
@@ -107,5 +107,5 @@ export function strategicMerge(original: JsonValue | undefined, patch: JsonObjec
 /** Applies a request body (parsed JSON) as a strategic merge patch to an object. */
 export function applyStrategicMergePatch(original: KubeObject, patch: unknown, schema: Schema): KubeObject {
   if (!isJsonObject(patch)) throw badRequest('strategic merge patch must be a JSON object');
-  return patchedObject(original.kind, strategicMerge(original, patch, schema));
+  return patchedObject(original.kind, strategicMerge(objectDocument(original), patch, schema));
 }

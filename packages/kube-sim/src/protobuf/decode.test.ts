@@ -71,7 +71,7 @@ describe('decodeKubernetesProtobuf', () => {
     ['no k8s prefix', Buffer.from('{"kind":"ConfigMap"}'), 'missing the k8s protobuf prefix'],
     ['no object in the envelope', Buffer.from([0x6b, 0x38, 0x73, 0x00, ...sub(1, str(1, 'v1'))]), 'no type or object in the envelope'],
     ['a length past the end', body('v1', 'Secret', [...key(2, 2), 50, 1]), 'truncated field 2'],
-    ['a varint that never ends', body('v1', 'Secret', [...key(3, 0), ...Array(11).fill(0xff)]), 'truncated or overlong varint'],
+    ['a varint that never ends', body('v1', 'Secret', [...key(3, 0), ...new Array<number>(11).fill(0xff)]), 'truncated or overlong varint'],
     [
       'a message where a number belongs',
       body('apps/v1', 'Deployment', sub(2, sub(1, str(1, 'x')))),

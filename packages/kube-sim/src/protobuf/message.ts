@@ -103,7 +103,19 @@ const isOmittedZero = (type: FieldType, decoded: unknown) => SCALARS_WITH_ZERO.h
 
 /** Decodes one message by its table; `path` names it in errors (`spec.template`). */
 export function decodeMessage(bytes: Uint8Array, message: Message, path = ''): Record<string, unknown> {
-  const out: Record<string, any> = {};
+  const out: Record<string, unknown> = {};
+  // A map or repeated field collects its entries over several fields of the message.
+  const maps = new Map<string, Record<string, unknown>>();
+  const lists = new Map<string, unknown[]>();
+  const collected = <T>(containers: Map<string, T>, name: string, make: () => T): T => {
+    let container = containers.get(name);
+    if (container === undefined) {
+      container = make();
+      containers.set(name, container);
+      out[name] = container;
+    }
+    return container;
+  };
   for (const field of readFields(bytes, path)) {
     const spec = message[field.number];
     if (!spec) continue; // fields we do not read (status, managedFields, newer fields...)
@@ -114,8 +126,12 @@ export function decodeMessage(bytes: Uint8Array, message: Message, path = ''): R
     else if (typeof spec.type === 'object' && 'mapOf' in spec.type) {
       const [key, entryValue] = decoded as [string, unknown];
       // defineProperty: a key such as `__proto__` stays an ordinary entry.
-      Object.defineProperty((out[spec.name] ??= {}), key, { value: entryValue, enumerable: true, writable: true, configurable: true });
-    } else if (spec.repeated) (out[spec.name] ??= []).push(decoded);
+      Object.defineProperty(
+        collected(maps, spec.name, () => ({})),
+        key,
+        { value: entryValue, enumerable: true, writable: true, configurable: true },
+      );
+    } else if (spec.repeated) collected(lists, spec.name, () => []).push(decoded);
     else if (spec.keepZero || !isOmittedZero(spec.type, decoded)) out[spec.name] = decoded;
   }
   return out;

@@ -6,6 +6,8 @@
 // which its serializer makes of the strings stored here.)
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
+import type { ISelfSubjectRulesReview } from 'kubernetes-models/authorization.k8s.io/v1/SelfSubjectRulesReview';
+import type { ISubjectAccessReview } from 'kubernetes-models/authorization.k8s.io/v1/SubjectAccessReview';
 import type { IScale } from 'kubernetes-models/autoscaling/v1/Scale';
 import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
@@ -45,6 +47,10 @@ export interface ReplicaSetObject extends KubeObject, Own<IReplicaSet> {}
 export interface ScaleObject extends KubeObject, Own<IScale> {}
 export interface RoleObject extends KubeObject, Own<IRole | IClusterRole> {}
 export interface RoleBindingObject extends KubeObject, Own<IRoleBinding | IClusterRoleBinding> {}
+
+/** Any of the access reviews (a SelfSubjectAccessReview's spec has a part of a SubjectAccessReview's fields). */
+export interface AccessReviewObject extends KubeObject, Own<ISubjectAccessReview> {}
+export interface RulesReviewObject extends KubeObject, Own<ISelfSubjectRulesReview> {}
 
 export type PodSpecFields = Decoded<IPodSpec>;
 export type ContainerFields = NonNullable<PodSpecFields['containers']>[number];

@@ -14,7 +14,7 @@ import { applyStrategicMergePatch } from '../patch/strategic-merge';
 import { sameJson } from '../store/same-json';
 import { fieldMatcher, labelMatcher } from '../store/selectors';
 import { Storage } from '../store/storage';
-import type { KubeObject, StoredEvent, WatchEventType } from '../store/types';
+import type { KubeObject, ObjectMeta, StoredEvent, WatchEventType } from '../store/types';
 import { ClusterIPAllocator, NodePortAllocator } from './allocators';
 import { type ListOptions, listPage, type ListResult } from './list-pages';
 import { decodeAgainstSchema } from './schema-check';
@@ -55,9 +55,9 @@ export interface WatchOptions {
   resourceVersion?: string;
 }
 
-export interface WatchEvent {
+export interface WatchEvent<T = KubeObject> {
   type: WatchEventType;
-  object: KubeObject;
+  object: T;
 }
 
 export interface ObjectStoreOptions {
@@ -71,9 +71,25 @@ const randomSuffix = (length: number) => Array.from({ length }, () => NAME_CHARS
 /** managedFields with each entry's time taken from the same manager's entry before, where one exists. */
 function keepTimestamps(entries: Record<string, unknown>[] | undefined, before: Record<string, unknown>[] | undefined) {
   if (!entries) return entries;
-  const key = (e: Record<string, unknown>) => `${e.manager}|${e.operation}|${e.subresource ?? ''}`;
+  const key = (e: Record<string, unknown>) => JSON.stringify([e.manager, e.operation, e.subresource ?? '']);
   const times = new Map((before ?? []).map((e) => [key(e), e.time]));
   return entries.map((e) => (times.has(key(e)) ? { ...e, time: times.get(key(e)) } : e));
+}
+
+/** A definition of the generated OpenAPI document (one missing means src/openapi/definitions.json is out of date). */
+function schemaNamed(name: string): Schema {
+  const schema = definition(name);
+  if (!schema) throw new Error(`no OpenAPI definition ${name}: run scripts/generate-definitions.ts`);
+  return schema;
+}
+
+/** The metadata fields only the server sets: an update keeps the stored object's. */
+const SERVER_SET_FIELDS = ['uid', 'creationTimestamp', 'namespace', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const;
+
+function keepServerField<K extends (typeof SERVER_SET_FIELDS)[number]>(meta: ObjectMeta, current: ObjectMeta, key: K): void {
+  const value = current[key];
+  if (value === undefined) delete meta[key];
+  else meta[key] = value;
 }
 
 export class ObjectStore {
@@ -104,7 +120,7 @@ export class ObjectStore {
   }
 
   schemaOf(type: ResourceType): Schema {
-    return definition(definitionName(type.group, type.version, type.kind))!;
+    return schemaNamed(definitionName(type.group, type.version, type.kind));
   }
 
   /**
@@ -178,7 +194,7 @@ export class ObjectStore {
     if (!current) throw notFound(type, name);
     const view = options.subresource ? this.view(type, options.subresource) : undefined;
     const before = view ? view.read(current) : current;
-    const schema = options.subresource === 'scale' ? definition('io.k8s.api.autoscaling.v1.Scale')! : this.schemaOf(type);
+    const schema = options.subresource === 'scale' ? schemaNamed('io.k8s.api.autoscaling.v1.Scale') : this.schemaOf(type);
     const patched =
       patchType === 'json'
         ? applyJsonPatch(before, patch)
@@ -236,20 +252,22 @@ export class ObjectStore {
 
   /**
    * Watches one resource. Events arrive in resourceVersion order; the listener must not change
-   * the objects it is given. Throws 410 Expired when `resourceVersion` is older than the history.
+   * the objects it is given, typed as it reads them (as `find`'s). Throws 410 Expired when
+   * `resourceVersion` is older than the history.
    */
-  watch(plural: string, options: WatchOptions, listener: (event: WatchEvent) => void): () => void {
+  watch<T = KubeObject>(plural: string, options: WatchOptions, listener: (event: WatchEvent<T>) => void): () => void {
     const type = this.resource(plural);
     const namespace = type.namespaced ? options.namespace : undefined;
     const matchLabels = labelMatcher(options.labelSelector);
     const matchFields = fieldMatcher(options.fieldSelector, strategyFor(type.kind).fieldLabels);
     const visible = (object: KubeObject | undefined) =>
       object !== undefined && (namespace === undefined || object.metadata.namespace === namespace) && matchLabels(object) && matchFields(object);
+    const send = (type: WatchEventType, object: KubeObject) => listener({ type, object: object as T });
     let from = Number(options.resourceVersion ?? 0);
     if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version: ${options.resourceVersion}`);
     if (from === 0) {
       const { items, resourceVersion } = this.list(plural, options);
-      for (const object of items) listener({ type: 'ADDED', object });
+      for (const object of items) send('ADDED', object);
       from = Number(resourceVersion);
     }
     return this.storage.subscribe(from, (event) => {
@@ -257,10 +275,10 @@ export class ObjectStore {
       const now = event.type !== 'DELETED' && visible(event.object);
       const before = visible(event.previous);
       // An object that stops (or starts) matching the selector leaves (or enters) the watch.
-      if (event.type === 'ADDED' && now) listener({ type: 'ADDED', object: event.object });
-      else if (event.type === 'MODIFIED' && now) listener({ type: before ? 'MODIFIED' : 'ADDED', object: event.object });
-      else if (event.type === 'MODIFIED' && before) listener({ type: 'DELETED', object: event.object });
-      else if (event.type === 'DELETED' && before) listener({ type: 'DELETED', object: event.object });
+      if (event.type === 'ADDED' && now) send('ADDED', event.object);
+      else if (event.type === 'MODIFIED' && now) send(before ? 'MODIFIED' : 'ADDED', event.object);
+      else if (event.type === 'MODIFIED' && before) send('DELETED', event.object);
+      else if (event.type === 'DELETED' && before) send('DELETED', event.object);
     });
   }
 
@@ -299,12 +317,7 @@ export class ObjectStore {
     const meta = next.metadata;
     if (meta.name !== current.metadata.name)
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${current.metadata.name})`);
-    // Fields only the server sets.
-    for (const key of ['uid', 'creationTimestamp', 'namespace', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
-      const value: unknown = current.metadata[key];
-      if (value === undefined) delete meta[key];
-      else (meta as Record<string, unknown>)[key] = value;
-    }
+    for (const key of SERVER_SET_FIELDS) keepServerField(meta, current.metadata, key);
     if (meta.managedFields === undefined && current.metadata.managedFields) meta.managedFields = current.metadata.managedFields;
     const strategy = strategyFor(type.kind);
     if (options.subresource !== 'status') {

@@ -37,7 +37,7 @@ function decode(value: unknown, schema: Schema | undefined, path: string, report
     report.typeErrors.push(`cannot unmarshal ${actual} into Go struct field ${path} of type ${GO_TYPES[expected] ?? expected}`);
     return undefined;
   }
-  if (expected === 'string' && resolved.enum && !resolved.enum.includes(value as string) && value !== '') {
+  if (typeof value === 'string' && resolved.enum && !resolved.enum.includes(value) && value !== '') {
     report.causes.push({
       reason: 'FieldValueNotSupported',
       message: `Unsupported value: "${value}": supported values: ${resolved.enum.map((v) => `"${v}"`).join(', ')}`,

@@ -92,7 +92,7 @@ export function kindNodePorts(file = KIND_CLUSTER): Record<number, number> {
   return Object.fromEntries(mappings.map((m) => [m.containerPort, m.hostPort]));
 }
 
-export async function startRuntime(host: RuntimeHost, options: RuntimeOptions = {}): Promise<ClusterRuntime> {
+export function startRuntime(host: RuntimeHost, options: RuntimeOptions = {}): ClusterRuntime {
   const { store, router } = host;
   const warn = options.warn ?? ((line: string) => process.stderr.write(`kube-sim: ${line}\n`));
   const images = loadImageMap(options.imageMap ?? DEFAULT_IMAGE_MAP);

@@ -19,9 +19,11 @@ export class EventRecorder {
     const key = `${object.metadata.uid}|${reason}|${message}`;
     const now = timestamp();
     try {
-      const existing = this.seen.get(key) && this.store.find('events', namespace, this.seen.get(key)!);
+      const seenName = this.seen.get(key);
+      const existing = seenName === undefined ? undefined : this.store.find('events', namespace, seenName);
       if (existing) {
-        this.store.update('events', { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now });
+        const count = typeof existing.count === 'number' ? existing.count : 1;
+        this.store.update('events', { ...existing, count: count + 1, lastTimestamp: now });
         return;
       }
       const name = `${object.metadata.name}.${Date.now().toString(16)}${Math.floor(Math.random() * 0xfff).toString(16)}`;

@@ -31,13 +31,19 @@ export function imageRepository(image: string): string {
   return name.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
 }
 
+/** The image map file (YAML) as written: where entries are relative to, and how each image runs. */
+interface ImageMapFile {
+  root?: string;
+  images?: Record<string, { node?: string; builtin?: string } | null>;
+}
+
 export function loadImageMap(file = DEFAULT_IMAGE_MAP): ImageMap {
   const where = resolve(file);
-  let document: { root?: string; images?: Record<string, { node?: string; builtin?: string }> };
+  let document: ImageMapFile;
   try {
-    document = parse(readFileSync(where, 'utf8')) ?? {};
+    document = (parse(readFileSync(where, 'utf8')) ?? {}) as ImageMapFile;
   } catch (error) {
-    throw new Error(`cannot read the image map ${where}: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(`cannot read the image map ${where}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   const root = resolve(dirname(where), document.root ?? '.');
   const entries = new Map<string, ImageRuntime>();

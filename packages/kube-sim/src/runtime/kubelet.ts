@@ -38,6 +38,9 @@ interface Running {
 
 const keyOf = (pod: KubeObject) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 
+/** A stored pod as the kubelet reads it (the pod strategy validated it on its way in). */
+const asPod = (object: KubeObject): Pod & KubeObject => object as Pod & KubeObject;
+
 export class Kubelet {
   private readonly pods = new Map<string, Running>();
   private stopWatch: (() => void) | undefined;
@@ -50,7 +53,7 @@ export class Kubelet {
 
   start(): void {
     this.stopWatch = this.store.watch('pods', {}, (event) => {
-      if (event.object.spec?.nodeName !== NODE_NAME) return;
+      if (asPod(event.object).spec?.nodeName !== NODE_NAME) return;
       const pod = event.object;
       // A deleted pod leaves the Service backends at once, before it gets SIGTERM, so no new
       // connection reaches a pod that is closing its listener.
@@ -91,7 +94,7 @@ export class Kubelet {
         this.remove(object);
         return;
       }
-      running = this.run(object as unknown as Pod & KubeObject);
+      running = this.run(asPod(object));
     }
     if (object.metadata.deletionTimestamp && !running.terminating) this.terminate(object, running);
   }
@@ -99,7 +102,9 @@ export class Kubelet {
   private run(object: Pod & KubeObject): Running {
     const ip = this.options.block.allocatePod();
     const key = keyOf(object);
-    const running: Running = { uid: object.metadata.uid!, worker: undefined as unknown as PodWorker };
+    const uid = object.metadata.uid;
+    if (uid === undefined) throw new Error(`kubelet: pod ${key} has no metadata.uid; the store gives every object one`);
+    const running: Running = { uid, worker: undefined as unknown as PodWorker };
     running.worker = new PodWorker(object, {
       images: this.options.images,
       docker: this.options.docker,
@@ -117,7 +122,7 @@ export class Kubelet {
   }
 
   private terminate(object: KubeObject, running: Running): void {
-    const grace = object.metadata.deletionGracePeriodSeconds ?? object.spec?.terminationGracePeriodSeconds ?? 30;
+    const grace = object.metadata.deletionGracePeriodSeconds ?? asPod(object).spec?.terminationGracePeriodSeconds ?? 30;
     running.terminating = running.worker.terminate(grace).then(() => {
       this.writeStatus(object, running);
       this.remove(object);
@@ -145,7 +150,7 @@ export class Kubelet {
       this.options.block.release(running.worker.ip);
       // A new pod of the same name may have arrived while this one was stopping: run it now.
       const successor = this.store.find('pods', object.metadata.namespace, object.metadata.name);
-      if (successor && successor.spec?.nodeName === NODE_NAME) this.sync(successor);
+      if (successor && asPod(successor).spec?.nodeName === NODE_NAME) this.sync(successor);
     });
   }
 

@@ -1,6 +1,8 @@
+import { defined } from '@ffk/test-kit/defined';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { appContainer as app, podCondition as condition, testPods } from './fixtures/test-pods';
+import type { PodWorker } from './pod-worker';
 import { findPostgresBin } from './postgres';
 
 describe('pod worker', { timeout: 30_000 }, () => {
@@ -8,6 +10,8 @@ describe('pod worker', { timeout: 30_000 }, () => {
     secret: (_ns, name) => (name === 'db' ? { metadata: { name }, data: { password: Buffer.from('s3cret').toString('base64') } } : undefined),
   });
   const run = pods.run;
+  const statuses = (worker: PodWorker) => defined(worker.status().containerStatuses, 'container statuses');
+  const pidOf = (worker: PodWorker) => defined(worker.containers[0].pid, 'the pid of the first container');
   afterEach(() => pods.stopAll());
   afterAll(() => pods.close());
 
@@ -31,10 +35,10 @@ describe('pod worker', { timeout: 30_000 }, () => {
   it('restarts a killed container and counts it, keeping the previous log', async () => {
     const worker = run('web-2', [app()]);
     await expect.poll(() => condition(worker, 'Ready'), { timeout: 15_000 }).toBe('True');
-    process.kill(worker.containers[0].pid!, 'SIGKILL');
+    process.kill(pidOf(worker), 'SIGKILL');
     await expect.poll(() => worker.status().containerStatuses?.[0].restartCount, { timeout: 15_000 }).toBe(1);
     await expect.poll(() => condition(worker, 'Ready'), { timeout: 15_000 }).toBe('True');
-    const status = worker.status().containerStatuses![0];
+    const status = statuses(worker)[0];
     expect(status.lastState.terminated).toMatchObject({ exitCode: 137, signal: 9, reason: 'Error' });
     expect(
       worker.containers[0]
@@ -47,7 +51,7 @@ describe('pod worker', { timeout: 30_000 }, () => {
   it('puts a crashing container in CrashLoopBackOff with growing waits', async () => {
     const worker = run('crasher', [app({ env: [{ name: 'CRASH_AT_START', value: '3' }] })]);
     await expect.poll(() => worker.status().containerStatuses?.[0].state.waiting?.reason, { timeout: 15_000 }).toBe('CrashLoopBackOff');
-    const status = worker.status().containerStatuses![0];
+    const status = statuses(worker)[0];
     expect(status.state.waiting?.message).toMatch(/^back-off \d+s restarting failed container=app pod=crasher_default\(uid-crasher\)$/);
     expect(status.lastState.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(worker.status().phase).toBe('Running');
@@ -60,7 +64,7 @@ describe('pod worker', { timeout: 30_000 }, () => {
     await expect.poll(() => condition(worker, 'Ready'), { timeout: 15_000 }).toBe('True');
     await fetch(`http://${worker.ip}:8080/sick`);
     await expect.poll(() => worker.status().containerStatuses?.[0].restartCount, { timeout: 15_000 }).toBe(1);
-    expect(worker.status().containerStatuses![0].lastState.terminated?.exitCode).toBe(0); // it drained on SIGTERM
+    expect(statuses(worker)[0].lastState.terminated?.exitCode).toBe(0); // it drained on SIGTERM
   });
 
   it('leaves a pod with an unmapped image waiting in ErrImagePull, with a clear message', async () => {
@@ -69,7 +73,7 @@ describe('pod worker', { timeout: 30_000 }, () => {
       { name: 'y', image: 'test/missing-entry' },
     ]);
     await expect.poll(() => worker.status().containerStatuses?.map((s) => s.state.waiting?.reason)).toEqual(['ErrImagePull', 'ErrImagePull']);
-    const [x, y] = worker.status().containerStatuses!;
+    const [x, y] = statuses(worker);
     expect(x.state.waiting?.message).toMatch(
       /Failed to pull image "example.com\/unknown:1": kube-sim runs only the images mapped in .*images.yaml \(add "example.com\/unknown" there\)/,
     );
@@ -81,10 +85,10 @@ describe('pod worker', { timeout: 30_000 }, () => {
   it('stops every container with SIGTERM on delete', async () => {
     const worker = run('stopper', [app()]);
     await expect.poll(() => condition(worker, 'Ready'), { timeout: 15_000 }).toBe('True');
-    const pid = worker.containers[0].pid!;
+    const pid = pidOf(worker);
     await worker.terminate(5);
     expect(() => process.kill(pid, 0)).toThrow();
-    expect(worker.status().containerStatuses![0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(statuses(worker)[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect(
       worker.containers[0]
         .log()
@@ -116,6 +120,6 @@ describe('pod worker', { timeout: 30_000 }, () => {
     const wrong = new pg.Client({ host: worker.ip, port: 5432, user: 'shop', password: 'nope', database: 'storefront' });
     await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
     await worker.terminate(10);
-    expect(worker.status().containerStatuses![0].state.terminated?.exitCode).toBe(0);
+    expect(statuses(worker)[0].state.terminated?.exitCode).toBe(0);
   });
 });

@@ -90,13 +90,16 @@ export class PodWorker {
 
   private condition(type: string, ok: boolean, reason?: string, message?: string): PodCondition {
     const status = ok ? 'True' : 'False';
-    const previous = this.transitions.get(type);
-    if (previous?.status !== status) this.transitions.set(type, { status, time: Date.now() });
+    let transition = this.transitions.get(type);
+    if (transition?.status !== status) {
+      transition = { status, time: Date.now() };
+      this.transitions.set(type, transition);
+    }
     return {
       type,
       status,
       lastProbeTime: null,
-      lastTransitionTime: kubeTime(this.transitions.get(type)!.time),
+      lastTransitionTime: kubeTime(transition.time),
       ...(reason ? { reason } : {}),
       ...(message ? { message } : {}),
     };

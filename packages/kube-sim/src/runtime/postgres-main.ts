@@ -28,7 +28,8 @@ const port = env.PGPORT || '5432';
 const account = unprivilegedAccount();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kube-sim-postgres-'));
-const cleanUp = () => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); // retries: the server may still be writing its last files
+// Retries: the server may still be writing its last files.
+const cleanUp = () => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 const pwFile = join(dataDir, 'pwfile');
 const pgData = join(dataDir, 'data');
 writeFileSync(pwFile, env.POSTGRES_PASSWORD ?? '');

@@ -70,9 +70,10 @@ export class Storage {
   /** Removes an object; the DELETED event carries the resourceVersion of the deletion. */
   remove(resource: string, object: KubeObject): KubeObject {
     const key = keyOf(object.metadata.namespace, object.metadata.name);
-    const previous = this.objects.get(resource)?.get(key);
-    if (!previous) return object;
-    this.objects.get(resource)!.delete(key);
+    const byKey = this.objects.get(resource);
+    const previous = byKey?.get(key);
+    if (!byKey || !previous) return object;
+    byKey.delete(key);
     const stored = this.stamp(previous);
     this.record('DELETED', resource, stored, previous);
     return structuredClone(stored);
@@ -100,7 +101,8 @@ export class Storage {
   private record(type: WatchEventType, resource: string, object: KubeObject, previous?: KubeObject): void {
     const event: StoredEvent = { type, resource, object, previous, resourceVersion: this.revision };
     this.history.push(event);
-    if (this.history.length > this.historySize) this.compacted = this.history.shift()!.resourceVersion;
+    const dropped = this.history.length > this.historySize ? this.history.shift() : undefined;
+    if (dropped) this.compacted = dropped.resourceVersion;
     this.pending.push(event);
     this.flush();
   }
@@ -113,8 +115,7 @@ export class Storage {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      while (this.pending.length > 0) {
-        const event = this.pending.shift()!;
+      for (let event = this.pending.shift(); event; event = this.pending.shift()) {
         for (const subscriber of [...this.subscribers]) {
           if (event.resourceVersion <= subscriber.from || !this.subscribers.has(subscriber)) continue;
           try {

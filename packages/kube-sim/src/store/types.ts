@@ -3,8 +3,8 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
-  // Kind-specific fields (spec, status, data...) are plain JSON.
-  [field: string]: any;
+  /** Kind-specific fields (spec, status, data...): JSON the store does not read; src/registry/kinds.ts types them per kind. */
+  [field: string]: unknown;
 }
 
 export interface OwnerReference {
@@ -31,7 +31,6 @@ export interface ObjectMeta {
   ownerReferences?: OwnerReference[];
   finalizers?: string[];
   managedFields?: Record<string, unknown>[];
-  [field: string]: any;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -9,10 +9,12 @@ import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appManifest } from '../runtime/fixtures/app-manifest';
 import type { Pod } from '../runtime/kube-types';
 import { type Sim, startSim } from '../sim';
+import { type List, parseJson } from '../testing/json';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -45,6 +47,8 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
   let sim: Sim;
   let pod: Pod;
   const started: ChildProcess[] = [];
+  const podIP = () => defined(pod.status?.podIP, 'the pod IP');
+  const portForwards = () => defined(sim.runtime, 'the simulator runtime').portForwards;
 
   /** Starts `kubectl port-forward target <free port>:remote` and waits until it listens. */
   async function portForward(target: string, remote: number, env: NodeJS.ProcessEnv = {}): Promise<Forward> {
@@ -55,8 +59,8 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
     started.push(child);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await expect
       .poll(() => stdout || (child.exitCode !== null ? `exited: ${stderr}` : ''), { timeout: 15_000 })
       .toContain(`Forwarding from 127.0.0.1:${port} -> ${remote}`);
@@ -69,7 +73,7 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
     writeFileSync(join(sim.stateDir, 'fwd.yaml'), appManifest('fwd'));
     await kubectl('apply', '-f', join(sim.stateDir, 'fwd.yaml'));
     await kubectl('rollout', 'status', 'deployment/fwd', '--timeout=40s');
-    pod = JSON.parse((await kubectl('get', 'pods', '-l', 'app=fwd', '-o', 'json')).stdout).items[0];
+    pod = defined(parseJson<List<Pod>>((await kubectl('get', 'pods', '-l', 'app=fwd', '-o', 'json')).stdout).items[0], 'a pod of app=fwd');
   });
 
   afterAll(async () => {
@@ -101,7 +105,7 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
     await expect.poll(() => received).toBeGreaterThan(0);
     client.pause();
     // The pod's writer stalls once the buffers on the way (kernel, simulator, kubectl) are full.
-    const flooded = async () => Number(await (await fetch(`http://${pod.status!.podIP}:8080/flooded`)).text());
+    const flooded = async () => Number(await (await fetch(`http://${podIP()}:8080/flooded`)).text());
     let last = -1;
     const growth = async () => {
       const now = await flooded();
@@ -112,7 +116,7 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
     await expect.poll(growth, { interval: 500, timeout: 15_000 }).toBe(0);
     console.log(`a paused reader stalled the pod after ${(last / 1024 / 1024).toFixed(1)} MiB`);
     // The simulator holds back (it stopped reading the pod) rather than buffering without bound.
-    expect([...sim.runtime!.portForwards.podSockets].map((socket) => socket.isPaused())).toEqual([true]);
+    expect([...portForwards().podSockets].map((socket) => socket.isPaused())).toEqual([true]);
     const before = received;
     client.resume();
     await expect.poll(() => received - before, { timeout: 20_000 }).toBeGreaterThan(16 * 1024 * 1024);
@@ -140,7 +144,7 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
     await expect
       .poll(forward.stderr)
       .toContain(
-        `an error occurred forwarding ${forward.port} -> 9999: error forwarding port 9999 to pod ${name}, uid ${uid}: dial tcp ${pod.status!.podIP}:9999: connect: connection refused`,
+        `an error occurred forwarding ${forward.port} -> 9999: error forwarding port 9999 to pod ${name}, uid ${uid}: dial tcp ${podIP()}:9999: connect: connection refused`,
       );
     // kubectl 1.32 ends the whole port-forward after an error (as against a real cluster).
     await expect.poll(forward.stderr).toContain('error: lost connection to pod');
@@ -149,17 +153,17 @@ describe('kubectl port-forward', { timeout: 60_000 }, () => {
 
   it('leaves no SPDY connection, stream or pod socket behind when kubectl stops mid-connection', async () => {
     // Earlier connections are done, and the kubectl processes stopped before left nothing open.
-    await expect.poll(() => sim.runtime!.portForwards.podSockets.size, { timeout: 10_000 }).toBe(0);
-    await expect.poll(() => sim.runtime!.portForwards.sessions.size, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => portForwards().podSockets.size, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => portForwards().sessions.size, { timeout: 10_000 }).toBe(1);
     const open = connect(podForward.port, '127.0.0.1');
     open.on('error', () => {});
     open.write('GET / HTTP/1.1\r\nHost: x\r\n'); // an unfinished request keeps the pod connection open
-    await expect.poll(() => sim.runtime!.portForwards.podSockets.size).toBe(1);
-    const session = [...sim.runtime!.portForwards.sessions][0] as { streams: Map<number, unknown> };
+    await expect.poll(() => portForwards().podSockets.size).toBe(1);
+    const session = [...portForwards().sessions][0] as { streams: Map<number, unknown> };
     expect(session.streams.size).toBe(2); // the connection's error and data streams
     podForward.process.kill();
-    await expect.poll(() => sim.runtime!.portForwards.sessions.size, { timeout: 10_000 }).toBe(0);
-    await expect.poll(() => sim.runtime!.portForwards.podSockets.size, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => portForwards().sessions.size, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => portForwards().podSockets.size, { timeout: 10_000 }).toBe(0);
     expect(session.streams.size).toBe(0);
     open.destroy();
   });

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appContainer, podCondition, testPods, until } from '../runtime/fixtures/test-pods';
 import type { PodWorker } from '../runtime/pod-worker';
 import type { KubeObject } from '../store/types';
+import { parseJson } from '../testing/json';
 import { podLogsHandler } from './pod-logs';
 import { serveSubresource } from './test-server';
 
@@ -32,7 +34,7 @@ describe('pods/log', { timeout: 30_000 }, () => {
     text
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l.replace(/^\S+Z /, '')).url)
+      .map((l) => parseJson<{ url?: string }>(l.replace(/^\S+Z /, '')).url)
       .filter((u) => u && u !== '/readyz');
 
   it('asks for a container name when the pod has several, and names unknown ones, as the API server does', async () => {
@@ -59,7 +61,7 @@ describe('pods/log', { timeout: 30_000 }, () => {
 
   it('serves the previous instance after a restart, and says when there is none', async () => {
     expect(await message(await logs('container=app&previous=true'))).toBe('previous terminated container "app" in pod "web-0" not found');
-    process.kill(worker.containers[0].pid!, 'SIGKILL');
+    process.kill(defined(worker.containers[0].pid, 'the app container pid'), 'SIGKILL');
     await expect.poll(() => podCondition(worker, 'Ready'), { timeout: 20_000 }).toBe('False');
     await expect.poll(() => podCondition(worker, 'Ready'), { timeout: 20_000 }).toBe('True');
     expect(paths(await (await logs('container=app&previous=true')).text())).toEqual(['/one', '/two', '/three']);
@@ -68,7 +70,7 @@ describe('pods/log', { timeout: 30_000 }, () => {
 
   it('follows the log as lines come, and ends when the container stops', async () => {
     const response = await logs('container=app&follow=true&tailLines=0');
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const reader = defined(response.body, 'a response body').pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
     await fetch(`http://${worker.ip}:8080/live`);
     while (!paths(text).includes('/live')) text += (await reader.read()).value ?? '';

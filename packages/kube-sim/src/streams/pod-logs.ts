@@ -74,7 +74,8 @@ function format(line: LogLine, timestamps: boolean): string {
 
 function stream(res: ServerResponse, log: ContainerLog, query: LogQuery): void {
   const lines = log.snapshot();
-  let selected = query.sinceMs === undefined ? lines : lines.filter((l) => l.time >= query.sinceMs!);
+  const since = query.sinceMs;
+  let selected = since === undefined ? lines : lines.filter((l) => l.time >= since);
   if (query.tailLines !== undefined) selected = query.tailLines === 0 ? [] : selected.slice(-query.tailLines);
   res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-cache, private' });
   let budget = query.limitBytes ?? Number.POSITIVE_INFINITY;

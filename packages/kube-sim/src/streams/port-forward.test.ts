@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type AddressBlock, claimAddressBlock } from '../network/addresses';
 import type { KubeObject } from '../store/types';
+import { parseJson } from '../testing/json';
 import { portForwardHandler } from './port-forward';
 import { serveSubresource } from './test-server';
 
@@ -75,7 +76,7 @@ describe('pods/portforward over WebSocket', { timeout: 30_000 }, () => {
   it('speaks v4.base64.channel.k8s.io: port prefix first on both channels, base64 payloads', async () => {
     const ws = new WebSocket(`${api.url.replace('http', 'ws')}/api/v1/namespaces/default/pods/db-0/portforward?ports=5432`, ['v4.base64.channel.k8s.io']);
     const frames: string[] = [];
-    ws.on('message', (data) => frames.push(data.toString()));
+    ws.on('message', (data: Buffer) => frames.push(data.toString()));
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(`0${Buffer.from('hi').toString('base64')}`);
     await expect.poll(() => frames.length).toBe(3);
@@ -116,11 +117,11 @@ describe('pods/portforward over WebSocket', { timeout: 30_000 }, () => {
         ),
       );
       let text = '';
-      socket.on('data', (d: Buffer) => (text += d));
+      socket.on('data', (d: Buffer) => (text += d.toString()));
       socket.on('end', () => resolve(text));
     });
     expect(upgrade).toMatch(/^HTTP\/1.1 400 BadRequest/);
-    expect(JSON.parse(upgrade.split('\r\n\r\n')[1]).message).toBe(
+    expect(parseJson<{ message: string }>(upgrade.split('\r\n\r\n')[1]).message).toBe(
       'unable to upgrade: unable to negotiate protocol: client supports [channel.k8s.io], server supports [portforward.k8s.io]',
     );
   });

@@ -22,7 +22,7 @@ export async function createCertificate(): Promise<Certificate> {
     name: 'CN=ffk-kube-sim',
     notBefore: new Date(Date.now() - 60_000),
     notAfter: new Date(Date.now() + 365 * 24 * 3600_000),
-    keys: keys as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
+    keys,
     signingAlgorithm: ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),

@@ -1,7 +1,20 @@
 // Conformance with @kubernetes/client-node: what a program using the official client sees.
-import { AppsV1Api, CoreV1Api, KubernetesObjectApi, makeInformer, PatchStrategy, setHeaderOptions, type V1ConfigMap, Watch } from '@kubernetes/client-node';
+import { defined } from '@ffk/test-kit/defined';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubernetesObjectApi,
+  makeInformer,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1ConfigMap,
+  type V1Deployment,
+  Watch,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startCluster, statusOf, type TestCluster } from './helpers';
+import { eventually, startCluster, type Status, statusOf, type TestCluster } from './helpers';
+
+const containersOf = (deployment: V1Deployment) => defined(deployment.spec?.template.spec?.containers, 'the pod template containers');
 
 const deployment = (name: string, replicas = 2) => ({
   apiVersion: 'apps/v1',
@@ -56,8 +69,9 @@ describe('client-node against kube-sim', () => {
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number(created.metadata?.resourceVersion)).toBeGreaterThan(0);
     expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
-    const again = await statusOf(core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: created.metadata!.name! } } }));
-    expect(again).toMatchObject({ code: 409, reason: 'AlreadyExists', message: `configmaps "${created.metadata!.name}" already exists` });
+    const name = defined(created.metadata?.name, 'the generated name');
+    const again = await statusOf(core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name } } }));
+    expect(again).toMatchObject({ code: 409, reason: 'AlreadyExists', message: `configmaps "${name}" already exists` });
 
     const service = await core.createNamespacedService({
       namespace: 'default',
@@ -169,7 +183,7 @@ describe('client-node against kube-sim', () => {
       },
       strategic,
     );
-    const containers = d.spec!.template.spec!.containers;
+    const containers = containersOf(d);
     expect(containers.map((c) => c.name)).toEqual(['app', 'sidecar']);
     expect(containers[0].image).toBe('ffk/app:1.0');
     expect(containers[0].env).toEqual([
@@ -180,20 +194,20 @@ describe('client-node against kube-sim', () => {
       { name: 'patched', namespace: 'default', body: { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } } },
       strategic,
     );
-    expect(d.spec!.template.spec!.containers.map((c) => c.name)).toEqual(['app']);
+    expect(containersOf(d).map((c) => c.name)).toEqual(['app']);
 
     // JSON patch with a resourceVersion guard (`test`), as the intercept installer uses it; the
     // deployment controller writes status meanwhile, so retry on a failed test like a real client.
     const guarded = (ops: object[]) =>
       eventually(async () => {
-        const rv = (await apps.readNamespacedDeployment({ name: 'patched', namespace: 'default' })).metadata!.resourceVersion!;
+        const rv = defined((await apps.readNamespacedDeployment({ name: 'patched', namespace: 'default' })).metadata?.resourceVersion, 'a resourceVersion');
         return apps.patchNamespacedDeployment(
           { name: 'patched', namespace: 'default', body: [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, ...ops] },
           json,
         );
       });
     d = await guarded([{ op: 'replace', path: '/spec/template/spec/containers/0/ports/0/name', value: 'ffk-http' }]);
-    expect(d.spec!.template.spec!.containers[0].ports![0].name).toBe('ffk-http');
+    expect(containersOf(d)[0].ports?.[0].name).toBe('ffk-http');
     const failed = await statusOf(
       apps.patchNamespacedDeployment(
         {
@@ -270,13 +284,13 @@ describe('client-node against kube-sim', () => {
   });
 
   it('streams watch events in order from a resourceVersion, with bookmarks on request', async () => {
-    const from = (await core.listNamespacedConfigMap({ namespace: 'default' })).metadata!.resourceVersion!;
+    const from = defined((await core.listNamespacedConfigMap({ namespace: 'default' })).metadata?.resourceVersion, 'the list resourceVersion');
     const seen: string[] = [];
     const watch = new Watch(cluster.kc);
     const request = await watch.watch(
       '/api/v1/namespaces/default/configmaps',
       { resourceVersion: from, allowWatchBookmarks: true },
-      (type, object) => seen.push(`${type} ${object.metadata?.name ?? ''}`),
+      (type: string, object: V1ConfigMap) => seen.push(`${type} ${object.metadata?.name ?? ''}`),
       () => {},
     );
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'w1' } } });
@@ -307,7 +321,7 @@ describe('client-node against kube-sim', () => {
     await watch.watch(
       '/api/v1/namespaces/informed/configmaps',
       { resourceVersion: '1' },
-      (type, object) => expiredEvents.push(`${type} ${object.code} ${object.reason}`),
+      (type: string, object: Status) => expiredEvents.push(`${type} ${object.code} ${object.reason}`),
       () => {},
     );
     await eventually(() => expect(expiredEvents).toEqual(['ERROR 410 Expired']));

@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defined } from '@ffk/test-kit/defined';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { type Sim, type SimOptions, startSim } from '../../src/index';
+import { parseJson } from '../../src/testing/json';
 
 export interface TestCluster {
   sim: Sim;
@@ -30,7 +32,31 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  json(): any;
+  /** The body (or with `firstLine`, its first line) as the shape the test reads from it. */
+  json<T>(): T;
+}
+
+/** A Status answer (any failure), as the tests read it. */
+export interface Status {
+  kind: 'Status';
+  code: number;
+  reason: string;
+  message: string;
+  details: { name?: string; group?: string; kind?: string; causes: { reason: string; message: string; field: string }[]; retryAfterSeconds?: number };
+  metadata: ListMeta;
+}
+
+/** A list's metadata: where it was read, and how its pages go on. */
+export interface ListMeta {
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/** A list answer with the names of its items, and its metadata. */
+export interface NamedList {
+  items: { metadata: { name: string } }[];
+  metadata: ListMeta;
 }
 
 export async function startCluster(options: SimOptions = {}): Promise<TestCluster> {
@@ -50,7 +76,7 @@ export async function startCluster(options: SimOptions = {}): Promise<TestCluste
     if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
     return result.stdout;
   };
-  const ca = Buffer.from(kc.getCurrentCluster()!.caData!, 'base64');
+  const ca = Buffer.from(defined(kc.getCurrentCluster()?.caData, "the simulator's CA in its kubeconfig"), 'base64');
   const raw = (method: string, path: string, options: RawOptions = {}) =>
     new Promise<RawResponse>((resolve, reject) => {
       const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -62,7 +88,12 @@ export async function startCluster(options: SimOptions = {}): Promise<TestCluste
       const req = request(new URL(path, sim.url), { method, ca, headers }, (res) => {
         let text = '';
         const done = () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(options.firstLine ? text.split('\n')[0] : text) });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: <T>() => parseJson<T>(options.firstLine ? text.split('\n')[0] : text),
+          });
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           text += chunk;
@@ -84,13 +115,13 @@ export async function startCluster(options: SimOptions = {}): Promise<TestCluste
 }
 
 /** The Status a client-node call failed with. */
-export async function statusOf(call: Promise<unknown>): Promise<{ code: number; reason: string; message: string; details?: any }> {
+export async function statusOf(call: Promise<unknown>): Promise<Status> {
   try {
     await call;
   } catch (error) {
     if (error instanceof ApiException) {
-      const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
-      return { code: error.code, ...(body as object) } as never;
+      const body: unknown = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      return { ...(body as Status), code: error.code };
     }
     throw error;
   }

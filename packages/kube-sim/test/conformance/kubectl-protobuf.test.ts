@@ -6,25 +6,34 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from './helpers';
+import type { ConfigMap, Deployment, Pod, Service } from '../../src/runtime/kube-types';
+import type { KubeObject } from '../../src/store/types';
+import { parseJson } from '../../src/testing/json';
+import { startCluster, type Status, type TestCluster } from './helpers';
+
+/** A Secret as these tests read it. */
+interface SecretAnswer {
+  type: string;
+  data: Record<string, string>;
+}
 
 describe('kubectl commands that send protobuf', () => {
   let cluster: TestCluster;
   let dir: string;
 
   const ok = (...args: string[]) => cluster.kubectlOk(...args);
-  const getJson = async (...args: string[]) => JSON.parse(await ok('get', ...args, '-o', 'json'));
+  const getJson = async <T>(...args: string[]) => parseJson<T>(await ok('get', ...args, '-o', 'json'));
   const base64 = (text: string) => Buffer.from(text).toString('base64');
 
   /** POSTs raw bytes as protobuf, the way a broken client would. */
   const postProtobuf = async (path: string, body: Buffer) => {
     const options: Parameters<typeof request>[1] = { method: 'POST', headers: { 'content-type': 'application/vnd.kubernetes.protobuf' } };
     await cluster.kc.applyToHTTPSOptions(options);
-    return new Promise<{ code: number; status: any }>((resolve, reject) => {
+    return new Promise<{ code: number; status: Status }>((resolve, reject) => {
       const req = request(new URL(path, cluster.sim.url), options, (res) => {
         let text = '';
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ code: res.statusCode ?? 0, status: JSON.parse(text) }));
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, status: parseJson<Status>(text) }));
       });
       req.on('error', reject);
       req.end(body);
@@ -42,25 +51,26 @@ describe('kubectl commands that send protobuf', () => {
 
   it('creates a namespace and a service account', async () => {
     expect(await ok('create', 'namespace', 'shop')).toBe('namespace/shop created\n');
-    expect((await getJson('namespace', 'shop')).status.phase).toBe('Active');
+    expect((await getJson<{ status: { phase: string } }>('namespace', 'shop')).status.phase).toBe('Active');
     expect(await ok('create', 'serviceaccount', 'builder', '-n', 'shop')).toBe('serviceaccount/builder created\n');
-    expect((await getJson('serviceaccount', 'builder', '-n', 'shop')).metadata).toMatchObject({ name: 'builder', namespace: 'shop' });
+    expect((await getJson<KubeObject>('serviceaccount', 'builder', '-n', 'shop')).metadata).toMatchObject({ name: 'builder', namespace: 'shop' });
   });
 
   it('creates ConfigMaps (text and binary) and Secrets (generic, docker-registry)', async () => {
     writeFileSync(join(dir, 'blob.bin'), Buffer.from([0xff, 0x00, 0xfe]));
     await ok('create', 'configmap', 'settings', '--from-literal=mode=fast', '--from-literal=empty=', `--from-file=${join(dir, 'blob.bin')}`);
-    const settings = await getJson('configmap', 'settings');
+    const settings = await getJson<ConfigMap>('configmap', 'settings');
     expect(settings.data).toEqual({ mode: 'fast', empty: '' });
     expect(settings.binaryData).toEqual({ 'blob.bin': Buffer.from([0xff, 0x00, 0xfe]).toString('base64') });
 
     await ok('create', 'secret', 'generic', 's', '--from-literal=a=b');
-    expect(await getJson('secret', 's')).toMatchObject({ type: 'Opaque', data: { a: base64('b') } });
+    expect(await getJson<SecretAnswer>('secret', 's')).toMatchObject({ type: 'Opaque', data: { a: base64('b') } });
 
     await ok('create', 'secret', 'docker-registry', 'reg', '--docker-server=registry.example', '--docker-username=u', '--docker-password=p');
-    const reg = await getJson('secret', 'reg');
+    const reg = await getJson<SecretAnswer>('secret', 'reg');
     expect(reg.type).toBe('kubernetes.io/dockerconfigjson');
-    expect(JSON.parse(Buffer.from(reg.data['.dockerconfigjson'], 'base64').toString()).auths['registry.example']).toMatchObject({
+    const dockerConfig = parseJson<{ auths: Record<string, unknown> }>(Buffer.from(reg.data['.dockerconfigjson'], 'base64').toString());
+    expect(dockerConfig.auths['registry.example']).toMatchObject({
       username: 'u',
       password: 'p',
     });
@@ -68,50 +78,50 @@ describe('kubectl commands that send protobuf', () => {
 
   it('creates Deployments with replicas (0 included), selector, image and port', async () => {
     expect(await ok('create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=80')).toBe('deployment.apps/web created\n');
-    const { spec } = await getJson('deployment', 'web');
+    const { spec } = await getJson<Deployment>('deployment', 'web');
     expect(spec.replicas).toBe(2);
     expect(spec.selector).toEqual({ matchLabels: { app: 'web' } });
-    expect(spec.template.metadata.labels).toEqual({ app: 'web' });
+    expect(spec.template.metadata?.labels).toEqual({ app: 'web' });
     expect(spec.template.spec.containers).toMatchObject([{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] }]);
 
     await ok('create', 'deployment', 'idle', '--image=busybox:1.36', '--replicas=0');
-    expect((await getJson('deployment', 'idle')).spec.replicas).toBe(0);
+    expect((await getJson<Deployment>('deployment', 'idle')).spec.replicas).toBe(0);
   });
 
   it('creates Services with numeric and named target ports, and exposes a Deployment', async () => {
     await ok('create', 'service', 'clusterip', 'api', '--tcp=80:8080');
-    const api = (await getJson('service', 'api')).spec;
+    const api = (await getJson<Service>('service', 'api')).spec;
     expect(api).toMatchObject({ type: 'ClusterIP', selector: { app: 'api' }, ports: [{ name: '80-8080', port: 80, targetPort: 8080, protocol: 'TCP' }] });
     expect(api.clusterIP).toMatch(/^10\.\d+\.\d+\.\d+$/);
 
     await ok('create', 'service', 'nodeport', 'front', '--tcp=80:http', '--node-port=30081');
-    expect((await getJson('service', 'front')).spec).toMatchObject({ type: 'NodePort', ports: [{ port: 80, targetPort: 'http', nodePort: 30081 }] });
+    expect((await getJson<Service>('service', 'front')).spec).toMatchObject({ type: 'NodePort', ports: [{ port: 80, targetPort: 'http', nodePort: 30081 }] });
 
     await ok('expose', 'deployment', 'web', '--port=80', '--target-port=8080');
-    expect((await getJson('service', 'web')).spec).toMatchObject({ selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] });
+    expect((await getJson<Service>('service', 'web')).spec).toMatchObject({ selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] });
   });
 
   it('runs a pod with args, then edits the Deployment with set image, set env, rollout restart and scale', async () => {
     await ok('run', 'p', '--image=busybox', '--', 'sleep', '1');
-    expect((await getJson('pod', 'p')).spec.containers[0]).toMatchObject({ name: 'p', image: 'busybox', args: ['sleep', '1'] });
+    expect((await getJson<Pod>('pod', 'p')).spec.containers[0]).toMatchObject({ name: 'p', image: 'busybox', args: ['sleep', '1'] });
 
     await ok('set', 'image', 'deployment/web', 'nginx=nginx:1.28');
     await ok('set', 'env', 'deployment/web', 'MODE=fast');
     await ok('rollout', 'restart', 'deployment/web');
     await ok('scale', 'deployment/web', '--replicas=0');
-    const { spec } = await getJson('deployment', 'web');
+    const { spec } = await getJson<Deployment>('deployment', 'web');
     expect(spec.replicas).toBe(0);
     expect(spec.template.spec.containers[0]).toMatchObject({ image: 'nginx:1.28', env: [{ name: 'MODE', value: 'fast' }] });
-    expect(spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBeTruthy();
+    expect(spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeTruthy();
   });
 
   it('keeps every common PodSpec field through protobuf (kubectl debug --copy-to re-sends the whole pod)', async () => {
     writeFileSync(join(dir, 'rich.yaml'), RICH_POD);
     await ok('apply', '-f', join(dir, 'rich.yaml'));
     await ok('debug', 'rich', '--copy-to=rich-copy', '--image=busybox:1.36', '--container=debugger');
-    const original = (await getJson('pod', 'rich')).spec;
-    const copy = (await getJson('pod', 'rich-copy')).spec;
-    expect(copy.containers.map((c: { name: string }) => c.name)).toEqual(['app', 'debugger']);
+    const original = (await getJson<Pod>('pod', 'rich')).spec;
+    const copy = (await getJson<Pod>('pod', 'rich-copy')).spec;
+    expect(copy.containers.map((c) => c.name)).toEqual(['app', 'debugger']);
     expect({ ...copy, containers: copy.containers.slice(0, 1) }).toEqual(original);
   });
 

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { DeploymentObject } from '../../src/registry/kinds';
+import type { Deployment, Pod } from '../../src/runtime/kube-types';
+import { parseJson } from '../../src/testing/json';
 import { eventually, startCluster, type TestCluster } from './helpers';
 
 const overlay = fileURLToPath(new URL('../../../../k8s/overlays/kind', import.meta.url));
@@ -27,7 +30,7 @@ describe('kubectl against kube-sim', () => {
   });
 
   it('reports the server version', async () => {
-    const version = JSON.parse(await ok('version', '-o', 'json'));
+    const version = parseJson<{ serverVersion: unknown }>(await ok('version', '-o', 'json'));
     expect(version.serverVersion).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.0-ffk-sim' });
   });
 
@@ -59,14 +62,14 @@ describe('kubectl against kube-sim', () => {
     expect(services.split('\n')[0]).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR$/);
     expect(services).toMatch(/\nweb\s+NodePort\s+10\.\d+\.\d+\.\d+\s+<none>\s+80:30080\/TCP/);
 
-    const deployment = parse(await ok('get', 'deployment', 'catalog', '-o', 'yaml'));
+    const deployment = parse(await ok('get', 'deployment', 'catalog', '-o', 'yaml')) as DeploymentObject;
     expect(deployment).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'catalog', namespace: 'default', generation: 1 } });
-    expect(deployment.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toContain('"name":"catalog"');
-    expect(deployment.spec.template.spec.containers[0].terminationMessagePolicy).toBe('File');
-    const list = JSON.parse(await ok('get', 'pods', '-l', 'app.kubernetes.io/name=catalog', '-o', 'json'));
+    expect(deployment.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toContain('"name":"catalog"');
+    expect(deployment.spec?.template?.spec?.containers?.[0].terminationMessagePolicy).toBe('File');
+    const list = parseJson<{ kind: string; items: Pod[] }>(await ok('get', 'pods', '-l', 'app.kubernetes.io/name=catalog', '-o', 'json'));
     expect(list.kind).toBe('List');
     expect(list.items.length).toBeGreaterThan(0);
-    expect(list.items.every((pod: { metadata: { ownerReferences: { kind: string }[] } }) => pod.metadata.ownerReferences[0].kind === 'ReplicaSet')).toBe(true);
+    expect(list.items.every((pod) => pod.metadata.ownerReferences?.[0].kind === 'ReplicaSet')).toBe(true);
 
     const described = await ok('describe', 'deployment', 'catalog');
     expect(described).toMatch(/^Name:\s+catalog$/m);
@@ -115,10 +118,10 @@ describe('kubectl against kube-sim', () => {
       '-p',
       '{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"EXTRA","value":"yes"}]}]}}}}',
     );
-    const web = JSON.parse(await ok('get', 'deployment', 'web', '-o', 'json'));
+    const web = parseJson<Deployment>(await ok('get', 'deployment', 'web', '-o', 'json'));
     expect(web.spec.revisionHistoryLimit).toBe(3);
-    expect(web.metadata.labels.patched).toBe('json');
-    const env = web.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name);
+    expect(web.metadata.labels?.patched).toBe('json');
+    const env = web.spec.template.spec.containers[0].env?.map((e) => e.name) ?? [];
     expect(env).toContain('EXTRA');
     expect(env.length).toBeGreaterThan(1); // merged into the existing list, not replacing it
   });

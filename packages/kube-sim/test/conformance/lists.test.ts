@@ -3,8 +3,16 @@
 // resourceVersion / resourceVersionMatch. Compared with kube-apiserver 1.32's source:
 // staging/src/k8s.io/apiserver/pkg/storage/{continue.go,util.go,etcd3/store.go,cacher/cacher.go},
 // staging/src/k8s.io/apimachinery/pkg/apis/meta/internalversion/validation/validation.go.
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from './helpers';
+import { type ListMeta, type NamedList, startCluster, type Status, type TestCluster } from './helpers';
+
+/** A Table answer, as far as these tests read it. */
+interface Table {
+  kind: string;
+  rows: { cells: string[] }[];
+  metadata: ListMeta;
+}
 
 const configMap = (namespace: string, name: string, labels?: Record<string, string>) => ({
   apiVersion: 'v1',
@@ -41,61 +49,64 @@ describe('lists in pages', { timeout: 60_000 }, () => {
   });
 
   it("pages with continue and remainingItemCount, every page at the first page's resourceVersion", async () => {
-    const first = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=2')).json();
+    const first = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=2')).json<NamedList>();
     expect(names(first)).toEqual(['a', 'b']);
     expect(first.metadata.remainingItemCount).toBe(3);
-    const token = JSON.parse(Buffer.from(first.metadata.continue, 'base64url').toString());
+    const token: unknown = JSON.parse(Buffer.from(defined(first.metadata.continue, 'a continue token'), 'base64url').toString());
     expect(token).toEqual({ v: 'meta.k8s.io/v1', rv: Number(first.metadata.resourceVersion), start: 'b\u0000' });
 
     // A change after the first page does not show in the next pages (a consistent snapshot).
     cluster.sim.store.create('configmaps', configMap('small', 'bb'));
     cluster.sim.store.delete('configmaps', 'small', 'e');
-    const second = (await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?limit=2&continue=${first.metadata.continue}`)).json();
+    const second = (await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?limit=2&continue=${first.metadata.continue}`)).json<NamedList>();
     expect(names(second)).toEqual(['c', 'd']);
     expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
     expect(second.metadata.remainingItemCount).toBe(1);
-    const third = (await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?limit=2&continue=${second.metadata.continue}`)).json();
+    const third = (await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?limit=2&continue=${second.metadata.continue}`)).json<NamedList>();
     expect(names(third)).toEqual(['e']);
     expect(third.metadata.continue).toBeUndefined();
     expect(third.metadata.remainingItemCount).toBeUndefined();
 
     // A new list sees the changes.
-    expect(names((await cluster.raw('GET', '/api/v1/namespaces/small/configmaps')).json())).toEqual(['a', 'b', 'bb', 'c', 'd']);
+    expect(names((await cluster.raw('GET', '/api/v1/namespaces/small/configmaps')).json<NamedList>())).toEqual(['a', 'b', 'bb', 'c', 'd']);
     cluster.sim.store.delete('configmaps', 'small', 'bb');
     cluster.sim.store.create('configmaps', configMap('small', 'e', { tier: 'back' }));
   });
 
   it('leaves remainingItemCount out when a selector narrows the list, and pages tables too', async () => {
-    const selected = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=1&labelSelector=tier%3Dback')).json();
+    const selected = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=1&labelSelector=tier%3Dback')).json<NamedList>();
     expect(names(selected)).toEqual(['c']);
     expect(selected.metadata.continue).toBeTruthy();
     expect(selected.metadata.remainingItemCount).toBeUndefined();
-    const table = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=3', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' })).json();
+    const table = (
+      await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=3', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' })
+    ).json<Table>();
     expect(table.kind).toBe('Table');
-    expect(table.rows.map((row: { cells: string[] }) => row.cells[0])).toEqual(['a', 'b', 'c']);
-    expect(table.metadata).toMatchObject({ remainingItemCount: 2, continue: expect.any(String) });
+    expect(table.rows.map((row) => row.cells[0])).toEqual(['a', 'b', 'c']);
+    expect(table.metadata.remainingItemCount).toBe(2);
+    expect(table.metadata.continue).toEqual(expect.any(String));
   });
 
   it('resourceVersion=0 serves the whole list whatever the limit (the watch cache), Exact serves an older state', async () => {
-    const all = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=2&resourceVersion=0')).json();
+    const all = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=2&resourceVersion=0')).json<NamedList>();
     expect(names(all)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(all.metadata.continue).toBeUndefined();
 
     const before = all.metadata.resourceVersion;
     cluster.sim.store.delete('configmaps', 'small', 'a');
-    const exact = (await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?resourceVersion=${before}&resourceVersionMatch=Exact`)).json();
+    const exact = (await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?resourceVersion=${before}&resourceVersionMatch=Exact`)).json<NamedList>();
     expect(names(exact)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(exact.metadata.resourceVersion).toBe(before);
     // Without a match, a resourceVersion with a limit is Exact too (the legacy rule); without a limit, not older than.
-    expect(names((await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?resourceVersion=${before}&limit=10`)).json())).toContain('a');
-    expect(names((await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?resourceVersion=${before}`)).json())).not.toContain('a');
+    expect(names((await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?resourceVersion=${before}&limit=10`)).json<NamedList>())).toContain('a');
+    expect(names((await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?resourceVersion=${before}`)).json<NamedList>())).not.toContain('a');
     cluster.sim.store.create('configmaps', configMap('small', 'a', { tier: 'front' }));
   });
 
   it('answers a resourceVersion newer than the server has with 504, as the API server does', async () => {
     const response = await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?resourceVersion=99999999&resourceVersionMatch=NotOlderThan');
     expect(response.status).toBe(504);
-    expect(response.json()).toMatchObject({
+    expect(response.json<Status>()).toMatchObject({
       reason: 'Timeout',
       message: `Timeout: Too large resource version: 99999999, current: ${cluster.sim.store.resourceVersion}`,
       details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
@@ -125,16 +136,16 @@ describe('lists in pages', { timeout: 60_000 }, () => {
     ];
     for (const [query, code, message] of cases) {
       const response = await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?${query}`);
-      expect({ query, code: response.status, message: response.json().message }).toEqual({ query, code, message });
+      expect({ query, code: response.status, message: response.json<Status>().message }).toEqual({ query, code, message });
     }
   });
 
   it('expires a continue token older than the history with a 410 worded as kube-apiserver, and hands out one that goes on', async () => {
-    const first = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=2')).json();
+    const first = (await cluster.raw('GET', '/api/v1/namespaces/small/configmaps?limit=2')).json<NamedList>();
     for (let i = 0; i < 2_100; i++) cluster.sim.store.patch('configmaps', 'big', 'cm-0000', 'merge', { data: { n: String(i) } });
     const expired = await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?limit=2&continue=${first.metadata.continue}`);
     expect(expired.status).toBe(410);
-    const status = expired.json();
+    const status = expired.json<Status>();
     expect(status).toMatchObject({
       reason: 'Expired',
       message:
@@ -142,12 +153,16 @@ describe('lists in pages', { timeout: 60_000 }, () => {
         'or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an ' +
         'inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
     });
-    expect(JSON.parse(Buffer.from(status.metadata.continue, 'base64url').toString())).toEqual({ v: 'meta.k8s.io/v1', rv: -1, start: 'b\u0000' });
-    const rest = (await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?limit=10&continue=${status.metadata.continue}`)).json();
+    expect(JSON.parse(Buffer.from(defined(status.metadata.continue, 'a new continue token'), 'base64url').toString())).toEqual({
+      v: 'meta.k8s.io/v1',
+      rv: -1,
+      start: 'b\u0000',
+    });
+    const rest = (await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?limit=10&continue=${status.metadata.continue}`)).json<NamedList>();
     expect(names(rest)).toEqual(['c', 'd', 'e']);
 
     const old = await cluster.raw('GET', `/api/v1/namespaces/small/configmaps?resourceVersion=${first.metadata.resourceVersion}&resourceVersionMatch=Exact`);
     expect(old.status).toBe(410);
-    expect(old.json().message).toBe('The resourceVersion for the provided list is too old.');
+    expect(old.json<Status>().message).toBe('The resourceVersion for the provided list is too old.');
   });
 });

@@ -38,7 +38,7 @@ describe('no-op writes against kube-sim', () => {
     const watch = await new Watch(cluster.kc).watch(
       '/api/v1/namespaces/default/configmaps',
       { resourceVersion: first.metadata?.resourceVersion },
-      (type, object) => events.push(`${type} ${object.metadata.resourceVersion}`),
+      (type: string, object: { metadata: { resourceVersion: string } }) => events.push(`${type} ${object.metadata.resourceVersion}`),
       () => undefined,
     );
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // managedFields times have 1 s resolution

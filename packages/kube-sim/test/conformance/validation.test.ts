@@ -6,8 +6,9 @@
 // ValidateService), apimachinery's util/validation/field (ErrorBody) and api/errors (NewInvalid),
 // and kubectl's cmd/util/helpers.go (checkErr: `The <kind> "<name>" is invalid: …`, one cause per
 // line after `* ` when there are several). Quantities: apimachinery/pkg/api/resource (canonical form).
+import { defined } from '@ffk/test-kit/defined';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from './helpers';
+import { startCluster, type Status, type TestCluster } from './helpers';
 
 const nodePortService = (name: string, nodePort: number) => `
 apiVersion: v1
@@ -50,7 +51,8 @@ describe('validation answers as kube-apiserver words them', { timeout: 60_000 },
     });
     expect(outside.status).toBe(422);
     // What the failed create took for its first port is given back: that port can be had.
-    const took = Number(/(\d+)/.exec(await cluster.kubectlOk('get', 'svc', 'web', '-n', 'checks', '-o', 'jsonpath={.spec.ports[0].nodePort}'))![1]);
+    const nodePort = await cluster.kubectlOk('get', 'svc', 'web', '-n', 'checks', '-o', 'jsonpath={.spec.ports[0].nodePort}');
+    const took = Number(defined(/(\d+)/.exec(nodePort), `a node port in ${JSON.stringify(nodePort)}`)[1]);
     expect(took).toBe(30080);
     const free = await cluster.raw('POST', '/api/v1/namespaces/checks/services', {
       body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'next' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30000 }] } },
@@ -78,7 +80,7 @@ describe('validation answers as kube-apiserver words them', { timeout: 60_000 },
     const result = await cluster.raw('POST', '/api/v1/namespaces/checks/services', {
       body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'addr' }, spec: { clusterIP: '192.168.0.1', ports: [{ port: 80 }] } },
     });
-    expect(result.json().message).toBe(
+    expect(result.json<Status>().message).toBe(
       'Service "addr" is invalid: spec.clusterIPs: Invalid value: []string{"192.168.0.1"}: failed to allocate IP 192.168.0.1: the provided IP (192.168.0.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
     );
   });
@@ -109,7 +111,7 @@ ${data}
         stringData: { '.dockerconfigjson': '[1]' },
       },
     });
-    expect(docker.json().message).toBe(
+    expect(docker.json<Status>().message).toBe(
       'Secret "pull" is invalid: data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": json: cannot unmarshal array into Go value of type map[string]interface {}',
     );
     expect((await cluster.kubectl(['create', '-f', '-'], secret('kubernetes.io/basic-auth', 'stringData: { username: me }'))).code).toBe(0);
@@ -144,7 +146,7 @@ spec:
         limits: { cpu: 1000m, memory: 1024Mi }
 `;
     expect((await cluster.kubectl(['apply', '-f', '-'], pod)).code).toBe(0);
-    const resources = JSON.parse(await cluster.kubectlOk('get', 'pod', 'sized', '-n', 'checks', '-o', 'jsonpath={.spec.containers[0].resources}'));
+    const resources: unknown = JSON.parse(await cluster.kubectlOk('get', 'pod', 'sized', '-n', 'checks', '-o', 'jsonpath={.spec.containers[0].resources}'));
     expect(resources).toEqual({ requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
     const bad = await cluster.kubectl(['apply', '-f', '-'], pod.replace('"0.1"', '"a lot"'));
     expect(bad.stderr).toContain("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { progressFile, ProgressStore } from '../state/progress';
+import { type Progress, progressFile, ProgressStore } from '../state/progress';
 import { createFixtureRepo, type FixtureRepo } from '../testing/fixture-repo';
 import { runCli } from '../testing/run-cli';
 
@@ -33,7 +33,7 @@ describe('labs and reset', () => {
     expect(reset.stdout).toContain('Lab 1 is reset');
     expect(readFileSync(join(repo.root, 'greeting.txt'), 'utf8')).toBe('bye world\n');
     expect(existsSync(join(repo.root, '.ffk', 'cluster-reset'))).toBe(true);
-    const after = JSON.parse(readFileSync(progressFile(repo.root), 'utf8'));
+    const after = JSON.parse(readFileSync(progressFile(repo.root), 'utf8')) as Progress;
     expect(after.labs['1']).toBeUndefined();
     expect(after.loops).toHaveLength(1); // measurements are the learner's history: kept
 

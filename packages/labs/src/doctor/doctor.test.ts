@@ -11,6 +11,10 @@ import { runCli } from '../testing/run-cli';
 import { type DoctorReport, runDoctor } from './doctor';
 import { renderDoctor } from './render';
 
+// vitest types its asymmetric matchers as any: these say they stand for a string field.
+const containing = (text: string) => expect.stringContaining(text) as string;
+const matching = (pattern: RegExp) => expect.stringMatching(pattern) as string;
+
 // Stand-ins for third-party binaries on a PATH of their own, printing what the real ones print,
 // so every version and failure case can be shown on one machine.
 const dirs: string[] = [];
@@ -78,22 +82,22 @@ describe('doctor', () => {
     });
     expect(byId(report, 'docker')).toMatchObject({
       status: 'fail',
-      detail: expect.stringMatching(/client is installed but no engine answers \(Cannot connect/),
-      fix: expect.stringContaining('sudo service docker start'),
+      detail: matching(/client is installed but no engine answers \(Cannot connect/),
+      fix: containing('sudo service docker start'),
     });
     expect(byId(report, 'kind')).toMatchObject({
       status: 'fail',
-      detail: expect.stringContaining('kind v0.30.0 is older than v0.31.0'),
+      detail: containing('kind v0.30.0 is older than v0.31.0'),
       fix: process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kind   (the version this kit pins, checksum-verified)' : 'brew install kind',
     });
     expect(byId(report, 'kubectl')).toMatchObject({
       status: 'fail',
-      fix: expect.stringContaining(process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kubectl' : 'brew install kubectl'),
+      fix: containing(process.platform === 'linux' ? 'bash .devcontainer/install-tools.sh kubectl' : 'brew install kubectl'),
     });
-    expect(byId(report, 'skaffold')).toMatchObject({ status: 'warn', detail: expect.stringContaining('lab 5 will be skipped') });
+    expect(byId(report, 'skaffold')).toMatchObject({ status: 'warn', detail: containing('lab 5 will be skipped') });
     expect(byId(report, 'node')).toMatchObject({ status: 'fail', detail: 'v20.11.1 is too old' });
-    expect(byId(report, 'memory')).toMatchObject({ status: 'fail', detail: expect.stringContaining('1.0 GiB available') });
-    expect(byId(report, `port-${port}`)).toMatchObject({ status: 'fail', fix: expect.stringContaining(`ss -ltnp 'sport = :${port}'`) });
+    expect(byId(report, 'memory')).toMatchObject({ status: 'fail', detail: containing('1.0 GiB available') });
+    expect(byId(report, `port-${port}`)).toMatchObject({ status: 'fail', fix: containing(`ss -ltnp 'sport = :${port}'`) });
     expect(report).toMatchObject({ ok: false, mode: 'blocked' });
     expect(stripAnsi(renderDoctor(report))).toContain('Not ready: fix the ✖ lines');
   });
@@ -119,7 +123,7 @@ describe('doctor', () => {
       ['skaffold', 'ok', 'v2.16.1'],
       ['node', 'ok', 'v24.11.0'],
       ['memory', 'ok', '8.0 GiB available'],
-      [expect.stringMatching(/^port-/), 'ok', 'free'],
+      [matching(/^port-/), 'ok', 'free'],
     ]);
     expect(report).toMatchObject({ ok: true, mode: 'kind' });
     expect(report.offline).toBeUndefined();
@@ -135,7 +139,7 @@ describe('doctor', () => {
     expect(byId(report, 'docker')).toMatchObject({
       status: 'fail',
       detail: 'the docker command is not installed',
-      fix: expect.stringContaining('devcontainer'),
+      fix: containing('devcontainer'),
     });
     expect(byId(report, 'memory').status).toBe('warn');
     expect(report).toMatchObject({ ok: true, mode: 'offline', offline: { command: 'npm run lab:1 -- --offline' } });
@@ -173,7 +177,7 @@ describe('doctor', () => {
           fix: 'install the buildx plugin',
         }),
     });
-    expect(byId(report, 'buildkit')).toMatchObject({ status: 'fail', detail: expect.stringContaining('buildx plugin'), fix: 'install the buildx plugin' });
+    expect(byId(report, 'buildkit')).toMatchObject({ status: 'fail', detail: containing('buildx plugin'), fix: 'install the buildx plugin' });
     expect(report).toMatchObject({ mode: 'offline', offline: { missing: ['no BuildKit'] } });
     expect(stripAnsi(renderDoctor(report))).toContain('No BuildKit: the labs can run offline');
   });

@@ -62,7 +62,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           id: 'docker',
           title: 'Docker engine',
           status: 'fail',
-          detail: docker.problem!,
+          detail: docker.problem,
           fix: docker.client
             ? 'start the engine: `sudo service docker start` (Linux, devcontainer) or start Docker Desktop; `docker info` must then show a Server section'
             : 'open this repository in its devcontainer or a GitHub Codespace (Docker-in-Docker is set up there), or install Docker Engine: https://docs.docker.com/engine/install/',
@@ -86,36 +86,36 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   );
   checks.push(
     kind.found
-      ? { id: 'kind', title: `kind >= ${MIN_KIND}`, status: 'ok', detail: kind.version!, neededFor: 'kind' }
+      ? { id: 'kind', title: `kind >= ${MIN_KIND}`, status: 'ok', detail: kind.version, neededFor: 'kind' }
       : {
           id: 'kind',
           title: `kind >= ${MIN_KIND}`,
           status: 'fail',
-          detail: kind.problem!,
+          detail: kind.problem,
           fix: installFix('kind'),
           neededFor: 'kind',
         },
   );
   checks.push(
     kubectl.found
-      ? { id: 'kubectl', title: 'kubectl', status: 'ok', detail: kubectl.version!, neededFor: 'everything' }
+      ? { id: 'kubectl', title: 'kubectl', status: 'ok', detail: kubectl.version, neededFor: 'everything' }
       : {
           id: 'kubectl',
           title: 'kubectl',
           status: 'fail',
-          detail: kubectl.problem!,
+          detail: kubectl.problem,
           fix: installFix('kubectl'),
           neededFor: 'everything',
         },
   );
   checks.push(
     skaffold.found
-      ? { id: 'skaffold', title: 'Skaffold', status: 'ok', detail: skaffold.version!, neededFor: 'lab 5 (Skaffold)' }
+      ? { id: 'skaffold', title: 'Skaffold', status: 'ok', detail: skaffold.version, neededFor: 'lab 5 (Skaffold)' }
       : {
           id: 'skaffold',
           title: 'Skaffold',
           status: 'warn',
-          detail: `${skaffold.problem!}: lab 5 will be skipped`,
+          detail: `${skaffold.problem}: lab 5 will be skipped`,
           fix: installFix('skaffold'),
           neededFor: 'lab 5 (Skaffold)',
         },

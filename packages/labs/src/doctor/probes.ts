@@ -2,12 +2,8 @@
 // skips steps whose tools are missing (with the reason) instead of failing them.
 import type { Shell } from '../shell/shell';
 
-export interface Probe {
-  found: boolean;
-  version?: string;
-  /** Why it is not usable, in one line. */
-  problem?: string;
-}
+/** A usable tool has a version; an unusable one says why, in one line (and its version when too old). */
+export type Probe = { found: true; version: string } | { found: false; version?: string; problem: string };
 
 export const MIN_KIND = '0.31.0';
 export const MIN_NODE = '22.12.0';

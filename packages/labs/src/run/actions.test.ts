@@ -8,21 +8,25 @@ import { fixtureLab } from '../testing/memory-lab';
 import { printTaskProgress, runTasks } from './actions';
 import { openSession } from './session';
 
+// Patterns over raw terminal output: the escape character is spelled out once, here.
+const ESC = '\u001b';
+const COLOURS = new RegExp(String.raw`${ESC}\[[0-9;]*m`, 'g');
+/** carriage return, then erase the line: how the spinner line is redrawn */
+const REDRAW = String.raw`\r${ESC}\[K`;
+
 const TASKS: ActionTask[] = [
   {
     title: 'Count the files',
-    run: async (ctx) => {
+    run: (ctx) => {
       ctx.log('git ls-files');
-      return '4 files';
+      return Promise.resolve('4 files');
     },
   },
   {
     title: 'Build the images',
-    run: async () => {
-      throw new Error('no space left on device');
-    },
+    run: () => Promise.reject(new Error('no space left on device')),
   },
-  { title: 'Load the images', run: async () => 'loaded' },
+  { title: 'Load the images', run: () => Promise.resolve('loaded') },
 ];
 
 async function printed(isTTY: boolean) {
@@ -31,7 +35,7 @@ async function printed(isTTY: boolean) {
   const session = openSession(fixtureLab(), { repoRoot: process.cwd(), store: new ProgressStore(null), mode: 'ci', offline: true, out });
   const outcomes = await runTasks(TASKS, session.ctx, session.sink, session.toolbox, printTaskProgress(out));
   // Colours off; the terminal's line controls (\r, erase line) kept.
-  return { text: isTTY ? text.replace(/\x1b\[[0-9;]*m/g, '') : stripAnsi(text), outcomes };
+  return { text: isTTY ? text.replace(COLOURS, '') : stripAnsi(text), outcomes };
 }
 
 describe('runTasks with printTaskProgress', () => {
@@ -56,7 +60,7 @@ describe('runTasks with printTaskProgress', () => {
   it('on a terminal: the spinner line is cleared for each log line and redrawn below it, then replaced by the outcome', async () => {
     const { text } = await printed(true);
     const [first] = text.split('✔ Count the files');
-    expect(first).toMatch(/^\r\x1b\[K⠋ Count the files \d+ ms(.*)\r\x1b\[K {4}git ls-files\n\r\x1b\[K. Count the files \d+ ms/s);
+    expect(first).toMatch(new RegExp(String.raw`^${REDRAW}⠋ Count the files \d+ ms(.*)${REDRAW} {4}git ls-files\n${REDRAW}. Count the files \d+ ms`, 's'));
     expect(text).toContain('\r\x1b[K✖ Build the images');
   });
 });

@@ -4,6 +4,7 @@
 import type { ActionTask, LabContext } from '../model/types';
 import { style } from '../render/style';
 import { describeFailure } from '../shell/shell';
+import type { LogSink } from './context';
 import { skipReason } from './skip';
 import { logLine, runningTaskLine, taskOutcomeLines } from './task-lines';
 import type { Toolbox } from './toolbox';
@@ -32,13 +33,7 @@ export interface TaskProgress {
   finished(outcome: TaskOutcome): void;
 }
 
-export async function runTasks(
-  tasks: ActionTask[],
-  ctx: LabContext,
-  sink: { log(line: string): void },
-  toolbox: Toolbox,
-  progress: TaskProgress,
-): Promise<TaskOutcome[]> {
+export async function runTasks(tasks: ActionTask[], ctx: LabContext, sink: LogSink, toolbox: Toolbox, progress: TaskProgress): Promise<TaskOutcome[]> {
   const outcomes: TaskOutcome[] = [];
   let failedTitle: string | null = null;
   for (const task of tasks) {
@@ -51,7 +46,7 @@ export async function runTasks(
   return outcomes;
 }
 
-async function runTask(task: ActionTask, ctx: LabContext, sink: { log(line: string): void }, progress: TaskProgress): Promise<TaskOutcome> {
+async function runTask(task: ActionTask, ctx: LabContext, sink: LogSink, progress: TaskProgress): Promise<TaskOutcome> {
   const started = performance.now();
   progress.started(task.title);
   const previous = sink.log;

@@ -11,8 +11,13 @@ export interface RunEnv {
   signal: AbortSignal;
 }
 
+/** Where a context's log lines go: a field, not a method, because a running task points it at its progress. */
+export interface LogSink {
+  log: (line: string) => void;
+}
+
 /** A context whose log lines go wherever the runner currently points `sink`. */
-export function createContext(loaded: LoadedLab, env: RunEnv, sink: { log(line: string): void }): LabContext {
+export function createContext(loaded: LoadedLab, env: RunEnv, sink: LogSink): LabContext {
   let announced = false;
   const ctx: LabContext = {
     repoRoot: env.repoRoot,

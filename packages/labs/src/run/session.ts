@@ -4,7 +4,7 @@ import { style } from '../render/style';
 import { createShell } from '../shell/shell';
 import type { ProgressStore } from '../state/progress';
 import type { Output } from './actions';
-import { createContext } from './context';
+import { createContext, type LogSink } from './context';
 import { logLine } from './task-lines';
 import { createToolbox, type Toolbox } from './toolbox';
 
@@ -12,7 +12,7 @@ import { createToolbox, type Toolbox } from './toolbox';
 export interface Session {
   loaded: LoadedLab;
   ctx: LabContext;
-  sink: { log(line: string): void };
+  sink: LogSink;
   toolbox: Toolbox;
   store: ProgressStore;
   out: Output;

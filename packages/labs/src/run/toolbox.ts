@@ -19,8 +19,9 @@ export function createToolbox($: Shell, offline = false): Toolbox {
   const probe = (tool: Tool): Promise<Probe> => {
     // Offline mode runs on kube-sim: nothing that needs a container engine or a real cluster.
     if (offline && tool !== 'kubectl') return Promise.resolve({ found: false, problem: 'offline mode (kube-sim) has no container engine' });
-    if (!cache.has(tool)) cache.set(tool, PROBES[tool]($));
-    return cache.get(tool)!;
+    const probed = cache.get(tool) ?? PROBES[tool]($);
+    cache.set(tool, probed);
+    return probed;
   };
   let backend: Promise<{ backend: Backend; reason: string }> | undefined;
   const toolbox: Toolbox = {

@@ -12,7 +12,7 @@ export function fixtureLab(options: { prepare?: ActionTask[] } = {}): LoadedLab 
     ...(options.prepare ? { prepare: options.prepare } : {}),
     steps: [
       { kind: 'text', title: 'Welcome', body: 'This lab changes one word.' },
-      { kind: 'action', title: 'Warm up', tasks: [{ title: 'Count the files', run: async () => '4 files' }] },
+      { kind: 'action', title: 'Warm up', tasks: [{ title: 'Count the files', run: () => Promise.resolve('4 files') }] },
       {
         kind: 'task',
         title: 'Say hello',

@@ -54,7 +54,7 @@ describe('port check', () => {
         `port ${port} (inventory) is already in use: this checkout's kube-sim (pid ${sim.pid}, left running by \`ffk sim start --detach\` or a lab) holds it: stop it with \`npm run ffk -- sim stop\`, or choose another with INVENTORY_PORT=<port>`,
       );
     } finally {
-      process.kill(-sim.pid!, 'SIGKILL');
+      if (sim.pid !== undefined) process.kill(-sim.pid, 'SIGKILL');
       rmSync(repo, { recursive: true, force: true });
     }
   });

@@ -111,7 +111,7 @@ export async function chromiumFromNpm(): Promise<NpmChromium | undefined> {
         if (!existsSync(join(home, 'chromium'))) await unpack(join(dir, 'bin'), home, version);
       });
     } catch (error) {
-      throw new Error(`could not unpack Chromium from the npm package @sparticuz/chromium into ${home}: ${(error as Error).message}`);
+      throw new Error(`could not unpack Chromium from the npm package @sparticuz/chromium into ${home}: ${(error as Error).message}`, { cause: error });
     }
   }
   return {

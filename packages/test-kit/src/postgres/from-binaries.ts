@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Account, type PostgresBinaries, spawnWithLifeline, unprivilegedAccount } from '@ffk/process-kit';
+import { defined } from '../defined';
 import { freePort } from '../ports';
 import { once, type TestPostgres } from './types';
 
@@ -15,7 +16,7 @@ async function initdb(binDir: string, data: string, cwd: string, account: Accoun
     await run(join(binDir, 'initdb'), args, { cwd, ...account, env: { ...process.env, LC_ALL: 'C' } });
   } catch (error) {
     const failed = error as { code?: number; stderr?: string; message: string };
-    throw new Error(`initdb failed (exit ${failed.code}): ${(failed.stderr || failed.message).trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(`initdb failed (exit ${failed.code}): ${(failed.stderr || failed.message).trim().split('\n').slice(-3).join(' | ')}`, { cause: error });
   }
 }
 
@@ -28,10 +29,12 @@ function startServer(binDir: string, settings: string[], cwd: string, account: A
   let log = '';
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   const ready = new Promise<void>((resolve, reject) => {
-    server.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      log += chunk;
-      if (log.includes('ready to accept connections')) resolve();
-    });
+    defined(server.stderr, 'the stderr pipe of postgres')
+      .setEncoding('utf8')
+      .on('data', (chunk: string) => {
+        log += chunk;
+        if (log.includes('ready to accept connections')) resolve();
+      });
     void exited.then(() => reject(new Error(log.trim().split('\n').slice(-3).join(' | ') || `postgres exited (${server.exitCode ?? server.signalCode})`)));
   });
   // Immediate shutdown: tests may leave connections open, and the data is thrown away anyway.
@@ -78,6 +81,6 @@ export async function serverFromBinaries(binaries: PostgresBinaries): Promise<Te
     }
   } catch (error) {
     await removeFiles();
-    throw new Error(`could not start a throwaway PostgreSQL from ${binaries.source}: ${(error as Error).message}`);
+    throw new Error(`could not start a throwaway PostgreSQL from ${binaries.source}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -21,6 +21,7 @@ export async function databaseOnServer(adminUrl: string): Promise<TestPostgres> 
     throw new Error(
       `DATABASE_URL is set (${describeUrl(adminUrl)}) but creating a test database there failed: ${(error as Error).message}. ` +
         'Point DATABASE_URL at a server where this user may CREATE DATABASE, or unset it to use local PostgreSQL binaries.',
+      { cause: error },
     );
   }
   const url = new URL(adminUrl);

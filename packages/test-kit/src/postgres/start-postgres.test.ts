@@ -27,7 +27,7 @@ describe('startPostgres', () => {
   it.skipIf(process.env.DATABASE_URL)('runs PostgreSQL 17, the major the cluster runs (from npm unless a DATABASE_URL is set)', async () => {
     const client = new pg.Client(db.url);
     await client.connect();
-    const { rows } = await client.query('show server_version_num');
+    const { rows } = await client.query<{ server_version_num: string }>('show server_version_num');
     await client.end();
     expect(Math.floor(Number(rows[0].server_version_num) / 10_000)).toBe(17);
   });
@@ -37,7 +37,7 @@ describe('startPostgres', () => {
     expect(other.url).not.toBe(db.url);
     const client = new pg.Client(other.url);
     await client.connect();
-    const { rows } = await client.query("select count(*)::int as n from pg_tables where tablename = 'notes'");
+    const { rows } = await client.query<{ n: number }>("select count(*)::int as n from pg_tables where tablename = 'notes'");
     await client.end();
     expect(rows[0].n).toBe(0);
 

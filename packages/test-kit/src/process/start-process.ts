@@ -1,5 +1,6 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { spawnWithLifeline, withLifelinePreload } from '@ffk/process-kit';
+import { defined } from '../defined';
 
 export interface ProcessExit {
   code: number | null;
@@ -40,14 +41,16 @@ export function startProcess(command: string, args: string[], options: { cwd?: s
   let stderr = '';
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((check) => check());
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), notify()));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
+  const out = defined(child.stdout, 'the stdout pipe of the process');
+  const err = defined(child.stderr, 'the stderr pipe of the process');
+  out.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), notify()));
+  err.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), notify()));
   // Not 'close': that waits for the lifeline too, which a detached grandchild may still hold.
   const closed = (stream: NodeJS.ReadableStream) => new Promise((resolve) => stream.once('close', resolve));
   const exited = Promise.all([
     new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal]))),
-    closed(child.stdout!),
-    closed(child.stderr!),
+    closed(out),
+    closed(err),
   ]).then(([[code, signal]]) => {
     ended = true;
     notify();
@@ -64,15 +67,15 @@ export function startProcess(command: string, args: string[], options: { cwd?: s
     waitForOutput(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`no output matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
-        const finish = (error?: Error, match?: RegExpMatchArray) => {
+        const finish = (outcome: RegExpMatchArray | Error) => {
           clearTimeout(timer);
           waiters.delete(check);
-          if (match) resolve(match);
-          else reject(new Error(`${error!.message}; stdout: ${stdout.slice(-2000)} stderr: ${stderr.slice(-2000)}`));
+          if (outcome instanceof Error) reject(new Error(`${outcome.message}; stdout: ${stdout.slice(-2000)} stderr: ${stderr.slice(-2000)}`));
+          else resolve(outcome);
         };
         const check = () => {
           const match = stdout.match(pattern) ?? stderr.match(pattern);
-          if (match) finish(undefined, match);
+          if (match) finish(match);
           else if (!isRunning()) finish(new Error(`process exited (code ${child.exitCode}, signal ${child.signalCode}) before printing ${pattern}`));
         };
         waiters.add(check);
@@ -82,7 +85,7 @@ export function startProcess(command: string, args: string[], options: { cwd?: s
     async stop() {
       if (isRunning()) {
         try {
-          process.kill(-child.pid!, 'SIGKILL');
+          process.kill(-defined(child.pid, 'the pid of the process'), 'SIGKILL');
         } catch {
           child.kill('SIGKILL');
         }

@@ -3,16 +3,18 @@
 import { type ChildProcess } from 'node:child_process';
 import { spawnWithLifeline } from '@ffk/process-kit';
 import xterm from '@xterm/headless';
+import { defined } from '../defined';
 
+/** Plain functions (no `this`): a test may destructure them. */
 export interface StartedTerminal {
   /** The screen as text, one line per row, trailing blanks trimmed. */
-  screen(): string;
+  screen: () => string;
   /** Types into the terminal, as a user at the keyboard does. */
-  type(keys: string): void;
+  type: (keys: string) => void;
   /** Resolves with the screen once `predicate` holds; rejects with the screen after `timeoutMs`. */
-  waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  waitForScreen: (predicate: (screen: string) => boolean, what: string, timeoutMs?: number) => Promise<string>;
   /** Ends the program and its terminal. For afterAll. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
@@ -36,8 +38,11 @@ export function startTerminal(
   });
   let failure = '';
   child.on('error', (error) => (failure = `could not start script (util-linux): ${error.message}`));
-  child.stdout!.on('data', (chunk: Buffer) => terminal.write(chunk));
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (failure += text));
+  const stdin = defined(child.stdin, 'the stdin pipe of script');
+  defined(child.stdout, 'the stdout pipe of script').on('data', (chunk: Buffer) => terminal.write(chunk));
+  defined(child.stderr, 'the stderr pipe of script')
+    .setEncoding('utf8')
+    .on('data', (text: string) => (failure += text));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const screen = () => {
@@ -49,7 +54,7 @@ export function startTerminal(
 
   return {
     screen,
-    type: (keys) => void child.stdin!.write(keys),
+    type: (keys) => void stdin.write(keys),
     async waitForScreen(predicate, what, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -65,7 +70,7 @@ export function startTerminal(
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         try {
-          process.kill(-child.pid!, 'SIGTERM');
+          process.kill(-defined(child.pid, 'the pid of script'), 'SIGTERM');
         } catch {
           // already gone
         }

@@ -109,8 +109,8 @@ describe('env import', () => {
     const access = sim.access();
     const { env } = await importContainerEnv(access, await readDeployment(access, 'catalog'), 'catalog');
     const services = await listServices(access);
-    const lookup: ServiceLookup = async (name, ns) =>
-      ns === 'default' ? services.find((s) => s.metadata?.name === name)?.spec?.ports?.map((p) => p.port) : undefined;
+    const lookup: ServiceLookup = (name, ns) =>
+      Promise.resolve(ns === 'default' ? services.find((s) => s.metadata?.name === name)?.spec?.ports?.map((p) => p.port) : undefined);
     const uses = await findClusterHosts(env, 'default', lookup);
     const targets = distinctTargets(uses).sort((a, b) => a.service.localeCompare(b.service));
     expect(targets).toEqual([

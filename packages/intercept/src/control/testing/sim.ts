@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- kubectl JSON in tests */
 // Test support: a kube-sim with pods running, where the official Node image runs the agent from its
 // ConfigMap as in a cluster (also as the mirror mirror.example/library/node), ffk/test-app is ./pod-app.ts; kubectl and a ClusterAccess per namespace.
 import { execFile } from 'node:child_process';
@@ -11,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type ClusterAccess, loadKubeconfig } from '@ffk/cluster';
 import { startSim } from '@ffk/kube-sim';
+import { defined } from '@ffk/test-kit/defined';
+import type { V1Container, V1Deployment } from '@kubernetes/client-node';
 
 const run = promisify(execFile);
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -21,7 +22,8 @@ export interface ControlSim {
   kubectl(...args: string[]): Promise<string>;
   /** kubectl apply -f - with this YAML */
   apply(yaml: string): Promise<void>;
-  getJson<T = any>(kind: string, name: string, namespace?: string): Promise<T>;
+  /** kubectl get -o json, as the shape the test declares (a client-node type such as V1Deployment) */
+  getJson<T>(kind: string, name: string, namespace?: string): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -45,14 +47,19 @@ export async function startControlSim(options: { pods?: boolean } = {}): Promise
       writeFileSync(file, yaml);
       await kubectl('apply', '-f', file);
     },
-    async getJson(kind, name, namespace = 'default') {
-      return JSON.parse(await kubectl('get', kind, name, '-n', namespace, '-o', 'json'));
+    async getJson<T>(kind: string, name: string, namespace = 'default') {
+      return JSON.parse(await kubectl('get', kind, name, '-n', namespace, '-o', 'json')) as T;
     },
     async stop() {
       await sim.stop();
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** The pod template's containers of a Deployment read with getJson. */
+export function containersOf(deployment: V1Deployment): V1Container[] {
+  return defined(deployment.spec?.template.spec?.containers, `the containers of deployment ${deployment.metadata?.name}`);
 }
 
 /** A Deployment of ffk/test-app with its Service; `targetPort` picks named or numeric. */

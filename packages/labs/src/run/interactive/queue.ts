@@ -11,7 +11,10 @@ export class EventQueue<T> {
   }
 
   next(): Promise<T> {
-    if (this.waiting.length) return Promise.resolve(this.waiting.shift()!);
+    if (this.waiting.length) {
+      const [first] = this.waiting.splice(0, 1);
+      return Promise.resolve(first);
+    }
     return new Promise((resolve) => (this.take = resolve));
   }
 }
