@@ -2,19 +2,15 @@
 // each part in its own process as in real use, all on loopback, the same load generator
 // processes for both. Writes bench/results/intercept-dataplane.json and prints a table with
 // the issue's targets and the CPU time each process spends per request.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildAgentBundle } from '../packages/intercept/src/agent/bundle';
 import { generateToken } from '../packages/intercept/src/index';
 import { type LoadResult, type LoadSample, summarize } from '../packages/intercept/src/testing/load';
-import type { LoadCommand } from '../packages/intercept/src/testing/load-process';
+import { agentBundleFile, killAll, median, start, startAgent, startLoadProcess } from './shared/intercept-processes';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const src = join(here, '../packages/intercept/src');
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1500);
 /** Direct and tunnel take turns this many times per measurement; the median round is kept. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -25,51 +21,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
  */
 const LOAD_PROCESSES = Number(process.env.BENCH_LOAD_PROCESSES ?? 2);
 const BULK_MB = 200;
-const children: ChildProcess[] = [];
-const cleanups: (() => void)[] = [];
-
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
-
-function median<T>(rounds: T[], by: (round: T) => number): T {
-  return [...rounds].sort((a, b) => by(a) - by(b))[Math.floor(rounds.length / 2)];
-}
-
-/**
- * Starts a script in its own Node process (a TypeScript file of src through tsx, as the CLI
- * runs the connector, or the agent's bundle as its image runs it); resolves with its first
- * stdout line matching `ready`.
- */
-function start(script: string, env: Record<string, string>, ready: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  const args = script.endsWith('.mjs') ? [script] : ['--import', 'tsx', join(src, script)];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited ${code} before it was ready`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      if (ready(parsed)) resolve({ ...parsed, pid: child.pid });
-    });
-  });
-}
-
-/** A load generator process; `run` sends it one measurement and resolves with its result. */
-async function startLoadProcess(): Promise<{ pid: number; run<T>(command: LoadCommand): Promise<T> }> {
-  const child = fork(join(src, 'testing/load-process.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.push(child);
-  await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`the load process exited ${code} before it was ready`)));
-  });
-  if (child.pid === undefined) throw new Error(`could not start the load process`);
-  return {
-    pid: child.pid,
-    run: <T>(command: LoadCommand) =>
-      new Promise<T>((resolve, reject) => {
-        child.once('message', (answer: { result?: T; error?: string }) => (answer.error ? reject(new Error(answer.error)) : resolve(answer.result as T)));
-        child.send(command);
-      }),
-  };
-}
 
 /** CPU time (user + system) a process has used so far, in µs; undefined where /proc is missing. */
 function cpuTimeUs(pid: number): number | undefined {
@@ -84,33 +36,18 @@ try {
   const token = generateToken();
   const app = await start('testing/test-server-process.ts', { NAME: 'app' }, () => true);
   const local = await start('testing/test-server-process.ts', { NAME: 'local' }, () => true);
-  const work = mkdtempSync(join(tmpdir(), 'ffk-bench-agent-'));
-  cleanups.push(() => rmSync(work, { recursive: true, force: true }));
-  const agentBundleFile = join(work, 'agent.mjs');
-  writeFileSync(agentBundleFile, await buildAgentBundle()); // the bundle the CLI puts in the agent's ConfigMap
+  const bundle = await agentBundleFile(); // the bundle the CLI puts in the agent's ConfigMap
   /** An agent process in front of the app, as its image runs it; with a connector of `mode` to `localPort`, active. */
   const startAgentProcess = async (connect?: { mode: 'global' | 'mirror'; localPort: number }) => {
-    const agent = await start(
-      agentBundleFile,
-      {
-        FFK_AGENT_TOKEN: token,
-        FFK_AGENT_PORTS: `http:0:${String(app.port)}`,
-        FFK_AGENT_BIND: '127.0.0.1',
-        FFK_AGENT_TUNNEL: '127.0.0.1:0',
-        FFK_AGENT_HEALTH_PORT: '0',
-        LOG_LEVEL: 'info',
-      },
-      (line) => line.msg === 'agent ready',
-    );
-    const tunnelPort = Number(String(agent.tunnel).split(':').pop());
+    const agent = await startAgent(bundle, token, Number(app.port));
     const connector = connect
       ? await start(
           'testing/connector-process.ts',
-          { TUNNEL_PORT: String(tunnelPort), TOKEN: token, LOCAL_PORT: String(connect.localPort), MODE: connect.mode },
+          { TUNNEL_PORT: String(agent.tunnelPort), TOKEN: token, LOCAL_PORT: String(connect.localPort), MODE: connect.mode },
           (line) => line.state === 'active',
         )
       : undefined;
-    return { agent, connector, servicePort: (agent.ports as { listen: number }[])[0].listen };
+    return { agent, connector, servicePort: agent.servicePort };
   };
   const { agent, connector, servicePort: tunnel } = await startAgentProcess({ mode: 'global', localPort: Number(local.port) });
   const loads = await Promise.all(Array.from({ length: LOAD_PROCESSES }, startLoadProcess));
@@ -264,6 +201,5 @@ try {
   for (const [text, ok] of checks) console.log(`${ok ? '✔' : '✖ target missed:'} ${text}`);
   console.log(`\nwrote ${out}`);
 } finally {
-  for (const child of children) child.kill('SIGKILL');
-  for (const cleanup of cleanups) cleanup();
+  killAll();
 }

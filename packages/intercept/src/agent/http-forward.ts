@@ -46,19 +46,19 @@ export function forwardToApp(req: IncomingMessage, res: ServerResponse, app: App
 
 /**
  * Sends one request through a tunnel as an HTTP/2 stream. When the tunnel goes away before the
- * connector answered and the request had no body, the request is replayed to the app instead:
- * that is what keeps requests from failing while the agent fails open.
+ * connector answered and the request had no body, `replay` sends it where it goes now (a
+ * teammate's global intercept, or the app): that is what keeps requests from failing while the
+ * agent fails open.
  */
-export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunnel: Tunnel, app: AppTarget, logger: Logger): void {
+export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunnel: Tunnel, replay: () => void): void {
   const bodiless = !hasBody(req.headers);
-  const fallBack = () => forwardToApp(req, res, app, logger);
   let stream;
   try {
     // A request from an http.Server always has both; the defaults only satisfy the type.
     const head = [':method', req.method ?? 'GET', ':path', req.url ?? '/', ':authority', req.headers.host ?? 'localhost', KIND_HEADER, 'http'];
     stream = tunnel.request(endToEndHeaders(req.headers, head), bodiless);
   } catch {
-    return bodiless ? fallBack() : failRequest(res, 'ffk-agent: the intercept tunnel closed\n');
+    return bodiless ? replay() : failRequest(res, 'ffk-agent: the intercept tunnel closed\n');
   }
   let answered = false;
   stream.on('response', (headers) => {
@@ -70,7 +70,7 @@ export function forwardToTunnel(req: IncomingMessage, res: ServerResponse, tunne
       if (!stream.readableEnded) res.destroy();
       return;
     }
-    if (bodiless && !res.headersSent && !res.destroyed) fallBack();
+    if (bodiless && !res.headersSent && !res.destroyed) replay();
     else failRequest(res, "ffk-agent: the intercept tunnel closed before the developer's process answered\n");
   });
   stream.on('error', () => {});

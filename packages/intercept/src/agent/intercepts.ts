@@ -3,9 +3,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { DEFAULT_USER_HEADER, type InterceptInfo, type InterceptSpec } from '../tunnel/protocol';
 import type { AgentPort } from './config';
 
-/** Whatever carries an intercept's traffic (a tunnel); the registry only needs its identity. */
+/** Whatever carries an intercept's traffic (a tunnel): its identity, and whether it takes new requests. */
 export interface InterceptHolder {
   readonly connectorId: string;
+  /** false once it is leaving or gone: its requests go where they would go without it */
+  readonly isOpen: boolean;
 }
 
 export interface Interception<H extends InterceptHolder> {
@@ -112,9 +114,9 @@ export class InterceptRegistry<H extends InterceptHolder> {
     if (!slot) return undefined;
     for (const personal of slot.personal) {
       const { header, value } = personal.info;
-      if (header !== undefined && headers[header] === value) return personal;
+      if (personal.holder.isOpen && header !== undefined && headers[header] === value) return personal;
     }
-    return slot.global;
+    return this.matchConnection(port);
   }
 
   /** The mirrors that want a copy of this HTTP request: those without a header, and those whose header has their value. */
@@ -126,7 +128,8 @@ export class InterceptRegistry<H extends InterceptHolder> {
 
   /** The intercept a new TCP connection on this port goes to (global only). */
   matchConnection(port: string): Interception<H> | undefined {
-    return this.byPort.get(port)?.global;
+    const global = this.byPort.get(port)?.global;
+    return global?.holder.isOpen ? global : undefined;
   }
 
   /** Whether anything but a mirror is registered on this port (mirrors never route). */

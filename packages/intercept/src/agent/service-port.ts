@@ -1,4 +1,4 @@
-import http, { type IncomingMessage } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -41,8 +41,7 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
   /** The tunnel an HTTP request goes to, or undefined for the app; probes always go to the app. */
   const route = (req: IncomingMessage): Tunnel | undefined => {
     if (!registry.hasAny(port.name) || isProbe(req)) return undefined;
-    const tunnel = registry.matchRequest(port.name, req.headers)?.holder;
-    return tunnel?.isOpen ? tunnel : undefined;
+    return registry.matchRequest(port.name, req.headers)?.holder;
   };
   /** Each mirror's copies, made on its first copy; gone with its intercept. */
   const copies = new WeakMap<Interception<Tunnel>, MirrorCopies>();
@@ -60,14 +59,19 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
     if (debug) logger.debug({ port: port.name, method: req.method, url: req.url, to: tunnel ? 'tunnel' : 'app', owner: tunnel?.owner }, 'route');
   };
 
+  /** A request whose tunnel ended before answering goes where it goes now, never to the same tunnel twice; at last to the app. */
+  const forward = (req: IncomingMessage, res: ServerResponse, tried: Tunnel[] = []) => {
+    const tunnel = route(req);
+    logRoute(req, tunnel);
+    if (tunnel && !tried.includes(tunnel)) forwardToTunnel(req, res, tunnel, () => forward(req, res, [...tried, tunnel]));
+    else forwardToApp(req, res, app, logger);
+  };
+
   const httpServer = http.createServer({ noDelay: true, requestTimeout: 0, keepAliveTimeout: KEEP_ALIVE_MS }, (req, res) => {
     headArrived(req.socket);
     // The next request on this connection gets its own deadline once this answer is out.
     res.once('finish', () => awaitHead(req.socket, KEEP_ALIVE_MS + timeouts.headMs));
-    const tunnel = route(req);
-    logRoute(req, tunnel);
-    if (tunnel) forwardToTunnel(req, res, tunnel, app, logger);
-    else forwardToApp(req, res, app, logger);
+    forward(req, res);
     mirror(req);
   });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

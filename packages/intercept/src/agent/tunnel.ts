@@ -116,7 +116,10 @@ export class Tunnel extends EventEmitter {
     const control = this.session.request({ ':method': 'POST', ':path': '/', [KIND_HEADER]: 'control' }, { endStream: false });
     this.control = control;
     control.on('error', () => this.close('control stream failed'));
-    control.on('close', () => this.close('control stream closed'));
+    // After a goodbye both sides end the control stream; the tunnel stays until the requests in flight are answered.
+    control.on('close', () => {
+      if (!this.leaving) this.close('control stream closed');
+    });
     readMessages<{ type: string } & Record<string, unknown>>(
       control,
       (message) => this.onMessage(message),

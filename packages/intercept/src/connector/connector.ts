@@ -247,7 +247,10 @@ export class Connector extends EventEmitter<ConnectorEvents> {
         this.control = control;
         control.respond({ ':status': 200 });
         control.on('error', () => {});
-        control.on('close', () => end('the agent closed the control stream'));
+        // On stop() both sides end the control stream; the session then closes once the requests in flight are answered.
+        control.on('close', () => {
+          if (!this.stopped) end('the agent closed the control stream');
+        });
         const send = (message: ConnectorMessage) => writeMessage(control, message);
         send({
           type: 'hello',

@@ -20,8 +20,8 @@ export interface TestServer {
 
 /**
  * A sample HTTP service standing in for the app container and for the developer's local
- * process: it says who it is, streams, uploads, serves SSE and echoes WebSockets. With
- * `answerDelayMs`, every HTTP request waits that long first (a slow local process).
+ * process: it says who it is (also after `/slow?ms=n`), streams, uploads, serves SSE and echoes
+ * WebSockets. With `answerDelayMs`, every HTTP request waits that long first (a slow local process).
  */
 export async function startTestServer(name: string, port = 0, answerDelayMs = 0): Promise<TestServer> {
   const server = http.createServer((req, res) => (answerDelayMs > 0 ? setTimeout(answer, answerDelayMs, req, res) : answer(req, res)));
@@ -68,7 +68,10 @@ export async function startTestServer(name: string, port = 0, answerDelayMs = 0)
       return;
     }
     const body = JSON.stringify({ who: name, path: url.pathname, id: url.searchParams.get('id'), headers: req.headers });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    const reply = () => void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    // /slow?ms=n: a request that is still in flight when a test ends a tunnel
+    if (url.pathname === '/slow') return void setTimeout(reply, Number(url.searchParams.get('ms'))).unref();
+    reply();
   }
   server.keepAliveTimeout = 5000;
   const sockets = new WebSocketServer({ server });

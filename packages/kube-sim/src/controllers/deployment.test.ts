@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, Pod } from '../runtime/kube-types';
 import { type Sim, startSim } from '../sim';
-import { parseJson } from '../testing/checks';
+import { parseJson } from '../testing/json';
 
 const run = promisify(execFile);
 
