@@ -28,7 +28,6 @@ async function timeStart(kit: Kit, catalog: LocalCatalog, install: FfkInstall = 
   try {
     await run.waitFor(/"event":"active"/, 120_000);
     const wallMs = performance.now() - started;
-    // waitFor saw the line; the output only grows
     const active = run
       .output()
       .split('\n')
