@@ -30,7 +30,9 @@ describe('interactive runner in a terminal', () => {
     await waitForScreen((s) => s.includes('This lab changes one word') && s.includes('keys: n next · q quit'), 'the first step');
     const firstText = Date.now() - started;
     console.log(`first step on screen after ${firstText} ms`);
-    expect(firstText).toBeLessThan(5000);
+    // ~1.5 s on a quiet machine; the bound only catches text that waits for cluster work (which
+    // takes far longer), with room for a CI machine running two packages' tests on 2 cores.
+    expect(firstText).toBeLessThan(15_000);
 
     lab.type('n');
     await waitForScreen((s) => s.includes('✔ Count the files') && s.includes('4 files') && s.includes('keys:'), 'the action step');
