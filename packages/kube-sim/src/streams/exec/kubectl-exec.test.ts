@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '@ffk/process-kit';
 import { startTerminal } from '@ffk/test-kit';
 import { Exec, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,14 +206,8 @@ describe('kubectl exec, attach and cp', { timeout: 60_000 }, () => {
   it('ends the command when kubectl goes away (nothing left behind)', async () => {
     const child = spawn('kubectl', ['--kubeconfig', sim.kubeconfigPath, 'exec', 'shell', '--', 'sh', '-c', 'echo $$; exec sleep 300']);
     const pid = await new Promise<number>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    // A zombie counts as gone: in a container without an init, nobody reaps an orphan.
+    const alive = () => isAlive(pid);
     expect(alive()).toBe(true);
     child.kill('SIGKILL');
     await expect.poll(alive, { timeout: 10_000 }).toBe(false);
