@@ -7,7 +7,7 @@ import { expandVariables } from './env';
 import type { ImageRuntime } from './images';
 import type { Container } from './kube-types';
 import { nodeImageCommand, nodeImageWorkingDir } from './node-image';
-import { findPostgresBin } from './postgres';
+import { findPostgresBin, postgresToolsDir } from './postgres';
 import type { LaunchSpec } from './process';
 
 export interface PodNetwork {
@@ -53,8 +53,8 @@ export function launchSpec(
   mounts = new Map<string, string>(),
 ): LaunchSpec {
   const hostEnv = Object.fromEntries(HOST_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
-  // The postgres image has its tools (pg_isready for exec probes…) on PATH.
-  if (runtime.kind === 'postgres') hostEnv.PATH = `${findPostgresBin()}:${hostEnv.PATH ?? '/usr/bin:/bin'}`;
+  // The postgres image has its tools (pg_isready for exec probes…) on PATH; a stand-in comes last.
+  if (runtime.kind === 'postgres') hostEnv.PATH = `${findPostgresBin()}:${hostEnv.PATH ?? '/usr/bin:/bin'}:${postgresToolsDir(tsx)}`;
   // The kubelet expands $(VAR) in args from the container's environment.
   const args = (container.args ?? []).map((arg) => expandVariables(arg, (name) => env[name]));
   const fullEnv = { ...hostEnv, ...podEnv(env, network) };

