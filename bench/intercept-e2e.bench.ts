@@ -4,7 +4,8 @@
 // beside it (`ffk --help` is cli-startup's), and how long a banner
 // edit takes from save to visible on the storefront's NodePort, against the same edit seen by
 // asking the local process directly (the baseline: same run, same restarts of the catalog's
-// `npm run dev` watcher).
+// `npm run dev` watcher). Then a team of 20 developers on one agent against one developer alone
+// (shared/team-latency.ts), once the kit is stopped.
 // Writes bench/results/intercept-e2e.json and prints a table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -14,6 +15,7 @@ import { ffk, type FfkInstall, type Kit, type LocalCatalog, localCatalog, startK
 import { buildCli } from '../packages/cli/build-cli';
 import { EDITS, percentile, saveToVisible, stats } from './shared/save-to-visible';
 import { interleavedMedians, verdict } from './shared/spawn-timing';
+import { measureTeamLatency, TEAM_TARGET_MS } from './shared/team-latency';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const START_TARGET_S = 0.5;
@@ -86,8 +88,10 @@ try {
   catalog.remove();
   await kit.stop();
 }
+const team = await measureTeamLatency();
+const results = { ...result, team_20_developers: team };
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'intercept-e2e.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(join(here, 'results', 'intercept-e2e.json'), `${JSON.stringify(results, null, 2)}\n`);
 const ratio = result.save_to_visible_ms.p50 / result.local_only_ms.p50;
 console.table({
   'start, agent installed (s)': { measured: result.start_installed_s, target: `≤ ${START_TARGET_S} ${verdict(result.start_installed_s, START_TARGET_S)}` },
@@ -97,4 +101,27 @@ console.table({
   'save → storefront p50 / p95 (ms)': { measured: `${result.save_to_visible_ms.p50} / ${result.save_to_visible_ms.p95}`, target: 'p50 ≤ 500' },
   'save → local process p50 / p95 (ms)': { measured: `${result.local_only_ms.p50} / ${result.local_only_ms.p95}`, target: 'baseline' },
   'storefront p50 / local p50': { measured: +ratio.toFixed(2), target: '≤ 1.25' },
+  'team: requests checked / misrouted or failed': {
+    measured: `${team.requests} / ${team.misrouted + team.errors}`,
+    target: `≥ 10000 / 0 ${team.requests >= 10_000 && team.misrouted + team.errors === 0 ? 'pass' : 'FAIL'}`,
+  },
+  ...Object.fromEntries(
+    Object.entries(team.added_p50_over_one_developer_ms).map(([load, ms]) => [
+      `team added p50 over one developer, ${load} (ms)`,
+      {
+        measured: `${team.added_p50_ms[load]} - ${team.one_developer_added_p50_ms[load]} = ${ms}`,
+        target: `≤ ${TEAM_TARGET_MS} ${verdict(ms, TEAM_TARGET_MS)}`,
+      },
+    ]),
+  ),
 });
+if (team.detail.tunnels_dropped.length) {
+  console.log(
+    `  team: ${team.detail.tunnels_dropped.length} tunnels dropped by missed heartbeats (a starved process); ${team.misrouted_while_a_tunnel_was_down} requests answered by someone else meanwhile, as the rules say`,
+  );
+}
+// A misrouted request is a bug, not noise.
+if (team.misrouted + team.errors > 0) {
+  console.log(`✖ team: misrouted or failed requests, e.g. ${team.detail.first_wrong_answers.join('; ')}`);
+  process.exitCode = 1;
+}

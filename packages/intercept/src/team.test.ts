@@ -3,7 +3,7 @@
 // own tunnel (TCP to the agent's tunnel port: what a port-forward delivers, without the API
 // server's relay in between, which is not what is under test here). The load generator checks
 // every answer against the developer it belongs to. The 10,000-request figures are
-// bench/intercept-team.bench.ts's.
+// bench/intercept-e2e.bench.ts's (shared/team-latency.ts).
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type StartedProcess, startProcess } from '@ffk/test-kit';
