@@ -216,4 +216,34 @@ describe('agent install and restore on kube-sim', { timeout: 90_000 }, () => {
     expect(containersOf(after).map((c) => c.name)).toEqual(['app']);
     expect(containersOf(after)[0].ports?.[0].name).toBe('http');
   });
+
+  it('gc that finds the lease renewed while it ran keeps the agent and points the Service it had restored at it again', async () => {
+    const access = sim.access();
+    await ensureAgent(access, 'numeric', { leaseSeconds: 60, holder: 'alice@laptop' });
+    const gcTime = new Date(Date.now() + 3_600_000); // alice's lease has long expired by then
+    // Bob's `ffk intercept` renews the lease right after gc put the Service back: the simulator
+    // applies it inside that write, so gc's next read of the Deployment sees it.
+    const renewed = { [ANNOTATION.leaseExpires]: new Date(gcTime.getTime() + 900_000).toISOString(), [ANNOTATION.leaseHolder]: 'bob@desk' };
+    const unsubscribe = sim.store.subscribe((event) => {
+      const service = event.object as V1Service;
+      if (event.resource !== 'services' || service.metadata?.name !== 'numeric' || service.spec?.ports?.[0].targetPort !== 3000) return;
+      unsubscribe();
+      sim.store.patch('deployments', 'default', 'numeric', 'merge', { metadata: { annotations: renewed } });
+    });
+    const progress: string[] = [];
+    try {
+      expect(await collectGarbage(access, { now: gcTime, wait: false, onProgress: (message) => progress.push(message) })).toEqual({ removed: [], failed: [] });
+    } finally {
+      unsubscribe();
+    }
+    expect((await sim.getJson<V1Service>('service', 'numeric')).spec?.ports?.[0].targetPort).toBe('ffk-3000');
+    expect(progress).toEqual([
+      'service numeric: targetPort restored',
+      'deployment numeric: its lease was renewed while gc ran; the agent stays and service numeric points at it again',
+    ]);
+    const deployment = await sim.getJson<V1Deployment>('deployment', 'numeric');
+    expect(containersOf(deployment).map((c) => c.name)).toEqual(['app', AGENT_CONTAINER]);
+    expect(leaseOf(deployment)).toEqual({ expires: new Date(renewed[ANNOTATION.leaseExpires]), holder: 'bob@desk' });
+    await uninstallAgent(access, 'numeric');
+  });
 });

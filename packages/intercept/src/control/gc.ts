@@ -49,7 +49,8 @@ export interface GarbageCollection {
 
 /**
  * Uninstalls every agent whose lease has expired. The lease is checked again inside each guarded
- * patch, so an intercept that renews it meanwhile keeps its agent; one workload that cannot be
+ * patch, so an intercept that renews it meanwhile keeps its agent (and the Services gc had already
+ * restored point at it again); one workload that cannot be
  * restored (an edited original) is reported and does not stop the others.
  */
 export async function collectGarbage(

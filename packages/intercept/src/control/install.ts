@@ -136,7 +136,7 @@ async function install(access: ClusterAccess, current: V1Deployment, bundle: Age
 }
 
 /** After the rollout (so old pods without the named port never lose their endpoints); `known`: objects just read, checked first. */
-async function rewriteNumericServices(
+export async function rewriteNumericServices(
   access: ClusterAccess,
   name: string,
   record: AgentRecord,

@@ -4,6 +4,7 @@ import { type ClusterAccess, isClusterError, nameOf, readDeployment, type Rollou
 import type { V1Deployment } from '@kubernetes/client-node';
 import { bundleConfigMapName, deleteBundleConfigMap } from './agent-bundle';
 import { AGENT_CONTAINER, ANNOTATION, readAgentRecord } from './annotations';
+import { installedRecord, rewriteNumericServices } from './install';
 import { leaseOf } from './lease';
 import { patchDeployment, patchService, withFreshRead } from './patch';
 import { planRestore, planServiceRestore } from './plan';
@@ -70,14 +71,19 @@ export async function uninstallAgent(access: ClusterAccess, name: string, option
     const fresh = await readDeployment(access, name);
     // gc: a lease renewed since the first read keeps the agent (the patch's resourceVersion test
     // makes a renewal between this read and the patch fail it, and this check runs again).
-    if (options.onlyIfExpiredAt && !leaseExpired(fresh, options.onlyIfExpiredAt)) return undefined;
+    if (options.onlyIfExpiredAt && !leaseExpired(fresh, options.onlyIfExpiredAt)) return { renewed: fresh };
     const plan = planRestore(fresh, token);
     await patchDeployment(access, name, plan.ops);
     return plan;
   });
-  if (!restored) {
-    progress(`deployment ${name}: its lease was renewed while gc ran; the agent stays`);
-    return { ...nothing, restoredServices };
+  if ('renewed' in restored) {
+    // Someone intercepts again: the Services restored above must reach the agent, not the app.
+    const record = installedRecord(restored.renewed);
+    const repointed = record && restoredServices.length ? await rewriteNumericServices(access, name, record, token) : [];
+    progress(
+      `deployment ${name}: its lease was renewed while gc ran; the agent stays${repointed.length ? ` and service ${repointed.join(', ')} points at it again` : ''}`,
+    );
+    return nothing;
   }
   for (const { field, original } of restored.left) {
     progress(

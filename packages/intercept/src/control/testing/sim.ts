@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type ClusterAccess, loadKubeconfig } from '@ffk/cluster';
-import { startSim } from '@ffk/kube-sim';
+import { type ObjectStore, startSim } from '@ffk/kube-sim';
 import { defined } from '@ffk/test-kit/defined';
 import type { V1Container, V1Deployment } from '@kubernetes/client-node';
 
@@ -18,6 +18,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 
 export interface ControlSim {
   kubeconfigPath: string;
+  /** The simulator's object store: a test acts there as another client would, inside a write. */
+  store: ObjectStore;
   access(namespace?: string): ClusterAccess;
   kubectl(...args: string[]): Promise<string>;
   /** kubectl apply -f - with this YAML */
@@ -40,6 +42,7 @@ export async function startControlSim(options: { pods?: boolean } = {}): Promise
   const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { encoding: 'utf8' })).stdout;
   return {
     kubeconfigPath: sim.kubeconfigPath,
+    store: sim.store,
     access: (namespace) => loadKubeconfig({ kubeconfig: sim.kubeconfigPath, namespace }),
     kubectl,
     async apply(yaml) {
