@@ -5,3 +5,4 @@ export { findPostgresBinaries, type PostgresBinaries } from './postgres/binaries
 export { simulatorHoldingPort, stopSimulatorAdvice } from './processes/leftover-simulator';
 export { type ListeningSocket, listeningSockets, socketInodesOf } from './processes/sockets';
 export { descendants, isAlive } from './processes/tree';
+export { shellQuote } from './shell/quote';

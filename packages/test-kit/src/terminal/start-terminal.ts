@@ -1,7 +1,7 @@
 // A real terminal without tmux: util-linux's `script` (in every Debian, minbase included) gives the
 // program a pseudo-terminal, and @xterm/headless renders what it draws into a screen of text.
 import { type ChildProcess } from 'node:child_process';
-import { spawnWithLifeline } from '@ffk/process-kit';
+import { shellQuote, spawnWithLifeline } from '@ffk/process-kit';
 import xterm from '@xterm/headless';
 import { defined } from '../defined';
 
@@ -17,8 +17,6 @@ export interface StartedTerminal {
   stop: () => Promise<void>;
 }
 
-const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
-
 /** Runs `command args…` in a terminal of `cols` × `rows`, on the test process's lifeline. */
 export function startTerminal(
   command: string,
@@ -28,7 +26,7 @@ export function startTerminal(
   const { cols = 120, rows = 40 } = options;
   const terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true });
   // script's pty starts at 0 × 0 when its own input is not a terminal: size it first.
-  const shellLine = `stty cols ${cols} rows ${rows}; exec ${[command, ...args].map(quote).join(' ')}`;
+  const shellLine = `stty cols ${cols} rows ${rows}; exec ${[command, ...args].map(shellQuote).join(' ')}`;
   const child: ChildProcess = spawnWithLifeline('script', ['-qfec', shellLine, '/dev/null'], {
     cwd: options.cwd,
     env: { ...(options.env ?? process.env), TERM: 'xterm-256color' },

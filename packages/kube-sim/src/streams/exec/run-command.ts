@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { type LifelineOptions, spawnWithLifeline } from '@ffk/process-kit';
+import { type LifelineOptions, shellQuote, spawnWithLifeline } from '@ffk/process-kit';
 import { dockerSocketPath } from '../../runtime/containers/docker-engine';
 import type { ExecTarget } from '../../runtime/process';
 import { findExecutable } from './find-executable';
@@ -27,7 +27,6 @@ export interface RunningCommand {
   kill(): void;
 }
 
-const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 const TTY_POLL_MS = 20;
 
 function ended(child: ChildProcess): Promise<number> {
@@ -92,7 +91,7 @@ export function startCommand(target: ExecTarget, command: string[], options: { t
   } else {
     const ttyFile = join(tmpdir(), `kube-sim-tty-${randomBytes(8).toString('hex')}`);
     const size = options.size ? `stty cols ${options.size.width} rows ${options.size.height}; ` : '';
-    const shell = `tty > ${quote(ttyFile)}; ${size}exec ${line.argv.map(quote).join(' ')}`;
+    const shell = `tty > ${shellQuote(ttyFile)}; ${size}exec ${line.argv.map(shellQuote).join(' ')}`;
     // A container runtime sets TERM=xterm for a terminal unless the container sets it.
     child = spawnWithLifeline('script', ['-qfec', shell, '/dev/null'], { ...spawnOptions, env: { TERM: 'xterm', ...line.env } });
     child.stderr?.resume(); // everything the command writes comes through the terminal, on stdout
