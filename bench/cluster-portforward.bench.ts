@@ -10,13 +10,13 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { nameOf, openPortForward, resolveReadyPods, waitForRollout } from '../packages/cluster/src/index';
 import { createDeployments, deployment, startSimCluster } from '../packages/cluster/src/testing/sim-cluster';
+import { percentile } from './shared/stats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUND_TRIPS = 500;
 const CONNECTS = 20;
 const DOWNLOADS = 8; // of 8 MiB each
-
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+/** To the microsecond: round trips here are fractions of a millisecond. */
 const stats = (values: number[]) => ({ p50_ms: +percentile(values, 50).toFixed(3), p95_ms: +percentile(values, 95).toFixed(3) });
 
 async function echoRoundTrips(stream: Duplex): Promise<number[]> {

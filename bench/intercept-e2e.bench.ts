@@ -13,8 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ffk, type FfkInstall, type Kit, type LocalCatalog, localCatalog, startKit } from '../e2e/intercept/kit';
 import { buildCli } from '../packages/cli/build-cli';
-import { EDITS, percentile, saveToVisible, stats } from './shared/save-to-visible';
+import { EDITS, saveToVisible } from './shared/save-to-visible';
 import { interleavedMedians, verdict } from './shared/spawn-timing';
+import { percentile, stats } from './shared/stats';
 import { measureTeamLatency, TEAM_TARGET_MS } from './shared/team-latency';
 
 const here = dirname(fileURLToPath(import.meta.url));

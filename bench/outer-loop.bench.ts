@@ -6,9 +6,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_IMAGES, buildImage, requireBuilder } from '@ffk/images';
+import { APP_IMAGES, buildImage, requireBuilder, runCommand } from '@ffk/images';
 import { localCatalog, repoRoot, startKit, viewStorefront } from '../e2e/intercept/kit';
-import { saveToVisible, stats, until } from './shared/save-to-visible';
+import { saveToVisible, until } from './shared/save-to-visible';
+import { stats } from './shared/stats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OUTER_RUNS = 5;
@@ -39,7 +40,7 @@ async function buildTimes(): Promise<Record<string, { cold_s: number; warm_s: nu
  * (the build context; put back afterwards), the image is built under a new tag, `kubectl set
  * image`, and the storefront polled until it shows the text.
  */
-async function outerLoop(kit: Awaited<ReturnType<typeof startKit>>): Promise<{ total: number[]; build: number[] }> {
+async function outerLoop(kit: Awaited<ReturnType<typeof startKit>>, tags: string[]): Promise<{ total: number[]; build: number[] }> {
   const original = readFileSync(BANNER_FILE, 'utf8');
   const total: number[] = [];
   const build: number[] = [];
@@ -49,6 +50,7 @@ async function outerLoop(kit: Awaited<ReturnType<typeof startKit>>): Promise<{ t
       const saved = performance.now();
       writeFileSync(BANNER_FILE, original.replace(/\btext:\s*'[^']*'/, `text: ${JSON.stringify(text)}`));
       const tag = `ffk/catalog:0.1.0-bench.${Date.now()}`;
+      tags.push(tag);
       const built = await buildImage({ repoRoot, dockerfile: 'apps/catalog/Dockerfile', tag });
       await kit.kubectl('set', 'image', 'deployment/catalog', `catalog=${tag}`);
       const ms = await until(saved, async () => (await viewStorefront(kit)).banner === text);
@@ -64,11 +66,15 @@ async function outerLoop(kit: Awaited<ReturnType<typeof startKit>>): Promise<{ t
 
 const buildsPerImage = await buildTimes();
 const [kit, catalog] = await Promise.all([startKit(), localCatalog()]);
+const benchTags: string[] = [];
 let result;
 try {
-  const outer = await outerLoop(kit);
-  // Back to the image lab 1 deploys, so the intercept starts from the same state every time.
-  await kit.kubectl('rollout', 'undo', 'deployment/catalog');
+  const deployed = await kit.kubectl('get', 'deployment/catalog', '-o', 'jsonpath={.spec.template.spec.containers[?(@.name=="catalog")].image}');
+  const outer = await outerLoop(kit, benchTags);
+  // Back to the image lab 1 deploys (not one revision back: that is the previous bench tag), so
+  // the intercept starts from the same state every time.
+  await kit.kubectl('set', 'image', 'deployment/catalog', `catalog=${deployed}`);
+  await kit.kubectl('rollout', 'status', 'deployment/catalog', '--timeout=120s');
   const intercept = await saveToVisible(kit, catalog);
   const outerStats = stats(outer.total);
   const interceptStats = stats(intercept.storefront);
@@ -93,6 +99,11 @@ try {
 } finally {
   catalog.remove();
   await kit.stop();
+  // The outer loop's tags would pile up in the engine, one per edit and run.
+  if (benchTags.length) {
+    const removed = await runCommand('docker', ['rmi', ...benchTags]);
+    if (removed.code !== 0) console.error(`  could not remove the outer loop's images (${benchTags.join(' ')}): ${removed.stderr.trim()}`);
+  }
 }
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'outer-loop.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -4,9 +4,6 @@ import { ffk, isLocal, type Kit, type LocalCatalog, viewStorefront, waitForStore
 
 export const EDITS = 20;
 const round = (ms: number) => Math.round(ms);
-export const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)];
-/** p50 and p95 of `values`, rounded to whole milliseconds. */
-export const stats = (values: number[]) => ({ p50: round(percentile(values, 50)), p95: round(percentile(values, 95)) });
 
 /** Polls until `seen` says the text is there; resolves with the time since `since`. */
 export async function until(since: number, seen: () => Promise<boolean>): Promise<number> {

@@ -1,7 +1,7 @@
 // Wall clock of short commands, spawn to exit: shared by cli-startup (ffk --help) and
 // intercept-e2e (its `node -e 0` baseline).
 import { spawn } from 'node:child_process';
-import { percentile } from './save-to-visible';
+import { percentile } from './stats';
 
 /** Spawn to exit of `command args`, in ms; a non-zero exit is an error (the figure would be a failure's). */
 export function timeExit(command: string, args: string[]): Promise<number> {
