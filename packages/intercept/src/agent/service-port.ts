@@ -1,10 +1,11 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { closable, listen } from '../util/servers';
 import type { AgentPort } from './config';
 import { awaitHead, closeWhenIdle, CONNECTION_TIMEOUTS, type ConnectionTimeouts, headArrived, KEEP_ALIVE_MS } from './connection-timeouts';
+import { h2Forwarding } from './h2-forward';
 import { type AppTarget, forwardToApp, forwardToTunnel } from './http-forward';
 import type { Interception, InterceptRegistry } from './intercepts';
 import { MirrorCopies, type MirrorLimits } from './mirror';
@@ -27,8 +28,9 @@ export interface ServicePortOptions {
 /**
  * One port of the workload, as the Service reaches it. HTTP/1.x is parsed so that every
  * request on a keep-alive connection is routed on its own (an intercept that starts while a
- * browser holds a connection open applies to its next request). Anything else (h2c, TLS,
- * a database protocol) and every connection of a 'tcp' port is spliced through unchanged.
+ * browser holds a connection open applies to its next request); cleartext HTTP/2 (gRPC) is
+ * ended here so that every call is routed on its own too. Anything else (TLS, a database
+ * protocol) and every connection of a 'tcp' port is spliced through unchanged.
  */
 export async function listenServicePort(options: ServicePortOptions): Promise<{ port: number; close(): Promise<void> }> {
   const { port, appHost, registry, logger } = options;
@@ -37,18 +39,20 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
   const timeouts = options.timeouts ?? CONNECTION_TIMEOUTS;
   const debug = logger.isLevelEnabled('debug');
 
-  const isProbe = (req: IncomingMessage) => req.headers['user-agent']?.startsWith('kube-probe/') === true || probePaths.has(pathOf(req.url));
+  const isProbe = (headers: IncomingHttpHeaders, url: string | undefined) =>
+    headers['user-agent']?.startsWith('kube-probe/') === true || probePaths.has(pathOf(url));
   /** The tunnel an HTTP request goes to, or undefined for the app; probes always go to the app. */
-  const route = (req: IncomingMessage): Tunnel | undefined => {
-    if (!registry.hasAny(port.name) || isProbe(req)) return undefined;
-    return registry.matchRequest(port.name, req.headers)?.holder;
+  const routeHeaders = (headers: IncomingHttpHeaders, url: string | undefined): Tunnel | undefined => {
+    if (!registry.hasAny(port.name) || isProbe(headers, url)) return undefined;
+    return registry.matchRequest(port.name, headers)?.holder;
   };
+  const route = (req: IncomingMessage) => routeHeaders(req.headers, req.url);
   /** Each mirror's copies, made on its first copy; gone with its intercept. */
   const copies = new WeakMap<Interception<Tunnel>, MirrorCopies>();
   /** Copies for the mirrors that select this request, once the original is on its way; never of probes. */
   const mirror = (req: IncomingMessage) => {
     const mirrors = registry.mirrorsOf(port.name, req.headers);
-    if (mirrors.length === 0 || isProbe(req)) return;
+    if (mirrors.length === 0 || isProbe(req.headers, req.url)) return;
     for (const interception of mirrors) {
       let queue = copies.get(interception);
       if (!queue) copies.set(interception, (queue = new MirrorCopies(interception, logger, options.mirrorLimits)));
@@ -91,6 +95,16 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
     } else socket.destroy();
   });
 
+  const h2 = h2Forwarding({
+    route: (headers) => routeHeaders(headers, String(headers[':path'])),
+    mirrored: (headers) => registry.mirrorsOf(port.name, headers).length > 0,
+    appHost,
+    appPort: port.app,
+    idleMs: timeouts.idleMs,
+    port: port.name,
+    logger,
+  });
+
   const rawConnection = (socket: net.Socket) => {
     closeWhenIdle(socket, timeouts.idleMs);
     const tunnel = port.protocol === 'tcp' ? registry.matchConnection(port.name)?.holder : undefined;
@@ -107,6 +121,8 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
         // Hand the socket to the HTTP server, then replay the first bytes to its parser.
         httpServer.emit('connection', socket);
         socket.emit('data', first);
+      } else if (first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE)) {
+        h2.accept(socket, first);
       } else {
         socket.pause();
         socket.unshift(first);
@@ -118,6 +134,7 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
   const close = async () => {
     await closeServer();
     app.agent.destroy();
+    h2.close();
   };
   return { port: await listen(server, port.listen, options.bindHost), close };
 }
@@ -128,6 +145,8 @@ function looksLikeHttp1(first: Buffer): boolean {
   return byte >= 0x41 && byte <= 0x5a && !first.subarray(0, 5).equals(H2_PREFACE_START);
 }
 const H2_PREFACE_START = Buffer.from('PRI *');
+/** How an HTTP/2 client with prior knowledge (h2c, gRPC without TLS) opens a connection. */
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
 function pathOf(url = '/'): string {
   const query = url.indexOf('?');

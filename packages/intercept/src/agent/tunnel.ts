@@ -87,8 +87,8 @@ export class Tunnel extends EventEmitter {
   }
 
   /** Opens a stream to the connector; throws when the session is already going away. */
-  request(headers: http2.OutgoingHttpHeaders | readonly string[], endStream: boolean): ClientHttp2Stream {
-    return this.session.request(headers, { endStream });
+  request(headers: http2.OutgoingHttpHeaders | readonly string[], endStream: boolean, waitForTrailers = false): ClientHttp2Stream {
+    return this.session.request(headers, { endStream, waitForTrailers });
   }
 
   send(message: AgentMessage): void {

@@ -18,6 +18,7 @@ import {
   PROTOCOL_VERSION,
   type RefusalCode,
 } from '../tunnel/protocol';
+import { deliverH2 } from './deliver-h2';
 import { deliverHttp, type RoutedRequest } from './deliver-http';
 import { deliverRaw } from './deliver-raw';
 import { closeLocal, type LocalTarget, localTarget } from './local-target';
@@ -296,14 +297,13 @@ export class Connector extends EventEmitter<ConnectorEvents> {
         if (!active) return void tunneled.close(constants.NGHTTP2_REFUSED_STREAM);
         if (kind === 'dial') return this.outbound.attach(String(headers[DIAL_ID_HEADER]), tunneled);
         if (!this.local) return void tunneled.close(constants.NGHTTP2_REFUSED_STREAM);
-        if (kind === 'http' || kind === 'mirror') {
-          const onDone = (routed: RoutedRequest) => {
-            if (routed.error) this.stats.failed++;
-            this.stats.routed++;
-            this.emit('request', routed);
-          };
-          return deliverHttp(tunneled, headers, this.local, onDone, kind === 'mirror');
-        }
+        const onDone = (routed: RoutedRequest) => {
+          if (routed.error) this.stats.failed++;
+          this.stats.routed++;
+          this.emit('request', routed);
+        };
+        if (kind === 'http' || kind === 'mirror') return deliverHttp(tunneled, headers, this.local, onDone, kind === 'mirror');
+        if (kind === 'h2') return deliverH2(tunneled, headers, this.local, onDone);
         if (kind === 'raw') {
           this.stats.connections++;
           return void deliverRaw(tunneled, headers, this.local);

@@ -22,7 +22,9 @@ export type StreamKind =
   /** an outbound connection the connector asked for: bytes of host:port dialled by the agent */
   | 'dial'
   /** a copy of a request for a mirror intercept: as 'http', but only the local answer's status comes back */
-  | 'mirror';
+  | 'mirror'
+  /** one intercepted HTTP/2 call (h2c, gRPC): as 'http', plus `te: trailers` and trailers both ways; delivered to the local process over h2c */
+  | 'h2';
 
 /** On 'raw' streams: 'upgrade' when the bytes start with an HTTP/1.1 upgrade request. */
 export const RAW_HEADER = 'ffk-raw';

@@ -1,0 +1,56 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ServerHttp2Stream } from 'node:http2';
+import { failH2, h2RequestHead, relayH2 } from '../h2/relay';
+import type { RoutedRequest } from './deliver-http';
+import { isNotListening, type LocalTarget, nextWait, notListeningMessage } from './local-target';
+
+/**
+ * Delivers one tunneled HTTP/2 call (gRPC) to the local process over its kept h2c session,
+ * trailers and resets relayed both ways. While the local port is closed the call waits (its
+ * body stays in the tunnel, unread) until holdMs; then a gRPC caller gets UNAVAILABLE with
+ * a message saying what is wrong.
+ */
+export function deliverH2(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, target: LocalTarget, onDone: (routed: RoutedRequest) => void): void {
+  const started = performance.now();
+  const deadline = Date.now() + target.holdMs;
+  const servedBy = ['x-ffk-served-by', target.servedBy];
+  const method = String(headers[':method']);
+  const path = String(headers[':path']);
+  let status = 0;
+  let error: string | undefined;
+  const fail = (message: string) => {
+    status = status || (String(headers['content-type']).startsWith('application/grpc') ? 200 : 502);
+    error = message.trim();
+    failH2(stream, headers, message.trim(), servedBy);
+  };
+  stream.on('error', () => {});
+  stream.once('close', () => onDone({ method, path, status, ms: performance.now() - started, ...(error && { error }) }));
+
+  const attempt = (attempts: number) => {
+    target.h2.get().then(
+      (session) => {
+        if (stream.destroyed) return;
+        const bodiless = stream.endAfterHeaders;
+        let up;
+        try {
+          up = session.request(h2RequestHead(headers), { endStream: bodiless, waitForTrailers: !bodiless });
+        } catch {
+          // The session went away between being handed out and this call: the next one is fresh.
+          const wait = nextWait(attempts, deadline);
+          return void (wait === undefined ? fail('ffk: the local process closed its HTTP/2 connection') : setTimeout(attempt, wait, attempts + 1));
+        }
+        relayH2(stream, up, {
+          added: servedBy,
+          onResponse: (answered) => (status = answered),
+          noAnswer: () => fail(`ffk: the local process reset the call (HTTP/2 code ${up?.rstCode})`),
+        });
+      },
+      (failure: NodeJS.ErrnoException) => {
+        const wait = isNotListening(failure) ? nextWait(attempts, deadline) : undefined;
+        if (wait !== undefined) return void setTimeout(attempt, wait, attempts + 1);
+        fail(isNotListening(failure) ? notListeningMessage(target) : `ffk: the local process failed the call: ${failure.code ?? failure.message}`);
+      },
+    );
+  };
+  attempt(0);
+}

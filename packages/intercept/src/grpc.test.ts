@@ -1,0 +1,218 @@
+import net from 'node:net';
+import { freePort } from '@ffk/test-kit';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Connector, type ConnectorOptions } from './connector/connector';
+import { type AgentProcess, startAgentProcess } from './testing/agent-process';
+import { type Answer, type GrpcServer, type Question, startGrpcServer, type WhoClient, whoClient } from './testing/grpc-servers';
+import { LOCAL } from './testing/pair';
+
+interface Outcome {
+  code: grpc.status;
+  details: string;
+  answers: Answer[];
+  /** the x-who response metadata and the x-who-trailer trailer: which server's headers and trailers arrived */
+  headerWho?: string;
+  trailerWho?: string;
+  /** x-ffk-served-by, from the headers or (an answer that is only trailers) the trailers */
+  servedBy?: string;
+}
+
+function metadataFor(user?: string): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  if (user) metadata.set('x-ffk-user', user);
+  return metadata;
+}
+
+const first = (metadata: grpc.Metadata, key: string) => metadata.get(key)[0]?.toString();
+
+/** Everything a caller sees of one call: its answers, headers, trailers and status. */
+function outcomeOf(call: grpc.ClientUnaryCall | grpc.ClientReadableStream<Answer>, answers: Answer[]): Promise<Outcome> {
+  const outcome: Outcome = { code: grpc.status.UNKNOWN, details: '', answers };
+  call.on('metadata', (metadata: grpc.Metadata) => {
+    outcome.headerWho = first(metadata, 'x-who');
+    outcome.servedBy = first(metadata, 'x-ffk-served-by');
+  });
+  return new Promise((resolve) =>
+    call.on('status', (status: grpc.StatusObject) =>
+      resolve({
+        ...outcome,
+        code: status.code,
+        details: status.details,
+        trailerWho: first(status.metadata, 'x-who-trailer'),
+        servedBy: outcome.servedBy ?? first(status.metadata, 'x-ffk-served-by'),
+      }),
+    ),
+  );
+}
+
+function ask(client: WhoClient, question: Question, user?: string): Promise<Outcome> {
+  const answers: Answer[] = [];
+  const call = client.Ask(question, metadataFor(user), (_error, answer) => void (answer && answers.push(answer)));
+  return outcomeOf(call, answers);
+}
+
+function count(client: WhoClient, n: number, user?: string): Promise<Outcome> {
+  const answers: Answer[] = [];
+  const call = client.Count({ text: 'count', n }, metadataFor(user));
+  call.on('data', (answer: Answer) => answers.push(answer));
+  return outcomeOf(call, answers);
+}
+
+function gather(client: WhoClient, texts: string[], user?: string): Promise<Outcome> {
+  const answers: Answer[] = [];
+  const call = client.Gather(metadataFor(user), (_error, answer) => void (answer && answers.push(answer)));
+  const outcome = outcomeOf(call, answers);
+  for (const text of texts) call.write({ text });
+  call.end();
+  return outcome;
+}
+
+const whoOf = (outcome: Outcome) => outcome.answers.map((a) => a.who);
+
+async function waitFor(condition: () => boolean, what: string) {
+  const deadline = Date.now() + 15_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('gRPC (h2c) through an intercept', () => {
+  let app: GrpcServer;
+  let laptop: GrpcServer;
+  let alice: GrpcServer;
+  let bob: GrpcServer;
+  let agent: AgentProcess;
+  let client: WhoClient;
+  const connectors: Connector[] = [];
+
+  const connect = (localPort: number, intercept: ConnectorOptions['intercept'], options: Partial<ConnectorOptions> = {}) => {
+    const connector = new Connector({
+      openStream: () => net.connect({ host: '127.0.0.1', port: agent.tunnelPort }),
+      token: agent.token,
+      intercept,
+      localPort,
+      backoff: { initialMs: 50, maxMs: 500 },
+      ...options,
+    });
+    connectors.push(connector);
+    return connector;
+  };
+
+  beforeAll(async () => {
+    [app, laptop, alice, bob] = await Promise.all(['app', 'laptop', 'alice', 'bob'].map((name) => startGrpcServer(name)));
+    agent = await startAgentProcess(app.port);
+    // One channel for every test: each call is routed on its own, whatever intercepts come and go.
+    client = whoClient(agent.servicePort);
+  });
+  afterEach(async () => void (await Promise.all(connectors.splice(0).map((c) => c.stop()))));
+  afterAll(async () => {
+    client.close();
+    await agent.stop();
+    await Promise.all([app, laptop, alice, bob].map((s) => s.close()));
+  });
+
+  it('answers unary, server-streaming and client-streaming calls from the app, headers and trailers intact, when nobody intercepts', async () => {
+    const unary = await ask(client, { text: 'hi' }, 'alice');
+    expect(unary).toMatchObject({ code: grpc.status.OK, headerWho: 'app', trailerWho: 'app', answers: [{ who: 'app', text: 'hi' }] });
+    const stream = await count(client, 50);
+    expect(stream).toMatchObject({ code: grpc.status.OK, headerWho: 'app', trailerWho: 'app' });
+    expect(stream.answers.map((a) => a.index)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await gather(client, ['a', 'b', 'c'])).toMatchObject({
+      code: grpc.status.OK,
+      trailerWho: 'app',
+      answers: [{ who: 'app', text: 'a,b,c', index: 3 }],
+    });
+  });
+
+  it('sends every call to the laptop under a global intercept, its error statuses included, and back to the app when it leaves', async () => {
+    const global = connect(laptop.port, { mode: 'global' });
+    await global.start();
+    expect(await ask(client, { text: 'hi' })).toMatchObject({ code: grpc.status.OK, servedBy: LOCAL, headerWho: 'laptop', trailerWho: 'laptop' });
+    const error = await ask(client, { text: 'such thing', fail: true });
+    expect(error).toMatchObject({ code: grpc.status.NOT_FOUND, details: 'laptop has no such thing', trailerWho: 'laptop' });
+    const stream = await count(client, 200);
+    expect(stream).toMatchObject({ code: grpc.status.OK, headerWho: 'laptop', trailerWho: 'laptop' });
+    expect(stream.answers.map((a) => `${a.who} ${a.index}`)).toEqual(Array.from({ length: 200 }, (_, i) => `laptop ${i + 1}`));
+    expect(await gather(client, ['x', 'y'])).toMatchObject({ code: grpc.status.OK, servedBy: LOCAL, answers: [{ who: 'laptop', text: 'x,y', index: 2 }] });
+    expect(global.stats.routed).toBe(4);
+
+    await global.stop();
+    expect(whoOf(await ask(client, { text: 'hi' }))).toEqual(['app']);
+  });
+
+  it('routes personal intercepts by x-ffk-user metadata, two developers side by side with a global one', async () => {
+    const [a, b, global] = [
+      connect(alice.port, { mode: 'personal', value: 'alice' }, { owner: 'alice@laptop' }),
+      connect(bob.port, { mode: 'personal', value: 'bob' }, { owner: 'bob@laptop' }),
+      connect(laptop.port, { mode: 'global' }),
+    ];
+    await Promise.all([a.start(), b.start()]);
+    const calls = await Promise.all([ask(client, {}, 'alice'), ask(client, {}, 'bob'), ask(client, {}), ask(client, {}, 'carol'), count(client, 20, 'bob')]);
+    expect(calls.map((c) => c.trailerWho)).toEqual(['alice', 'bob', 'app', 'app', 'bob']);
+    expect(calls[4].answers.map((x) => x.index)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+
+    await global.start();
+    const withGlobal = await Promise.all([ask(client, {}, 'alice'), ask(client, {}, 'bob'), ask(client, {})]);
+    expect(withGlobal.flatMap(whoOf)).toEqual(['alice', 'bob', 'laptop']);
+  });
+
+  it('cancels the call in the local process when the caller cancels it', async () => {
+    await connect(laptop.port, { mode: 'global' }).start();
+    const before = laptop.cancelled;
+    const call = client.Hang({}, metadataFor());
+    const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+    call.on('error', () => {});
+    const firstAnswer = await new Promise<Answer>((resolve) => call.once('data', resolve));
+    expect(firstAnswer.who).toBe('laptop');
+    call.cancel();
+    expect((await status).code).toBe(grpc.status.CANCELLED);
+    await waitFor(() => laptop.cancelled === before + 1, 'the local server to see the call cancelled');
+  });
+
+  it('fails open to the app when the tunnel is cut, and when the connector leaves', async () => {
+    const tunnels: net.Socket[] = [];
+    const deadPort = await freePort();
+    let cut = false;
+    const global = connect(
+      laptop.port,
+      { mode: 'global' },
+      {
+        // Once cut, reconnecting finds nobody: the port-forward is gone.
+        openStream: () => {
+          const socket = net.connect({ host: '127.0.0.1', port: cut ? deadPort : agent.tunnelPort });
+          tunnels.push(socket);
+          return socket;
+        },
+      },
+    );
+    await global.start();
+    expect(whoOf(await ask(client, {}))).toEqual(['laptop']);
+    cut = true;
+    for (const socket of tunnels) socket.destroy();
+    await waitFor(() => global.state.state === 'reconnecting', 'the connector to notice the cut');
+    const after = await Promise.all([ask(client, {}), count(client, 5)]);
+    expect(after.map((o) => [o.code, o.trailerWho])).toEqual([
+      [grpc.status.OK, 'app'],
+      [grpc.status.OK, 'app'],
+    ]);
+
+    const leaving = connect(laptop.port, { mode: 'global' });
+    await leaving.start();
+    expect(whoOf(await ask(client, {}))).toEqual(['laptop']);
+    await leaving.stop();
+    expect(whoOf(await ask(client, {}))).toEqual(['app']);
+  });
+
+  it('answers UNAVAILABLE saying what is wrong when the local process is down, after the hold', async () => {
+    const deadPort = await freePort();
+    await connect(deadPort, { mode: 'global' }, { holdMs: 300 }).start();
+    const outcome = await ask(client, { text: 'hi' });
+    expect(outcome.code).toBe(grpc.status.UNAVAILABLE);
+    expect(outcome.details).toBe(
+      `ffk: the local process is not listening on 127.0.0.1:${deadPort} (waited 0.3 s). Start it, or check the port given to ffk intercept.`,
+    );
+    expect(outcome.servedBy).toBe(LOCAL);
+  });
+});

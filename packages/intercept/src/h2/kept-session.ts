@@ -1,0 +1,47 @@
+import http2, { type ClientHttp2Session } from 'node:http2';
+import { H2_SETTINGS } from '../tunnel/protocol';
+
+/**
+ * One cleartext HTTP/2 (h2c) session to a port, kept for every call and opened again when it
+ * goes away (closed, reset, or a GOAWAY from a server that restarts): many gRPC calls share
+ * one connection, as a gRPC client's channel does.
+ */
+export class KeptSession {
+  private current?: Promise<ClientHttp2Session>;
+
+  constructor(private readonly authority: string) {}
+
+  /** The connected session; rejects with the connect error (e.g. ECONNREFUSED) when nothing listens. */
+  get(): Promise<ClientHttp2Session> {
+    return (this.current ??= this.open());
+  }
+
+  close(): void {
+    void this.current?.then(
+      (session) => session.destroy(),
+      () => {},
+    );
+    this.current = undefined;
+  }
+
+  private open(): Promise<ClientHttp2Session> {
+    const session = http2.connect(this.authority, { settings: H2_SETTINGS });
+    const opened = new Promise<ClientHttp2Session>((resolve, reject) => {
+      session.once('connect', () => resolve(session));
+      session.once('error', reject);
+    });
+    const forget = () => {
+      if (this.current === opened) this.current = undefined;
+    };
+    session.on('error', () => session.destroy());
+    session.once('close', forget);
+    session.once('goaway', forget);
+    opened.catch(forget);
+    return opened;
+  }
+}
+
+/** `http://host:port`, with brackets around an IPv6 address. */
+export function h2cAuthority(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
