@@ -70,6 +70,15 @@ function gather(client: WhoClient, texts: string[], user?: string): Promise<Outc
 
 const whoOf = (outcome: Outcome) => outcome.answers.map((a) => a.who);
 
+/** A call that stays open after its first answer, until cancelled or cut. */
+async function hang(client: WhoClient): Promise<{ first: Answer; status: Promise<grpc.StatusObject>; cancel(): void }> {
+  const call = client.Hang({}, metadataFor());
+  const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+  call.on('error', () => {});
+  const first = await new Promise<Answer>((resolve) => call.once('data', resolve));
+  return { first, status, cancel: () => call.cancel() };
+}
+
 async function waitFor(condition: () => boolean, what: string) {
   const deadline = Date.now() + 15_000;
   while (!condition()) {
@@ -158,17 +167,40 @@ describe('gRPC (h2c) through an intercept', () => {
     expect(withGlobal.flatMap(whoOf)).toEqual(['alice', 'bob', 'laptop']);
   });
 
-  it('cancels the call in the local process when the caller cancels it', async () => {
+  it('cancels the call in the app, and in the local process when intercepted, when the caller cancels it', async () => {
+    for (const server of [app, laptop]) {
+      if (server === laptop) await connect(laptop.port, { mode: 'global' }).start();
+      const before = server.cancelled;
+      const call = await hang(client);
+      expect(call.first.who).toBe(server.name);
+      call.cancel();
+      expect((await call.status).code).toBe(grpc.status.CANCELLED);
+      await waitFor(() => server.cancelled === before + 1, `${server.name} to see the call cancelled`);
+    }
+  });
+
+  it('reopens its connection to an app that restarted, and holds a call while the local process restarts', async () => {
+    const appPort = app.port;
+    await app.close();
+    app = await startGrpcServer('app', appPort);
+    expect(await ask(client, {})).toMatchObject({ code: grpc.status.OK, trailerWho: 'app' });
+
     await connect(laptop.port, { mode: 'global' }).start();
-    const before = laptop.cancelled;
-    const call = client.Hang({}, metadataFor());
-    const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
-    call.on('error', () => {});
-    const firstAnswer = await new Promise<Answer>((resolve) => call.once('data', resolve));
-    expect(firstAnswer.who).toBe('laptop');
-    call.cancel();
-    expect((await status).code).toBe(grpc.status.CANCELLED);
-    await waitFor(() => laptop.cancelled === before + 1, 'the local server to see the call cancelled');
+    expect(whoOf(await ask(client, {}))).toEqual(['laptop']);
+    const laptopPort = laptop.port;
+    await laptop.close();
+    const held = ask(client, { text: 'held' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    laptop = await startGrpcServer('laptop', laptopPort);
+    expect(await held).toMatchObject({ code: grpc.status.OK, servedBy: LOCAL, answers: [{ who: 'laptop', text: 'held' }] });
+  });
+
+  it('does not copy calls for a mirror, says so in the agent log, and the app keeps answering them', async () => {
+    const mirror = connect(laptop.port, { mode: 'mirror' });
+    await mirror.start();
+    expect(await ask(client, {})).toMatchObject({ code: grpc.status.OK, trailerWho: 'app' });
+    await waitFor(() => agent.lines.some((line) => line.includes('mirror: HTTP/2 (gRPC) calls are not copied')), 'the agent to log that it does not copy');
+    expect(mirror.stats.routed).toBe(0);
   });
 
   it('fails open to the app when the tunnel is cut, and when the connector leaves', async () => {
@@ -189,9 +221,12 @@ describe('gRPC (h2c) through an intercept', () => {
     );
     await global.start();
     expect(whoOf(await ask(client, {}))).toEqual(['laptop']);
+    // A call in flight when the tunnel goes ends with an error, not a hang.
+    const inFlight = await hang(client);
     cut = true;
     for (const socket of tunnels) socket.destroy();
     await waitFor(() => global.state.state === 'reconnecting', 'the connector to notice the cut');
+    expect((await inFlight.status).code).not.toBe(grpc.status.OK);
     const after = await Promise.all([ask(client, {}), count(client, 5)]);
     expect(after.map((o) => [o.code, o.trailerWho])).toEqual([
       [grpc.status.OK, 'app'],

@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import http2, { type ServerHttp2Stream } from 'node:http2';
+import http2, { type Http2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { h2cAuthority, KeptSession } from '../h2/kept-session';
 import { failH2, h2RequestHead, relayH2 } from '../h2/relay';
-import { H2_SETTINGS, KIND_HEADER, MAX_SESSION_MEMORY_MB } from '../tunnel/protocol';
-import { headArrived } from './connection-timeouts';
+import { H2_SETTINGS, KIND_HEADER, MAX_SESSION_MEMORY_MB, NGHTTP2_CANCEL } from '../tunnel/protocol';
+import { awaitHead, headArrived } from './connection-timeouts';
 import type { Tunnel } from './tunnel';
 
 export interface H2Routing {
@@ -15,7 +15,8 @@ export interface H2Routing {
   mirrored(headers: IncomingHttpHeaders): boolean;
   appHost: string;
   appPort: number;
-  /** a connection with no stream activity this long is closed */
+  /** a connection must open its first stream within headMs; later, one with no activity for idleMs is closed */
+  headMs: number;
   idleMs: number;
   port: string;
   logger: Logger;
@@ -28,65 +29,68 @@ export interface H2Routing {
  */
 export function h2Forwarding(routing: H2Routing): { accept(socket: Socket, first: Buffer): void; close(): void } {
   const { logger, port } = routing;
-  const app = new KeptSession(h2cAuthority(routing.appHost, routing.appPort));
+  const app = { session: new KeptSession(h2cAuthority(routing.appHost, routing.appPort)), host: routing.appHost, port: routing.appPort };
   const debug = logger.isLevelEnabled('debug');
   const server = http2.createServer({ settings: H2_SETTINGS, maxSessionMemory: MAX_SESSION_MEMORY_MB });
-  const unmirrored = new WeakSet<http2.ServerHttp2Session>();
+  const toldUncopied = new WeakSet<Http2Session>();
+  /** the socket being handed to the server: its session is made at once, and session.socket is only a proxy of it */
+  let accepting: Socket | undefined;
 
-  const toApp = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
-    const unreachable = (detail: string) => failH2(stream, headers, `ffk-agent: the app does not answer on ${routing.appHost}:${routing.appPort} (${detail})`);
-    app.get().then(
-      (session) => {
-        if (stream.destroyed) return;
-        const bodiless = stream.endAfterHeaders;
-        let up;
-        try {
-          up = session.request(h2RequestHead(headers), { endStream: bodiless, waitForTrailers: !bodiless });
-        } catch (error) {
-          return unreachable((error as Error).message);
-        }
-        relayH2(stream, up, { noAnswer: () => unreachable('the call was reset') });
-      },
-      (error: NodeJS.ErrnoException) => unreachable(error.code ?? error.message),
-    );
-  };
-
-  /** A call caught by a closing tunnel goes where it goes now when none of its body was sent into it. */
+  /** A call a closing tunnel did not take goes where it goes now, never to the same tunnel twice; at last to the app. */
   const forward = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, tried: Tunnel[] = []): void => {
     const tunnel = routing.route(headers);
     if (debug)
       logger.debug({ port, method: headers[':method'], url: headers[':path'], to: tunnel ? 'tunnel' : 'app', owner: tunnel?.owner, h2: true }, 'route');
-    if (!tunnel || tried.includes(tunnel)) return toApp(stream, headers);
-    const bodiless = stream.endAfterHeaders;
-    const again = (): void => forward(stream, headers, [...tried, tunnel]);
-    let up;
-    try {
-      up = tunnel.request(h2RequestHead(headers, [KIND_HEADER, 'h2']), bodiless, !bodiless);
-    } catch {
-      return again();
-    }
-    relayH2(stream, up, {
-      noAnswer: () => (bodiless ? again() : failH2(stream, headers, "ffk-agent: the intercept tunnel closed before the developer's process answered")),
-    });
+    if (tunnel && !tried.includes(tunnel)) h2ToTunnel(stream, headers, tunnel, () => forward(stream, headers, [...tried, tunnel]));
+    else h2ToApp(stream, headers, app);
   };
 
   server.on('stream', (stream, headers) => {
     forward(stream, headers);
-    if (routing.mirrored(headers) && !unmirrored.has(stream.session as http2.ServerHttp2Session)) {
-      unmirrored.add(stream.session as http2.ServerHttp2Session);
-      logger.info({ port }, 'mirror: HTTP/2 (gRPC) calls are not copied; they still go where they would go');
+    const session = stream.session;
+    if (session && !toldUncopied.has(session) && routing.mirrored(headers)) {
+      toldUncopied.add(session);
+      logger.info({ port }, 'mirror: HTTP/2 (gRPC) calls are not copied; they go where they would go without the mirror');
     }
   });
-  server.on('session', (session) => session.setTimeout(routing.idleMs, () => session.destroy()));
+  server.on('session', (session) => {
+    const socket = accepting;
+    if (socket) session.once('stream', () => headArrived(socket));
+    session.setTimeout(routing.idleMs, () => session.destroy());
+  });
 
   return {
     accept(socket, first) {
-      headArrived(socket);
+      awaitHead(socket, routing.headMs);
       // The session reads what the socket already holds before it reads the socket itself.
       socket.pause();
       socket.unshift(first);
+      accepting = socket;
       server.emit('connection', socket);
+      accepting = undefined;
     },
-    close: () => app.close(),
+    close: () => app.session.close(),
   };
+}
+
+function h2ToApp(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, app: { session: KeptSession; host: string; port: number }) {
+  const unreachable = (detail: string) => failH2(stream, headers, `ffk-agent: the app does not answer on ${app.host}:${app.port} (${detail})`);
+  app.session.request(h2RequestHead(headers), stream.endAfterHeaders).then(
+    (up) => (stream.destroyed ? up.close(NGHTTP2_CANCEL) : relayH2(stream, up, { noAnswer: () => unreachable('the call was closed without an answer') })),
+    (error: NodeJS.ErrnoException) => unreachable(error.code ?? error.message),
+  );
+}
+
+/** Through the tunnel as an 'h2' stream. A call whose tunnel closed before taking any of it goes on with `again`. */
+function h2ToTunnel(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, tunnel: Tunnel, again: () => void) {
+  const bodiless = stream.endAfterHeaders;
+  let up;
+  try {
+    up = tunnel.request(h2RequestHead(headers, [KIND_HEADER, 'h2']), bodiless, !bodiless);
+  } catch {
+    return again();
+  }
+  relayH2(stream, up, {
+    noAnswer: () => (bodiless ? again() : failH2(stream, headers, "ffk-agent: the intercept tunnel closed before the developer's process answered")),
+  });
 }

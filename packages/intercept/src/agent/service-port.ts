@@ -100,6 +100,7 @@ export async function listenServicePort(options: ServicePortOptions): Promise<{ 
     mirrored: (headers) => registry.mirrorsOf(port.name, headers).length > 0,
     appHost,
     appPort: port.app,
+    headMs: timeouts.headMs,
     idleMs: timeouts.idleMs,
     port: port.name,
     logger,

@@ -1,8 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ServerHttp2Stream } from 'node:http2';
 import { failH2, h2RequestHead, relayH2 } from '../h2/relay';
+import { NGHTTP2_CANCEL } from '../tunnel/protocol';
 import type { RoutedRequest } from './deliver-http';
 import { isNotListening, type LocalTarget, nextWait, notListeningMessage } from './local-target';
+
+const SESSION_GONE = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION']);
 
 /**
  * Delivers one tunneled HTTP/2 call (gRPC) to the local process over its kept h2c session,
@@ -27,26 +30,22 @@ export function deliverH2(stream: ServerHttp2Stream, headers: IncomingHttpHeader
   stream.once('close', () => onDone({ method, path, status, ms: performance.now() - started, ...(error && { error }) }));
 
   const attempt = (attempts: number) => {
-    target.h2.get().then(
-      (session) => {
-        if (stream.destroyed) return;
-        const bodiless = stream.endAfterHeaders;
-        let up;
-        try {
-          up = session.request(h2RequestHead(headers), { endStream: bodiless, waitForTrailers: !bodiless });
-        } catch {
-          // The session went away between being handed out and this call: the next one is fresh.
-          const wait = nextWait(attempts, deadline);
-          return void (wait === undefined ? fail('ffk: the local process closed its HTTP/2 connection') : setTimeout(attempt, wait, attempts + 1));
-        }
+    target.h2.request(h2RequestHead(headers), stream.endAfterHeaders).then(
+      (up) => {
+        if (stream.destroyed) return void up.close(NGHTTP2_CANCEL);
         relayH2(stream, up, {
           added: servedBy,
           onResponse: (answered) => (status = answered),
-          noAnswer: () => fail(`ffk: the local process reset the call (HTTP/2 code ${up?.rstCode})`),
+          noAnswer: () =>
+            fail(
+              `ffk: the local process on ${target.host}:${target.port} closed the call without answering (HTTP/2 code ${up.rstCode}): is it an HTTP/2 (gRPC) server without TLS?`,
+            ),
         });
       },
       (failure: NodeJS.ErrnoException) => {
-        const wait = isNotListening(failure) ? nextWait(attempts, deadline) : undefined;
+        // Nothing listens yet (a restart), or the session went away as the call was made: nothing was sent, try again.
+        const again = isNotListening(failure) || SESSION_GONE.has(failure.code ?? '');
+        const wait = again ? nextWait(attempts, deadline) : undefined;
         if (wait !== undefined) return void setTimeout(attempt, wait, attempts + 1);
         fail(isNotListening(failure) ? notListeningMessage(target) : `ffk: the local process failed the call: ${failure.code ?? failure.message}`);
       },

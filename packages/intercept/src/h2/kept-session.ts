@@ -1,4 +1,4 @@
-import http2, { type ClientHttp2Session } from 'node:http2';
+import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { H2_SETTINGS } from '../tunnel/protocol';
 
 /**
@@ -14,6 +14,16 @@ export class KeptSession {
   /** The connected session; rejects with the connect error (e.g. ECONNREFUSED) when nothing listens. */
   get(): Promise<ClientHttp2Session> {
     return (this.current ??= this.open());
+  }
+
+  /**
+   * Opens a stream for a call: its head, then (unless bodiless) a body that ends with trailers.
+   * Rejects with the connect error, or ERR_HTTP2_GOAWAY_SESSION / ERR_HTTP2_INVALID_SESSION
+   * when the session went away meanwhile (the next call opens a fresh one).
+   */
+  async request(head: string[], bodiless: boolean): Promise<ClientHttp2Stream> {
+    const session = await this.get();
+    return session.request(head, { endStream: bodiless, waitForTrailers: !bodiless });
   }
 
   close(): void {

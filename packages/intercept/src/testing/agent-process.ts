@@ -10,6 +10,8 @@ export interface AgentProcess {
   servicePort: number;
   tunnelPort: number;
   healthPort: number;
+  /** what it has written to stdout, line by line (JSON logs at info) */
+  readonly lines: string[];
   /** set once the process has exited: how, and the end of what it wrote to stderr */
   readonly exit: string | undefined;
   stop(): Promise<void>;
@@ -36,6 +38,7 @@ export async function startAgentProcess(appPort: number): Promise<AgentProcess> 
   });
   let stderr = '';
   let exit: string | undefined;
+  const lines: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -47,6 +50,7 @@ export async function startAgentProcess(appPort: number): Promise<AgentProcess> 
     child.once('exit', () => reject(new Error(`the agent did not start: ${exit}`)));
     // Log lines may hold U+2028 from what peers sent (valid JSON, but a line end to readline).
     createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
       if (line.includes('"agent ready"')) resolve(JSON.parse(line) as never);
     });
   });
@@ -55,6 +59,7 @@ export async function startAgentProcess(appPort: number): Promise<AgentProcess> 
     servicePort: ready.ports[0].listen,
     tunnelPort: Number(ready.tunnel.split(':').pop()),
     healthPort: ready.health,
+    lines,
     get exit() {
       return exit;
     },
