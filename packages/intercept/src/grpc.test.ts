@@ -1,8 +1,11 @@
+import { once } from 'node:events';
+import http2 from 'node:http2';
 import net from 'node:net';
 import { freePort } from '@ffk/test-kit';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Connector, type ConnectorOptions } from './connector/connector';
+import type { RoutedRequest } from './connector/deliver-http';
 import { type AgentProcess, startAgentProcess } from './testing/agent-process';
 import { type Answer, type GrpcServer, type Question, startGrpcServer, type WhoClient, whoClient } from './testing/grpc-servers';
 import { LOCAL } from './testing/pair';
@@ -27,7 +30,10 @@ function metadataFor(user?: string): grpc.Metadata {
 const first = (metadata: grpc.Metadata, key: string) => metadata.get(key)[0]?.toString();
 
 /** Everything a caller sees of one call: its answers, headers, trailers and status. */
-function outcomeOf(call: grpc.ClientUnaryCall | grpc.ClientReadableStream<Answer>, answers: Answer[]): Promise<Outcome> {
+function outcomeOf(
+  call: grpc.ClientUnaryCall | grpc.ClientReadableStream<Answer> | grpc.ClientDuplexStream<Question, Answer>,
+  answers: Answer[],
+): Promise<Outcome> {
   const outcome: Outcome = { code: grpc.status.UNKNOWN, details: '', answers };
   call.on('metadata', (metadata: grpc.Metadata) => {
     outcome.headerWho = first(metadata, 'x-who');
@@ -68,6 +74,20 @@ function gather(client: WhoClient, texts: string[], user?: string): Promise<Outc
   return outcome;
 }
 
+/** A conversation: each question written only once the answer to the one before came back, so nothing waits for the end of a stream. */
+async function converse(client: WhoClient, texts: string[], user?: string): Promise<Outcome> {
+  const answers: Answer[] = [];
+  const call = client.Echo(metadataFor(user));
+  const outcome = outcomeOf(call, answers);
+  for (const text of texts) {
+    const answered = new Promise<Answer>((resolve) => call.once('data', resolve));
+    call.write({ text });
+    answers.push(await answered);
+  }
+  call.end();
+  return outcome;
+}
+
 const whoOf = (outcome: Outcome) => outcome.answers.map((a) => a.who);
 
 /** A call that stays open after its first answer, until cancelled or cut. */
@@ -77,6 +97,20 @@ async function hang(client: WhoClient): Promise<{ first: Answer; status: Promise
   call.on('error', () => {});
   const first = await new Promise<Answer>((resolve) => call.once('data', resolve));
   return { first, status, cancel: () => call.cancel() };
+}
+
+/** A plain HTTP/2 GET over h2c, not gRPC. */
+async function h2Get(port: number, path: string): Promise<{ status: number; servedBy?: string; body: string }> {
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  try {
+    const stream = session.request({ ':path': path });
+    const [headers] = (await once(stream, 'response')) as [http2.IncomingHttpHeaders];
+    let body = '';
+    for await (const chunk of stream) body += String(chunk);
+    return { status: Number(headers[':status']), servedBy: headers['x-ffk-served-by'] as string | undefined, body };
+  } finally {
+    session.close();
+  }
 }
 
 async function waitFor(condition: () => boolean, what: string) {
@@ -137,7 +171,12 @@ describe('gRPC (h2c) through an intercept', () => {
 
   it('sends every call to the laptop under a global intercept, its error statuses included, and back to the app when it leaves', async () => {
     const global = connect(laptop.port, { mode: 'global' });
+    const routed: RoutedRequest[] = [];
+    global.on('request', (r: RoutedRequest) => routed.push(r));
     await global.start();
+    // 3 MB each way: more than a stream's flow-control window on every hop.
+    const big = 'b'.repeat(3 * 1024 * 1024);
+    expect((await ask(client, { text: big })).answers[0]?.text).toBe(big);
     expect(await ask(client, { text: 'hi' })).toMatchObject({ code: grpc.status.OK, servedBy: LOCAL, headerWho: 'laptop', trailerWho: 'laptop' });
     const error = await ask(client, { text: 'such thing', fail: true });
     expect(error).toMatchObject({ code: grpc.status.NOT_FOUND, details: 'laptop has no such thing', trailerWho: 'laptop' });
@@ -145,7 +184,19 @@ describe('gRPC (h2c) through an intercept', () => {
     expect(stream).toMatchObject({ code: grpc.status.OK, headerWho: 'laptop', trailerWho: 'laptop' });
     expect(stream.answers.map((a) => `${a.who} ${a.index}`)).toEqual(Array.from({ length: 200 }, (_, i) => `laptop ${i + 1}`));
     expect(await gather(client, ['x', 'y'])).toMatchObject({ code: grpc.status.OK, servedBy: LOCAL, answers: [{ who: 'laptop', text: 'x,y', index: 2 }] });
-    expect(global.stats.routed).toBe(4);
+    const echoed = await converse(client, ['one', 'two']);
+    expect(echoed.answers.map((a) => `${a.who} ${a.text}`)).toEqual(['laptop one', 'laptop two']);
+    expect(echoed).toMatchObject({ code: grpc.status.OK, servedBy: LOCAL, trailerWho: 'laptop' });
+    expect(global.stats.routed).toBe(6);
+    // What ffk intercept prints per call: the path, the HTTP status and the gRPC status.
+    expect(routed.map((r) => [r.method, r.path, r.status, r.grpcStatus])).toEqual([
+      ['POST', '/ffk.test.Who/Ask', 200, grpc.status.OK],
+      ['POST', '/ffk.test.Who/Ask', 200, grpc.status.OK],
+      ['POST', '/ffk.test.Who/Ask', 200, grpc.status.NOT_FOUND],
+      ['POST', '/ffk.test.Who/Count', 200, grpc.status.OK],
+      ['POST', '/ffk.test.Who/Gather', 200, grpc.status.OK],
+      ['POST', '/ffk.test.Who/Echo', 200, grpc.status.OK],
+    ]);
 
     await global.stop();
     expect(whoOf(await ask(client, { text: 'hi' }))).toEqual(['app']);
@@ -249,5 +300,10 @@ describe('gRPC (h2c) through an intercept', () => {
       `ffk: the local process is not listening on 127.0.0.1:${deadPort} (waited 0.3 s). Start it, or check the port given to ffk intercept.`,
     );
     expect(outcome.servedBy).toBe(LOCAL);
+
+    // Any other HTTP/2 request (no body here, so a replay would be safe) gets the message as a 502.
+    const plain = await h2Get(agent.servicePort, '/anything');
+    expect(plain).toMatchObject({ status: 502, servedBy: LOCAL });
+    expect(plain.body).toMatch(/^ffk: the local process is not listening on 127\.0\.0\.1:\d+/);
   });
 });

@@ -24,8 +24,11 @@ export function attachStatusView(
     out(tty ? `\r\x1b[2K${text}\n${statusLine()}` : `${text}\n`);
   };
   const onRequest = (pod: string, r: RoutedRequest) => {
-    line(`  ${r.mirror ? 'copy of ' : ''}${r.method} ${r.path} → ${r.status}${r.error ? ` (${r.error})` : ''} ${Math.round(r.ms)} ms via ${pod}`);
-    reporter.data({ event: 'request', pod, method: r.method, path: r.path, status: r.status, ms: Math.round(r.ms), error: r.error, mirror: r.mirror });
+    // A gRPC call's HTTP status is 200 whatever happened: its outcome is the grpc-status.
+    const grpc = r.grpcStatus === undefined ? '' : ` grpc-status ${r.grpcStatus}`;
+    line(`  ${r.mirror ? 'copy of ' : ''}${r.method} ${r.path} → ${r.status}${grpc}${r.error ? ` (${r.error})` : ''} ${Math.round(r.ms)} ms via ${pod}`);
+    const { method, path, status, error, mirror, grpcStatus } = r;
+    reporter.data({ event: 'request', pod, method, path, status, grpcStatus, ms: Math.round(r.ms), error, mirror });
   };
   const onDropped = (pod: string, count: number) => {
     const total = tunnels.stats.dropped;

@@ -5,6 +5,7 @@ import { NGHTTP2_CANCEL } from '../tunnel/protocol';
 import type { RoutedRequest } from './deliver-http';
 import { isNotListening, type LocalTarget, nextWait, notListeningMessage } from './local-target';
 
+const GRPC_UNAVAILABLE = 14;
 const SESSION_GONE = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION']);
 
 /**
@@ -19,15 +20,20 @@ export function deliverH2(stream: ServerHttp2Stream, headers: IncomingHttpHeader
   const servedBy = ['x-ffk-served-by', target.servedBy];
   const method = String(headers[':method']);
   const path = String(headers[':path']);
+  const grpc = String(headers['content-type']).startsWith('application/grpc');
   let status = 0;
+  let grpcStatus: number | undefined;
   let error: string | undefined;
   const fail = (message: string) => {
-    status = status || (String(headers['content-type']).startsWith('application/grpc') ? 200 : 502);
+    status = status || (grpc ? 200 : 502);
+    if (grpc) grpcStatus = GRPC_UNAVAILABLE;
     error = message.trim();
     failH2(stream, headers, message.trim(), servedBy);
   };
   stream.on('error', () => {});
-  stream.once('close', () => onDone({ method, path, status, ms: performance.now() - started, ...(error && { error }) }));
+  stream.once('close', () =>
+    onDone({ method, path, status, ms: performance.now() - started, ...(error && { error }), ...(grpcStatus !== undefined && { grpcStatus }) }),
+  );
 
   const attempt = (attempts: number) => {
     target.h2.request(h2RequestHead(headers), stream.endAfterHeaders).then(
@@ -36,6 +42,9 @@ export function deliverH2(stream: ServerHttp2Stream, headers: IncomingHttpHeader
         relayH2(stream, up, {
           added: servedBy,
           onResponse: (answered) => (status = answered),
+          onTrailers: (trailers) => {
+            if (grpc && trailers['grpc-status'] !== undefined) grpcStatus = Number(trailers['grpc-status']);
+          },
           noAnswer: () =>
             fail(
               `ffk: the local process on ${target.host}:${target.port} closed the call without answering (HTTP/2 code ${up.rstCode}): is it an HTTP/2 (gRPC) server without TLS?`,

@@ -13,6 +13,8 @@ export interface RoutedRequest {
   error?: string;
   /** a mirrored copy: the local answer was discarded, the cluster answered the original */
   mirror?: true;
+  /** a gRPC call: the grpc-status of its answer (0 OK, 5 NOT_FOUND, 14 UNAVAILABLE, …) */
+  grpcStatus?: number;
 }
 
 /** Methods a connector may safely resend when a kept-alive local socket was closed under it. */

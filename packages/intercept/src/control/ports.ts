@@ -101,9 +101,10 @@ export function choosePort(deployment: V1Deployment, services: V1Service[], requ
   };
 }
 
-// appProtocol (or a name like "tcp-…", "postgres", "grpc") says the bytes are not HTTP/1.x:
-// such ports are intercepted per connection, not per request.
-const NOT_HTTP = /^(tcp|udp|grpc|h2c|postgres|postgresql|mysql|redis|mongo|amqp|kafka)(-|$)/;
+// appProtocol (or a name like "tcp-…", "postgres") says the bytes are not HTTP: such ports are
+// intercepted per connection, not per request. gRPC and h2c ports stay HTTP ports: the agent
+// ends cleartext HTTP/2 itself and routes each call.
+const NOT_HTTP = /^(tcp|udp|postgres|postgresql|mysql|redis|mongo|amqp|kafka)(-|$)/;
 function isTcp(port: V1ContainerPort, services: ServicePortRef[]): boolean {
   const hints = [port.name, ...services.flatMap(({ port: p }) => [p.appProtocol, p.name])].filter(Boolean) as string[];
   return hints.some((hint) => NOT_HTTP.test(hint.toLowerCase().replace(/^kubernetes\.io\//, '')));

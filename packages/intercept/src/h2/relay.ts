@@ -11,6 +11,8 @@ export interface RelayOptions {
   noAnswer(): void;
   /** the answer's head was relayed */
   onResponse?(status: number): void;
+  /** the answer's trailers (or its head, when that is the whole answer): where gRPC puts grpc-status */
+  onTrailers?(trailers: IncomingHttpHeaders): void;
 }
 
 /**
@@ -40,13 +42,17 @@ export function relayH2(down: ServerHttp2Stream, up: ClientHttp2Stream, options:
     // A head with END_STREAM is the whole answer: gRPC's "trailers-only" errors look like that.
     if (flags & NGHTTP2_FLAG_END_STREAM) {
       answered = true;
+      options.onTrailers?.(headers);
       up.resume();
       return void down.respond(answer, { endStream: true });
     }
     down.respond(answer, { waitForTrailers: true });
     up.pipe(down);
   });
-  up.on('trailers', (trailers: IncomingHttpHeaders) => (answerTrailers = trailers));
+  up.on('trailers', (trailers: IncomingHttpHeaders) => {
+    answerTrailers = trailers;
+    options.onTrailers?.(trailers);
+  });
   down.on('wantTrailers', () => {
     answered = true;
     down.sendTrailers(trailersOf(answerTrailers));

@@ -59,6 +59,11 @@ export async function startGrpcServer(name: string, port = 0): Promise<GrpcServe
       call.on('data', (question: Question) => texts.push(question.text ?? ''));
       call.on('end', () => callback(null, { who: name, text: texts.join(','), index: texts.length }, trailer()));
     },
+    Echo(call: grpc.ServerDuplexStream<Question, Answer>) {
+      let index = 0;
+      call.on('data', (question: Question) => call.write({ who: name, text: question.text ?? '', index: ++index }));
+      call.on('end', () => call.end(trailer()));
+    },
     Hang(call: grpc.ServerWritableStream<Question, Answer>) {
       call.write({ who: name, text: 'waiting', index: 1 });
       call.on('cancelled', () => state.cancelled++);
@@ -74,6 +79,7 @@ export type WhoClient = grpc.Client & {
   Ask(question: Question, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, answer: Answer) => void): grpc.ClientUnaryCall;
   Count(question: Question, metadata: grpc.Metadata): grpc.ClientReadableStream<Answer>;
   Gather(metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, answer: Answer) => void): grpc.ClientWritableStream<Question>;
+  Echo(metadata: grpc.Metadata): grpc.ClientDuplexStream<Question, Answer>;
   Hang(question: Question, metadata: grpc.Metadata): grpc.ClientReadableStream<Answer>;
 };
 
