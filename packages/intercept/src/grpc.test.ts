@@ -187,6 +187,10 @@ describe('gRPC (h2c) through an intercept', () => {
     const echoed = await converse(client, ['one', 'two']);
     expect(echoed.answers.map((a) => `${a.who} ${a.text}`)).toEqual(['laptop one', 'laptop two']);
     expect(echoed).toMatchObject({ code: grpc.status.OK, servedBy: LOCAL, trailerWho: 'laptop' });
+    // The kubelet's gRPC probe stays with the app.
+    const prober = whoClient(agent.servicePort, { 'grpc.primary_user_agent': 'kube-probe/1.32' });
+    expect((await ask(prober, {})).trailerWho).toBe('app');
+    prober.close();
     expect(global.stats.routed).toBe(6);
     // What ffk intercept prints per call: the path, the HTTP status and the gRPC status.
     expect(routed.map((r) => [r.method, r.path, r.status, r.grpcStatus])).toEqual([

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { h2cAuthority, KeptSession } from '../h2/kept-session';
 import { failH2, h2RequestHead, relayH2 } from '../h2/relay';
-import { H2_SETTINGS, KIND_HEADER, MAX_SESSION_MEMORY_MB, NGHTTP2_CANCEL } from '../tunnel/protocol';
+import { CONNECTION_WINDOW, H2_SETTINGS, KIND_HEADER, MAX_SESSION_MEMORY_MB, NGHTTP2_CANCEL } from '../tunnel/protocol';
 import { awaitHead, headArrived } from './connection-timeouts';
 import type { Tunnel } from './tunnel';
 
@@ -57,6 +57,7 @@ export function h2Forwarding(routing: H2Routing): { accept(socket: Socket, first
     const socket = accepting;
     if (socket) session.once('stream', () => headArrived(socket));
     session.setTimeout(routing.idleMs, () => session.destroy());
+    session.once('localSettings', () => session.setLocalWindowSize(CONNECTION_WINDOW));
   });
 
   return {

@@ -1,5 +1,5 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
-import { H2_SETTINGS } from '../tunnel/protocol';
+import { CONNECTION_WINDOW, H2_SETTINGS } from '../tunnel/protocol';
 
 /**
  * One cleartext HTTP/2 (h2c) session to a port, kept for every call and opened again when it
@@ -37,7 +37,11 @@ export class KeptSession {
   private open(): Promise<ClientHttp2Session> {
     const session = http2.connect(this.authority, { settings: H2_SETTINGS });
     const opened = new Promise<ClientHttp2Session>((resolve, reject) => {
-      session.once('connect', () => resolve(session));
+      session.once('connect', () => {
+        // As on the tunnel: one large answer must not wait on the 64 KiB default window.
+        session.setLocalWindowSize(CONNECTION_WINDOW);
+        resolve(session);
+      });
       session.once('error', reject);
     });
     const forget = () => {

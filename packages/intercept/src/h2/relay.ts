@@ -59,6 +59,7 @@ export function relayH2(down: ServerHttp2Stream, up: ClientHttp2Stream, options:
   });
 
   up.on('close', () => {
+    if (down.closed || down.destroyed) return; // the caller is gone: nothing to answer
     if (!down.headersSent) return options.noAnswer();
     // Reset, or cut off before its end: the caller must not take a partial answer for a whole one.
     if (!up.readableEnded && !down.closed) down.close(up.rstCode && up.rstCode !== NGHTTP2_NO_ERROR ? up.rstCode : NGHTTP2_INTERNAL_ERROR);
@@ -70,7 +71,14 @@ export function relayH2(down: ServerHttp2Stream, up: ClientHttp2Stream, options:
 
 /** A request head passed on over HTTP/2: the original's method, path and authority, end-to-end headers, and `te: trailers` (gRPC asks for it). */
 export function h2RequestHead(headers: IncomingHttpHeaders, list: string[] = []): string[] {
-  list.push(':method', String(headers[':method']), ':path', String(headers[':path']), ':authority', String(headers[':authority'] ?? 'localhost'));
+  list.push(
+    ':method',
+    String(headers[':method']),
+    ':path',
+    String(headers[':path']),
+    ':authority',
+    String(headers[':authority'] ?? headers.host ?? 'localhost'),
+  );
   endToEndHeaders(headers, list);
   if (headers.te === 'trailers') list.push('te', 'trailers');
   return list;

@@ -84,6 +84,6 @@ export type WhoClient = grpc.Client & {
 };
 
 /** A gRPC client of the Who service on a loopback port, over cleartext HTTP/2. */
-export function whoClient(port: number): WhoClient {
-  return new Who(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as WhoClient;
+export function whoClient(port: number, options: grpc.ChannelOptions = {}): WhoClient {
+  return new Who(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options) as unknown as WhoClient;
 }
