@@ -41,4 +41,13 @@ describe('service port connection timeouts', () => {
     }
     expect(await whoAnswers(f.servicePort)).toBe('app');
   });
+
+  it('closes HTTP/2 connections that send the preface but never open a stream', async () => {
+    const silent = await Promise.all(Array.from({ length: 50 }, connect));
+    for (const socket of silent) socket.write(H2_PREFACE);
+    const closed = await Promise.all(silent.map((s) => closedWithin(s, 5000)));
+    expect(closed.filter(Boolean)).toHaveLength(50);
+  });
 });
+
+const H2_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';

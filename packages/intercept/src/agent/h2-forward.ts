@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import http2, { type Http2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { h2cAuthority, KeptSession } from '../h2/kept-session';
+import { KeptSession } from '../h2/kept-session';
 import { failH2, h2RequestHead, relayH2 } from '../h2/relay';
 import { CONNECTION_WINDOW, H2_SETTINGS, KIND_HEADER, MAX_SESSION_MEMORY_MB, NGHTTP2_CANCEL } from '../tunnel/protocol';
 import { awaitHead, headArrived } from './connection-timeouts';
@@ -29,7 +29,7 @@ export interface H2Routing {
  */
 export function h2Forwarding(routing: H2Routing): { accept(socket: Socket, first: Buffer): void; close(): void } {
   const { logger, port } = routing;
-  const app = { session: new KeptSession(h2cAuthority(routing.appHost, routing.appPort)), host: routing.appHost, port: routing.appPort };
+  const app = { session: new KeptSession(routing.appHost, routing.appPort), host: routing.appHost, port: routing.appPort };
   const debug = logger.isLevelEnabled('debug');
   const server = http2.createServer({ settings: H2_SETTINGS, maxSessionMemory: MAX_SESSION_MEMORY_MB });
   const toldUncopied = new WeakSet<Http2Session>();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { h2cAuthority, KeptSession } from '../h2/kept-session';
+import { KeptSession } from '../h2/kept-session';
 
 /** The developer's process, as the connector reaches it. */
 export interface LocalTarget {
@@ -23,7 +23,7 @@ export function localTarget(options: Omit<LocalTarget, 'pool' | 'agent' | 'h2'>)
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   // No timeouts: a long poll or a quiet SSE stream may wait as long as the local process likes.
   const pool = new Pool(`http://${host}:${options.port}`, { headersTimeout: 0, bodyTimeout: 0 });
-  return { ...options, pool, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }), h2: new KeptSession(h2cAuthority(options.host, options.port)) };
+  return { ...options, pool, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }), h2: new KeptSession(options.host, options.port) };
 }
 
 /** Closes the kept-alive connections to the local port. */

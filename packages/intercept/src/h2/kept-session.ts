@@ -1,4 +1,5 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
+import net from 'node:net';
 import { CONNECTION_WINDOW, H2_SETTINGS } from '../tunnel/protocol';
 
 /**
@@ -9,7 +10,10 @@ import { CONNECTION_WINDOW, H2_SETTINGS } from '../tunnel/protocol';
 export class KeptSession {
   private current?: Promise<ClientHttp2Session>;
 
-  constructor(private readonly authority: string) {}
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   /** The connected session; rejects with the connect error (e.g. ECONNREFUSED) when nothing listens. */
   get(): Promise<ClientHttp2Session> {
@@ -35,7 +39,10 @@ export class KeptSession {
   }
 
   private open(): Promise<ClientHttp2Session> {
-    const session = http2.connect(this.authority, { settings: H2_SETTINGS });
+    const { host, port } = this;
+    // Nagle off, as on every other socket of ours: a call's small frames must not wait for an ACK.
+    const createConnection = () => net.connect({ host, port, noDelay: true });
+    const session = http2.connect(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, { settings: H2_SETTINGS, createConnection });
     const opened = new Promise<ClientHttp2Session>((resolve, reject) => {
       session.once('connect', () => {
         // As on the tunnel: one large answer must not wait on the 64 KiB default window.
@@ -53,9 +60,4 @@ export class KeptSession {
     opened.catch(forget);
     return opened;
   }
-}
-
-/** `http://host:port`, with brackets around an IPv6 address. */
-export function h2cAuthority(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
