@@ -9,6 +9,8 @@ import type { RoutedRequest } from './connector/deliver-http';
 import { type AgentProcess, startAgentProcess } from './testing/agent-process';
 import { type Answer, type GrpcServer, type Question, startGrpcServer, type WhoClient, whoClient } from './testing/grpc-servers';
 import { LOCAL } from './testing/pair';
+import { openRawPeer } from './testing/raw-peer';
+import { PROTOCOL_VERSION } from './tunnel/protocol';
 
 interface Outcome {
   code: grpc.status;
@@ -309,5 +311,15 @@ describe('gRPC (h2c) through an intercept', () => {
     const plain = await h2Get(agent.servicePort, '/anything');
     expect(plain).toMatchObject({ status: 502, servedBy: LOCAL });
     expect(plain.body).toMatch(/^ffk: the local process is not listening on 127\.0\.0\.1:\d+/);
+  });
+
+  it("says so when the developer's connector refuses gRPC calls, as one older than their support does", async () => {
+    const peer = await openRawPeer(agent.tunnelPort);
+    peer.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: agent.token, connectorId: 'old-ffk', owner: 'old@laptop', intercept: { mode: 'global' } });
+    await peer.next('welcome');
+    const outcome = await ask(client, {});
+    expect(outcome.code).toBe(grpc.status.UNAVAILABLE);
+    expect(outcome.details).toMatch(/the developer's connector refused the call \(an ffk older than its gRPC support/);
+    peer.close();
   });
 });

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { KeptSession } from '../h2/kept-session';
 import { failH2, h2RequestHead, relayH2 } from '../h2/relay';
-import { CONNECTION_WINDOW, H2_SETTINGS, KIND_HEADER, MAX_SESSION_MEMORY_MB, NGHTTP2_CANCEL } from '../tunnel/protocol';
+import { CONNECTION_WINDOW, H2_SETTINGS, KIND_HEADER, MAX_SESSION_MEMORY_MB, NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } from '../tunnel/protocol';
 import { awaitHead, headArrived } from './connection-timeouts';
 import type { Tunnel } from './tunnel';
 
@@ -91,7 +91,15 @@ function h2ToTunnel(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, tun
   } catch {
     return again();
   }
+  const refused = "ffk-agent: the developer's connector refused the call (an ffk older than its gRPC support refuses every HTTP/2 call: update ffk)";
   relayH2(stream, up, {
-    noAnswer: () => (bodiless ? again() : failH2(stream, headers, "ffk-agent: the intercept tunnel closed before the developer's process answered")),
+    noAnswer: () => {
+      if (bodiless) return again();
+      failH2(
+        stream,
+        headers,
+        up.rstCode === NGHTTP2_REFUSED_STREAM ? refused : "ffk-agent: the intercept tunnel closed before the developer's process answered",
+      );
+    },
   });
 }

@@ -1,6 +1,6 @@
 import http2, { type ServerHttp2Stream } from 'node:http2';
 import net from 'node:net';
-import { type AgentMessage, KIND_HEADER } from '../tunnel/protocol';
+import { type AgentMessage, KIND_HEADER, NGHTTP2_REFUSED_STREAM } from '../tunnel/protocol';
 
 /**
  * A hand-driven connector: it answers the agent's control stream and sends whatever lines a test
@@ -34,7 +34,11 @@ export function openRawPeer(tunnelPort: number): Promise<RawPeer> {
   return new Promise((resolve, reject) => {
     void closed.then(() => reject(new Error('the agent closed the connection before opening its control stream')));
     server.on('stream', (stream: ServerHttp2Stream, headers) => {
-      if (headers[KIND_HEADER] !== 'control') return void stream.close();
+      // Like a connector that does not know a stream's kind: refused, nothing read.
+      if (headers[KIND_HEADER] !== 'control') {
+        stream.on('error', () => {}); // the refusal itself, reported on this side too
+        return void stream.close(NGHTTP2_REFUSED_STREAM);
+      }
       stream.respond({ ':status': 200 });
       stream.on('error', () => {});
       let pending = '';

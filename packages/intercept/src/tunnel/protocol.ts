@@ -47,7 +47,7 @@ export const CONNECTION_WINDOW = 32 * 1024 * 1024;
 /** nghttp2's own memory budget per session, in MB (default 10 refuses streams under load). */
 export const MAX_SESSION_MEMORY_MB = 128;
 
-export const { NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR, HTTP2_HEADER_STATUS } = constants;
+export const { NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR, NGHTTP2_REFUSED_STREAM, HTTP2_HEADER_STATUS } = constants;
 
 export type InterceptSpec =
   | { mode: 'global'; port?: string | number }
