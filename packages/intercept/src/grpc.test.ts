@@ -158,7 +158,7 @@ describe('gRPC (h2c) through an intercept', () => {
     await Promise.all([app, laptop, alice, bob].map((s) => s.close()));
   });
 
-  it('answers unary, server-streaming and client-streaming calls from the app, headers and trailers intact, when nobody intercepts', async () => {
+  it('answers unary, server-, client- and bidi-streaming calls from the app, headers and trailers intact, when nobody intercepts', async () => {
     const unary = await ask(client, { text: 'hi' }, 'alice');
     expect(unary).toMatchObject({ code: grpc.status.OK, headerWho: 'app', trailerWho: 'app', answers: [{ who: 'app', text: 'hi' }] });
     const stream = await count(client, 50);
@@ -169,6 +169,12 @@ describe('gRPC (h2c) through an intercept', () => {
       trailerWho: 'app',
       answers: [{ who: 'app', text: 'a,b,c', index: 3 }],
     });
+    const echoed = await converse(client, ['one', 'two', 'three']);
+    expect(echoed).toMatchObject({ code: grpc.status.OK, headerWho: 'app', trailerWho: 'app' });
+    expect(echoed.answers.map((a) => `${a.who} ${a.text} ${a.index}`)).toEqual(['app one 1', 'app two 2', 'app three 3']);
+    // A plain HTTP/2 request gets what the app itself answers to it.
+    const [direct, through] = [await h2Get(app.port, '/not/grpc'), await h2Get(agent.servicePort, '/not/grpc')];
+    expect(through).toEqual(direct);
   });
 
   it('sends every call to the laptop under a global intercept, its error statuses included, and back to the app when it leaves', async () => {

@@ -60,6 +60,7 @@ export async function startGrpcServer(name: string, port = 0): Promise<GrpcServe
       call.on('end', () => callback(null, { who: name, text: texts.join(','), index: texts.length }, trailer()));
     },
     Echo(call: grpc.ServerDuplexStream<Question, Answer>) {
+      call.sendMetadata(said());
       let index = 0;
       call.on('data', (question: Question) => call.write({ who: name, text: question.text ?? '', index: ++index }));
       call.on('end', () => call.end(trailer()));
