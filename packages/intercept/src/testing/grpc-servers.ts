@@ -28,7 +28,7 @@ export interface GrpcServer {
  * A gRPC service standing in for the app and for a developer's local process: every answer,
  * its response metadata (`x-who`) and its trailers (`x-who-trailer`) say who it is.
  */
-export async function startGrpcServer(name: string, port = 0): Promise<GrpcServer> {
+export async function startGrpcServer(name: string, port = 0, host = '127.0.0.1'): Promise<GrpcServer> {
   const server = new grpc.Server();
   // Closing cuts every connection at once, like a killed process.
   const state: GrpcServer = { name, port, cancelled: 0, close: () => Promise.resolve(server.forceShutdown()) };
@@ -71,7 +71,7 @@ export async function startGrpcServer(name: string, port = 0): Promise<GrpcServe
     },
   });
   state.port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   return state;
 }
@@ -84,7 +84,8 @@ export type WhoClient = grpc.Client & {
   Hang(question: Question, metadata: grpc.Metadata): grpc.ClientReadableStream<Answer>;
 };
 
-/** A gRPC client of the Who service on a loopback port, over cleartext HTTP/2. */
-export function whoClient(port: number, options: grpc.ChannelOptions = {}): WhoClient {
-  return new Who(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options) as unknown as WhoClient;
+/** A gRPC client of the Who service on a loopback port (or at host:port), over cleartext HTTP/2. */
+export function whoClient(address: number | string, options: grpc.ChannelOptions = {}): WhoClient {
+  const target = typeof address === 'number' ? `127.0.0.1:${address}` : address;
+  return new Who(target, grpc.credentials.createInsecure(), options) as unknown as WhoClient;
 }

@@ -1,5 +1,6 @@
 // Test support: a kube-sim with pods running, where the official Node image runs the agent from its
-// ConfigMap as in a cluster (also as the mirror mirror.example/library/node), ffk/test-app is ./pod-app.ts; kubectl and a ClusterAccess per namespace.
+// ConfigMap as in a cluster (also as the mirror mirror.example/library/node), ffk/test-app is ./pod-app.ts, ffk/test-grpc
+// ./grpc-pod-app.ts; kubectl and a ClusterAccess per namespace.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -35,7 +36,7 @@ export async function startControlSim(options: { pods?: boolean } = {}): Promise
   const imageMap = join(scratch, 'images.yaml');
   writeFileSync(
     imageMap,
-    `root: ${here}\nimages:\n  node: { builtin: node }\n  mirror.example/library/node: { builtin: node }\n  ffk/test-app: { node: pod-app.ts }\n`,
+    `root: ${here}\nimages:\n  node: { builtin: node }\n  mirror.example/library/node: { builtin: node }\n  ffk/test-app: { node: pod-app.ts }\n  ffk/test-grpc: { node: grpc-pod-app.ts }\n`,
   );
   // No node ports: parallel test files would fight over the host ports.
   const sim = await startSim({ runtime: options.pods === false ? false : { imageMap, nodePorts: {} } });
