@@ -2,8 +2,8 @@
 // into an empty directory outside the repository, against kube-sim with the kit deployed. It runs
 // intercept (the storefront shows the local catalog), list, leave and uninstall, and the agent
 // runs on the stock Node image with its code from a ConfigMap: no agent image was built.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,19 @@ import {
 } from '../intercept/kit';
 
 const run = promisify(execFile);
+
+/** A `node` older than the CLI's 22.12 on this machine (PATH, /usr/bin, /usr/local/bin), if there is one. */
+function olderNode(): { path: string; version: string } | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/bin', '/usr/bin'];
+  for (const path of dirs.filter(Boolean).map((dir) => join(dir, 'node'))) {
+    if (!existsSync(path)) continue;
+    const version = execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+    const [major, minor] = version.split('.').map(Number);
+    if (major < 22 || (major === 22 && minor < 12)) return { path, version };
+  }
+  return undefined;
+}
+const older = olderNode();
 
 /** `npm pack` of packages/cli (its prepack builds the bundle), installed from the tarball into `dir`. */
 async function installPacked(dir: string): Promise<{ tarball: string; files: string[]; bin: string }> {
@@ -77,6 +90,17 @@ describe('the packed ffk, installed outside the repository', { timeout: 300_000 
     const sim = await ffkDone(kit, ['sim', 'start'], install);
     expect(sim.code).toBe(1);
     expect(sim.output).toMatch(/^ffk: `ffk sim` runs from a clone of the fast-feedback-k8s repository/);
+  });
+
+  it.skipIf(!older)(`on an older Node (${older?.version ?? 'none on this machine'}) says in one line which Node it needs`, async () => {
+    const refused = await run(older?.path ?? 'node', [installed.bin, 'list']).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toBe(
+      `ffk needs Node >= 22.12 (this is v${older?.version}): install a newer Node.js (in the fast-feedback-k8s repository, \`npm run ffk -- <args>\` fetches Node 24 for you).\n`,
+    );
   });
 
   it('intercepts the catalog (the storefront shows the local one), lists it with the agent version, leaves and uninstalls exactly', async () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, type StartedProcess, startProcess } from '@ffk/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const RUNNER = fileURLToPath(new URL('./watch.ts', import.meta.url));
+const RUNNER = fileURLToPath(new URL('../../bin/service-dev.mjs', import.meta.url));
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -91,6 +91,7 @@ describe('service-dev', () => {
     await answers(url, 'three');
     await runner.waitForOutput(/text\.ts changed: restarted .*warm standby took over/);
     expect(runner.stderr().match(/changed: restarted/g)).toHaveLength(2);
+    expect(runner.stderr()).not.toMatch(/Warning/); // the standby's warm-up of the type stripper says nothing
   });
 
   it('Ctrl-C (SIGINT to the whole process group) stops the service gracefully, once, and the runner with its code', async () => {

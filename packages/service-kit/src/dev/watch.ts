@@ -8,6 +8,7 @@
 // Every restart is still a new process: nothing of the previous run's state survives.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type FSWatcher, watch } from 'node:fs';
+import { getCompileCacheDir } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChildMessage, STANDBY_ENV } from './protocol.ts';
@@ -23,6 +24,11 @@ if (!entryArg || entryArg.startsWith('-')) {
 const entry = resolve(entryArg);
 const hooks = fileURLToPath(new URL('./child-hooks.ts', import.meta.url));
 const say = (line: string) => process.stderr.write(`[service-dev] ${line}\n`);
+
+// The runner's compile cache (../../bin/service-dev.mjs) for every run from its first line on:
+// ./child-hooks.ts and unchanged sources then load without Node's type stripper.
+const cacheDir = getCompileCacheDir();
+const compileCacheEnv = cacheDir && !process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: cacheDir } : {};
 
 const sources = new Set<string>([entry]);
 const packages = new Set<string>();
@@ -59,7 +65,7 @@ function start(preload?: string[]): ChildProcess {
     // service stops itself when the IPC channel closes (./child-hooks.ts).
     detached: true,
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: preload ? { ...process.env, [STANDBY_ENV]: JSON.stringify(preload) } : process.env,
+    env: { ...process.env, ...compileCacheEnv, ...(preload ? { [STANDBY_ENV]: JSON.stringify(preload) } : {}) },
   });
   releases.set(child, new Promise((resolve) => child.on('message', (message: ChildMessage) => message.type === 'released' && resolve())));
   child.on('message', (message: ChildMessage) => {
