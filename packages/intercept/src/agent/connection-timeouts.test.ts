@@ -1,4 +1,5 @@
 // Slowloris and idle connections on a service port are closed; clients that talk keep working.
+import http2 from 'node:http2';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whoAnswers } from '../testing/http-client';
@@ -42,11 +43,20 @@ describe('service port connection timeouts', () => {
     expect(await whoAnswers(f.servicePort)).toBe('app');
   });
 
-  it('closes HTTP/2 connections that send the preface but never open a stream', async () => {
+  it('closes HTTP/2 connections that send the preface and nothing more, and keeps a client that connected before its first call', async () => {
     const silent = await Promise.all(Array.from({ length: 50 }, connect));
     for (const socket of silent) socket.write(H2_PREFACE);
     const closed = await Promise.all(silent.map((s) => closedWithin(s, 5000)));
     expect(closed.filter(Boolean)).toHaveLength(50);
+
+    const client = http2.connect(`http://127.0.0.1:${f.servicePort}`);
+    client.on('error', () => {});
+    let clientClosed = false;
+    const gone = new Promise((resolve) => client.on('close', resolve)).then(() => (clientClosed = true));
+    // Past the head deadline (500 ms), short of the idle one (1 s): the client's settings count as its head.
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    expect(clientClosed).toBe(false);
+    await gone; // then closed as idle
   });
 });
 

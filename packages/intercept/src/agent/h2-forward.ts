@@ -15,7 +15,7 @@ export interface H2Routing {
   mirrored(headers: IncomingHttpHeaders): boolean;
   appHost: string;
   appPort: number;
-  /** a connection must open its first stream within headMs; later, one with no activity for idleMs is closed */
+  /** a connection must send its HTTP/2 settings within headMs; later, one with no activity for idleMs is closed */
   headMs: number;
   idleMs: number;
   port: string;
@@ -55,7 +55,8 @@ export function h2Forwarding(routing: H2Routing): { accept(socket: Socket, first
   });
   server.on('session', (session) => {
     const socket = accepting;
-    if (socket) session.once('stream', () => headArrived(socket));
+    // A gRPC client may connect long before its first call: its SETTINGS, sent with the preface, prove it speaks HTTP/2.
+    if (socket) session.once('remoteSettings', () => headArrived(socket));
     session.setTimeout(routing.idleMs, () => session.destroy());
     session.once('localSettings', () => session.setLocalWindowSize(CONNECTION_WINDOW));
   });
