@@ -62,7 +62,7 @@ export function relayH2(down: ServerHttp2Stream, up: ClientHttp2Stream, options:
     if (down.closed || down.destroyed) return; // the caller is gone: nothing to answer
     if (!down.headersSent) return options.noAnswer();
     // Reset, or cut off before its end: the caller must not take a partial answer for a whole one.
-    if (!up.readableEnded && !down.closed) down.close(up.rstCode && up.rstCode !== NGHTTP2_NO_ERROR ? up.rstCode : NGHTTP2_INTERNAL_ERROR);
+    if (!up.readableEnded) down.close(up.rstCode && up.rstCode !== NGHTTP2_NO_ERROR ? up.rstCode : NGHTTP2_INTERNAL_ERROR);
   });
   down.on('close', () => {
     if (!answered && !up.closed) up.close(NGHTTP2_CANCEL);
