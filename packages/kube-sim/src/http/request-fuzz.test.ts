@@ -120,22 +120,28 @@ describe('kube-sim request path and query fuzz', () => {
   });
   afterAll(() => sim?.stop());
 
-  it('answers random and mutated paths and queries without a 5xx, and keeps serving', { timeout: 60_000 }, async () => {
-    const fuzz = fuzzer();
-    const statuses = new Map<number, number>();
-    const steps = await fuzzFor(fuzz, LIMITS, async (step) => {
-      const path = target(fuzz);
-      const method = fuzz.pick(['GET', 'GET', 'GET', 'HEAD', 'DELETE', 'POST', 'PATCH', 'OPTIONS']);
-      const token = fuzz.chance(0.85) ? sim.token : undefined;
-      const answer = await rawRequest({ url: sim.url, token }, method, path, { timeoutMs: 1500 });
-      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-      if (answer.status >= 500) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
-      if (step % 100 === 99) expect((await rawRequest({ url: sim.url }, 'GET', '/version')).status).toBe(200);
-    });
-    expect((await rawRequest({ url: sim.url, token: sim.token }, 'GET', '/api/v1/namespaces')).status).toBe(200);
-    expect(steps).toBeGreaterThan(100);
-    // The fuzz reached past the parser: some requests were served, some refused as malformed.
-    expect(statuses.get(200)).toBeGreaterThan(0);
-    expect(statuses.get(400)).toBeGreaterThan(0);
-  });
+  it(
+    'answers random and mutated paths and queries without a 5xx (but a resourceVersion ahead of the store, as Kubernetes does), and keeps serving',
+    { timeout: 60_000 },
+    async () => {
+      const fuzz = fuzzer();
+      const statuses = new Map<number, number>();
+      const steps = await fuzzFor(fuzz, LIMITS, async (step) => {
+        const path = target(fuzz);
+        const method = fuzz.pick(['GET', 'GET', 'GET', 'HEAD', 'DELETE', 'POST', 'PATCH', 'OPTIONS']);
+        const token = fuzz.chance(0.85) ? sim.token : undefined;
+        const answer = await rawRequest({ url: sim.url, token }, method, path, { timeoutMs: 1500 });
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        // Kubernetes itself answers a resourceVersion ahead of the store with this 504 (ResourceVersionTooLarge).
+        const aheadOfStore = answer.status === 504 && answer.body.includes('"reason":"ResourceVersionTooLarge"');
+        if (answer.status >= 500 && !aheadOfStore) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+        if (step % 100 === 99) expect((await rawRequest({ url: sim.url }, 'GET', '/version')).status).toBe(200);
+      });
+      expect((await rawRequest({ url: sim.url, token: sim.token }, 'GET', '/api/v1/namespaces')).status).toBe(200);
+      expect(steps).toBeGreaterThan(100);
+      // The fuzz reached past the parser: some requests were served, some refused as malformed.
+      expect(statuses.get(200)).toBeGreaterThan(0);
+      expect(statuses.get(400)).toBeGreaterThan(0);
+    },
+  );
 });
