@@ -10,14 +10,14 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { nameOf, openPortForward, resolveReadyPods, waitForRollout } from '../packages/cluster/src/index';
 import { createDeployments, deployment, startSimCluster } from '../packages/cluster/src/testing/sim-cluster';
-import { percentile } from './shared/stats';
+import { percentile, round3 } from './shared/stats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUND_TRIPS = 500;
 const CONNECTS = 20;
 const DOWNLOADS = 8; // of 8 MiB each
 /** To the microsecond: round trips here are fractions of a millisecond. */
-const stats = (values: number[]) => ({ p50_ms: +percentile(values, 50).toFixed(3), p95_ms: +percentile(values, 95).toFixed(3) });
+const stats = (values: number[]) => ({ p50_ms: round3(percentile(values, 50)), p95_ms: round3(percentile(values, 95)) });
 
 async function echoRoundTrips(stream: Duplex): Promise<number[]> {
   const times: number[] = [];

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { generateToken } from '../packages/intercept/src/index';
 import { type LoadResult, type LoadSample, summarize } from '../packages/intercept/src/testing/load';
 import { agentBundleFile, killAll, median, start, startAgent, startLoadProcess } from './shared/intercept-processes';
+import { round3 } from './shared/stats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1500);
@@ -21,7 +22,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
  */
 const LOAD_PROCESSES = Number(process.env.BENCH_LOAD_PROCESSES ?? 2);
 const BULK_MB = 200;
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 /** CPU time (user + system) a process has used so far, in µs; undefined where /proc is missing. */
 function cpuTimeUs(pid: number): number | undefined {

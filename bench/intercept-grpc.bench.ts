@@ -10,13 +10,12 @@ import * as grpc from '@grpc/grpc-js';
 import { generateToken } from '../packages/intercept/src/index';
 import { type Answer, type WhoClient, whoClient } from '../packages/intercept/src/testing/grpc-servers';
 import { agentBundleFile, killAll, median, start, startAgent } from './shared/intercept-processes';
-import { percentile } from './shared/stats';
+import { percentile, round3 } from './shared/stats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const STREAM_MESSAGES = 20_000;
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 const askOnce = (client: WhoClient) =>
   new Promise<void>((resolve, reject) => client.Ask({ text: 'hi' }, new grpc.Metadata(), (error) => (error ? reject(error) : resolve())));

@@ -13,6 +13,7 @@ import { type LoadResult, summarize } from '../../packages/intercept/src/testing
 import type { TeamRoute, TeamSample } from '../../packages/intercept/src/testing/team-load';
 import { DEFAULT_USER_HEADER } from '../../packages/intercept/src/tunnel/protocol';
 import { agentBundleFile, killAll, median, start, startAgent, startLoadProcess } from './intercept-processes';
+import { round3 } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const DEVELOPERS = Array.from({ length: 20 }, (_, i) => `dev-${String(i + 1).padStart(2, '0')}`);
@@ -35,7 +36,6 @@ interface Developer {
   user?: string;
 }
 
-const round3 = (value: number) => Math.round(value * 1000) / 1000;
 const added = (p: Round) => ({ one: p.one.p50_ms - p.one_direct.p50_ms, team: p.team.p50_ms - p.team_direct.p50_ms });
 const over = (p: Round) => added(p).team - added(p).one;
 

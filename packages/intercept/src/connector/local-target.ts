@@ -3,6 +3,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { KeptSession } from '../h2/kept-session';
+import { urlAuthority } from '../util/servers';
 
 /** The developer's process, as the connector reaches it. */
 export interface LocalTarget {
@@ -20,9 +21,8 @@ export interface LocalTarget {
 }
 
 export function localTarget(options: Omit<LocalTarget, 'pool' | 'agent' | 'h2'>): LocalTarget {
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   // No timeouts: a long poll or a quiet SSE stream may wait as long as the local process likes.
-  const pool = new Pool(`http://${host}:${options.port}`, { headersTimeout: 0, bodyTimeout: 0 });
+  const pool = new Pool(`http://${urlAuthority(options.host, options.port)}`, { headersTimeout: 0, bodyTimeout: 0 });
   return { ...options, pool, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 256 }), h2: new KeptSession(options.host, options.port) };
 }
 

@@ -1,6 +1,7 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import net from 'node:net';
 import { CONNECTION_WINDOW, H2_SETTINGS } from '../tunnel/protocol';
+import { urlAuthority } from '../util/servers';
 
 /**
  * One cleartext HTTP/2 (h2c) session to a port, kept for every call and opened again when it
@@ -42,7 +43,7 @@ export class KeptSession {
     const { host, port } = this;
     // Nagle off, as on every other socket of ours: a call's small frames must not wait for an ACK.
     const createConnection = () => net.connect({ host, port, noDelay: true });
-    const session = http2.connect(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, { settings: H2_SETTINGS, createConnection });
+    const session = http2.connect(`http://${urlAuthority(host, port)}`, { settings: H2_SETTINGS, createConnection });
     const opened = new Promise<ClientHttp2Session>((resolve, reject) => {
       session.once('connect', () => {
         // As on the tunnel: one large answer must not wait on the 64 KiB default window.

@@ -27,3 +27,6 @@ export function closable(server: net.Server): () => Promise<void> {
       for (const socket of sockets) socket.destroy();
     });
 }
+
+/** `host:port` as a URL writes it: an IPv6 address in brackets. */
+export const urlAuthority = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
